@@ -1,0 +1,11 @@
+/* inventory_proc.c - not written yet: collects nothing. */
+#include "agent/inventory.h"
+#include "common/err.h"
+
+int
+inventory_proc_collect(struct scan_ctx *ctx, struct inventory *inv)
+{
+	(void)ctx;
+	(void)inv;
+	return MAMORI_OK;
+}

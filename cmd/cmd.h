@@ -1,0 +1,24 @@
+/*
+ * cmd.h - what the mamori command line hands to each subcommand.
+ */
+#ifndef MAMORI_CMD_CMD_H
+#define MAMORI_CMD_CMD_H
+
+#include "common/conf.h"
+#include "common/i18n.h"
+#include "common/log.h"
+
+struct cmd_env {
+	struct conf conf;
+	struct log log;
+	enum lang lang;
+	const char *db_path;	/* --db, else storage.path, else the default */
+};
+
+/* One-line usage error on stderr; returns EXIT_USAGE. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+int cmd_scan(struct cmd_env *env, int argc, char **argv);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * mamori.c - the one executable: global options, then a subcommand from
+ * the table below (the git/busybox model).
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "common/err.h"
+
+#define DEFAULT_CONFIG "/etc/mamori/mamori.yaml"
+
+struct command {
+	const char *name;
+	int (*run)(struct cmd_env *env, int argc, char **argv);
+	struct i18n_text help;
+};
+
+static int cmd_version(struct cmd_env *env, int argc, char **argv);
+static int cmd_config(struct cmd_env *env, int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "scan", cmd_scan, { "inventory this computer and check the five basics",
+	    "このコンピュータの資産を調べ、情報セキュリティ5か条を点検する" } },
+	{ "config", cmd_config, { "print the effective configuration",
+	    "現在の設定を表示する" } },
+	{ "version", cmd_version, { "print the version", "バージョンを表示する" } },
+};
+
+int
+cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "mamori%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try 'mamori --help')\n");
+	return EXIT_USAGE;
+}
+
+static void
+usage(FILE *out, enum lang lang)
+{
+	fprintf(out, "%s\n\n", i18n_pick(lang, (struct i18n_text){
+	    "mamori - a security watch for small businesses",
+	    "mamori（お守り）- 中小企業のためのセキュリティ見守り" }));
+	fprintf(out, "usage: mamori [--lang ja|en] [--db FILE] [--config FILE] [--log-level LEVEL] COMMAND [ARGS]\n\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, i18n_pick(lang, commands[i].help));
+	fprintf(out, "\n%s\n", i18n_pick(lang, (struct i18n_text){
+	    "mamori scan --help shows the options of scan.",
+	    "各コマンドのオプションは mamori scan --help のように表示できます。" }));
+}
+
+static int
+cmd_version(struct cmd_env *env, int argc, char **argv)
+{
+	(void)env;
+	if (argc > 1)
+		return cmd_usage_error("version", "unexpected argument '%s'", argv[1]);
+	printf("mamori %s\n", MAMORI_VERSION);
+	return EXIT_OK_RUN;
+}
+
+static int
+cmd_config(struct cmd_env *env, int argc, char **argv)
+{
+	if (argc > 1)
+		return cmd_usage_error("config", "unexpected argument '%s'", argv[1]);
+	conf_dump(&env->conf, stdout);
+	return EXIT_OK_RUN;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lang", required_argument, NULL, 'L' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cmd_env env;
+	const char *config = NULL, *level = NULL, *lang = NULL;
+	char err[512];
+	int c, rc;
+
+	memset(&env, 0, sizeof(env));
+	conf_init(&env.conf);
+	env.lang = i18n_lang_from_env();
+	/* '+': stop at the subcommand; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'L': lang = optarg; break;
+		case 'd': env.db_path = optarg; break;
+		case 'c': config = optarg; break;
+		case 'l': level = optarg; break;
+		case 'h':
+			usage(stdout, env.lang);
+			return EXIT_OK_RUN;
+		case 'V':
+			printf("mamori %s\n", MAMORI_VERSION);
+			return EXIT_OK_RUN;
+		default:
+			return cmd_usage_error(NULL, "unknown option");
+		}
+	}
+	if (lang && i18n_parse_lang(lang, &env.lang) != MAMORI_OK)
+		return cmd_usage_error(NULL, "--lang takes ja or en, not '%s'", lang);
+
+	rc = conf_load_file(&env.conf, config ? config : DEFAULT_CONFIG, err, sizeof(err));
+	if (rc && !(rc == MAMORI_E_NOTFOUND && !config)) {
+		fprintf(stderr, "mamori: configuration: %s\n", err);
+		conf_release(&env.conf);
+		return EXIT_CONFIG;
+	}
+	enum log_level lv = LOG_LEVEL_WARN;
+	log_parse_level(level ? level : conf_str(&env.conf, CONF_LOG_LEVEL), &lv);
+	if (level && log_parse_level(level, &lv) != MAMORI_OK) {
+		conf_release(&env.conf);
+		return cmd_usage_error(NULL, "--log-level is one of error, warn, info, debug");
+	}
+	log_init(&env.log, stderr, lv);
+	if (!env.db_path && *conf_str(&env.conf, CONF_STORAGE_PATH))
+		env.db_path = conf_str(&env.conf, CONF_STORAGE_PATH);
+
+	if (optind >= argc) {
+		usage(stderr, env.lang);
+		conf_release(&env.conf);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	rc = -1;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, name) == 0) {
+			/* The subcommand parses its own options from scratch;
+			 * optind = 0 makes glibc's getopt start over. */
+			int first = optind;
+			optind = 0;
+			rc = commands[i].run(&env, argc - first, argv + first);
+			break;
+		}
+	}
+	if (rc == -1)
+		rc = cmd_usage_error(NULL, "unknown command '%s'", name);
+	conf_release(&env.conf);
+	return rc;
+}

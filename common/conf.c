@@ -1,0 +1,318 @@
+#include "common/conf.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "common/err.h"
+
+#define CONF_MAX_FILE (1024 * 1024)
+#define CONF_MAX_DEPTH 8
+
+static const struct conf_def defs[CONF_KEY_COUNT] = {
+	[CONF_LOG_LEVEL] = { "log.level", CONF_STRING, 0, "warn", 0, 0,
+	    "diagnostics on stderr: error, warn, info or debug" },
+	[CONF_SCAN_PASSWORD_CHECK_MS] = { "scan.password_check_ms", CONF_INT,
+	    300, NULL, 0, 60000,
+	    "time budget for trying common passwords against local hashes" },
+	[CONF_SCAN_APT_LISTS_MAX_AGE_DAYS] = { "scan.apt_lists_max_age_days",
+	    CONF_INT, 7, NULL, 1, 3650,
+	    "package lists older than this many days are reported" },
+	[CONF_SCAN_AV_SIGNATURE_MAX_AGE_DAYS] = {
+	    "scan.av_signature_max_age_days", CONF_INT, 3, NULL, 1, 3650,
+	    "anti-malware signatures older than this many days are reported" },
+	[CONF_SCAN_MAX_FILE_BYTES] = { "scan.max_file_bytes", CONF_INT,
+	    64 * 1024 * 1024, NULL, 4096, INT64_C(4) * 1024 * 1024 * 1024,
+	    "largest single file a collector reads (package databases)" },
+	[CONF_SCAN_MAX_WALK_ENTRIES] = { "scan.max_walk_entries", CONF_INT,
+	    200000, NULL, 100, 100000000,
+	    "directory entries visited by the world-writable file search" },
+	[CONF_SCAN_MEMORY_CAP_MB] = { "scan.memory_cap_mb", CONF_INT, 256,
+	    NULL, 8, 65536, "ceiling for the memory one scan may use" },
+	[CONF_SCAN_HISTORY_KEEP] = { "scan.history_keep", CONF_INT, 50, NULL,
+	    2, 100000, "scans kept per host in the database" },
+	[CONF_STORAGE_PATH] = { "storage.path", CONF_STRING, 0, "", 0, 0,
+	    "database file; empty = /var/lib/mamori/mamori.db as root, else "
+	    "./mamori.db" },
+};
+
+const struct conf_def *
+conf_defs(void)
+{
+	return defs;
+}
+
+void
+conf_init(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (int k = 0; k < CONF_KEY_COUNT; k++)
+		c->v[k].i = defs[k].def_int;
+}
+
+void
+conf_release(struct conf *c)
+{
+	for (int k = 0; k < CONF_KEY_COUNT; k++)
+		free(c->v[k].s);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+find_key(const char *key)
+{
+	for (int k = 0; k < CONF_KEY_COUNT; k++)
+		if (strcmp(defs[k].key, key) == 0)
+			return k;
+	return -1;
+}
+
+static int
+parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(v, yes[i]) == 0) {
+			*out = true;
+			return MAMORI_OK;
+		}
+		if (strcmp(v, no[i]) == 0) {
+			*out = false;
+			return MAMORI_OK;
+		}
+	}
+	return MAMORI_E_INVAL;
+}
+
+int
+conf_set(struct conf *c, const char *key, const char *value, char *err,
+    size_t errsz)
+{
+	int k = find_key(key);
+	if (k < 0) {
+		snprintf(err, errsz, "unknown setting '%s'", key);
+		return MAMORI_E_INVAL;
+	}
+	const struct conf_def *d = &defs[k];
+	switch (d->type) {
+	case CONF_INT: {
+		char *end = NULL;
+		errno = 0;
+		long long v = strtoll(value, &end, 10);
+		if (errno || end == value || *end != '\0') {
+			snprintf(err, errsz, "'%s' wants a whole number, not '%s'", key, value);
+			return MAMORI_E_INVAL;
+		}
+		if (v < d->min || v > d->max) {
+			snprintf(err, errsz, "'%s' must be between %" PRId64 " and %" PRId64 " (got %lld)",
+			    key, d->min, d->max, v);
+			return MAMORI_E_INVAL;
+		}
+		c->v[k].i = v;
+		break;
+	}
+	case CONF_BOOL: {
+		bool b;
+		if (parse_bool(value, &b) != MAMORI_OK) {
+			snprintf(err, errsz, "'%s' wants true or false, not '%s'", key, value);
+			return MAMORI_E_INVAL;
+		}
+		c->v[k].i = b;
+		break;
+	}
+	case CONF_STRING: {
+		char *s = strdup(value);
+		if (!s) {
+			snprintf(err, errsz, "out of memory");
+			return MAMORI_E_NOMEM;
+		}
+		free(c->v[k].s);
+		c->v[k].s = s;
+		break;
+	}
+	}
+	if (k == CONF_LOG_LEVEL && strcmp(value, "error") && strcmp(value, "warn") &&
+	    strcmp(value, "info") && strcmp(value, "debug")) {
+		snprintf(err, errsz, "'log.level' is one of error, warn, info, debug");
+		return MAMORI_E_INVAL;
+	}
+	c->v[k].set = true;
+	return MAMORI_OK;
+}
+
+int
+conf_load_buffer(struct conf *c, const char *name, const void *data,
+    size_t len, char *err, size_t errsz)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	/* Key path: one segment per open mapping. */
+	char path[CONF_MAX_DEPTH][128];
+	bool want_key[CONF_MAX_DEPTH + 1];
+	int depth = 0;
+	int rc = MAMORI_OK;
+	bool done = false;
+
+	if (len > CONF_MAX_FILE) {
+		snprintf(err, errsz, "%s: larger than %d bytes", name, CONF_MAX_FILE);
+		return MAMORI_E_LIMIT;
+	}
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err, errsz, "out of memory");
+		return MAMORI_E_NOMEM;
+	}
+	yaml_parser_set_input_string(&parser, data, len);
+	want_key[0] = true;
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			snprintf(err, errsz, "%s:%zu: %s", name,
+			    parser.problem_mark.line + 1,
+			    parser.problem ? parser.problem : "YAML syntax error");
+			rc = MAMORI_E_PARSE;
+			break;
+		}
+		size_t line = ev.start_mark.line + 1;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			if (depth > 0 && want_key[depth]) {
+				snprintf(err, errsz, "%s:%zu: a mapping cannot be a key", name, line);
+				rc = MAMORI_E_PARSE;
+			} else if (depth >= CONF_MAX_DEPTH) {
+				snprintf(err, errsz, "%s:%zu: nested too deeply", name, line);
+				rc = MAMORI_E_PARSE;
+			} else {
+				depth++;
+				want_key[depth] = true;
+			}
+			break;
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			if (depth > 0)
+				want_key[depth] = true;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			snprintf(err, errsz, "%s:%zu: lists are not used by any setting", name, line);
+			rc = MAMORI_E_PARSE;
+			break;
+		case YAML_ALIAS_EVENT:
+			snprintf(err, errsz, "%s:%zu: YAML aliases are not supported", name, line);
+			rc = MAMORI_E_PARSE;
+			break;
+		case YAML_SCALAR_EVENT: {
+			const char *val = (const char *)ev.data.scalar.value;
+			if (depth == 0) {
+				/* A bare scalar document: only an empty one is fine. */
+				if (ev.data.scalar.length != 0) {
+					snprintf(err, errsz, "%s:%zu: expected 'key: value' settings", name, line);
+					rc = MAMORI_E_PARSE;
+				}
+				break;
+			}
+			if (want_key[depth]) {
+				if (ev.data.scalar.length >= sizeof(path[0])) {
+					snprintf(err, errsz, "%s:%zu: key too long", name, line);
+					rc = MAMORI_E_PARSE;
+					break;
+				}
+				memcpy(path[depth - 1], val, ev.data.scalar.length + 1);
+				want_key[depth] = false;
+				break;
+			}
+			char key[CONF_MAX_DEPTH * 128 + CONF_MAX_DEPTH];
+			size_t off = 0;
+			for (int i = 0; i < depth; i++) {
+				int n = snprintf(key + off, sizeof(key) - off, "%s%s",
+				    i ? "." : "", path[i]);
+				off += (size_t)n;
+			}
+			char msg[256];
+			if (conf_set(c, key, val, msg, sizeof(msg)) != MAMORI_OK) {
+				snprintf(err, errsz, "%s:%zu: %s", name, line, msg);
+				rc = MAMORI_E_INVAL;
+			}
+			want_key[depth] = true;
+			break;
+		}
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+		if (rc != MAMORI_OK)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+int
+conf_load_file(struct conf *c, const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "rbe");
+	if (!f) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? MAMORI_E_NOTFOUND : MAMORI_E_IO;
+	}
+	char *buf = malloc(CONF_MAX_FILE + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(err, errsz, "out of memory");
+		return MAMORI_E_NOMEM;
+	}
+	size_t n = fread(buf, 1, CONF_MAX_FILE + 1, f);
+	int rc;
+	if (ferror(f)) {
+		snprintf(err, errsz, "%s: read error", path);
+		rc = MAMORI_E_IO;
+	} else {
+		rc = conf_load_buffer(c, path, buf, n, err, errsz);
+	}
+	fclose(f);
+	free(buf);
+	return rc;
+}
+
+int64_t
+conf_int(const struct conf *c, enum conf_key k)
+{
+	return c->v[k].i;
+}
+
+bool
+conf_bool(const struct conf *c, enum conf_key k)
+{
+	return c->v[k].i != 0;
+}
+
+const char *
+conf_str(const struct conf *c, enum conf_key k)
+{
+	return c->v[k].s ? c->v[k].s : (defs[k].def_str ? defs[k].def_str : "");
+}
+
+void
+conf_dump(const struct conf *c, FILE *out)
+{
+	for (int k = 0; k < CONF_KEY_COUNT; k++) {
+		const struct conf_def *d = &defs[k];
+		fprintf(out, "# %s\n", d->help);
+		switch (d->type) {
+		case CONF_INT:
+			fprintf(out, "%s: %" PRId64, d->key, c->v[k].i);
+			break;
+		case CONF_BOOL:
+			fprintf(out, "%s: %s", d->key, c->v[k].i ? "true" : "false");
+			break;
+		case CONF_STRING:
+			fprintf(out, "%s: \"%s\"", d->key, conf_str(c, k));
+			break;
+		}
+		fprintf(out, "%s\n", c->v[k].set ? "" : "  # default");
+	}
+}

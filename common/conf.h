@@ -1,0 +1,75 @@
+/*
+ * conf.h - the typed configuration table.
+ *
+ * Every setting is one row of a static table (key, type, default, bounds,
+ * help). /etc/mamori/mamori.yaml is optional: a missing file means all
+ * defaults. Nested YAML mappings name keys with dots ("scan:\n  x: 1" is
+ * "scan.x"). Unknown keys, wrong types and out-of-range values are errors
+ * with the file, line and key, never silently ignored.
+ */
+#ifndef MAMORI_COMMON_CONF_H
+#define MAMORI_COMMON_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum conf_key {
+	CONF_LOG_LEVEL,
+	CONF_SCAN_PASSWORD_CHECK_MS,
+	CONF_SCAN_APT_LISTS_MAX_AGE_DAYS,
+	CONF_SCAN_AV_SIGNATURE_MAX_AGE_DAYS,
+	CONF_SCAN_MAX_FILE_BYTES,
+	CONF_SCAN_MAX_WALK_ENTRIES,
+	CONF_SCAN_MEMORY_CAP_MB,
+	CONF_SCAN_HISTORY_KEEP,
+	CONF_STORAGE_PATH,
+	CONF_KEY_COUNT
+};
+
+enum conf_type { CONF_INT, CONF_BOOL, CONF_STRING };
+
+struct conf_def {
+	const char *key;	/* dotted name */
+	enum conf_type type;
+	int64_t def_int;	/* default for CONF_INT / CONF_BOOL */
+	const char *def_str;	/* default for CONF_STRING */
+	int64_t min, max;	/* bounds for CONF_INT */
+	const char *help;
+};
+
+struct conf_value {
+	int64_t i;
+	char *s;		/* from malloc(), or NULL = default */
+	bool set;		/* given in a file */
+};
+
+struct conf {
+	struct conf_value v[CONF_KEY_COUNT];
+};
+
+/* The table itself, CONF_KEY_COUNT rows in enum order. */
+const struct conf_def *conf_defs(void);
+
+void conf_init(struct conf *c);
+void conf_release(struct conf *c);
+/*
+ * Reads a YAML file. A missing file is MAMORI_E_NOTFOUND (callers decide
+ * whether that matters). On a bad file, err gets a one-line message.
+ */
+int conf_load_file(struct conf *c, const char *path, char *err, size_t errsz);
+int conf_load_buffer(struct conf *c, const char *name, const void *data,
+    size_t len, char *err, size_t errsz);
+/* Sets one key from text ("key=value" style overrides, tests). */
+int conf_set(struct conf *c, const char *key, const char *value, char *err,
+    size_t errsz);
+
+int64_t conf_int(const struct conf *c, enum conf_key k);
+bool conf_bool(const struct conf *c, enum conf_key k);
+const char *conf_str(const struct conf *c, enum conf_key k);
+
+/* Prints every key with its value and origin, as YAML (mamori config). */
+void conf_dump(const struct conf *c, FILE *out);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * span.h - a view into bytes that someone else owns, and a bounded cursor
+ * over them. All parsing of untrusted text and binary data in mamori goes
+ * through these: reads past the end fail closed instead of over-reading.
+ */
+#ifndef MAMORI_COMMON_SPAN_H
+#define MAMORI_COMMON_SPAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A pointer and a length; not NUL-terminated. */
+struct span {
+	const char *p;
+	size_t len;
+};
+
+#define SPAN_LIT(s) ((struct span){ (s), sizeof(s) - 1 })
+
+struct span span_from_cstr(const char *s);
+bool span_eq(struct span s, const char *lit);
+bool span_eq_nocase(struct span s, const char *lit);
+bool span_starts_with(struct span s, const char *prefix);
+bool span_ends_with(struct span s, const char *suffix);
+/* Strips ASCII spaces, tabs, CR and LF at both ends. */
+struct span span_trim(struct span s);
+/*
+ * Splits at the first byte c: *head gets what is before it, the return is
+ * true and *tail what is after it. Without c, *head is s, *tail empty and
+ * the return false.
+ */
+bool span_split(struct span s, char c, struct span *head, struct span *tail);
+/* Next whitespace-separated token; advances *s past it. False at end. */
+bool span_next_word(struct span *s, struct span *word);
+/* Decimal unsigned integer, all of s, no sign, at most max. */
+int span_to_u64(struct span s, uint64_t max, uint64_t *out);
+/* Searches for a byte; returns its offset or s.len. */
+size_t span_find(struct span s, char c);
+bool span_contains(struct span s, const char *needle);
+/* True when every byte is printable text (UTF-8 allowed, no NUL/controls
+ * except tab). Used to refuse binary files given as configuration. */
+bool span_is_text(struct span s);
+
+/* A bounded read position over bytes. */
+struct cursor {
+	const unsigned char *p;
+	size_t len;
+	size_t off;
+};
+
+void cursor_init(struct cursor *c, const void *data, size_t len);
+static inline size_t cursor_left(const struct cursor *c) { return c->len - c->off; }
+static inline bool cursor_eof(const struct cursor *c) { return c->off >= c->len; }
+/*
+ * Next line, without its "\n" (and a "\r" before it). Returns false at the
+ * end of input. A last line without a newline is still returned.
+ */
+bool cursor_line(struct cursor *c, struct span *line);
+int cursor_u8(struct cursor *c, uint8_t *v);
+int cursor_u16be(struct cursor *c, uint16_t *v);
+int cursor_u32be(struct cursor *c, uint32_t *v);
+int cursor_u16le(struct cursor *c, uint16_t *v);
+int cursor_u32le(struct cursor *c, uint32_t *v);
+int cursor_u64le(struct cursor *c, uint64_t *v);
+/* Takes n bytes as a span; fails without moving when fewer are left. */
+int cursor_bytes(struct cursor *c, size_t n, struct span *out);
+int cursor_skip(struct cursor *c, size_t n);
+
+#endif

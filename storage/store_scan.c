@@ -1,0 +1,265 @@
+#include "storage/store_scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "storage/db_internal.h"
+
+static int
+step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
+}
+
+int
+store_scan_begin(struct db *db, const char *host_key, const char *hostname,
+    int64_t started_at, const char *root, struct store_scan *out)
+{
+	sqlite3_stmt *st;
+	memset(out, 0, sizeof(*out));
+	out->db = db;
+	if (db_begin(db) != MAMORI_OK)
+		return MAMORI_E_DB;
+
+	if (!(st = db_stmt(db, STMT_HOST_UPSERT)))
+		goto fail;
+	bind_text(st, 1, host_key);
+	bind_text(st, 2, hostname);
+	sqlite3_bind_int64(st, 3, started_at);
+	if (step_done(st) != MAMORI_OK)
+		goto fail;
+
+	if (!(st = db_stmt(db, STMT_HOST_ID)))
+		goto fail;
+	bind_text(st, 1, host_key);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto fail;
+	out->host_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	if (!(st = db_stmt(db, STMT_SCAN_INSERT)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, out->host_id);
+	sqlite3_bind_int64(st, 2, started_at);
+	sqlite3_bind_int64(st, 3, 0);
+	bind_text(st, 4, root);
+	if (step_done(st) != MAMORI_OK)
+		goto fail;
+	out->scan_id = sqlite3_last_insert_rowid(db->h);
+
+	if (!(st = db_stmt(db, STMT_SCAN_PREV)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, out->host_id);
+	sqlite3_bind_int64(st, 2, out->scan_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		out->prev_scan_id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+	return MAMORI_OK;
+fail:
+	db_rollback(db);
+	return MAMORI_E_DB;
+}
+
+int
+store_scan_add_package(struct store_scan *s, const char *format,
+    const char *name, const char *arch, const char *version)
+{
+	sqlite3_stmt *st = db_stmt(s->db, STMT_SCAN_PACKAGE);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, s->scan_id);
+	bind_text(st, 2, format);
+	bind_text(st, 3, name);
+	bind_text(st, 4, arch);
+	bind_text(st, 5, version);
+	return step_done(st);
+}
+
+int
+store_scan_add_listening(struct store_scan *s, const char *proto,
+    const char *address, int port, const char *process)
+{
+	sqlite3_stmt *st = db_stmt(s->db, STMT_SCAN_LISTENING);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, s->scan_id);
+	bind_text(st, 2, proto);
+	bind_text(st, 3, address);
+	sqlite3_bind_int(st, 4, port);
+	bind_text(st, 5, process);
+	return step_done(st);
+}
+
+int
+store_scan_add_admin(struct store_scan *s, const char *user, const char *via)
+{
+	sqlite3_stmt *st = db_stmt(s->db, STMT_SCAN_ADMIN);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, s->scan_id);
+	bind_text(st, 2, user);
+	bind_text(st, 3, via);
+	return step_done(st);
+}
+
+int
+store_scan_add_finding(struct store_scan *s, const char *check_id, int kajo,
+    const char *severity, const char *title, const char *detail,
+    const char *action, const char *evidence_json)
+{
+	sqlite3_stmt *st = db_stmt(s->db, STMT_SCAN_FINDING);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, s->scan_id);
+	bind_text(st, 2, check_id);
+	sqlite3_bind_int(st, 3, kajo);
+	bind_text(st, 4, severity);
+	bind_text(st, 5, title);
+	bind_text(st, 6, detail);
+	bind_text(st, 7, action);
+	bind_text(st, 8, evidence_json ? evidence_json : "null");
+	return step_done(st);
+}
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+static int
+run_diff(struct store_scan *s, enum db_stmt id, enum store_change_kind kind,
+    store_change_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(s->db, id);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, s->scan_id);
+	sqlite3_bind_int64(st, 2, s->prev_scan_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_change c;
+		memset(&c, 0, sizeof(c));
+		c.kind = kind;
+		switch (kind) {
+		case STORE_PKG_ADDED:
+		case STORE_PKG_REMOVED:
+		case STORE_PKG_CHANGED:
+			c.format = col(st, 0);
+			c.name = col(st, 1);
+			c.arch = col(st, 2);
+			c.version = col(st, 3);
+			if (kind == STORE_PKG_CHANGED)
+				c.old_version = col(st, 4);
+			break;
+		case STORE_LISTEN_ADDED:
+		case STORE_LISTEN_REMOVED:
+			c.proto = col(st, 0);
+			c.address = col(st, 1);
+			c.port = sqlite3_column_int(st, 2);
+			c.process = col(st, 3);
+			break;
+		case STORE_ADMIN_ADDED:
+		case STORE_ADMIN_REMOVED:
+			c.user = col(st, 0);
+			c.via = col(st, 1);
+			break;
+		}
+		int r = fn(ctx, &c);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_scan_diff(struct store_scan *s, store_change_fn fn, void *ctx)
+{
+	static const struct {
+		enum db_stmt stmt;
+		enum store_change_kind kind;
+	} order[] = {
+		{ STMT_DIFF_PKG_ADDED, STORE_PKG_ADDED },
+		{ STMT_DIFF_PKG_REMOVED, STORE_PKG_REMOVED },
+		{ STMT_DIFF_PKG_CHANGED, STORE_PKG_CHANGED },
+		{ STMT_DIFF_LISTEN_ADDED, STORE_LISTEN_ADDED },
+		{ STMT_DIFF_LISTEN_REMOVED, STORE_LISTEN_REMOVED },
+		{ STMT_DIFF_ADMIN_ADDED, STORE_ADMIN_ADDED },
+		{ STMT_DIFF_ADMIN_REMOVED, STORE_ADMIN_REMOVED },
+	};
+	if (s->prev_scan_id == 0)
+		return MAMORI_OK;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int rc = run_diff(s, order[i].stmt, order[i].kind, fn, ctx);
+		if (rc)
+			return rc;
+	}
+	return MAMORI_OK;
+}
+
+int
+store_scan_finish(struct store_scan *s, const char *report_json, int score,
+    int64_t duration_ms, int keep)
+{
+	sqlite3_stmt *st = db_stmt(s->db, STMT_SCAN_REPORT);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, s->scan_id);
+	bind_text(st, 2, report_json);
+	sqlite3_bind_int(st, 3, score);
+	sqlite3_bind_int64(st, 4, duration_ms);
+	if (step_done(st) != MAMORI_OK)
+		goto fail;
+	if (!(st = db_stmt(s->db, STMT_SCAN_PRUNE)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, s->host_id);
+	sqlite3_bind_int(st, 2, keep);
+	if (step_done(st) != MAMORI_OK)
+		goto fail;
+	if (db_commit(s->db) != MAMORI_OK)
+		goto fail;
+	return MAMORI_OK;
+fail:
+	db_rollback(s->db);
+	return MAMORI_E_DB;
+}
+
+void
+store_scan_abort(struct store_scan *s)
+{
+	db_rollback(s->db);
+}
+
+int
+store_scan_last_report(struct db *db, int64_t *scan_id, char **json)
+{
+	sqlite3_stmt *st = db_stmt(db, STMT_SCAN_LAST_REPORT);
+	*json = NULL;
+	if (!st)
+		return MAMORI_E_DB;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
+	}
+	*scan_id = sqlite3_column_int64(st, 0);
+	*json = strdup(col(st, 1));
+	sqlite3_reset(st);
+	return *json ? MAMORI_OK : MAMORI_E_NOMEM;
+}

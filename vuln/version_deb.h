@@ -1,0 +1,12 @@
+/*
+ * version_deb.h - Debian package version ordering, exactly as dpkg
+ * compares ([epoch:]upstream[-revision]; '~' sorts before everything,
+ * letters before non-letters, digit runs numerically).
+ */
+#ifndef MAMORI_VULN_VERSION_DEB_H
+#define MAMORI_VULN_VERSION_DEB_H
+
+/* <0, 0, >0 like strcmp. Malformed versions compare as plain text parts. */
+int version_deb_cmp(const char *a, const char *b);
+
+#endif
