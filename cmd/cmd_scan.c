@@ -41,7 +41,8 @@ cmd_scan(struct cmd_env *env, int argc, char **argv)
 	char err[512];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': opt.root = optarg; break;
 		case 'j': json = true; break;
@@ -64,8 +65,10 @@ cmd_scan(struct cmd_env *env, int argc, char **argv)
 		case 'h':
 			scan_usage(stdout);
 			return EXIT_OK_RUN;
+		case ':':
+			return cmd_usage_error("scan", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("scan", "unknown option");
+			return cmd_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

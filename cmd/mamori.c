@@ -96,7 +96,8 @@ main(int argc, char **argv)
 	conf_init(&env.conf);
 	env.lang = i18n_lang_from_env();
 	/* '+': stop at the subcommand; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'L': lang = optarg; break;
 		case 'd': env.db_path = optarg; break;
@@ -108,8 +109,12 @@ main(int argc, char **argv)
 		case 'V':
 			printf("mamori %s\n", MAMORI_VERSION);
 			return EXIT_OK_RUN;
+		case ':':
+			conf_release(&env.conf);
+			return cmd_usage_error(NULL, "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error(NULL, "unknown option");
+			conf_release(&env.conf);
+			return cmd_usage_error(NULL, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (lang && i18n_parse_lang(lang, &env.lang) != MAMORI_OK)

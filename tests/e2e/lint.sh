@@ -1,0 +1,30 @@
+#!/bin/sh
+# lint.sh - the rules of STYLE.md that a grep can enforce: banned calls,
+# the layering of DESIGN.md, SQL only in storage/, no grab-bag files, no
+# file past 1,500 lines, and "SECURITY ACTION" never called a certification.
+set -u
+: "${MAMORI_SRC:?}"
+cd "$MAMORI_SRC" || exit 1
+n=0 fail=0
+t() {
+	n=$((n + 1)); d=$1; shift
+	out=$("$@" 2>&1)
+	if [ -z "$out" ]; then echo "ok $n - $d"; else echo "not ok $n - $d"; echo "$out" | head -10 | sed 's/^/# /'; fail=$((fail + 1)); fi
+}
+src=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')
+prod=$(echo "$src" | grep -vE '^(tests|fuzz|bench)/')
+
+t "no banned calls" sh -c "echo '$src' | xargs grep -nE '(^|[^_a-z0-9])(strcpy|strcat|strncpy|strncat|sprintf|vsprintf|gets|strtok|atoi|atol|system|popen|gmtime|localtime)[ ]*\\(' | grep -vE ':[0-9]+:[[:space:]]*(/?\\*|//)'"
+layer() { # dir, forbidden pattern
+	echo "$prod" | grep "^$1/" | xargs -r grep -nE "#[[:space:]]*include[[:space:]]*\"($2)/" || true
+}
+t "common/ includes no higher layer" layer common 'detection|vuln|storage|agent|sensor|manager|cmd'
+t "vuln/ includes only common/" layer vuln 'detection|storage|agent|sensor|manager|cmd'
+t "storage/ includes only common/" layer storage 'detection|vuln|agent|sensor|manager|cmd'
+t "agent/ includes no other role" layer agent 'sensor|manager|cmd'
+t "SQL only in storage/" sh -c "echo '$prod' | grep -v '^storage/' | xargs grep -nE 'sqlite3_|\"(SELECT|INSERT|UPDATE|DELETE|CREATE) ' || true"
+t "no grab-bag files" sh -c "echo '$src' | grep -E '(^|/)(util|utils|misc|helpers?)\\.[ch]$' || true"
+t "no source file past 1,500 lines" sh -c "echo '$src' | xargs wc -l | awk '\$2 != \"total\" && \$1 > 1500'"
+t "SECURITY ACTION is a declaration, never 認定" sh -c "git grep -n '認定' -- '*.c' '*.h' '*.md' ':!docs/*' | grep -v '認定ではありません\\|not a certification\\|never 認定\\|never call it' || true"
+echo "1..$n"
+[ $fail -eq 0 ]

@@ -1,0 +1,24 @@
+#!/bin/sh
+# deps.sh [run|test|bench] - installs the Debian 12 packages mamori needs:
+# "run" to build and run, "test" adds the test tools, "bench" the anchors.
+set -eu
+what=${1:-run}
+pkgs="meson ninja-build gcc pkg-config python3 libjansson-dev libyaml-dev libsqlite3-dev
+      libcrypt-dev liblz4-dev zlib1g-dev liblzma-dev libzstd-dev"
+case $what in
+run) ;;
+test) pkgs="$pkgs clang libclang-rt-14-dev iproute2 debootstrap lz4 sqlite3" ;;
+bench) pkgs="$pkgs lynis hyperfine time iproute2" ;;
+*) echo "usage: deps.sh [run|test|bench]" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "installing:$missing" >&2
+$sudo apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
