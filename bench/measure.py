@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""measure.py --runs N "label=command" ... : median wall time and peak RSS.
+
+Each command runs N times (after one warm-up run), with stdout and stderr
+discarded; wall time is measured around the child, peak memory is the child's
+ru_maxrss from wait4(). Prints a table and each command's ratio to the first.
+"""
+import argparse
+import os
+import shlex
+import statistics
+import subprocess
+import time
+
+
+def run_once(argv):
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.monotonic() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024.0, proc.returncode
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("commands", nargs="+")
+    args = ap.parse_args()
+    rows = []
+    for spec in args.commands:
+        label, cmd = spec.split("=", 1)
+        argv = shlex.split(cmd)
+        run_once(argv)  # warm-up: page cache, lazy binding
+        times, mems, codes = [], [], set()
+        for _ in range(args.runs):
+            t, m, rc = run_once(argv)
+            times.append(t)
+            mems.append(m)
+            codes.add(rc)
+        rows.append((label, statistics.median(times), statistics.median(mems), sorted(codes)))
+    base_t, base_m = rows[0][1], rows[0][2]
+    print(f"runs per command: {args.runs} (median), machine: {os.cpu_count()} cores")
+    print(f"{'command':34} {'wall ms':>10} {'peak MB':>9} {'time ratio':>11} {'exit':>6}")
+    for label, t, m, codes in rows:
+        ratio = t / base_t if base_t else float("nan")
+        print(f"{label:34} {t * 1000:10.1f} {m:9.1f} {ratio:10.2f}x {','.join(map(str, codes)):>6}")
+    print()
+    for label, t, m, _ in rows[1:]:
+        print(f"{rows[0][0]} vs {label}: {t / base_t:.2f}x the time of mamori "
+              f"(mamori takes {base_t / t:.3f} of its time)")
+
+
+if __name__ == "__main__":
+    main()
