@@ -20,5 +20,8 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 int cmd_scan(struct cmd_env *env, int argc, char **argv);
+int cmd_vuln(struct cmd_env *env, int argc, char **argv);
+/* mamori vuln update (cmd_vuln_update.c), called by cmd_vuln. */
+int cmd_vuln_update(struct cmd_env *env, int argc, char **argv);
 
 #endif

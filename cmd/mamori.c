@@ -25,6 +25,8 @@ static int cmd_config(struct cmd_env *env, int argc, char **argv);
 static const struct command commands[] = {
 	{ "scan", cmd_scan, { "inventory this computer and check the five basics",
 	    "このコンピュータの資産を調べ、情報セキュリティ5か条を点検する" } },
+	{ "vuln", cmd_vuln, { "known vulnerabilities of installed software (update, scan, compare)",
+	    "インストール済みソフトウェアの既知の脆弱性（update, scan, compare）" } },
 	{ "config", cmd_config, { "print the effective configuration",
 	    "現在の設定を表示する" } },
 	{ "version", cmd_version, { "print the version", "バージョンを表示する" } },

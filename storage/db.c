@@ -221,22 +221,35 @@ db_close(struct db *db)
 {
 	if (!db)
 		return;
-	for (int i = 0; i < STMT_COUNT; i++)
-		sqlite3_finalize(db->stmt[i]);
+	for (int i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
 	free(db);
 }
 
 sqlite3_stmt *
+db_cached(struct db *db, const char *sql)
+{
+	for (int i = 0; i < db->ncache; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			return db->cache[i].st;
+		}
+	}
+	sqlite3_stmt *st;
+	if (db->ncache == DB_CACHE_MAX)
+		return NULL;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache].st = st;
+	db->ncache++;
+	return st;
+}
+
+sqlite3_stmt *
 db_stmt(struct db *db, enum db_stmt id)
 {
-	if (!db->stmt[id]) {
-		if (sqlite3_prepare_v3(db->h, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-		    &db->stmt[id], NULL) != SQLITE_OK)
-			return NULL;
-	} else {
-		sqlite3_reset(db->stmt[id]);
-		sqlite3_clear_bindings(db->stmt[id]);
-	}
-	return db->stmt[id];
+	return db_cached(db, stmt_sql[id]);
 }

@@ -29,12 +29,25 @@ enum db_stmt {
 	STMT_COUNT
 };
 
+#define DB_CACHE_MAX 128
+
+struct db_cached_stmt {
+	const char *sql;	/* static string: the cache key is its address */
+	sqlite3_stmt *st;
+};
+
 struct db {
 	sqlite3 *h;
-	sqlite3_stmt *stmt[STMT_COUNT];
+	struct db_cached_stmt cache[DB_CACHE_MAX];
+	int ncache;
 };
 
 /* Returns the statement reset and with bindings cleared, or NULL. */
 sqlite3_stmt *db_stmt(struct db *db, enum db_stmt id);
+/*
+ * The same for any storage/ module: sql must be a string with static
+ * storage (a literal or a static const array), compiled once per handle.
+ */
+sqlite3_stmt *db_cached(struct db *db, const char *sql);
 
 #endif
