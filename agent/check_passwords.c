@@ -306,7 +306,8 @@ check_common(struct check_run *run, const struct inventory *inv)
 		if (crackable(u))
 			users[nusers++] = u;
 	}
-	qsort(users, nusers, sizeof(*users), by_risk);
+	if (nusers)
+		qsort(users, nusers, sizeof(*users), by_risk);
 
 	/* Password-major: the likeliest passwords for every account before
 	 * the rarer ones, so a budget that runs out (yescrypt costs ~14 ms a
@@ -355,8 +356,8 @@ check_common(struct check_run *run, const struct inventory *inv)
 	json_object_set_new(ev, "elapsed_ms", json_integer(took));
 	names(en, ja, sizeof(en), hit, n);
 	char *de = arena_printf(ctx->arena,
-	    "The password of %s matches one of the %zu most common passwords "
-	    "(the list includes the account's own name).%s", en, NCOMMON + 1,
+	    "Password matches one of the %zu most common passwords (the list "
+	    "includes the account's own name): %s.%s", NCOMMON + 1, en,
 	    out_of_time ? " The check ran out of time, so other accounts may be affected too." : "");
 	char *dj = arena_printf(ctx->arena,
 	    "%s のパスワードが、最もよく使われるパスワード %zu 個(アカウント名そのものを含む)の"
@@ -425,7 +426,8 @@ pwquality_minlen(struct scan_ctx *ctx, long *minlen, const char **file, int *lin
 			break;
 	}
 	closedir(d);
-	qsort(names.items, names.n, sizeof(char *), by_str);
+	if (names.n)
+		qsort(names.items, names.n, sizeof(char *), by_str);
 	for (size_t i = 0; i < names.n; i++) {
 		const char *path = *(char **)vec_at(&names, i);
 		int l = 0;

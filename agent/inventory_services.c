@@ -49,7 +49,8 @@ list_dir(struct scan_ctx *ctx, const char *dir, struct vec *out)
 		}
 	}
 	closedir(d);
-	qsort(out->items, out->n, sizeof(char *), by_str);
+	if (out->n)
+		qsort(out->items, out->n, sizeof(char *), by_str);
 	return rc;
 }
 

@@ -192,7 +192,8 @@ sshd_config_glob(struct scan_ctx *ctx, const char *pattern, struct vec *out)
 		}
 		cur = next;
 	}
-	qsort(cur.items, cur.n, sizeof(char *), by_str);
+	if (cur.n)
+		qsort(cur.items, cur.n, sizeof(char *), by_str);
 	for (size_t i = 0; i < cur.n; i++) {
 		char *p = *(char **)vec_at(&cur, i);
 		if (!*p || !rootfs_exists(ctx->root, p))

@@ -122,6 +122,8 @@ static struct alias *
 find_alias(struct sudoers *s, char kind, const char *name)
 {
 	struct alias key = { .kind = kind, .name = (char *)(uintptr_t)name };
+	if (s->aliases.n == 0)
+		return NULL;
 	return bsearch(&key, s->aliases.items, s->aliases.n, sizeof(struct alias),
 	    by_alias);
 }
@@ -445,7 +447,8 @@ load_dir(struct sudoers *s, struct scan_ctx *ctx, const char *path, int depth)
 			goto out;
 		}
 	}
-	qsort(names.items, names.n, sizeof(char *), by_str);
+	if (names.n)
+		qsort(names.items, names.n, sizeof(char *), by_str);
 	for (size_t i = 0; i < names.n; i++) {
 		char *name = *(char **)vec_at(&names, i);
 		char *full = arena_printf(s->arena, "%s/%s", path, name);
@@ -553,7 +556,8 @@ int
 sudoers_grants(struct sudoers *s, struct vec *out)
 {
 	size_t steps = 0;
-	qsort(s->aliases.items, s->aliases.n, sizeof(struct alias), by_alias);
+	if (s->aliases.n)
+		qsort(s->aliases.items, s->aliases.n, sizeof(struct alias), by_alias);
 	for (size_t i = 0; i < s->specs.n; i++) {
 		const struct spec *sp = vec_at(&s->specs, i);
 		bool all = false;
