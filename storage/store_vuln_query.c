@@ -1,0 +1,517 @@
+/*
+ * store_vuln_query.c - lookups on the vulnerability tables and the
+ * per-scan vulnerability list. Every statement is cached on the handle
+ * (db_cached), so matching thousands of packages prepares each once.
+ */
+#include "storage/store_vuln_query.h"
+
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/err.h"
+#include "storage/db_internal.h"
+
+static const char sql_pkg_rows[] =
+    "SELECT package, cve, status, fixed_version, urgency, minor FROM vuln_pkg "
+    "WHERE distro = ?1 AND release = ?2 AND package = ?3";
+static const char sql_pkg_count[] =
+    "SELECT count(*) FROM vuln_pkg WHERE distro = ?1 AND release = ?2";
+static const char sql_cve[] =
+    "SELECT description, cvss, severity FROM vuln_cve WHERE cve = ?1";
+static const char sql_kev[] =
+    "SELECT name, date_added, due_date, ransomware, required_action FROM vuln_kev WHERE cve = ?1";
+static const char sql_epss[] =
+    "SELECT epss, percentile FROM vuln_epss WHERE cve = ?1";
+static const char sql_jvn[] =
+    "SELECT jvn_id, title_ja, link, published FROM vuln_jvn WHERE cve = ?1 ORDER BY jvn_id DESC";
+static const char sql_sources[] =
+    "SELECT kind, origin, feed_date, imported_at, records FROM vuln_sources ORDER BY kind";
+static const char sql_ready[] =
+    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+    "('vuln_pkg', 'vuln_cve', 'vuln_kev', 'vuln_epss', 'vuln_jvn', 'vuln_sources', 'scan_vulns')";
+static const char sql_host_upsert[] =
+    "INSERT INTO hosts (tenant_id, host_key, hostname, first_seen, last_seen) "
+    "VALUES (1, ?1, ?2, ?3, ?3) "
+    "ON CONFLICT (tenant_id, host_key) DO UPDATE SET hostname = ?2, last_seen = ?3";
+static const char sql_host_id[] =
+    "SELECT id FROM hosts WHERE tenant_id = 1 AND host_key = ?1";
+static const char sql_scan_insert[] =
+    "INSERT INTO scans (host_id, started_at, duration_ms, root) VALUES (?1, ?2, 0, ?3)";
+/* A scan "had its vulnerabilities checked" when it has scan_vulns rows;
+ * the marker row (cve '') makes a clean result count too. */
+static const char sql_scan_prev[] =
+    "SELECT s.id FROM scans s WHERE s.host_id = ?1 AND s.id < ?2 AND EXISTS "
+    "(SELECT 1 FROM scan_vulns v WHERE v.scan_id = s.id) ORDER BY s.id DESC LIMIT 1";
+static const char sql_scan_vuln[] =
+    "INSERT INTO scan_vulns (scan_id, cve, package, state) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_scan_done[] =
+    "UPDATE scans SET duration_ms = ?2 WHERE id = ?1";
+static const char sql_scan_prune[] =
+    "DELETE FROM scans WHERE host_id = (SELECT host_id FROM scans WHERE id = ?1) AND id NOT IN "
+    "(SELECT id FROM scans WHERE host_id = (SELECT host_id FROM scans WHERE id = ?1) "
+    "ORDER BY id DESC LIMIT ?2)";
+static const char sql_diff_new[] =
+    "SELECT cve, package, state FROM scan_vulns n WHERE scan_id = ?1 AND cve <> '' AND NOT EXISTS "
+    "(SELECT 1 FROM scan_vulns o WHERE o.scan_id = ?2 AND o.cve = n.cve AND o.package = n.package) "
+    "ORDER BY cve, package";
+static const char sql_diff_fixed[] =
+    "SELECT cve, package, state FROM scan_vulns o WHERE scan_id = ?2 AND cve <> '' AND NOT EXISTS "
+    "(SELECT 1 FROM scan_vulns n WHERE n.scan_id = ?1 AND o.cve = n.cve AND o.package = n.package) "
+    "ORDER BY cve, package";
+static const char sql_put_source[] =
+    "INSERT OR REPLACE INTO vuln_sources (kind, origin, sha256, feed_date, imported_at, records) "
+    "VALUES (?1, ?2, '', ?3, ?4, ?5)";
+static const char sql_put_pkg[] =
+    "INSERT OR REPLACE INTO vuln_pkg (kind, distro, release, package, cve, status, fixed_version, urgency, minor) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+static const char sql_put_cve[] =
+    "INSERT OR REPLACE INTO vuln_cve (cve, description, cvss, severity) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_put_kev[] =
+    "INSERT OR REPLACE INTO vuln_kev (cve, name, date_added, due_date, ransomware, required_action) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char sql_put_epss[] =
+    "INSERT OR REPLACE INTO vuln_epss (cve, epss, percentile) VALUES (?1, ?2, ?3)";
+static const char sql_put_jvn[] =
+    "INSERT OR REPLACE INTO vuln_jvn (jvn_id, cve, title_ja, link, published) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* NULL stays NULL: "no fixed version" differs from "". */
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
+}
+
+static int
+step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+bool
+store_vuln_ready(struct db *db)
+{
+	sqlite3_stmt *st = db_cached(db, sql_ready);
+	bool ready = false;
+	if (!st)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ready = sqlite3_column_int(st, 0) == 7;
+	sqlite3_reset(st);
+	return ready;
+}
+
+int
+store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
+    const char *package, store_vuln_pkg_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_pkg_rows);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, distro);
+	bind_text(st, 2, release);
+	bind_text(st, 3, package);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_vuln_pkg row = {
+			.package = col(st, 0),
+			.cve = col(st, 1),
+			.status = col(st, 2),
+			.fixed_version = col(st, 3),
+			.urgency = col(st, 4),
+			.minor = sqlite3_column_int(st, 5) != 0,
+		};
+		if (!row.package || !row.cve || !row.status)
+			continue;
+		int r = fn(ctx, &row);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_vuln_pkg_count(struct db *db, const char *distro, const char *release,
+    int64_t *count)
+{
+	sqlite3_stmt *st = db_cached(db, sql_pkg_count);
+	*count = 0;
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, distro);
+	bind_text(st, 2, release);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
+}
+
+/* Copies column i into the arena; *ok turns false when the arena is full. */
+static const char *
+dup_col(struct arena *a, sqlite3_stmt *st, int i, bool *ok)
+{
+	const char *s = col(st, i);
+	if (!s)
+		return NULL;
+	char *d = arena_strdup(a, s);
+	if (!d)
+		*ok = false;
+	return d;
+}
+
+int
+store_vuln_cve_info(struct db *db, const char *cve, struct arena *arena,
+    struct store_vuln_cve *out)
+{
+	sqlite3_stmt *st;
+	bool ok = true;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->cvss = -1;
+	out->epss = -1;
+	out->epss_percentile = -1;
+
+	if (!(st = db_cached(db, sql_cve)))
+		return MAMORI_E_DB;
+	bind_text(st, 1, cve);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->have_cve = true;
+		out->description = dup_col(arena, st, 0, &ok);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			out->cvss = sqlite3_column_double(st, 1);
+		out->severity = dup_col(arena, st, 2, &ok);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return MAMORI_E_DB;
+
+	if (!(st = db_cached(db, sql_kev)))
+		return MAMORI_E_DB;
+	bind_text(st, 1, cve);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->kev = true;
+		out->kev_name = dup_col(arena, st, 0, &ok);
+		out->kev_date_added = dup_col(arena, st, 1, &ok);
+		out->kev_due_date = dup_col(arena, st, 2, &ok);
+		out->kev_ransomware = sqlite3_column_int(st, 3) != 0;
+		out->kev_required_action = dup_col(arena, st, 4, &ok);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return MAMORI_E_DB;
+
+	if (!(st = db_cached(db, sql_epss)))
+		return MAMORI_E_DB;
+	bind_text(st, 1, cve);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->epss = sqlite3_column_double(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			out->epss_percentile = sqlite3_column_double(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return MAMORI_E_DB;
+	return ok ? MAMORI_OK : MAMORI_E_NOMEM;
+}
+
+int
+store_vuln_jvn(struct db *db, const char *cve, store_vuln_jvn_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_jvn);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, cve);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = fn(ctx, col(st, 0), col(st, 1), col(st, 2), col(st, 3));
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_vuln_sources(struct db *db, store_vuln_source_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_sources);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_vuln_source s = {
+			.kind = col(st, 0) ? col(st, 0) : "",
+			.origin = col(st, 1) ? col(st, 1) : "",
+			.feed_date = sqlite3_column_int64(st, 2),
+			.imported_at = sqlite3_column_int64(st, 3),
+			.records = sqlite3_column_int64(st, 4),
+		};
+		int r = fn(ctx, &s);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_vuln_scan_begin(struct db *db, const char *host_key,
+    const char *hostname, int64_t started_at, const char *root,
+    int64_t *scan_id, int64_t *prev_scan_id)
+{
+	sqlite3_stmt *st;
+	int64_t host_id;
+	int rc;
+
+	*scan_id = *prev_scan_id = 0;
+	if (db_begin(db) != MAMORI_OK)
+		return MAMORI_E_DB;
+	if (!(st = db_cached(db, sql_host_upsert)))
+		goto fail;
+	bind_text(st, 1, host_key);
+	bind_text(st, 2, hostname);
+	sqlite3_bind_int64(st, 3, started_at);
+	if (step_done(st) != MAMORI_OK)
+		goto fail;
+	if (!(st = db_cached(db, sql_host_id)))
+		goto fail;
+	bind_text(st, 1, host_key);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		goto fail;
+	}
+	host_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!(st = db_cached(db, sql_scan_insert)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, host_id);
+	sqlite3_bind_int64(st, 2, started_at);
+	bind_text(st, 3, root);
+	if (step_done(st) != MAMORI_OK)
+		goto fail;
+	*scan_id = sqlite3_last_insert_rowid(db->h);
+	if (!(st = db_cached(db, sql_scan_prev)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, host_id);
+	sqlite3_bind_int64(st, 2, *scan_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*prev_scan_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto fail;
+	/* The marker row: this scan checked vulnerabilities. */
+	return store_vuln_scan_add(db, *scan_id, "", "", "checked") == MAMORI_OK ?
+	    MAMORI_OK : (db_rollback(db), MAMORI_E_DB);
+fail:
+	db_rollback(db);
+	return MAMORI_E_DB;
+}
+
+int
+store_vuln_scan_add(struct db *db, int64_t scan_id, const char *cve,
+    const char *package, const char *state)
+{
+	sqlite3_stmt *st = db_cached(db, sql_scan_vuln);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, scan_id);
+	bind_text(st, 2, cve);
+	bind_text(st, 3, package);
+	bind_text(st, 4, state);
+	return step_done(st);
+}
+
+int
+store_vuln_scan_finish(struct db *db, int64_t scan_id, int64_t duration_ms,
+    int keep)
+{
+	sqlite3_stmt *st = db_cached(db, sql_scan_done);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, scan_id);
+	sqlite3_bind_int64(st, 2, duration_ms);
+	if (step_done(st) != MAMORI_OK)
+		goto fail;
+	if (keep > 0) {
+		if (!(st = db_cached(db, sql_scan_prune)))
+			goto fail;
+		sqlite3_bind_int64(st, 1, scan_id);
+		sqlite3_bind_int(st, 2, keep);
+		if (step_done(st) != MAMORI_OK)
+			goto fail;
+	}
+	if (db_commit(db) != MAMORI_OK)
+		goto fail;
+	return MAMORI_OK;
+fail:
+	db_rollback(db);
+	return MAMORI_E_DB;
+}
+
+void
+store_vuln_scan_abort(struct db *db)
+{
+	db_rollback(db);
+}
+
+static int
+run_diff(struct db *db, const char *sql, enum store_vuln_change kind,
+    int64_t scan_id, int64_t prev_scan_id, store_vuln_diff_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, scan_id);
+	sqlite3_bind_int64(st, 2, prev_scan_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = fn(ctx, kind, col(st, 0) ? col(st, 0) : "",
+		    col(st, 1) ? col(st, 1) : "", col(st, 2) ? col(st, 2) : "");
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_vuln_scan_diff(struct db *db, int64_t scan_id, int64_t prev_scan_id,
+    store_vuln_diff_fn fn, void *ctx)
+{
+	if (prev_scan_id == 0)
+		return MAMORI_OK;
+	int rc = run_diff(db, sql_diff_new, STORE_VULN_NEW, scan_id, prev_scan_id, fn, ctx);
+	if (!rc)
+		rc = run_diff(db, sql_diff_fixed, STORE_VULN_FIXED, scan_id, prev_scan_id, fn, ctx);
+	return rc;
+}
+
+int
+store_vuln_put_source(struct db *db, const char *kind, const char *origin,
+    int64_t feed_date, int64_t imported_at, int64_t records)
+{
+	sqlite3_stmt *st = db_cached(db, sql_put_source);
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, kind);
+	bind_text(st, 2, origin);
+	if (feed_date)
+		sqlite3_bind_int64(st, 3, feed_date);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, imported_at);
+	sqlite3_bind_int64(st, 5, records);
+	return step_done(st);
+}
+
+int
+store_vuln_put_pkg(struct db *db, const char *kind, const char *distro,
+    const char *release, const struct store_vuln_pkg *row)
+{
+	sqlite3_stmt *st = db_cached(db, sql_put_pkg);
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, kind);
+	bind_text(st, 2, distro);
+	bind_text(st, 3, release);
+	bind_text(st, 4, row->package);
+	bind_text(st, 5, row->cve);
+	bind_text(st, 6, row->status);
+	bind_opt(st, 7, row->fixed_version);
+	bind_opt(st, 8, row->urgency);
+	sqlite3_bind_int(st, 9, row->minor);
+	return step_done(st);
+}
+
+int
+store_vuln_put_cve(struct db *db, const char *cve, const char *description,
+    double cvss, const char *severity)
+{
+	sqlite3_stmt *st = db_cached(db, sql_put_cve);
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, cve);
+	bind_opt(st, 2, description);
+	if (cvss >= 0)
+		sqlite3_bind_double(st, 3, cvss);
+	else
+		sqlite3_bind_null(st, 3);
+	bind_opt(st, 4, severity);
+	return step_done(st);
+}
+
+int
+store_vuln_put_kev(struct db *db, const char *cve, const char *name,
+    const char *date_added, const char *due_date, bool ransomware,
+    const char *required_action)
+{
+	sqlite3_stmt *st = db_cached(db, sql_put_kev);
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, cve);
+	bind_opt(st, 2, name);
+	bind_opt(st, 3, date_added);
+	bind_opt(st, 4, due_date);
+	sqlite3_bind_int(st, 5, ransomware);
+	bind_opt(st, 6, required_action);
+	return step_done(st);
+}
+
+int
+store_vuln_put_epss(struct db *db, const char *cve, double epss,
+    double percentile)
+{
+	sqlite3_stmt *st = db_cached(db, sql_put_epss);
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, cve);
+	sqlite3_bind_double(st, 2, epss);
+	if (percentile >= 0)
+		sqlite3_bind_double(st, 3, percentile);
+	else
+		sqlite3_bind_null(st, 3);
+	return step_done(st);
+}
+
+int
+store_vuln_put_jvn(struct db *db, const char *jvn_id, const char *cve,
+    const char *title_ja, const char *link, const char *published)
+{
+	sqlite3_stmt *st = db_cached(db, sql_put_jvn);
+	if (!st)
+		return MAMORI_E_DB;
+	bind_text(st, 1, jvn_id);
+	bind_text(st, 2, cve);
+	bind_opt(st, 3, title_ja);
+	bind_opt(st, 4, link);
+	bind_opt(st, 5, published);
+	return step_done(st);
+}

@@ -1,0 +1,119 @@
+/*
+ * store_vuln_query.h - reading the imported vulnerability data (migration
+ * 0002) for matching, and keeping the vulnerabilities of each scan.
+ *
+ * Strings returned through callbacks or structs point into SQLite's row
+ * buffers: they are valid until the next call on the same handle, so
+ * callers copy what they keep (into their arena).
+ */
+#ifndef MAMORI_STORAGE_STORE_VULN_QUERY_H
+#define MAMORI_STORAGE_STORE_VULN_QUERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct arena;
+struct db;
+
+/* One vuln_pkg row. */
+struct store_vuln_pkg {
+	const char *package;		/* source package */
+	const char *cve;
+	const char *status;		/* resolved, open, undetermined, not-affected */
+	const char *fixed_version;	/* NULL when none */
+	const char *urgency;		/* NULL when none */
+	bool minor;
+};
+
+typedef int (*store_vuln_pkg_fn)(void *ctx, const struct store_vuln_pkg *row);
+
+/* Calls fn for every row of (distro, release, package); a non-zero return
+ * from fn stops and is returned. */
+int store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
+    const char *package, store_vuln_pkg_fn fn, void *ctx);
+/* Number of vuln_pkg rows of (distro, release), to tell "no data for this
+ * release" from "nothing found". */
+int store_vuln_pkg_count(struct db *db, const char *distro, const char *release,
+    int64_t *count);
+
+/* Enrichment of one CVE; absent parts stay zero/NULL. */
+struct store_vuln_cve {
+	bool have_cve;
+	const char *description;
+	double cvss;			/* < 0 when unknown */
+	const char *severity;		/* low..critical, NULL when unknown */
+	bool kev;
+	const char *kev_date_added, *kev_due_date, *kev_required_action;
+	const char *kev_name;
+	bool kev_ransomware;
+	double epss;			/* < 0 when unknown */
+	double epss_percentile;		/* < 0 when unknown */
+};
+
+/* Fills *out from vuln_cve, vuln_kev and vuln_epss; strings are copied
+ * into the arena. MAMORI_E_NOMEM when the arena is full. */
+int store_vuln_cve_info(struct db *db, const char *cve, struct arena *arena,
+    struct store_vuln_cve *out);
+
+/* JVN advisories of a CVE, newest id first. */
+typedef int (*store_vuln_jvn_fn)(void *ctx, const char *jvn_id,
+    const char *title_ja, const char *link, const char *published);
+int store_vuln_jvn(struct db *db, const char *cve, store_vuln_jvn_fn fn,
+    void *ctx);
+
+/* The imported sources. */
+struct store_vuln_source {
+	const char *kind, *origin;
+	int64_t feed_date;		/* 0 when the feed states none */
+	int64_t imported_at;
+	int64_t records;
+};
+typedef int (*store_vuln_source_fn)(void *ctx, const struct store_vuln_source *s);
+int store_vuln_sources(struct db *db, store_vuln_source_fn fn, void *ctx);
+
+/* True when the vulnerability tables exist (schema 2 or later). */
+bool store_vuln_ready(struct db *db);
+
+/*
+ * Scans and their vulnerabilities, for "new / fixed since last scan".
+ * store_vuln_scan_begin() records a scan row for the host (in a
+ * transaction), store_vuln_scan_add() one row per (CVE, source package),
+ * store_vuln_scan_prev() finds the host's latest earlier scan that had its
+ * vulnerabilities checked, store_vuln_scan_finish() commits.
+ */
+int store_vuln_scan_begin(struct db *db, const char *host_key,
+    const char *hostname, int64_t started_at, const char *root,
+    int64_t *scan_id, int64_t *prev_scan_id);
+int store_vuln_scan_add(struct db *db, int64_t scan_id, const char *cve,
+    const char *package, const char *state);
+int store_vuln_scan_finish(struct db *db, int64_t scan_id, int64_t duration_ms,
+    int keep);
+void store_vuln_scan_abort(struct db *db);
+
+enum store_vuln_change { STORE_VULN_NEW, STORE_VULN_FIXED };
+typedef int (*store_vuln_diff_fn)(void *ctx, enum store_vuln_change kind,
+    const char *cve, const char *package, const char *state);
+/* Differences between scan_id and prev_scan_id (none when prev is 0). */
+int store_vuln_scan_diff(struct db *db, int64_t scan_id, int64_t prev_scan_id,
+    store_vuln_diff_fn fn, void *ctx);
+
+/*
+ * Writers for tests and benchmarks that need data without a feed file
+ * (the importers of `mamori vuln update` have their own). Each is one
+ * INSERT OR REPLACE; wrap many in db_begin()/db_commit().
+ */
+int store_vuln_put_source(struct db *db, const char *kind, const char *origin,
+    int64_t feed_date, int64_t imported_at, int64_t records);
+int store_vuln_put_pkg(struct db *db, const char *kind, const char *distro,
+    const char *release, const struct store_vuln_pkg *row);
+int store_vuln_put_cve(struct db *db, const char *cve, const char *description,
+    double cvss, const char *severity);
+int store_vuln_put_kev(struct db *db, const char *cve, const char *name,
+    const char *date_added, const char *due_date, bool ransomware,
+    const char *required_action);
+int store_vuln_put_epss(struct db *db, const char *cve, double epss,
+    double percentile);
+int store_vuln_put_jvn(struct db *db, const char *jvn_id, const char *cve,
+    const char *title_ja, const char *link, const char *published);
+
+#endif
