@@ -310,7 +310,7 @@ check_nfs(struct check_run *run)
 		for (size_t j = 0; j < ex->clients.n; j++) {
 			const struct nfs_client *cl = vec_at(&ex->clients, j);
 			json_t *o = json_pack("{s:o, s:o, s:b}",
-			    "host", jstr(cl->host[0] ? cl->host : "(none: everyone)"),
+			    "host", jstr(cl->host),
 			    "options", jstr(cl->options), "rw", cl->rw);
 			if (cl->everyone) {
 				json_array_append(every, o);
@@ -321,17 +321,24 @@ check_nfs(struct check_run *run)
 			json_decref(o);
 		}
 		if (json_array_size(every)) {
-			char en[1024], ja[1024];
+			char en[1024], ja[1024], hen[300], hja[300];
+			const char *h = json_string_value(json_object_get(
+			    json_array_get(every, 0), "host"));
+			if (h && *h) {
+				snprintf(hen, sizeof(hen), "client \"%s\"", h);
+				snprintf(hja, sizeof(hja), "接続先「%s」", h);
+			} else {
+				snprintf(hen, sizeof(hen), "no client named, which "
+				    "means everyone");
+				snprintf(hja, sizeof(hja), "接続先の指定がないため全員");
+			}
 			snprintf(en, sizeof(en), "%s is exported to every computer "
-			    "(%s), %s (%s:%d).", ex->path,
-			    json_string_value(json_object_get(json_array_get(every, 0),
-			    "host")), every_rw ? "read-write" : "read-only", ex->file,
-			    ex->line);
+			    "(%s), %s (%s:%d).", ex->path, hen,
+			    every_rw ? "read-write" : "read-only", ex->file, ex->line);
 			snprintf(ja, sizeof(ja), "%s がすべてのコンピューターに%sで公開されて"
 			    "います (%s、%s の %d 行目)。", ex->path,
-			    every_rw ? "読み書き可能" : "読み取り専用",
-			    json_string_value(json_object_get(json_array_get(every, 0),
-			    "host")), ex->file, ex->line);
+			    every_rw ? "読み書き可能" : "読み取り専用", hja, ex->file,
+			    ex->line);
 			json_t *ev = json_pack("{s:o, s:o, s:i, s:O}", "path",
 			    jstr(ex->path), "file", jstr(ex->file), "line", ex->line,
 			    "clients", every);
