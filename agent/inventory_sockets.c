@@ -1,11 +1,14 @@
 /*
  * inventory_sockets.c - listening TCP and UDP sockets and who owns them,
- * the same set `ss -tulpn` shows: TCP in LISTEN and bound UDP sockets
- * (state UNCONN) of the scanned system's network namespace, read from
- * <root>/proc/net. Owners are found in one pass over /proc/[pid]/fd by
- * matching "socket:[inode]" links, as ss and lsof do; a socket shared by
- * several processes (a forking server) is attributed to the lowest pid,
- * normally the parent.
+ * the same set `ss -tulpn` shows. ss -l filters on the states LISTEN and
+ * CLOSE: for TCP that is LISTEN (a closed TCP socket is in no table the
+ * kernel lists), for UDP every socket in CLOSE ("UNCONN"); a UDP socket
+ * is in the table only once bound, explicitly or by its first send, and a
+ * connect()ed one is ESTABLISHED and not shown. Like ss, only the network
+ * namespace of <root>/proc/net is seen. Owners are found in one pass over
+ * /proc/[pid]/fd by matching "socket:[inode]" links, as ss and lsof do; a
+ * socket shared by several processes (a forking server) is attributed to
+ * the lowest pid, normally the parent.
  */
 #include "agent/inventory.h"
 

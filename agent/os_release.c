@@ -41,13 +41,11 @@ os_release_each(struct span text,
     void (*fn)(void *arg, struct span key, const char *value, size_t len),
     void *arg, size_t *bad)
 {
-	struct valbuf *v = NULL;
-	struct valbuf storage;
+	struct valbuf storage, *v = &storage;
 	size_t i = 0, nbad = 0;
 	const char *p = text.p;
 	size_t len = text.len;
 
-	v = &storage;
 	while (i < len) {
 		/* Start of a line: skip leading blanks and empty lines. */
 		while (i < len && (blank(p[i]) || p[i] == '\n'))
