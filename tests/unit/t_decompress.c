@@ -217,7 +217,7 @@ test_real_lz4(void)
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int st = -1;
-	char *argv[] = { "lz4cat", path, NULL };
+	char *argv[] = { (char *)(uintptr_t)"lz4cat", path, NULL };
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fd, 1);
 	if (posix_spawnp(&pid, "lz4cat", &fa, NULL, argv, environ) == 0)
