@@ -13,7 +13,7 @@
 #include "agent/check.h"
 #include "common/err.h"
 #include "storage/db.h"
-#include "vuln/vuln_scan.h"
+#include "agent/vuln_scan.h"
 
 enum { DEF_EXPLOITED, DEF_VULNERABLE, DEF_UNFIXED };
 

@@ -17,8 +17,8 @@
 #include "storage/db.h"
 #include "storage/store_vuln_query.h"
 #include "vuln/version.h"
-#include "vuln/vuln_output.h"
-#include "vuln/vuln_scan.h"
+#include "agent/vuln_output.h"
+#include "agent/vuln_scan.h"
 
 static const char *
 cmp_sign(int rc)

@@ -21,7 +21,7 @@ match_state_name(enum match_state s)
 }
 
 static bool
-is_installed(const struct inv_package *p)
+is_installed(const struct match_pkg *p)
 {
 	if (!p->status || !*p->status)
 		return true;
@@ -30,7 +30,7 @@ is_installed(const struct inv_package *p)
 }
 
 struct keyed {
-	const struct inv_package *p;
+	const struct match_pkg *p;
 	const char *source;
 	const char *version;
 };
@@ -48,19 +48,19 @@ by_source(const void *a, const void *b)
 }
 
 int
-match_group(struct arena *a, const struct vec *packages, struct vec *out)
+match_group(struct arena *a, const struct match_pkg *pkgs, size_t npkgs,
+    struct vec *out)
 {
 	struct keyed *k;
 	size_t n = 0;
 
 	vec_init(out, sizeof(struct match_source), 0);
-	if (packages->n == 0)
+	if (npkgs == 0)
 		return MAMORI_OK;
-	if (packages->n > SIZE_MAX / sizeof(*k) ||
-	    !(k = arena_alloc(a, packages->n * sizeof(*k))))
+	if (npkgs > SIZE_MAX / sizeof(*k) || !(k = arena_alloc(a, npkgs * sizeof(*k))))
 		return MAMORI_E_NOMEM;
-	for (size_t i = 0; i < packages->n; i++) {
-		const struct inv_package *p = vec_at(packages, i);
+	for (size_t i = 0; i < npkgs; i++) {
+		const struct match_pkg *p = &pkgs[i];
 		if (!p->name || !p->version || !is_installed(p))
 			continue;
 		k[n].p = p;

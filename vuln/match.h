@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "agent/inventory.h"
 #include "common/arena.h"
 #include "vuln/version.h"
 
@@ -32,14 +31,25 @@ struct match_source {
 	struct vec binaries;		/* const char *: binary package names */
 };
 
+/* An installed binary package, as the inventory describes it. */
+struct match_pkg {
+	const char *format;		/* "deb", "rpm", "apk" */
+	const char *name;
+	const char *version;
+	const char *source;		/* NULL or "" = name */
+	const char *source_version;	/* NULL or "" = version */
+	const char *status;		/* dpkg status word; NULL = installed */
+};
+
 /*
- * Groups installed packages (struct inv_package, status "installed" or
+ * Groups installed packages (status "installed" or
  * half-way states; "config-files" and "not-installed" are skipped) into
  * struct match_source, sorted by source name. Kernel images built by
  * linux-signed-* count as source "linux" at their binary version, which is
  * the version of the linux source they were signed from.
  */
-int match_group(struct arena *a, const struct vec *packages, struct vec *out);
+int match_group(struct arena *a, const struct match_pkg *pkgs, size_t n,
+    struct vec *out);
 
 /* One advisory row for a source package. */
 struct match_advisory {

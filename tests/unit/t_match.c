@@ -13,7 +13,7 @@
 #include "storage/store_vuln_query.h"
 #include "tests/tap.h"
 #include "vuln/match.h"
-#include "vuln/vuln_scan.h"
+#include "agent/vuln_scan.h"
 
 static struct inv_package *
 add_pkg(struct arena *a, struct vec *v, const char *fmt, const char *name,
@@ -56,7 +56,13 @@ test_group(void)
 	    "linux-signed-amd64", "6.1.123+1", NULL);
 	add_pkg(&a, &pkgs, "deb", "linux-libc-dev", "6.1.123-1", "linux", NULL, NULL);
 
-	is_int(match_group(&a, &pkgs, &groups), MAMORI_OK, "group");
+	struct match_pkg mp[8];
+	for (size_t i = 0; i < pkgs.n; i++) {
+		const struct inv_package *p = vec_at(&pkgs, i);
+		mp[i] = (struct match_pkg){ p->format, p->name, p->version, p->source,
+		    p->source_version, p->status };
+	}
+	is_int(match_group(&a, mp, pkgs.n, &groups), MAMORI_OK, "group");
 	is_int(groups.n, 3, "bash, linux, openssl; config-files left out");
 	const struct match_source *s = find_source(&groups, "openssl");
 	ok(s && s->binaries.n == 2, "openssl has two binaries");

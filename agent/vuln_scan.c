@@ -1,7 +1,7 @@
 /*
  * vuln_scan.c - from an inventory and the database to a sorted list.
  */
-#include "vuln/vuln_scan.h"
+#include "agent/vuln_scan.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -329,7 +329,16 @@ vuln_scan_run(struct vuln_scan *vs, struct db *db,
 	vs->distro = keys[0].distro;
 	vs->release = keys[0].release;
 
-	if ((rc = match_group(arena, &inv->packages, &vs->installed)))
+	struct match_pkg *pkgs = inv->packages.n ?
+	    arena_alloc(arena, inv->packages.n * sizeof(*pkgs)) : NULL;
+	if (inv->packages.n && !pkgs)
+		return MAMORI_E_NOMEM;
+	for (size_t i = 0; i < inv->packages.n; i++) {
+		const struct inv_package *p = vec_at(&inv->packages, i);
+		pkgs[i] = (struct match_pkg){ p->format, p->name, p->version, p->source,
+		    p->source_version, p->status };
+	}
+	if ((rc = match_group(arena, pkgs, inv->packages.n, &vs->installed)))
 		return rc;
 	for (size_t i = 0; i < vs->installed.n; i++) {
 		struct row_ctx c = { vs, vec_at(&vs->installed, i), vs->results.n, false };

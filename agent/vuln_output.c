@@ -1,7 +1,7 @@
 /*
  * vuln_output.c - printing a vuln_scan.
  */
-#include "vuln/vuln_output.h"
+#include "agent/vuln_output.h"
 
 #include <string.h>
 

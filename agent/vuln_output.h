@@ -2,15 +2,15 @@
  * vuln_output.h - a vuln_scan as JSON (mamori's own document), SARIF
  * 2.1.0, CycloneDX 1.5 (with its vulnerabilities section) or text.
  */
-#ifndef MAMORI_VULN_VULN_OUTPUT_H
-#define MAMORI_VULN_VULN_OUTPUT_H
+#ifndef MAMORI_AGENT_VULN_OUTPUT_H
+#define MAMORI_AGENT_VULN_OUTPUT_H
 
 #include <jansson.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "common/i18n.h"
-#include "vuln/vuln_scan.h"
+#include "agent/vuln_scan.h"
 
 /* What changed since the previous scan (may be NULL). */
 struct vuln_output_changes {

@@ -4,8 +4,8 @@
  * source package, adds KEV/EPSS/CVSS/JVN and sorts fix-first. Shared by
  * `mamori vuln scan` and the updates.* checks of `mamori scan`.
  */
-#ifndef MAMORI_VULN_VULN_SCAN_H
-#define MAMORI_VULN_VULN_SCAN_H
+#ifndef MAMORI_AGENT_VULN_SCAN_H
+#define MAMORI_AGENT_VULN_SCAN_H
 
 #include <stdbool.h>
 #include <stdint.h>
