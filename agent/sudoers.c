@@ -12,13 +12,15 @@
 #define MAX_DEPTH 16		/* sudo allows 128; real setups use 2 */
 #define MAX_ALIAS_DEPTH 32	/* alias loops are an error in sudo */
 #define MAX_LINE (256 * 1024)	/* a continued logical line */
-#define MAX_STEPS 1000000	/* alias expansions in all: aliases that
-				 * name each other twice would be exponential */
 
 struct alias {
 	char kind;		/* 'U' user, 'C' command */
 	char *name;
 	struct vec items;	/* char * */
+	int all;		/* Cmnd_Alias: 0 unknown, 1 being resolved,
+				 * 2 contains ALL, 3 does not */
+	size_t seen;		/* User_Alias: spec number + 1 that expanded
+				 * it already (each alias once per spec) */
 };
 
 struct spec {
@@ -510,34 +512,44 @@ sudoers_load(struct sudoers *s, struct scan_ctx *ctx, const char *path)
 	return load(s, ctx, path, 0);
 }
 
-/* True when a command (or a Cmnd_Alias, recursively) is ALL. */
+/* True when a command (or a Cmnd_Alias, recursively) is ALL. Each alias
+ * is resolved once; a loop (an error for sudo) counts as not ALL. */
 static bool
-cmnd_all(struct sudoers *s, const char *c, int depth, size_t *steps)
+cmnd_all(struct sudoers *s, const char *c, int depth)
 {
 	if (strcmp(c, "ALL") == 0)
 		return true;
-	if (depth > MAX_ALIAS_DEPTH || c[0] == '!' || ++*steps > MAX_STEPS)
+	if (depth > MAX_ALIAS_DEPTH || c[0] == '!')
 		return false;
 	struct alias *al = find_alias(s, 'C', c);
-	if (!al)
+	if (!al || al->all == 1)
 		return false;
-	for (size_t i = 0; i < al->items.n; i++)
-		if (cmnd_all(s, *(char **)vec_at(&al->items, i), depth + 1, steps))
-			return true;
-	return false;
+	if (al->all == 0) {
+		al->all = 1;
+		bool yes = false;
+		for (size_t i = 0; !yes && i < al->items.n; i++)
+			yes = cmnd_all(s, *(char **)vec_at(&al->items, i), depth + 1);
+		al->all = yes ? 2 : 3;
+	}
+	return al->all == 2;
 }
 
 static int
 add_user(struct sudoers *s, struct vec *out, const char *who,
-    const struct spec *sp, int depth, size_t *steps)
+    const struct spec *sp, size_t spec_no, int depth)
 {
-	if (who[0] == '!' || depth > MAX_ALIAS_DEPTH || ++*steps > MAX_STEPS)
+	if (who[0] == '!' || depth > MAX_ALIAS_DEPTH)
 		return MAMORI_OK;
 	struct alias *al = find_alias(s, 'U', who);
 	if (al && strcmp(who, "ALL") != 0) {
+		/* Expanded once per spec: aliases naming each other twice
+		 * would otherwise grow exponentially. */
+		if (al->seen == spec_no + 1)
+			return MAMORI_OK;
+		al->seen = spec_no + 1;
 		for (size_t i = 0; i < al->items.n; i++) {
 			int rc = add_user(s, out, *(char **)vec_at(&al->items, i), sp,
-			    depth + 1, steps);
+			    spec_no, depth + 1);
 			if (rc)
 				return rc;
 		}
@@ -555,19 +567,17 @@ add_user(struct sudoers *s, struct vec *out, const char *who,
 int
 sudoers_grants(struct sudoers *s, struct vec *out)
 {
-	size_t steps = 0;
 	if (s->aliases.n)
 		qsort(s->aliases.items, s->aliases.n, sizeof(struct alias), by_alias);
 	for (size_t i = 0; i < s->specs.n; i++) {
 		const struct spec *sp = vec_at(&s->specs, i);
 		bool all = false;
 		for (size_t j = 0; !all && j < sp->cmnds.n; j++)
-			all = cmnd_all(s, *(char **)vec_at(&sp->cmnds, j), 0, &steps);
+			all = cmnd_all(s, *(char **)vec_at(&sp->cmnds, j), 0);
 		if (!all)
 			continue;
 		for (size_t j = 0; j < sp->users.n; j++) {
-			int rc = add_user(s, out, *(char **)vec_at(&sp->users, j), sp, 0,
-			    &steps);
+			int rc = add_user(s, out, *(char **)vec_at(&sp->users, j), sp, i, 0);
 			if (rc)
 				return rc;
 		}
