@@ -108,6 +108,7 @@ struct inv_user {
 	bool shadow_known;
 	char *hash;		/* password field as stored; "" = empty */
 	bool locked;		/* "!" or "*" prefix, or "!"/"*" alone */
+	bool hash_from_passwd;	/* hash is /etc/passwd's field, not "x" */
 };
 
 struct inv_group {

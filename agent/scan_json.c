@@ -97,6 +97,7 @@ packages_json(const struct inventory *inv)
 		set(o, "source", str(p->source));
 		set(o, "source_version", str(p->source_version));
 		set(o, "status", str(p->status));
+		set(o, "multiarch_same", json_boolean(p->multiarch_same));
 		json_array_append_new(a, o);
 	}
 	return a;

@@ -4,7 +4,8 @@
 set -eu
 what=${1:-run}
 pkgs="meson ninja-build gcc pkg-config python3 libjansson-dev libyaml-dev libsqlite3-dev
-      libcrypt-dev liblz4-dev zlib1g-dev liblzma-dev libzstd-dev"
+      libcrypt-dev liblz4-dev zlib1g-dev liblzma-dev libzstd-dev
+      libyajl-dev libxml2-dev libssl-dev"
 case $what in
 run) ;;
 test) pkgs="$pkgs clang libclang-rt-14-dev iproute2 debootstrap lz4 sqlite3" ;;

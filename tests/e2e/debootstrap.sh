@@ -39,11 +39,17 @@ fi
 "$MAMORI" scan --root "$tree" --json --no-store >"$tmp/scan.json" 2>"$tmp/err"
 t "scan of the debootstrap tree exits 0" [ $? -eq 0 ]
 dpkg-query --admindir="$tree/var/lib/dpkg" -W -f='${binary:Package}\t${Version}\n' | sort >"$tmp/want"
-python3 - "$tmp/scan.json" >"$tmp/got" <<'PY'
+python3 - "$tmp/scan.json" "$(dpkg --print-architecture)" >"$tmp/got" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
+native = sys.argv[2]
 for p in doc["packages"]:
-    print(f'{p["name"]}\t{p["version"]}')
+    # dpkg-query's ${binary:Package}: name:arch for Multi-Arch: same and
+    # foreign-architecture packages, the plain name otherwise.
+    arch = p["arch"]
+    qualify = arch and (p.get("multiarch_same") or arch not in (native, "all"))
+    name = p["name"] + (":" + arch if qualify else "")
+    print(f'{name}\t{p["version"]}')
 PY
 sort -o "$tmp/got" "$tmp/got"
 t "packages are exactly dpkg-query --admindir's ($(wc -l <"$tmp/want") packages)" cmp -s "$tmp/want" "$tmp/got"
