@@ -233,10 +233,12 @@ enrich(struct vuln_scan *vs, struct db *db)
 		r->cvss = info.cvss;
 		r->description = info.description;
 		r->severity = match_severity(info.severity, info.cvss, r->urgency);
-		struct row_ctx c = { vs, NULL, i, false };
-		rc = store_vuln_jvn(db, r->cve, save_jvn, &c);
-		if (rc < 0)
-			return rc;
+		if (info.has_jvn) {
+			struct row_ctx c = { vs, NULL, i, false };
+			rc = store_vuln_jvn(db, r->cve, save_jvn, &c);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	return MAMORI_OK;
 }
@@ -279,9 +281,23 @@ make_groups(struct vuln_scan *vs)
 	return MAMORI_OK;
 }
 
+static int run(struct vuln_scan *vs, struct db *db, const struct inventory *inv,
+    time_t now, struct arena *arena);
+
 int
 vuln_scan_run(struct vuln_scan *vs, struct db *db,
     const struct inventory *inv, time_t now, struct arena *arena)
+{
+	if (store_vuln_read_begin(db) != MAMORI_OK)
+		return MAMORI_E_DB;
+	int rc = run(vs, db, inv, now, arena);
+	store_vuln_read_end(db);
+	return rc;
+}
+
+static int
+run(struct vuln_scan *vs, struct db *db, const struct inventory *inv, time_t now,
+    struct arena *arena)
 {
 	struct key keys[4];
 	size_t nkeys;

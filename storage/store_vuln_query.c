@@ -16,12 +16,15 @@ static const char sql_pkg_rows[] =
     "WHERE distro = ?1 AND release = ?2 AND package = ?3";
 static const char sql_pkg_count[] =
     "SELECT count(*) FROM vuln_pkg WHERE distro = ?1 AND release = ?2";
-static const char sql_cve[] =
-    "SELECT description, cvss, severity FROM vuln_cve WHERE cve = ?1";
-static const char sql_kev[] =
-    "SELECT name, date_added, due_date, ransomware, required_action FROM vuln_kev WHERE cve = ?1";
-static const char sql_epss[] =
-    "SELECT epss, percentile FROM vuln_epss WHERE cve = ?1";
+/* Everything known about one CVE in one statement (scalar subqueries keep
+ * it a single B-tree probe per table). */
+static const char sql_info[] =
+    "SELECT c.description, c.cvss, c.severity, k.name, k.date_added, k.due_date, k.ransomware, "
+    "k.required_action, e.epss, e.percentile, "
+    "(SELECT max(j.jvn_id) FROM vuln_jvn j WHERE j.cve = q.cve), "
+    "(c.cve IS NOT NULL), (k.cve IS NOT NULL), (e.cve IS NOT NULL) "
+    "FROM (SELECT ?1 AS cve) q LEFT JOIN vuln_cve c ON c.cve = q.cve "
+    "LEFT JOIN vuln_kev k ON k.cve = q.cve LEFT JOIN vuln_epss e ON e.cve = q.cve";
 static const char sql_jvn[] =
     "SELECT jvn_id, title_ja, link, published FROM vuln_jvn WHERE cve = ?1 ORDER BY jvn_id DESC";
 static const char sql_sources[] =
@@ -102,6 +105,19 @@ step_done(sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_vuln_read_begin(struct db *db)
+{
+	return sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? MAMORI_OK : MAMORI_E_DB;
+}
+
+void
+store_vuln_read_end(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		(void)sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 }
 
 bool
@@ -191,46 +207,34 @@ store_vuln_cve_info(struct db *db, const char *cve, struct arena *arena,
 	out->cvss = -1;
 	out->epss = -1;
 	out->epss_percentile = -1;
-
-	if (!(st = db_cached(db, sql_cve)))
+	if (!(st = db_cached(db, sql_info)))
 		return MAMORI_E_DB;
 	bind_text(st, 1, cve);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->have_cve = true;
-		out->description = dup_col(arena, st, 0, &ok);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-			out->cvss = sqlite3_column_double(st, 1);
-		out->severity = dup_col(arena, st, 2, &ok);
+		out->have_cve = sqlite3_column_int(st, 11) != 0;
+		out->kev = sqlite3_column_int(st, 12) != 0;
+		if (out->have_cve) {
+			out->description = dup_col(arena, st, 0, &ok);
+			if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+				out->cvss = sqlite3_column_double(st, 1);
+			out->severity = dup_col(arena, st, 2, &ok);
+		}
+		if (out->kev) {
+			out->kev_name = dup_col(arena, st, 3, &ok);
+			out->kev_date_added = dup_col(arena, st, 4, &ok);
+			out->kev_due_date = dup_col(arena, st, 5, &ok);
+			out->kev_ransomware = sqlite3_column_int(st, 6) != 0;
+			out->kev_required_action = dup_col(arena, st, 7, &ok);
+		}
+		if (sqlite3_column_int(st, 13)) {
+			out->epss = sqlite3_column_double(st, 8);
+			if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+				out->epss_percentile = sqlite3_column_double(st, 9);
+		}
+		out->has_jvn = sqlite3_column_type(st, 10) != SQLITE_NULL;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return MAMORI_E_DB;
-
-	if (!(st = db_cached(db, sql_kev)))
-		return MAMORI_E_DB;
-	bind_text(st, 1, cve);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->kev = true;
-		out->kev_name = dup_col(arena, st, 0, &ok);
-		out->kev_date_added = dup_col(arena, st, 1, &ok);
-		out->kev_due_date = dup_col(arena, st, 2, &ok);
-		out->kev_ransomware = sqlite3_column_int(st, 3) != 0;
-		out->kev_required_action = dup_col(arena, st, 4, &ok);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return MAMORI_E_DB;
-
-	if (!(st = db_cached(db, sql_epss)))
-		return MAMORI_E_DB;
-	bind_text(st, 1, cve);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->epss = sqlite3_column_double(st, 0);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-			out->epss_percentile = sqlite3_column_double(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW)
 		return MAMORI_E_DB;
 	return ok ? MAMORI_OK : MAMORI_E_NOMEM;
 }

@@ -48,6 +48,7 @@ struct store_vuln_cve {
 	bool kev_ransomware;
 	double epss;			/* < 0 when unknown */
 	double epss_percentile;		/* < 0 when unknown */
+	bool has_jvn;			/* store_vuln_jvn() has rows */
 };
 
 /* Fills *out from vuln_cve, vuln_kev and vuln_epss; strings are copied
@@ -70,6 +71,14 @@ struct store_vuln_source {
 };
 typedef int (*store_vuln_source_fn)(void *ctx, const struct store_vuln_source *s);
 int store_vuln_sources(struct db *db, store_vuln_source_fn fn, void *ctx);
+
+/*
+ * One read transaction around many lookups: a single shared lock instead
+ * of one lock/unlock (and WAL check) per statement, which dominates the
+ * cost of thousands of small queries.
+ */
+int store_vuln_read_begin(struct db *db);
+void store_vuln_read_end(struct db *db);
 
 /* True when the vulnerability tables exist (schema 2 or later). */
 bool store_vuln_ready(struct db *db);
