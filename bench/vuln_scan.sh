@@ -48,5 +48,6 @@ for x in sorted(mine - theirs)[:5]:
     print("  only mamori:", *x)
 PY
 python3 "$here/measure.py" --runs 5 \
-    "mamori=$mamori --db $work/m.db vuln scan --root $work/root --json --no-store" \
+    "mamori=$mamori --db $work/m.db vuln scan --root $work/root --no-store" \
+    "mamori-json=$mamori --db $work/m.db vuln scan --root $work/root --json --no-store" \
     "debsecan=debsecan --source file://$work/feed/ --suite bookworm --status $work/root/var/lib/dpkg/status --format summary"
