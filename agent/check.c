@@ -11,6 +11,7 @@ static const struct check_module *const modules[] = {
 	&check_antimalware_module,
 	&check_passwords_module,
 	&check_sharing_module,
+	&check_vulns_module,
 	NULL,
 };
 

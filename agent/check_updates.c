@@ -204,10 +204,15 @@ offer(void *arg, const struct apt_stanza *st)
 }
 
 static int
-by_name(const void *a, const void *b)
+by_risk_then_name(const void *a, const void *b)
 {
 	const struct slot *x = *(const struct slot *const *)a;
 	const struct slot *y = *(const struct slot *const *)b;
+	/* The packages that make this critical are named first, so the
+	 * short list in the report shows them. */
+	int rx = is_high_risk(x->pkg->name), ry = is_high_risk(y->pkg->name);
+	if (rx != ry)
+		return ry - rx;
 	int r = strcmp(x->pkg->name, y->pkg->name);
 	return r ? r : strcmp(x->pkg->arch ? x->pkg->arch : "",
 	    y->pkg->arch ? y->pkg->arch : "");
@@ -238,7 +243,7 @@ report_pending(struct check_run *run, struct pending *pd, size_t nslots,
 	for (size_t i = 0; i < nslots; i++)
 		if (pd->slots[i].available)
 			hits[n++] = &pd->slots[i];
-	qsort(hits, n, sizeof(*hits), by_name);
+	qsort(hits, n, sizeof(*hits), by_risk_then_name);
 
 	json_t *ev = json_object(), *arr = json_array();
 	char *list = arena_strdup(ctx->arena, "");

@@ -167,7 +167,7 @@ static int
 run_vulns(struct check_run *run, const struct inventory *inv)
 {
 	struct scan_ctx *ctx = run->ctx;
-	const char *path = conf_str(ctx->conf, CONF_STORAGE_PATH);
+	const char *path = ctx->db_path;
 	struct db *db = NULL;
 	struct vuln_scan vs;
 	char err[512];

@@ -30,6 +30,7 @@ scan_run(struct scan *s, const struct scan_options *opt,
 	s->ctx.arena = &s->arena;
 	s->ctx.now = s->started;
 	s->ctx.privileged = geteuid() == 0;
+	s->ctx.db_path = opt->db_path;
 	vec_init(&s->ctx.warnings, sizeof(struct scan_warning), 10000);
 
 	if (!rootfs_exists(&s->root, "/etc") && !rootfs_exists(&s->root, "/usr"))

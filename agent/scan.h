@@ -22,6 +22,7 @@ struct scan_options {
 	const char *root;	/* "/" unless --root */
 	enum lang lang;
 	time_t now;		/* 0 = time(NULL) */
+	const char *db_path;	/* the run's database (vulnerability data) */
 };
 
 struct scan {

@@ -30,6 +30,9 @@ struct scan_ctx {
 	time_t now;			/* wall-clock "now" of the scan (fixed
 					 * by --now in tests) */
 	bool privileged;		/* running as root: shadow is readable */
+	const char *db_path;		/* the database of this run (--db or the
+					 * default): vulnerability data is read
+					 * from it; never created by a check */
 	struct vec warnings;		/* struct scan_warning */
 };
 

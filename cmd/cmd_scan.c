@@ -35,7 +35,8 @@ cmd_scan(struct cmd_env *env, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct scan_options opt = { .root = "/", .lang = env->lang };
+	struct scan_options opt = { .root = "/", .lang = env->lang,
+		.db_path = env->db_path ? env->db_path : db_default_path() };
 	bool json = false, store = true, have_fail_on = false;
 	enum severity fail_on = SEV_CRITICAL;
 	char err[512];

@@ -38,7 +38,7 @@ for dir in "$fixtures"/*/; do
 			"$dir/prepare" "$tree" "$kind" || { echo "not ok $n - $id $kind: prepare failed"; fail=$((fail + 1)); continue; }
 		fi
 		out="$tmp/$id-$kind.json"
-		"$MAMORI" scan --root "$tree" --json --no-store --now "$NOW" >"$out" 2>"$tmp/err"
+		"$MAMORI" --db "$tmp/none.db" scan --root "$tree" --json --no-store --now "$NOW" >"$out" 2>"$tmp/err"
 		rc=$?
 		if [ $rc -ne 0 ]; then
 			echo "not ok $n - $id $kind: mamori exited $rc"

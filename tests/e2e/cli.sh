@@ -24,12 +24,12 @@ t "nothing on stdout on usage error" [ ! -s "$tmp/out" ]
 "$MAMORI" frobnicate 2>/dev/null; t "unknown command exits 2" [ $? -eq 2 ]
 "$MAMORI" scan --fail-on severe 2>/dev/null; t "bad --fail-on exits 2" [ $? -eq 2 ]
 "$MAMORI" --lang fr scan 2>/dev/null; t "bad --lang exits 2" [ $? -eq 2 ]
-"$MAMORI" scan --root "$tmp/none" --no-store 2>"$tmp/err"; rc=$?
+"$MAMORI" --db "$tmp/none.db" scan --root "$tmp/none" --no-store 2>"$tmp/err"; rc=$?
 t "missing --root is a clear error, not a crash ($rc)" [ $rc -eq 66 ] && grep -q "cannot scan" "$tmp/err"
 
 # A --root that is not a filesystem tree: a warning, the scan still runs.
 mkdir -p "$tmp/empty"
-"$MAMORI" scan --root "$tmp/empty" --json --no-store >"$tmp/e.json" 2>/dev/null; rc=$?
+"$MAMORI" --db "$tmp/none.db" scan --root "$tmp/empty" --json --no-store >"$tmp/e.json" 2>/dev/null; rc=$?
 t "empty --root scans with exit 0" [ $rc -eq 0 ]
 t "empty --root is reported as a warning" json "$tmp/e.json" 'any(w["area"]=="root" for w in doc["warnings"])'
 
@@ -46,17 +46,17 @@ t "no password hash leaks into the JSON" sh -c "! grep -q '\\\$6\\\$\|\\\$y\\\$\
 t "first stored scan has no changes" json "$tmp/1.json" 'doc["changes"] is None and doc["scan"]["id"]==1'
 
 # --fail-on
-"$MAMORI" scan --root "$fixture" --no-store --fail-on high --now 1795564800 >/dev/null 2>&1
+"$MAMORI" --db "$tmp/none.db" scan --root "$fixture" --no-store --fail-on high --now 1795564800 >/dev/null 2>&1
 t "--fail-on high exits 1 on the weak host" [ $? -eq 1 ]
-"$MAMORI" scan --root "$MAMORI_SRC/tests/fixtures/trees/clean-host" --no-store --fail-on low --now 1795564800 >"$tmp/clean.txt" 2>&1; rc=$?
+"$MAMORI" --db "$tmp/none.db" scan --root "$MAMORI_SRC/tests/fixtures/trees/clean-host" --no-store --fail-on low --now 1795564800 >"$tmp/clean.txt" 2>&1; rc=$?
 t "--fail-on low exits 0 on the clean host ($rc)" [ $rc -eq 0 ]
 
 # Language.
-LANG=ja_JP.UTF-8 "$MAMORI" scan --root "$fixture" --no-store --now 1795564800 >"$tmp/ja.txt" 2>&1
+LANG=ja_JP.UTF-8 "$MAMORI" --db "$tmp/none.db" scan --root "$fixture" --no-store --now 1795564800 >"$tmp/ja.txt" 2>&1
 t "LANG=ja_JP gives the Japanese report" grep -q "総合スコア" "$tmp/ja.txt"
-LANG=ja_JP.UTF-8 "$MAMORI" --lang en scan --root "$fixture" --no-store --now 1795564800 >"$tmp/en.txt" 2>&1
+LANG=ja_JP.UTF-8 "$MAMORI" --db "$tmp/none.db" --lang en scan --root "$fixture" --no-store --now 1795564800 >"$tmp/en.txt" 2>&1
 t "--lang en overrides LANG" grep -q "Overall score" "$tmp/en.txt"
-"$MAMORI" --lang ja scan --root "$fixture" --no-store --json --now 1795564800 >"$tmp/ja.json" 2>&1
+"$MAMORI" --db "$tmp/none.db" --lang ja scan --root "$fixture" --no-store --json --now 1795564800 >"$tmp/ja.json" 2>&1
 t "--lang ja gives Japanese finding text in JSON" json "$tmp/ja.json" \
 	'doc["findings"] and all(any(ord(ch)>0x3000 for ch in f["title"]+f["action"]) for f in doc["findings"])'
 
