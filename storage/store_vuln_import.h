@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vuln/feed.h"
+#include "common/feed_record.h"
 
 struct db;
 struct store_vuln_import;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "common/span.h"
+#include "common/feed_record.h"
 
 enum feed_format {
 	FEED_UNKNOWN,
@@ -25,40 +26,6 @@ enum feed_format {
 	FEED_KEV,	/* CISA known_exploited_vulnerabilities.json */
 	FEED_EPSS,	/* FIRST epss_scores-current.csv */
 	FEED_JVN,	/* JVN iPedia RSS (jvndb*.rdf) or VULDEF detail XML */
-};
-
-/* One (distro, release, package, CVE) state. */
-struct feed_pkg {
-	const char *kind;	/* source kind it belongs to: debian-tracker, osv-debian:12 */
-	const char *distro;	/* debian, ubuntu, alpine, or the OSV ecosystem (PyPI, npm) */
-	const char *release;	/* bookworm, 22.04, v3.19; "" for language ecosystems */
-	const char *package;	/* source package for distros */
-	const char *cve;
-	const char *status;	/* resolved, open, undetermined, not-affected */
-	const char *fixed_version; /* or NULL; "0" with not-affected */
-	const char *urgency;	/* or NULL */
-	int minor;		/* unimportant, no-DSA, postponed or ignored */
-};
-
-struct feed_cve {
-	const char *cve;
-	const char *description;	/* or NULL */
-};
-
-struct feed_kev {
-	const char *cve, *vendor, *product, *name, *date_added, *due_date;
-	const char *required_action;
-	int ransomware;		/* knownRansomwareCampaignUse == "Known" */
-};
-
-struct feed_epss {
-	const char *cve;
-	double epss, percentile;	/* percentile < 0 when the feed has none */
-};
-
-struct feed_jvn {
-	const char *jvn_id, *cve, *title_ja, *link;
-	const char *published;	/* or NULL */
 };
 
 /* Where the records go. A callback returning non-zero stops the parse and
