@@ -10,7 +10,7 @@ fi
 ninja -C "$build" >/dev/null || { echo "not ok 1 - fuzz build"; echo 1..1; exit 1; }
 n=0 fail=0
 for bin in "$build"/fuzz/fuzz_*; do
-	[ -x "$bin" ] || continue
+	[ -f "$bin" ] && [ -x "$bin" ] || continue
 	name=$(basename "$bin")
 	corpus="$src/fuzz/corpus/${name#fuzz_}"
 	work=$(mktemp -d)
