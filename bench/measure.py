@@ -2,24 +2,29 @@
 """measure.py --runs N "label=command" ... : median wall time and peak RSS.
 
 Each command runs N times (after one warm-up run), with stdout and stderr
-discarded; wall time is measured around the child, peak memory is the child's
-ru_maxrss from wait4(). Prints a table and each command's ratio to the first.
+discarded, under GNU time: wall time is measured around it, peak memory is
+the %M (maximum resident set) GNU time reports for the command alone (a
+Python child's own ru_maxrss would include the forked interpreter).
+Prints a table and each anchor's ratio to the first command.
 """
 import argparse
 import os
 import shlex
 import statistics
 import subprocess
+import tempfile
 import time
 
 
 def run_once(argv):
-    start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.monotonic() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024.0, proc.returncode
+    with tempfile.NamedTemporaryFile("r") as out:
+        start = time.monotonic()
+        rc = subprocess.call(["/usr/bin/time", "-f", "%M", "-o", out.name] + argv,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        elapsed = time.monotonic() - start
+        lines = [l for l in out.read().split("\n") if l.strip().isdigit()]
+        peak_kb = int(lines[-1]) if lines else 0
+    return elapsed, peak_kb / 1024.0, rc
 
 
 def main():
@@ -47,8 +52,8 @@ def main():
         print(f"{label:34} {t * 1000:10.1f} {m:9.1f} {ratio:10.2f}x {','.join(map(str, codes)):>6}")
     print()
     for label, t, m, _ in rows[1:]:
-        print(f"{rows[0][0]} vs {label}: {t / base_t:.2f}x the time of mamori "
-              f"(mamori takes {base_t / t:.3f} of its time)")
+        print(f"{label}: takes {t / base_t:.2f}x the time and {m / base_m:.2f}x the memory "
+              f"of {rows[0][0]}")
 
 
 if __name__ == "__main__":
