@@ -21,6 +21,11 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 
 int cmd_scan(struct cmd_env *env, int argc, char **argv);
 int cmd_vuln(struct cmd_env *env, int argc, char **argv);
+int cmd_logs(struct cmd_env *env, int argc, char **argv);
+int cmd_fim(struct cmd_env *env, int argc, char **argv);
+int cmd_sensor(struct cmd_env *env, int argc, char **argv);
+int cmd_assess(struct cmd_env *env, int argc, char **argv);
+int cmd_report(struct cmd_env *env, int argc, char **argv);
 /* mamori vuln update (cmd_vuln_update.c), called by cmd_vuln. */
 int cmd_vuln_update(struct cmd_env *env, int argc, char **argv);
 

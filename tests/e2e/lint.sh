@@ -33,6 +33,8 @@ layer() { # dir, forbidden pattern
 }
 t "common/ includes no higher layer" layer common 'detection|vuln|storage|agent|sensor|manager|cmd'
 t "vuln/ includes only common/" layer vuln 'detection|storage|agent|sensor|manager|cmd'
+t "detection/ includes only common/" layer detection 'vuln|storage|agent|sensor|manager|cmd'
+t "sensor/ includes no other role" layer sensor 'agent|manager|cmd'
 t "storage/ includes only common/" layer storage 'detection|vuln|agent|sensor|manager|cmd'
 t "agent/ includes no other role" layer agent 'sensor|manager|cmd'
 t "SQL only in storage/" sh -c "echo '$prod' | grep -v '^storage/' | xargs grep -nE 'sqlite3_|\"(SELECT|INSERT|UPDATE|DELETE|CREATE) ' || true"

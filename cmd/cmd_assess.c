@@ -1,0 +1,15 @@
+/* cmd_assess.c - mamori assess: not written yet. */
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+#include "common/err.h"
+
+int
+cmd_assess(struct cmd_env *env, int argc, char **argv)
+{
+	(void)env;
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "mamori assess: not available in this version yet\n");
+	return EXIT_SOFTWARE;
+}

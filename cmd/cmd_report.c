@@ -1,0 +1,15 @@
+/* cmd_report.c - mamori report: not written yet. */
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+#include "common/err.h"
+
+int
+cmd_report(struct cmd_env *env, int argc, char **argv)
+{
+	(void)env;
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "mamori report: not available in this version yet\n");
+	return EXIT_SOFTWARE;
+}
