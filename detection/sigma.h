@@ -1,0 +1,201 @@
+/*
+ * sigma.h - Sigma rules (SigmaHQ YAML format) compiled once into a fast
+ * matcher over normalized events, plus Sigma correlation rules.
+ *
+ * Life cycle:
+ *	sigma_ruleset_new(&rs);
+ *	sigma_ruleset_add_dir(rs, "/usr/share/mamori/rules/sigma", &report);
+ *	sigma_ruleset_add_file(rs, "my.yml", &report);	(any number)
+ *	sigma_ruleset_compile(rs);			(once, before matching)
+ *	for each event: sigma_ruleset_match(rs, &ev, hit_cb, ctx);
+ *	sigma_ruleset_flush(rs, cb, ctx);		(end of input)
+ *	sigma_ruleset_free(rs);
+ * or sigma_ruleset_load_dir()/_load_file()/_load_buffer() for new + add +
+ * compile in one call.
+ *
+ * A rule that cannot be parsed or uses a feature we do not support is
+ * skipped and reported (file, title, id, reason) in the sigma_report; it is
+ * never fatal. Only allocation failure or an unreadable directory given
+ * explicitly is an error return.
+ *
+ * Fields. Rules name fields with Sigma / Windows names. Each name is looked
+ * up in the event as its mapped ECS key first (TargetUserName -> user.name,
+ * IpAddress -> source.ip, EventID -> winlog.event_id, CommandLine ->
+ * process.command_line, Image -> process.executable, c-uri -> url.original,
+ * cs-method -> http.request.method ...; the full table is in
+ * docs/sigma.md and sigma_field_ecs()), then verbatim, then as
+ * "winlog.event_data.<Name>". Keyword searches (plain value lists) look at
+ * ev->raw.
+ *
+ * Matching is ASCII case-insensitive unless the |cased modifier is given,
+ * as Sigma specifies. logsource is kept in sigma_rule_info for callers to
+ * filter on but is not enforced by the matcher.
+ *
+ * Correlation (type event_count, value_count, temporal, temporal_ordered;
+ * group-by, aliases, timespan, condition gt/gte/lt/lte/eq/neq) runs on
+ * ev->ts_ms (an event without a time uses the latest time seen). Rules a
+ * correlation refers to do not produce hits of their own unless the
+ * correlation says "generate: true" (the Sigma spec). Correlations can refer
+ * to correlations ("many failures" then "success"). State is bounded by a
+ * hard cap on groups; the least recently used group is evicted and counted.
+ *
+ * Thread-safety: a ruleset keeps match scratch and correlation state, so
+ * use one ruleset per thread. Everything borrowed from a hit is valid only
+ * during the callback.
+ */
+#ifndef MAMORI_DETECTION_SIGMA_H
+#define MAMORI_DETECTION_SIGMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "common/span.h"
+#include "detection/alert.h"
+#include "detection/event.h"
+
+struct sigma_ruleset;
+
+/* Loading limits (per rule file / document). */
+#define SIGMA_MAX_FILE_BYTES	(1024 * 1024)
+#define SIGMA_MAX_YAML_DEPTH	32
+#define SIGMA_MAX_YAML_NODES	20000
+#define SIGMA_MAX_CORR_GROUPS	65536	/* default hard cap, all correlations */
+
+/* One rule that was skipped, or a problem worth telling. */
+struct sigma_report_item {
+	const char *file;	/* path or buffer name; never NULL */
+	const char *title;	/* rule title, NULL when it could not be read */
+	const char *id;		/* rule id, may be NULL */
+	size_t line;		/* 1-based line in the file, 0 = unknown */
+	const char *reason;	/* English, one line */
+};
+
+/* Caller-allocated; strings live in its arena until sigma_report_release. */
+struct sigma_report {
+	struct arena arena;
+	struct vec items;	/* struct sigma_report_item */
+	size_t files;		/* files read */
+	size_t rules_loaded;	/* detection rules compiled */
+	size_t correlations_loaded;
+	size_t rules_skipped;	/* each has an item */
+};
+
+void sigma_report_init(struct sigma_report *r);
+void sigma_report_release(struct sigma_report *r);
+
+/* What a person or the alert writer needs to know about a rule. */
+struct sigma_rule_info {
+	const char *id;			/* "id:", or the title when absent */
+	const char *name;		/* "name:" (correlation reference), may be NULL */
+	const char *title;
+	const char *description;	/* may be NULL */
+	const char *level;		/* "informational".."critical", may be NULL */
+	const char *status;		/* may be NULL */
+	const char *file;		/* where it was loaded from */
+	const char *logsource_product;	/* may be NULL */
+	const char *logsource_service;
+	const char *logsource_category;
+	const char *const *tags;	/* ntags strings ("attack.t1110") */
+	size_t ntags;
+	bool correlation;		/* a correlation rule */
+	/*
+	 * Ready for alert_to_json(): id, name = title, severity from
+	 * "mamori: severity:" or "level:", ir_step and what/why/action from
+	 * the "mamori:" custom block:
+	 *	mamori:
+	 *	  severity: high		(optional, else from level)
+	 *	  ir_step: detect		(detect | report | recover)
+	 *	  what:   {en: "...", ja: "..."}
+	 *	  why:    {en: "...", ja: "..."}
+	 *	  action: {en: "...", ja: "..."}
+	 * Without the block, what = title and why = description (both
+	 * languages get the English text).
+	 */
+	struct alert_rule alert;
+};
+
+/* One hit: a rule matched an event, or a correlation fired. */
+struct sigma_hit {
+	const struct sigma_rule_info *rule;
+	const struct event *ev;		/* the event that matched / completed
+					 * the correlation; NULL from flush */
+	int64_t ts_ms;			/* event time or correlation end time */
+	/* Correlation only (zero/NULL otherwise): */
+	uint64_t count;			/* events (event_count), distinct
+					 * values (value_count) or rules seen
+					 * (temporal*) */
+	int64_t first_ts_ms;		/* start of the window that fired */
+	size_t ngroup;			/* group-by fields */
+	const char *const *group_fields; /* ECS keys ("source.ip") */
+	const struct span *group_values; /* values (may be empty spans) */
+};
+
+/* Called once per hit; keep nothing borrowed after returning. */
+typedef void (*sigma_hit_fn)(void *ctx, const struct sigma_hit *hit);
+
+struct sigma_stats {
+	uint64_t events;		/* events matched */
+	uint64_t hits;			/* callbacks made */
+	uint64_t corr_groups;		/* live correlation groups now */
+	uint64_t corr_evicted;		/* groups dropped at the cap (LRU) */
+	uint64_t corr_expired;		/* groups freed after their timespan */
+	uint64_t regex_errors;		/* PCRE2 match errors (treated as no match) */
+};
+
+int sigma_ruleset_new(struct sigma_ruleset **out);
+/* Hard cap on correlation groups (all correlations together); 0 = default. */
+void sigma_ruleset_set_max_groups(struct sigma_ruleset *rs, size_t max_groups);
+
+/*
+ * Adds the rules of one YAML text (one or more documents separated by
+ * "---"). name is used in reports. Returns 0 even when rules were skipped
+ * (see report); MAMORI_E_NOMEM / MAMORI_E_INVAL (after compile) otherwise.
+ */
+int sigma_ruleset_add_buffer(struct sigma_ruleset *rs, struct span yaml,
+    const char *name, struct sigma_report *report);
+int sigma_ruleset_add_file(struct sigma_ruleset *rs, const char *path,
+    struct sigma_report *report);
+/* Every *.yml / *.yaml below dir (recursive, sorted by path). */
+int sigma_ruleset_add_dir(struct sigma_ruleset *rs, const char *dir,
+    struct sigma_report *report);
+/*
+ * Resolves correlation references and builds the prefilter. Unresolvable
+ * correlations are reported and skipped. Call once after the last add.
+ */
+int sigma_ruleset_compile(struct sigma_ruleset *rs, struct sigma_report *report);
+
+/* new + add + compile. On error *out is NULL. */
+int sigma_ruleset_load_dir(struct sigma_ruleset **out, const char *dir,
+    struct sigma_report *report);
+int sigma_ruleset_load_file(struct sigma_ruleset **out, const char *path,
+    struct sigma_report *report);
+int sigma_ruleset_load_buffer(struct sigma_ruleset **out, struct span yaml,
+    const char *name, struct sigma_report *report);
+
+/*
+ * Matches one event against every rule and feeds the correlations. Calls cb
+ * for each matching rule (unless a correlation suppresses it) and each
+ * correlation that fires. Returns the number of hits, or a negative
+ * MAMORI_E_INVAL when the ruleset was not compiled.
+ */
+int sigma_ruleset_match(struct sigma_ruleset *rs, const struct event *ev,
+    sigma_hit_fn cb, void *ctx);
+/*
+ * Closes every correlation window: conditions that can only be decided at
+ * the end of a window (lt, lte, eq, neq) are evaluated. Call at end of
+ * input. Returns the number of hits.
+ */
+int sigma_ruleset_flush(struct sigma_ruleset *rs, sigma_hit_fn cb, void *ctx);
+
+size_t sigma_ruleset_count(const struct sigma_ruleset *rs);
+const struct sigma_rule_info *sigma_ruleset_rule(const struct sigma_ruleset *rs,
+    size_t i);
+void sigma_ruleset_stats(const struct sigma_ruleset *rs, struct sigma_stats *out);
+void sigma_ruleset_free(struct sigma_ruleset *rs);
+
+/* The ECS key a Sigma field name maps to, or NULL when it has no mapping. */
+const char *sigma_field_ecs(const char *sigma_name);
+
+#endif
