@@ -16,7 +16,7 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_LOG_LEVEL] = { "log.level", CONF_STRING, 0, "warn", 0, 0,
 	    "diagnostics on stderr: error, warn, info or debug" },
 	[CONF_SCAN_PASSWORD_CHECK_MS] = { "scan.password_check_ms", CONF_INT,
-	    300, NULL, 0, 60000,
+	    200, NULL, 0, 60000,
 	    "time budget for trying common passwords against local hashes" },
 	[CONF_SCAN_APT_LISTS_MAX_AGE_DAYS] = { "scan.apt_lists_max_age_days",
 	    CONF_INT, 7, NULL, 1, 3650,

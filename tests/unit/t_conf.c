@@ -18,7 +18,7 @@ main(void)
 	char err[256];
 
 	conf_init(&c);
-	is_int(conf_int(&c, CONF_SCAN_PASSWORD_CHECK_MS), 300, "default applies");
+	is_int(conf_int(&c, CONF_SCAN_PASSWORD_CHECK_MS), 200, "default applies");
 	is_str(conf_str(&c, CONF_LOG_LEVEL), "warn", "string default");
 
 	is_int(load(&c, "scan:\n  password_check_ms: 50\nlog:\n  level: debug\n", err, sizeof(err)),
