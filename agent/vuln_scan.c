@@ -233,6 +233,7 @@ enrich(struct vuln_scan *vs, struct db *db)
 		r->cvss = info.cvss;
 		r->description = info.description;
 		r->severity = match_severity(info.severity, info.cvss, r->urgency);
+		r->severity_rank = match_severity_rank(r->severity);
 		if (info.has_jvn) {
 			struct row_ctx c = { vs, NULL, i, false };
 			rc = store_vuln_jvn(db, r->cve, save_jvn, &c);
@@ -323,7 +324,7 @@ run(struct vuln_scan *vs, struct db *db, const struct inventory *inv, time_t now
 	size_t m = 0;
 	for (size_t i = 0; i < nkeys; i++) {
 		int64_t count;
-		if ((rc = store_vuln_pkg_count(db, keys[i].distro, keys[i].release, &count)))
+		if ((rc = store_vuln_has_release(db, keys[i].distro, keys[i].release, &count)))
 			return rc;
 		if (count > 0)
 			keys[m++] = keys[i];

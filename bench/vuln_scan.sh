@@ -11,6 +11,7 @@
 set -eu
 build=${1:?usage: vuln_scan.sh BUILD_DIR [WORKDIR]}
 work=${2:-$(mktemp -d)}
+mkdir -p "$work" && work=$(cd "$work" && pwd)   # debsecan wants an absolute file:// URL
 here=$(cd "$(dirname "$0")" && pwd)
 mamori="$build/mamori"
 mkdir -p "$work"

@@ -189,7 +189,8 @@ db_open(const char *path, bool create_dirs, struct db **out, char *err,
 		return MAMORI_E_IO;
 	}
 	int rc = sqlite3_open_v2(path, &db->h,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW |
+	    SQLITE_OPEN_NOMUTEX, NULL);	/* one handle per thread: no mutexes */
 	if (rc != SQLITE_OK) {
 		snprintf(err, errsz, "cannot open database %s: %s", path,
 		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));

@@ -15,7 +15,7 @@ static const char sql_pkg_rows[] =
     "SELECT package, cve, status, fixed_version, urgency, minor FROM vuln_pkg "
     "WHERE distro = ?1 AND release = ?2 AND package = ?3";
 static const char sql_pkg_count[] =
-    "SELECT count(*) FROM vuln_pkg WHERE distro = ?1 AND release = ?2";
+    "SELECT EXISTS (SELECT 1 FROM vuln_pkg WHERE distro = ?1 AND release = ?2)";
 /* Everything known about one CVE in one statement (scalar subqueries keep
  * it a single B-tree probe per table). */
 static const char sql_info[] =
@@ -166,7 +166,7 @@ store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
 }
 
 int
-store_vuln_pkg_count(struct db *db, const char *distro, const char *release,
+store_vuln_has_release(struct db *db, const char *distro, const char *release,
     int64_t *count)
 {
 	sqlite3_stmt *st = db_cached(db, sql_pkg_count);

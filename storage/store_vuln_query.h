@@ -31,9 +31,9 @@ typedef int (*store_vuln_pkg_fn)(void *ctx, const struct store_vuln_pkg *row);
  * from fn stops and is returned. */
 int store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
     const char *package, store_vuln_pkg_fn fn, void *ctx);
-/* Number of vuln_pkg rows of (distro, release), to tell "no data for this
- * release" from "nothing found". */
-int store_vuln_pkg_count(struct db *db, const char *distro, const char *release,
+/* *count is 1 when vuln_pkg has any row of (distro, release), else 0: tells
+ * "no data for this release" from "nothing found" without counting them. */
+int store_vuln_has_release(struct db *db, const char *distro, const char *release,
     int64_t *count);
 
 /* Enrichment of one CVE; absent parts stay zero/NULL. */

@@ -176,9 +176,8 @@ fix_first(const void *a, const void *b)
 		return x->kev ? -1 : 1;
 	if (x->epss != y->epss)
 		return x->epss > y->epss ? -1 : 1;
-	int sx = match_severity_rank(x->severity), sy = match_severity_rank(y->severity);
-	if (sx != sy)
-		return sx > sy ? -1 : 1;
+	if (x->severity_rank != y->severity_rank)
+		return x->severity_rank > y->severity_rank ? -1 : 1;
 	if (x->cvss != y->cvss)
 		return x->cvss > y->cvss ? -1 : 1;
 	if (x->state != y->state)
@@ -192,9 +191,37 @@ fix_first(const void *a, const void *b)
 	return strcmp(x->source->version, y->source->version);
 }
 
+static int
+fix_first_ptr(const void *a, const void *b)
+{
+	return fix_first(*(const struct match_result *const *)a,
+	    *(const struct match_result *const *)b);
+}
+
+/*
+ * Results are large structs: glibc's merge sort would copy them at every
+ * level, so pointers are sorted and the array permuted once. Falls back to
+ * sorting in place when the scratch memory is not there.
+ */
 void
 match_sort(struct match_result *r, size_t n)
 {
-	if (n > 1)
+	if (n < 2)
+		return;
+	const struct match_result **p = malloc(n * sizeof(*p));
+	struct match_result *tmp = malloc(n * sizeof(*tmp));
+	if (!p || !tmp) {
+		free(p);
+		free(tmp);
 		qsort(r, n, sizeof(*r), fix_first);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		p[i] = &r[i];
+	qsort(p, n, sizeof(*p), fix_first_ptr);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = *p[i];
+	memcpy(r, tmp, n * sizeof(*r));
+	free(p);
+	free(tmp);
 }
