@@ -233,7 +233,6 @@ enrich(struct vuln_scan *vs, struct db *db)
 		r->cvss = info.cvss;
 		r->description = info.description;
 		r->severity = match_severity(info.severity, info.cvss, r->urgency);
-		r->severity_rank = match_severity_rank(r->severity);
 		if (info.has_jvn) {
 			struct row_ctx c = { vs, NULL, i, false };
 			rc = store_vuln_jvn(db, r->cve, save_jvn, &c);

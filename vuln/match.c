@@ -206,6 +206,9 @@ fix_first_ptr(const void *a, const void *b)
 void
 match_sort(struct match_result *r, size_t n)
 {
+	/* Ranked once here, not in every comparison. */
+	for (size_t i = 0; i < n; i++)
+		r[i].severity_rank = match_severity_rank(r[i].severity);
 	if (n < 2)
 		return;
 	const struct match_result **p = malloc(n * sizeof(*p));

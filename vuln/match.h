@@ -79,7 +79,7 @@ struct match_result {
 	double epss_percentile;		/* < 0 unknown */
 	double cvss;			/* < 0 unknown */
 	const char *severity;		/* match_severity() */
-	int severity_rank;		/* match_severity_rank(severity), for sorting */
+	int severity_rank;		/* set by match_sort() from severity */
 	const char *description;
 	const char *jvn_id, *jvn_title, *jvn_link;
 };
