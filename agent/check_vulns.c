@@ -123,7 +123,7 @@ add_group(struct check_run *run, const struct vuln_scan *vs,
 	char *list = cve_list(a, vs, g, kev_only, &n);
 	if (!list)
 		return MAMORI_E_NOMEM;
-	char more_en[32] = "", more_ja[32] = "";
+	char more_en[48] = "", more_ja[48] = "";
 	if (n > 3) {
 		snprintf(more_en, sizeof(more_en), " and %zu more", n - 3);
 		snprintf(more_ja, sizeof(more_ja), " ほか %zu 件", n - 3);
