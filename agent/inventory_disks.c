@@ -52,12 +52,16 @@ static bool
 on_crypt(struct scan_ctx *ctx, const char *sysdir, int depth)
 {
 	char path[512], val[128];
-	snprintf(path, sizeof(path), "%s/dm/uuid", sysdir);
+	int n = snprintf(path, sizeof(path), "%s/dm/uuid", sysdir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return false;
 	if (sys_attr(ctx, path, val, sizeof(val)) && strncmp(val, "CRYPT-", 6) == 0)
 		return true;
 	if (depth >= 8)
 		return false;
-	snprintf(path, sizeof(path), "%s/slaves", sysdir);
+	n = snprintf(path, sizeof(path), "%s/slaves", sysdir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return false;
 	DIR *d = rootfs_opendir(ctx->root, path);
 	if (!d)
 		return false;
