@@ -1,15 +1,438 @@
-/* cmd_assess.c - mamori assess: not written yet. */
+/* cmd_assess.c - mamori assess: the self-assessment, SECURITY ACTION
+ * readiness and the basic security policy draft. */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "agent/assess.h"
+#include "agent/policy_draft.h"
+#include "agent/security_action.h"
 #include "cmd/cmd.h"
 #include "common/err.h"
+#include "storage/db.h"
+#include "storage/store_assess.h"
+
+static void
+assess_usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: mamori assess [--db FILE] [--json] [--answer N=VALUE ...] [--interactive]\n"
+	    "                     [--save] [--history] [--security-action]\n"
+	    "       mamori assess --policy-draft [-o FILE] [--format md|html]\n"
+	    "       mamori assess --policy-published WHERE\n"
+	    "  --answer N=VALUE   answer item N (1-25): 4 done, 2 partly, 0 not done,\n"
+	    "                     -1 don't know, or clear (back to the scan evidence)\n"
+	    "  --interactive      ask the items one by one (needs a terminal)\n"
+	    "  --save             record this assessment in the history even without new answers\n"
+	    "  --history          list the recorded assessments\n"
+	    "  --security-action  show only the SECURITY ACTION (★/★★) readiness\n"
+	    "  --policy-draft     write a draft basic security policy (company.name,\n"
+	    "                     company.representative from the configuration)\n"
+	    "  --policy-published WHERE  record that the policy is published (URL or place)\n"
+	    "  --json             print one JSON document on stdout\n");
+}
+
+struct opts {
+	const char *db_path;
+	bool json, interactive, history, sa_only, save, draft;
+	const char *out_path, *published;
+	enum policy_format fmt;
+	bool fmt_set;
+	int64_t now;
+	struct store_assess_change changes[64];
+	int nchanges;
+};
+
+struct load_ctx {
+	struct assess *a;
+	enum lang lang;
+	int bad;
+};
+
+static int
+load_scan(void *vctx, const struct store_assess_scan *s)
+{
+	struct load_ctx *ctx = vctx;
+	json_error_t jerr;
+	json_t *doc = json_loads(s->report_json, 0, &jerr);
+	if (!doc || assess_add_scan(ctx->a, doc, s->scan_id, s->hostname, s->started_at,
+	    ctx->lang) != MAMORI_OK) {
+		/* One unreadable stored report costs its evidence, not the run. */
+		fprintf(stderr, "mamori assess: stored scan %lld of %s is unreadable; "
+		    "its evidence is left out\n", (long long)s->scan_id, s->hostname);
+		ctx->bad++;
+	}
+	json_decref(doc);
+	return 0;
+}
+
+static void
+login_name(char *buf, size_t n)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[1024];
+	if (getpwuid_r(geteuid(), &pw, tmp, sizeof(tmp), &res) == 0 && res)
+		snprintf(buf, n, "%s", res->pw_name);
+	else
+		snprintf(buf, n, "uid %u", (unsigned)geteuid());
+}
+
+static void
+add_change(struct opts *o, int no, int answer, bool cleared)
+{
+	/* A later answer to the same item replaces an earlier one. */
+	for (int i = 0; i < o->nchanges; i++) {
+		if (o->changes[i].item_no == no) {
+			o->changes[i].answer = answer;
+			o->changes[i].cleared = cleared;
+			return;
+		}
+	}
+	if (o->nchanges < (int)(sizeof(o->changes) / sizeof(o->changes[0])))
+		o->changes[o->nchanges++] = (struct store_assess_change){ no, answer, cleared };
+}
+
+/* Asks each item on the terminal; Enter keeps the current answer. */
+static void
+interactive(struct opts *o, struct assess *a, enum lang lang)
+{
+	const struct assess_item_def *defs = assess_items();
+	char line[256];
+	for (int i = 0; i < ASSESS_NITEMS; i++) {
+		const struct assess_item *it = &a->item[i];
+		fprintf(stderr, "\n%d. %s\n", defs[i].no, i18n_pick(lang, defs[i].question));
+		if (it->evidence_answer != ASSESS_NONE)
+			fprintf(stderr, "   %s: %s\n", i18n_pick(lang, (struct i18n_text){
+			    "the scans suggest", "スキャン結果からの推定" }),
+			    i18n_pick(lang, assess_answer_label(it->evidence_answer)));
+		for (;;) {
+			int cur = it->source == ASSESS_SRC_MANUAL ? it->answer : it->evidence_answer;
+			fprintf(stderr, "   [4/2/0/-1, Enter = %s, q = %s] > ",
+			    i18n_pick(lang, assess_answer_label(cur)),
+			    i18n_pick(lang, (struct i18n_text){ "stop", "終了" }));
+			if (!fgets(line, sizeof(line), stdin))
+				return;
+			if (!strchr(line, '\n')) {
+				int c;
+				while ((c = getchar()) != EOF && c != '\n')
+					;
+			}
+			line[strcspn(line, "\r\n")] = '\0';
+			if (line[0] == '\0')
+				break;
+			if (strcmp(line, "q") == 0)
+				return;
+			int ans;
+			if (assess_parse_answer(line, &ans) == MAMORI_OK) {
+				assess_set_manual(a, i + 1, ans, o->now);
+				add_change(o, i + 1, ans, false);
+				break;
+			}
+			fprintf(stderr, "   %s\n", i18n_pick(lang, (struct i18n_text){
+			    "Please type 4, 2, 0 or -1.", "4、2、0、-1 のいずれかを入力してください。" }));
+		}
+	}
+}
+
+static int
+print_history_row(void *ctx, const struct store_assess_snapshot *s)
+{
+	json_t *arr = ctx;
+	char date[16];
+	assess_date(s->created_at, date, sizeof(date));
+	json_array_append_new(arr, json_pack("{s:I, s:s, s:i, s:i, s:s, s:o}",
+	    "id", (json_int_t)s->id, "date", date, "total", s->total,
+	    "answered", s->answered, "band", s->band,
+	    "scan_id", s->scan_id ? json_integer(s->scan_id) : json_null()));
+	return 0;
+}
+
+static int
+history(struct db *db, const struct opts *o, enum lang lang)
+{
+	json_t *arr = json_array();
+	if (!arr || store_assess_history(db, print_history_row, arr) != MAMORI_OK) {
+		fprintf(stderr, "mamori assess: cannot read the history: %s\n", db_errmsg(db));
+		json_decref(arr);
+		return EXIT_SOFTWARE;
+	}
+	if (o->json) {
+		json_t *doc = json_pack("{s:o}", "history", arr);
+		json_dumpf(doc, stdout, JSON_INDENT(1));
+		fputc('\n', stdout);
+		json_decref(doc);
+		return EXIT_OK_RUN;
+	}
+	if (json_array_size(arr) == 0)
+		printf("%s\n", i18n_pick(lang, (struct i18n_text){
+		    "No assessment recorded yet: answer with mamori assess --answer N=VALUE or --interactive.",
+		    "記録された自社診断はまだありません。mamori assess --answer 番号=点数 または --interactive で回答してください。" }));
+	size_t i;
+	json_t *r;
+	json_array_foreach(arr, i, r) {
+		const struct assess_band *b = assess_band_of((int)json_integer_value(json_object_get(r, "total")));
+		printf("%s  %4lld / 100  %2lld/25  %s\n",
+		    json_string_value(json_object_get(r, "date")),
+		    (long long)json_integer_value(json_object_get(r, "total")),
+		    (long long)json_integer_value(json_object_get(r, "answered")),
+		    i18n_pick(lang, b->state));
+	}
+	json_decref(arr);
+	return EXIT_OK_RUN;
+}
+
+static int
+write_draft(struct cmd_env *env, struct db *db, const struct opts *o)
+{
+	struct policy_info info = {
+		.company = conf_str(&env->conf, CONF_COMPANY_NAME),
+		.representative = conf_str(&env->conf, CONF_COMPANY_REPRESENTATIVE),
+		.title = conf_str(&env->conf, CONF_COMPANY_REPRESENTATIVE_TITLE),
+		.date = o->now,
+	};
+	enum policy_format fmt = o->fmt;
+	if (!o->fmt_set && o->out_path) {
+		size_t n = strlen(o->out_path);
+		if ((n > 5 && strcmp(o->out_path + n - 5, ".html") == 0) ||
+		    (n > 4 && strcmp(o->out_path + n - 4, ".htm") == 0))
+			fmt = POLICY_HTML;
+	}
+	FILE *out = stdout;
+	if (o->out_path && !(out = fopen(o->out_path, "w"))) {
+		fprintf(stderr, "mamori assess: cannot write %s: %s\n", o->out_path, strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	int rc = policy_draft_write(out, &info, env->lang, fmt);
+	if (out != stdout && fclose(out) != 0)
+		rc = MAMORI_E_IO;
+	if (rc) {
+		fprintf(stderr, "mamori assess: cannot write the policy draft\n");
+		return EXIT_IOERR;
+	}
+	if (store_assess_policy_drafted(db, o->now, o->out_path ? o->out_path : "") != MAMORI_OK) {
+		fprintf(stderr, "mamori assess: cannot record the draft: %s\n", db_errmsg(db));
+		return EXIT_CANTCREAT;
+	}
+	if (!*info.company || !*info.representative)
+		fprintf(stderr, "%s\n", i18n_pick(env->lang, (struct i18n_text){
+		    "note: company.name or company.representative is not set in the configuration; the draft has blanks to fill in.",
+		    "注意: 設定の company.name または company.representative が未設定のため、下書きに空欄があります。" }));
+	return EXIT_OK_RUN;
+}
+
+static int
+parse_opts(struct cmd_env *env, int argc, char **argv, struct opts *o)
+{
+	static const struct option lopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "answer", required_argument, NULL, 'a' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "history", no_argument, NULL, 'H' },
+		{ "security-action", no_argument, NULL, 'S' },
+		{ "save", no_argument, NULL, 's' },
+		{ "policy-draft", no_argument, NULL, 'P' },
+		{ "policy-published", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, 'L' },
+		{ "now", required_argument, NULL, 'T' },	/* tests: fixed clock */
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[256];
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:ho:", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db_path = optarg; break;
+		case 'j': o->json = true; break;
+		case 'i': o->interactive = true; break;
+		case 'H': o->history = true; break;
+		case 'S': o->sa_only = true; break;
+		case 's': o->save = true; break;
+		case 'P': o->draft = true; break;
+		case 'p':
+			if (!*optarg)
+				return cmd_usage_error("assess", "--policy-published needs where it is published");
+			o->published = optarg;
+			break;
+		case 'o': o->out_path = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
+				o->fmt = POLICY_MARKDOWN;
+			else if (strcmp(optarg, "html") == 0)
+				o->fmt = POLICY_HTML;
+			else
+				return cmd_usage_error("assess", "--format takes md or html, not '%s'", optarg);
+			o->fmt_set = true;
+			break;
+		case 'L':
+			if (i18n_parse_lang(optarg, &env->lang) != MAMORI_OK)
+				return cmd_usage_error("assess", "--lang takes ja or en, not '%s'", optarg);
+			break;
+		case 'a': {
+			int no, ans;
+			bool cleared;
+			if (assess_parse_assignment(optarg, &no, &ans, &cleared, err, sizeof(err)))
+				return cmd_usage_error("assess", "%s", err);
+			add_change(o, no, ans, cleared);
+			break;
+		}
+		case 'T': {
+			char *end;
+			errno = 0;
+			long long t = strtoll(optarg, &end, 10);
+			if (errno || *end || t <= 0)
+				return cmd_usage_error("assess", "--now takes unix seconds");
+			o->now = t;
+			break;
+		}
+		case 'h':
+			assess_usage(stdout);
+			return -1;
+		case ':':
+			return cmd_usage_error("assess", "%s needs a value", argv[optind - 1]);
+		default:
+			return cmd_usage_error("assess", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("assess", "unexpected argument '%s'", argv[optind]);
+	if (o->out_path && !o->draft)
+		return cmd_usage_error("assess", "-o is for --policy-draft");
+	if (o->fmt_set && !o->draft)
+		return cmd_usage_error("assess", "--format is for --policy-draft");
+	if (o->interactive && !isatty(STDIN_FILENO))
+		return cmd_usage_error("assess", "--interactive needs a terminal; use --answer N=VALUE instead");
+	return 0;
+}
 
 int
 cmd_assess(struct cmd_env *env, int argc, char **argv)
 {
-	(void)env;
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "mamori assess: not available in this version yet\n");
-	return EXIT_SOFTWARE;
+	struct opts o;
+	memset(&o, 0, sizeof(o));
+	o.db_path = env->db_path;
+	o.now = (int64_t)time(NULL);
+	int rc = parse_opts(env, argc, argv, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK_RUN : rc;
+
+	char err[512];
+	struct db *db = NULL;
+	const char *path = o.db_path ? o.db_path : db_default_path();
+	if (db_open(path, o.db_path == NULL, &db, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori assess: %s\n", err);
+		return EXIT_CANTCREAT;
+	}
+	int exit_code = EXIT_OK_RUN;
+	struct assess a;
+	struct store_assess_policy pol;
+	struct security_action sa;
+	assess_init(&a);
+	memset(&pol, 0, sizeof(pol));
+	memset(&sa, 0, sizeof(sa));
+
+	if (o.history) {
+		exit_code = history(db, &o, env->lang);
+		goto out;
+	}
+	if (o.published && store_assess_policy_published(db, o.now, o.published) != MAMORI_OK) {
+		fprintf(stderr, "mamori assess: cannot record the publication: %s\n", db_errmsg(db));
+		exit_code = EXIT_CANTCREAT;
+		goto out;
+	}
+	if (o.draft) {
+		exit_code = write_draft(env, db, &o);
+		goto out;
+	}
+
+	struct load_ctx lctx = { &a, env->lang, 0 };
+	struct store_assess_manual man;
+	if (store_assess_latest_scans(db, 0, load_scan, &lctx) != MAMORI_OK ||
+	    store_assess_manual_load(db, &man) != MAMORI_OK) {
+		fprintf(stderr, "mamori assess: cannot read the database: %s\n", db_errmsg(db));
+		exit_code = EXIT_SOFTWARE;
+		goto out;
+	}
+	for (int i = 0; i < ASSESS_NITEMS; i++)
+		if (man.have[i])
+			assess_set_manual(&a, i + 1, man.answer[i], man.at[i]);
+	for (int i = 0; i < o.nchanges; i++) {
+		const struct store_assess_change *ch = &o.changes[i];
+		if (ch->cleared) {
+			a.item[ch->item_no - 1].source = ASSESS_SRC_NONE;
+			a.item[ch->item_no - 1].answered_at = 0;
+		} else {
+			assess_set_manual(&a, ch->item_no, ch->answer, o.now);
+		}
+	}
+	assess_finish(&a);
+	if (o.interactive) {
+		interactive(&o, &a, env->lang);
+		assess_finish(&a);
+	}
+
+	json_t *doc = assess_to_json(&a, env->lang, o.now);
+	if (!doc) {
+		exit_code = EXIT_SOFTWARE;
+		goto out;
+	}
+	if (o.nchanges || o.save) {
+		char who[128];
+		login_name(who, sizeof(who));
+		char *text = json_dumps(doc, JSON_COMPACT);
+		struct store_assess_snapshot snap = {
+			.created_at = o.now, .scan_id = a.scan_id, .total = a.total,
+			.answered = a.answered, .band = assess_band_of(a.total)->id,
+			.doc_json = text,
+		};
+		if (!text || store_assess_save(db, who, o.changes, o.nchanges, &snap) != MAMORI_OK) {
+			fprintf(stderr, "mamori assess: cannot save the answers: %s\n", db_errmsg(db));
+			exit_code = EXIT_CANTCREAT;
+		} else {
+			json_object_set_new(doc, "saved", json_integer(snap.id));
+		}
+		free(text);
+	}
+	if (!json_object_get(doc, "saved"))
+		json_object_set_new(doc, "saved", json_null());
+
+	if (store_assess_policy_get(db, &pol) != MAMORI_OK) {
+		fprintf(stderr, "mamori assess: cannot read the policy state: %s\n", db_errmsg(db));
+		exit_code = EXIT_SOFTWARE;
+	}
+	security_action_eval(&sa, &a, pol.drafted_at, pol.published_at, pol.published_where,
+	    env->lang);
+	json_object_set_new(doc, "security_action", security_action_json(&sa, env->lang));
+
+	if (o.json) {
+		if (json_dumpf(doc, stdout, JSON_INDENT(1)) != 0)
+			exit_code = EXIT_IOERR;
+		fputc('\n', stdout);
+	} else {
+		if (!o.sa_only) {
+			assess_print(&a, env->lang, stdout);
+			if (!a.nscans)
+				printf("%s\n", i18n_pick(env->lang, (struct i18n_text){
+				    "No stored scan yet: run 'mamori scan' so that items 1-4, 13 and others are filled in from evidence.",
+				    "保存されたスキャン結果がありません。'mamori scan' を実行すると、1〜4・13 などの項目が自動で入力されます。" }));
+		}
+		security_action_print(&sa, env->lang, stdout);
+	}
+	json_decref(doc);
+	if (fflush(stdout) != 0 && exit_code == EXIT_OK_RUN)
+		exit_code = EXIT_IOERR;
+out:
+	security_action_release(&sa);
+	store_assess_policy_release(&pol);
+	assess_release(&a);
+	db_close(db);
+	return exit_code;
 }

@@ -37,6 +37,29 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_STORAGE_PATH] = { "storage.path", CONF_STRING, 0, "", 0, 0,
 	    "database file; empty = /var/lib/mamori/mamori.db as root, else "
 	    "./mamori.db" },
+	[CONF_COMPANY_NAME] = { "company.name", CONF_STRING, 0, "", 0, 0,
+	    "company name, for the security policy draft and the reports" },
+	[CONF_COMPANY_REPRESENTATIVE] = { "company.representative", CONF_STRING,
+	    0, "", 0, 0, "name of the representative who signs the security policy" },
+	[CONF_COMPANY_REPRESENTATIVE_TITLE] = { "company.representative_title",
+	    CONF_STRING, 0, "", 0, 0,
+	    "the representative's title (empty: 代表取締役 / Representative Director)" },
+	[CONF_RANSOM_BURST_FILES] = { "ransom.burst_files", CONF_INT, 10, NULL,
+	    2, 1024, "high-entropy rewrites plus new-extension renames by one "
+	    "process within ransom.window_ms that mean ransomware" },
+	[CONF_RANSOM_WINDOW_MS] = { "ransom.window_ms", CONF_INT, 10000, NULL,
+	    100, 3600000, "sliding window of the ransomware burst rule" },
+	[CONF_RANSOM_ENTROPY_MIN_CENTIBITS] = { "ransom.entropy_min_centibits",
+	    CONF_INT, 750, NULL, 500, 800, "Shannon entropy (hundredths of a "
+	    "bit per byte) from which written content counts as encrypted" },
+	[CONF_RANSOM_NOTE_DIRS] = { "ransom.note_dirs", CONF_INT, 3, NULL, 2,
+	    1000, "directories with the same ransom-note name that raise an alert" },
+	[CONF_RANSOM_RESPOND] = { "ransom.respond", CONF_STRING, 0, "none", 0, 0,
+	    "response to ransomware: none (alert only), kill (stop the process) "
+	    "or isolate (kill and cut the network except the manager)" },
+	[CONF_RANSOM_MANAGER_ADDRESS] = { "ransom.manager_address", CONF_STRING,
+	    0, "", 0, 0, "IP address (optionally :port) of the mamori manager, "
+	    "kept reachable when the host is isolated" },
 };
 
 const struct conf_def *

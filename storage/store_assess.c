@@ -1,0 +1,285 @@
+#include "storage/store_assess.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "storage/db_internal.h"
+
+static const char sql_manual[] =
+    "SELECT a.item_no, a.answer, a.answered_at FROM assessment_answers a "
+    "WHERE a.tenant_id = 1 AND a.id = (SELECT max(b.id) FROM assessment_answers b "
+    "WHERE b.tenant_id = 1 AND b.item_no = a.item_no)";
+static const char sql_snap_insert[] =
+    "INSERT INTO assessments (tenant_id, created_at, scan_id, total, answered, band, doc_json) "
+    "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)";
+static const char sql_answer_insert[] =
+    "INSERT INTO assessment_answers (tenant_id, assessment_id, item_no, answer, answered_at, answered_by) "
+    "VALUES (1, ?1, ?2, ?3, ?4, ?5)";
+static const char sql_history[] =
+    "SELECT id, created_at, scan_id, total, answered, band FROM assessments "
+    "WHERE tenant_id = 1 ORDER BY created_at, id";
+static const char sql_before[] =
+    "SELECT id, created_at, scan_id, total, answered, band, doc_json FROM assessments "
+    "WHERE tenant_id = 1 AND created_at < ?1 ORDER BY created_at DESC, id DESC LIMIT 1";
+static const char sql_policy_get[] =
+    "SELECT drafted_at, draft_path, published_at, published_where FROM security_policy "
+    "WHERE tenant_id = 1";
+static const char sql_policy_drafted[] =
+    "INSERT INTO security_policy (tenant_id, drafted_at, draft_path) VALUES (1, ?1, ?2) "
+    "ON CONFLICT (tenant_id) DO UPDATE SET drafted_at = ?1, draft_path = ?2";
+static const char sql_policy_published[] =
+    "INSERT INTO security_policy (tenant_id, published_at, published_where) VALUES (1, ?1, ?2) "
+    "ON CONFLICT (tenant_id) DO UPDATE SET published_at = ?1, published_where = ?2";
+/* The newest scan per host by its start time (tests and imports may store
+ * scans out of order, so not by id). */
+static const char sql_latest[] =
+    "SELECT s.id, h.id, h.hostname, s.started_at, coalesce(s.score, -1), s.report_json "
+    "FROM scans s JOIN hosts h ON h.id = s.host_id "
+    "WHERE h.tenant_id = 1 AND s.report_json IS NOT NULL AND s.id = "
+    "(SELECT t.id FROM scans t WHERE t.host_id = s.host_id AND t.report_json IS NOT NULL "
+    "AND (?1 <= 0 OR t.started_at < ?1) ORDER BY t.started_at DESC, t.id DESC LIMIT 1) "
+    "ORDER BY h.hostname, h.id";
+static const char sql_between[] =
+    "SELECT s.id, h.id, h.hostname, s.started_at, coalesce(s.score, -1), s.report_json "
+    "FROM scans s JOIN hosts h ON h.id = s.host_id "
+    "WHERE h.tenant_id = 1 AND s.report_json IS NOT NULL AND s.started_at >= ?1 "
+    "AND s.started_at < ?2 ORDER BY s.started_at, s.id";
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+static int
+step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_assess_manual_load(struct db *db, struct store_assess_manual *out)
+{
+	sqlite3_stmt *st = db_cached(db, sql_manual);
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return MAMORI_E_DB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int no = sqlite3_column_int(st, 0);
+		if (no < 1 || no > STORE_ASSESS_ITEMS)
+			continue;
+		/* A NULL answer means the owner handed the item back to the evidence. */
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		out->have[no - 1] = true;
+		out->answer[no - 1] = sqlite3_column_int(st, 1);
+		out->at[no - 1] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_assess_save(struct db *db, const char *by,
+    const struct store_assess_change *changes, int nchanges,
+    struct store_assess_snapshot *snap)
+{
+	sqlite3_stmt *st;
+	if (db_begin(db) != MAMORI_OK)
+		return MAMORI_E_DB;
+	if (!(st = db_cached(db, sql_snap_insert)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, snap->created_at);
+	if (snap->scan_id > 0)
+		sqlite3_bind_int64(st, 2, snap->scan_id);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int(st, 3, snap->total);
+	sqlite3_bind_int(st, 4, snap->answered);
+	sqlite3_bind_text(st, 5, snap->band ? snap->band : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, snap->doc_json ? snap->doc_json : "null", -1, SQLITE_STATIC);
+	if (step_done(st) != MAMORI_OK)
+		goto fail;
+	snap->id = sqlite3_last_insert_rowid(db->h);
+	for (int i = 0; i < nchanges; i++) {
+		if (!(st = db_cached(db, sql_answer_insert)))
+			goto fail;
+		sqlite3_bind_int64(st, 1, snap->id);
+		sqlite3_bind_int(st, 2, changes[i].item_no);
+		if (changes[i].cleared)
+			sqlite3_bind_null(st, 3);
+		else
+			sqlite3_bind_int(st, 3, changes[i].answer);
+		sqlite3_bind_int64(st, 4, snap->created_at);
+		sqlite3_bind_text(st, 5, by ? by : "", -1, SQLITE_STATIC);
+		if (step_done(st) != MAMORI_OK)
+			goto fail;
+	}
+	if (db_commit(db) != MAMORI_OK)
+		goto fail;
+	return MAMORI_OK;
+fail:
+	db_rollback(db);
+	return MAMORI_E_DB;
+}
+
+static void
+snap_from_row(sqlite3_stmt *st, struct store_assess_snapshot *s, bool with_doc)
+{
+	memset(s, 0, sizeof(*s));
+	s->id = sqlite3_column_int64(st, 0);
+	s->created_at = sqlite3_column_int64(st, 1);
+	s->scan_id = sqlite3_column_int64(st, 2);
+	s->total = sqlite3_column_int(st, 3);
+	s->answered = sqlite3_column_int(st, 4);
+	s->band = col(st, 5);
+	s->doc_json = with_doc ? col(st, 6) : NULL;
+}
+
+int
+store_assess_history(struct db *db, store_assess_snapshot_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_history);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_assess_snapshot s;
+		snap_from_row(st, &s, false);
+		int r = fn(ctx, &s);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_assess_before(struct db *db, int64_t t, store_assess_snapshot_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_before);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, t);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
+	}
+	struct store_assess_snapshot s;
+	snap_from_row(st, &s, true);
+	rc = fn(ctx, &s);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static char *
+dup_or_null(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NULL;
+	return strdup(col(st, i));
+}
+
+int
+store_assess_policy_get(struct db *db, struct store_assess_policy *out)
+{
+	sqlite3_stmt *st = db_cached(db, sql_policy_get);
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return MAMORI_E_DB;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->drafted_at = sqlite3_column_int64(st, 0);
+		out->draft_path = dup_or_null(st, 1);
+		out->published_at = sqlite3_column_int64(st, 2);
+		out->published_where = dup_or_null(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+void
+store_assess_policy_release(struct store_assess_policy *p)
+{
+	free(p->draft_path);
+	free(p->published_where);
+	memset(p, 0, sizeof(*p));
+}
+
+static int
+policy_set(struct db *db, const char *sql, int64_t at, const char *text)
+{
+	sqlite3_stmt *st = db_cached(db, sql);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, at);
+	sqlite3_bind_text(st, 2, text ? text : "", -1, SQLITE_STATIC);
+	return step_done(st);
+}
+
+int
+store_assess_policy_drafted(struct db *db, int64_t at, const char *path)
+{
+	return policy_set(db, sql_policy_drafted, at, path);
+}
+
+int
+store_assess_policy_published(struct db *db, int64_t at, const char *where)
+{
+	return policy_set(db, sql_policy_published, at, where);
+}
+
+static int
+run_scans(sqlite3_stmt *st, store_assess_scan_fn fn, void *ctx)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_assess_scan s = {
+			.scan_id = sqlite3_column_int64(st, 0),
+			.host_id = sqlite3_column_int64(st, 1),
+			.hostname = col(st, 2),
+			.started_at = sqlite3_column_int64(st, 3),
+			.score = sqlite3_column_int(st, 4),
+			.report_json = col(st, 5),
+		};
+		int r = fn(ctx, &s);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_assess_latest_scans(struct db *db, int64_t before, store_assess_scan_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_latest);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, before);
+	return run_scans(st, fn, ctx);
+}
+
+int
+store_assess_scans_between(struct db *db, int64_t from, int64_t to,
+    store_assess_scan_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_between);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	return run_scans(st, fn, ctx);
+}
