@@ -1,15 +1,208 @@
-/* cmd_sensor.c - mamori sensor: not written yet. */
+/*
+ * cmd_sensor.c - mamori sensor (-r FILE | -i IFACE) [--eve PATH|-] [--ioc FILE]...
+ *
+ * Reads a capture file or a live interface, writes Suricata-compatible EVE
+ * NDJSON (alerts, flows, dns/http/tls metadata, anomalies, stats) to a file
+ * or stdout. With --eve - nothing but EVE goes to stdout.
+ */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
+#include "common/arena.h"
 #include "common/err.h"
+#include "detection/ioc.h"
+#include "sensor/capture.h"
+#include "sensor/sensor.h"
+
+#define MAX_IOC_FILES 32
+#define IOC_FILE_MAX (512 * 1024 * 1024)
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: mamori sensor (-r FILE | -i IFACE) [--eve PATH|-] [--ioc FILE]...\n"
+	    "         [--user USER] [--duration SECONDS] [--stats-interval SECONDS] [--max-flows N]\n");
+}
+
+static int
+load_ioc(struct ioc_set *set, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "mamori sensor: cannot read %s: %s\n", path, strerror(errno));
+		return EXIT_NOINPUT;
+	}
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	int rc = EXIT_OK_RUN;
+	while (buf) {
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+		if (len == cap) {
+			if (cap >= IOC_FILE_MAX) {
+				fprintf(stderr, "mamori sensor: %s is larger than 512 MiB\n", path);
+				rc = EXIT_DATAERR;
+				break;
+			}
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!buf) {
+		fprintf(stderr, "mamori sensor: out of memory reading %s\n", path);
+		return EXIT_SOFTWARE;
+	}
+	if (rc == EXIT_OK_RUN) {
+		struct ioc_load_stats st;
+		const char *base = strrchr(path, '/');
+		int r = ioc_set_load(set, (struct span){ buf, len }, base ? base + 1 : path, &st);
+		if (r != 0)
+			fprintf(stderr, "mamori sensor: %s: %s (kept what fitted)\n", path, err_str(r));
+		fprintf(stderr, "mamori sensor: %s: %s format, %zu indicators (%zu duplicates, %zu lines skipped)\n",
+		    path, st.format ? st.format : "?", st.added, st.duplicates, st.skipped);
+	}
+	free(buf);
+	return rc;
+}
+
+static int
+parse_num(const char *opt, const char *v, int64_t max, int64_t *out)
+{
+	uint64_t n;
+	if (span_to_u64(span_from_cstr(v), (uint64_t)max, &n) != 0)
+		return cmd_usage_error("sensor", "%s wants a number up to %lld, not '%s'", opt,
+		    (long long)max, v);
+	*out = (int64_t)n;
+	return 0;
+}
 
 int
 cmd_sensor(struct cmd_env *env, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "read", required_argument, NULL, 'r' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "eve", required_argument, NULL, 'e' },
+		{ "ioc", required_argument, NULL, 'I' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "stats-interval", required_argument, NULL, 's' },
+		{ "max-flows", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *iface = NULL, *eve_path = "-", *user = NULL;
+	const char *iocs[MAX_IOC_FILES];
+	size_t niocs = 0;
+	int64_t duration = 0, stats_interval = 0, max_flows = 65536;
+	int c;
 	(void)env;
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "mamori sensor: not available in this version yet\n");
-	return EXIT_SOFTWARE;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:i:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': file = optarg; break;
+		case 'i': iface = optarg; break;
+		case 'e': eve_path = optarg; break;
+		case 'u': user = optarg; break;
+		case 'I':
+			if (niocs == MAX_IOC_FILES)
+				return cmd_usage_error("sensor", "at most %d --ioc files", MAX_IOC_FILES);
+			iocs[niocs++] = optarg;
+			break;
+		case 'd':
+			if (parse_num("--duration", optarg, 86400 * 365, &duration) != 0)
+				return EXIT_USAGE;
+			break;
+		case 's':
+			if (parse_num("--stats-interval", optarg, 86400, &stats_interval) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'm':
+			if (parse_num("--max-flows", optarg, 50000000, &max_flows) != 0 || max_flows == 0)
+				return cmd_usage_error("sensor", "--max-flows must be 1 or more");
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK_RUN;
+		default:
+			return cmd_usage_error("sensor", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("sensor", "unexpected argument '%s'", argv[optind]);
+	if (!file == !iface)
+		return cmd_usage_error("sensor", "give exactly one of -r FILE or -i IFACE");
+
+	int rc = EXIT_OK_RUN;
+	struct ioc_set set;
+	struct capture cap;
+	struct sensor s;
+	FILE *out = NULL;
+	bool sensor_ok = false;
+	ioc_set_init(&set, 0);
+	memset(&cap, 0, sizeof(cap));
+	for (size_t i = 0; i < niocs; i++)
+		if ((rc = load_ioc(&set, iocs[i])) != EXIT_OK_RUN)
+			goto out;
+
+	int r = file ? capture_open_file(&cap, file) : capture_open_live(&cap, iface);
+	if (r != 0) {
+		fprintf(stderr, "mamori sensor: cannot open capture %s\n", cap.err);
+		rc = file ? EXIT_NOINPUT : EXIT_IOERR;
+		goto out;
+	}
+	if (strcmp(eve_path, "-") == 0) {
+		out = stdout;
+	} else if (!(out = fopen(eve_path, "a"))) {
+		fprintf(stderr, "mamori sensor: cannot write %s: %s\n", eve_path, strerror(errno));
+		rc = EXIT_CANTCREAT;
+		goto out;
+	}
+	/* Everything privileged is open: give up root before the first packet. */
+	if (capture_drop_privileges(&cap, user) != 0) {
+		fprintf(stderr, "mamori sensor: %s\n", cap.err);
+		rc = EXIT_SOFTWARE;
+		goto out;
+	}
+	struct sensor_conf conf = { .max_flows = (size_t)max_flows };
+	if (sensor_init(&s, &conf, cap.linktype, out, &set) != 0) {
+		fprintf(stderr, "mamori sensor: out of memory\n");
+		rc = EXIT_SOFTWARE;
+		goto out;
+	}
+	sensor_ok = true;
+	r = capture_run(&cap, &s, duration, stats_interval);
+	if (r != 0) {
+		fprintf(stderr, "mamori sensor: capture stopped early: %s\n", cap.err);
+		rc = file ? EXIT_DATAERR : EXIT_IOERR;
+	}
+	sensor_finish(&s);
+	if (s.eve.errors) {
+		fprintf(stderr, "mamori sensor: %llu EVE events could not be written\n",
+		    (unsigned long long)s.eve.errors);
+		rc = EXIT_IOERR;
+	}
+out:
+	if (sensor_ok)
+		sensor_free(&s);
+	capture_close(&cap);
+	if (out && out != stdout)
+		fclose(out);
+	else if (out)
+		fflush(out);
+	ioc_set_release(&set);
+	return rc;
 }

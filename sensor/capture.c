@@ -1,0 +1,197 @@
+/* capture.c - libpcap input and privilege drop. */
+#include "sensor/capture.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/err.h"
+
+int
+capture_open_file(struct capture *c, const char *path)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	memset(c, 0, sizeof(*c));
+	/* pcap_open_offline reads both pcap and pcapng */
+	c->pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, eb);
+	if (!c->pc) {
+		snprintf(c->err, sizeof(c->err), "%s: %s", path, eb);
+		return MAMORI_E_IO;
+	}
+	c->linktype = pcap_datalink(c->pc);
+	return MAMORI_OK;
+}
+
+int
+capture_open_live(struct capture *c, const char *iface)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	memset(c, 0, sizeof(*c));
+	c->live = true;
+	c->pc = pcap_create(iface, eb);
+	if (!c->pc) {
+		snprintf(c->err, sizeof(c->err), "%s: %s", iface, eb);
+		return MAMORI_E_IO;
+	}
+	pcap_set_snaplen(c->pc, 65535);
+	pcap_set_promisc(c->pc, 1);
+	pcap_set_buffer_size(c->pc, CAPTURE_BUFFER_BYTES);
+	/* batching: the kernel hands over full blocks, not one wakeup per packet */
+	pcap_set_immediate_mode(c->pc, 0);
+	pcap_set_timeout(c->pc, 200);
+	int rc = pcap_activate(c->pc);
+	if (rc < 0) {
+		snprintf(c->err, sizeof(c->err), "%s: %s", iface, pcap_geterr(c->pc));
+		pcap_close(c->pc);
+		c->pc = NULL;
+		return rc == PCAP_ERROR_PERM_DENIED ? MAMORI_E_PERM : MAMORI_E_IO;
+	}
+	c->linktype = pcap_datalink(c->pc);
+	return MAMORI_OK;
+}
+
+void
+capture_close(struct capture *c)
+{
+	if (c->pc)
+		pcap_close(c->pc);
+	c->pc = NULL;
+}
+
+int
+capture_drop_privileges(struct capture *c, const char *user)
+{
+	if (geteuid() != 0 && getuid() != 0)
+		return MAMORI_OK;
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	if (!user)
+		user = "nobody";
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || !res) {
+		snprintf(c->err, sizeof(c->err), "cannot drop privileges: no user '%s'", user);
+		return MAMORI_E_PERM;
+	}
+	if (res->pw_uid == 0) {
+		snprintf(c->err, sizeof(c->err), "refusing to run as '%s' (uid 0)", user);
+		return MAMORI_E_PERM;
+	}
+	if (setgroups(0, NULL) != 0 || setresgid(res->pw_gid, res->pw_gid, res->pw_gid) != 0 ||
+	    setresuid(res->pw_uid, res->pw_uid, res->pw_uid) != 0) {
+		snprintf(c->err, sizeof(c->err), "cannot drop privileges to '%s': %s", user,
+		    strerror(errno));
+		return MAMORI_E_PERM;
+	}
+	if (setuid(0) == 0 || geteuid() == 0) {
+		snprintf(c->err, sizeof(c->err), "privileges could be regained after the drop");
+		return MAMORI_E_PERM;
+	}
+	return MAMORI_OK;
+}
+
+static void
+read_kernel_stats(struct capture *c, struct sensor *s)
+{
+	struct pcap_stat ps;
+	if (!c->live || pcap_stats(c->pc, &ps) != 0)
+		return;
+	s->st.kernel_packets = ps.ps_recv;
+	s->st.kernel_drops = ps.ps_drop;
+	s->st.kernel_ifdrops = ps.ps_ifdrop;
+}
+
+struct loop_ctx {
+	struct sensor *s;
+	int64_t stats_interval_us, next_stats_us;
+	struct capture *c;
+};
+
+static void
+on_packet(u_char *ud, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct loop_ctx *lc = (struct loop_ctx *)ud;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	sensor_packet(lc->s, ts, bytes, h->caplen, h->len);
+	if (lc->stats_interval_us > 0) {
+		if (lc->next_stats_us == 0)
+			lc->next_stats_us = ts + lc->stats_interval_us;
+		else if (ts >= lc->next_stats_us) {
+			read_kernel_stats(lc->c, lc->s);
+			sensor_write_stats(lc->s);
+			lc->next_stats_us = ts + lc->stats_interval_us;
+		}
+	}
+}
+
+static int64_t
+mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+int
+capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t stats_interval_s)
+{
+	struct loop_ctx lc = { s, stats_interval_s * 1000000LL, 0, c };
+	if (!c->live) {
+		int rc = pcap_loop(c->pc, -1, on_packet, (u_char *)&lc);
+		if (rc == PCAP_ERROR) {
+			/* a truncated file: what was read counts, say so */
+			snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pc));
+			return MAMORI_E_PARSE;
+		}
+		return MAMORI_OK;
+	}
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	char eb[PCAP_ERRBUF_SIZE];
+	pcap_setnonblock(c->pc, 1, eb);
+	int pfd = pcap_get_selectable_fd(c->pc);
+	int64_t start = mono_s();
+	int rc = MAMORI_OK;
+	for (;;) {
+		struct pollfd fds[2] = { { pfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		int n = poll(fds, sfd >= 0 ? 2 : 1, 200);
+		if (n < 0 && errno != EINTR) {
+			rc = MAMORI_E_IO;
+			break;
+		}
+		if (sfd >= 0 && (fds[1].revents & POLLIN))
+			break;
+		/* poll may miss packets already in the ring: always dispatch */
+		int got = pcap_dispatch(c->pc, -1, on_packet, (u_char *)&lc);
+		if (got == PCAP_ERROR) {
+			snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pc));
+			rc = MAMORI_E_IO;
+			break;
+		}
+		if (duration_s > 0 && mono_s() - start >= duration_s)
+			break;
+		/* expire idle flows even when no packet moves the clock */
+		if (got == 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			int64_t us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+			if (us > s->now_us && s->now_us != 0) {
+				s->now_us = us;
+				flow_table_expire(&s->flows, us);
+			}
+		}
+	}
+	read_kernel_stats(c, s);
+	if (sfd >= 0)
+		close(sfd);
+	return rc;
+}

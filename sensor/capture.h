@@ -1,0 +1,41 @@
+/*
+ * capture.h - packets from libpcap: a pcap/pcapng file or a live interface
+ * (large kernel buffer, immediate mode off, drops read back from the
+ * kernel and reported). The capture is opened while privileged; then
+ * capture_drop_privileges() switches to an unprivileged user before the
+ * first packet is read.
+ */
+#ifndef MAMORI_SENSOR_CAPTURE_H
+#define MAMORI_SENSOR_CAPTURE_H
+
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sensor/sensor.h"
+
+#define CAPTURE_BUFFER_BYTES (64 * 1024 * 1024)
+
+struct capture {
+	pcap_t *pc;
+	int linktype;
+	bool live;
+	char err[PCAP_ERRBUF_SIZE + 128];
+};
+
+int capture_open_file(struct capture *c, const char *path);
+int capture_open_live(struct capture *c, const char *iface);
+void capture_close(struct capture *c);
+/* As root: setgroups(), setresgid(), setresuid() to user (default
+ * "nobody"), then checks that root cannot be regained. No-op when not
+ * root. Returns 0 or MAMORI_E_PERM with c->err set. */
+int capture_drop_privileges(struct capture *c, const char *user);
+/*
+ * Feeds every packet to the sensor until the file ends, or (live) until
+ * SIGINT/SIGTERM or duration_s seconds (0 = no limit). Signals are taken
+ * through a signalfd, so no handler state is global. Writes a stats event
+ * every stats_interval_s seconds of capture time (0 = only at the end).
+ */
+int capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t stats_interval_s);
+
+#endif

@@ -1,0 +1,175 @@
+/* detect_rules.c - the sensor's alert rules with their bilingual text, and
+ * small helpers the detectors share. */
+#include "sensor/detect.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+
+#define INFECTED_ACTION { \
+	"Unplug the PC's network cable (or turn off its Wi-Fi) now, but keep it powered on so the evidence stays. Do not use it, and call your IT support or the IPA/JPCERT consultation desk.", \
+	"今すぐそのパソコンのLANケーブルを抜く（またはWi-Fiを切る）してください。電源は切らずにそのままにし（証拠が消えないように）、使わずにIT担当者またはIPA・JPCERTの相談窓口に連絡してください。" }
+
+static const struct detect_rule rules[R__COUNT] = {
+	[R_IOC_IP] = { 2100001, "A Network Trojan was detected", { "mamori.net.ioc_ip",
+	    "Connection to a known malicious IP address", ALERT_HIGH, IR_DETECT,
+	    { "A computer talked to an IP address listed as a botnet or malware server.",
+	      "既知のボットネット・マルウェアのサーバとして登録されたIPアドレスと通信しました。" },
+	    { "This usually means the computer is infected and is being controlled from outside, or is downloading more malware.",
+	      "そのパソコンがウイルスに感染し、外部から操られている、または別のウイルスを取り込んでいる可能性が高い状態です。" },
+	    INFECTED_ACTION } },
+	[R_IOC_DOMAIN] = { 2100002, "A Network Trojan was detected", { "mamori.net.ioc_domain",
+	    "Lookup of or connection to a known malicious domain", ALERT_HIGH, IR_DETECT,
+	    { "A computer looked up or connected to a domain listed as malicious.",
+	      "悪性として登録されたドメインを、パソコンが名前解決または接続しました。" },
+	    { "Malware uses such domains for its command server or for phishing pages; the computer may be infected.",
+	      "このようなドメインはウイルスの指令サーバやフィッシングに使われます。パソコンが感染している可能性があります。" },
+	    INFECTED_ACTION } },
+	[R_IOC_URL] = { 2100003, "A Network Trojan was detected", { "mamori.net.ioc_url",
+	    "Download from a known malware URL", ALERT_HIGH, IR_DETECT,
+	    { "A computer requested a web address listed as spreading malware.",
+	      "ウイルスの配布元として登録されたURLに、パソコンがアクセスしました。" },
+	    { "A malicious file may have been downloaded and opened on that computer.",
+	      "悪性のファイルがダウンロードされ、開かれた可能性があります。" },
+	    INFECTED_ACTION } },
+	[R_IOC_JA3] = { 2100004, "A Network Trojan was detected", { "mamori.net.ioc_ja3",
+	    "Encrypted connection made by known malware (JA3 fingerprint)", ALERT_HIGH, IR_DETECT,
+	    { "A computer opened an encrypted connection whose fingerprint (JA3) is that of known malware.",
+	      "既知のウイルスと同じ特徴（JA3指紋）を持つ暗号化通信が行われました。" },
+	    { "The program that made this connection behaves like malware talking to its command server.",
+	      "この通信をしたプログラムは、ウイルスが指令サーバと通信するときと同じ振る舞いをしています。" },
+	    INFECTED_ACTION } },
+	[R_PORT_SCAN] = { 2100010, "Detection of a Network Scan", { "mamori.net.port_scan",
+	    "Port scan", ALERT_MEDIUM, IR_DETECT,
+	    { "One computer tried many ports of another computer in a short time (a port scan).",
+	      "1台の機器が、別の機器の多数のポートに短時間で接続を試みました（ポートスキャン）。" },
+	    { "Attackers scan to find services to break into. From inside the office, it often means an infected PC looking for its next victim.",
+	      "攻撃者は侵入口を探すためにスキャンを行います。社内の機器からの場合、感染したパソコンが次の標的を探していることがよくあります。" },
+	    { "If the scanning computer is in the office and nobody on your staff ran a scan on purpose, unplug its network cable, keep it on, and call your IT support.",
+	      "スキャン元が社内の機器で、社内の誰かが意図して行ったものでなければ、その機器のLANケーブルを抜き、電源は入れたままでIT担当者に連絡してください。" } } },
+	[R_HOST_SCAN] = { 2100011, "Detection of a Network Scan", { "mamori.net.host_scan",
+	    "Host scan", ALERT_MEDIUM, IR_DETECT,
+	    { "One computer tried to connect to many different computers in a short time (a host scan).",
+	      "1台の機器が、短時間に多数の機器へ接続を試みました（ホストスキャン）。" },
+	    { "Worms and ransomware spread this way inside an office network.",
+	      "ワームやランサムウェアは、このようにして社内ネットワークに広がります。" },
+	    { "If the source is an office computer, unplug its network cable, keep it on, and call your IT support.",
+	      "送信元が社内のパソコンなら、LANケーブルを抜き、電源は入れたままでIT担当者に連絡してください。" } } },
+	[R_EXPOSED_SERVICE] = { 2100020, "Attempted Administrator Privilege Gain", { "mamori.net.exposed_service",
+	    "Remote desktop or file sharing reached from the internet", ALERT_HIGH, IR_DETECT,
+	    { "A computer on the internet connected to remote desktop, file sharing, Telnet or VNC on an office machine.",
+	      "インターネット上の相手が、社内の機器のリモートデスクトップ・ファイル共有・Telnet・VNCに接続しました。" },
+	    { "These services are the most common way ransomware gangs break in. They must not be reachable from the internet.",
+	      "これらのサービスはランサムウェア攻撃者の最も多い侵入口です。インターネットから到達できてはいけません。" },
+	    { "Close this port on the router (remove the port forwarding) today, and check the office machine's login history. Use a VPN for remote work instead.",
+	      "今日中にルータのポート開放（ポートフォワード）を止め、その機器のログイン履歴を確認してください。在宅勤務にはVPNを使ってください。" } } },
+	[R_DNS_TUNNEL] = { 2100030, "Potentially Bad Traffic", { "mamori.net.dns_tunnel",
+	    "DNS tunnelling", ALERT_HIGH, IR_DETECT,
+	    { "A computer sent many DNS queries with long, random-looking names to one domain (DNS tunnelling).",
+	      "1台のパソコンが、長くランダムな名前のDNS問い合わせを1つのドメインに大量に送りました（DNSトンネリング）。" },
+	    { "Malware hides its command channel or stolen data inside DNS because DNS is rarely blocked.",
+	      "ウイルスは、遮断されにくいDNSの中に指令の通信や盗んだデータを隠して送ります。" },
+	    INFECTED_ACTION } },
+	[R_LOG4SHELL] = { 2100040, "Attempted Administrator Privilege Gain", { "mamori.net.log4shell",
+	    "Log4Shell exploit attempt (CVE-2021-44228)", ALERT_HIGH, IR_DETECT,
+	    { "A web request carried a Log4Shell attack string (${jndi:...}).",
+	      "Webへの通信にLog4Shell攻撃の文字列（${jndi:...}）が含まれていました。" },
+	    { "If the web server uses an old Log4j, the attacker can run programs on it.",
+	      "Webサーバが古いLog4jを使っていると、攻撃者がサーバ上で任意のプログラムを実行できます。" },
+	    { "Update Log4j (2.17.1 or later) on the target server today, and check whether the server made unexpected outbound connections (LDAP, downloads).",
+	      "今日中に対象サーバのLog4jを2.17.1以降に更新し、サーバから不審な外向き通信（LDAPやダウンロード）がなかったか確認してください。" } } },
+	[R_SQLI] = { 2100041, "Web Application Attack", { "mamori.net.sqli",
+	    "SQL injection attempt", ALERT_MEDIUM, IR_DETECT,
+	    { "A web request contained SQL injection (an attempt to make the website's database run attacker commands).",
+	      "Webへの通信にSQLインジェクション（Webサイトのデータベースを不正に操作する攻撃）が含まれていました。" },
+	    { "A vulnerable website can leak or lose its customer data this way.",
+	      "脆弱なWebサイトでは、顧客情報の流出や改ざんにつながります。" },
+	    { "Ask the website's developer or host to check the site for SQL injection and apply updates; check the web server logs for what the attacker got back.",
+	      "Webサイトの制作会社・ホスティング業者にSQLインジェクション対策と更新を依頼し、Webサーバのログで攻撃者に何が返ったか確認してください。" } } },
+	[R_CLEARTEXT_TELNET] = { 2100050, "Potential Corporate Privacy Violation", { "mamori.net.cleartext_telnet",
+	    "Telnet login (password sent unencrypted)", ALERT_LOW, IR_RECOVER,
+	    { "Someone logged in to a device with Telnet, which sends the password unencrypted.",
+	      "Telnetで機器にログインした通信がありました。Telnetはパスワードを暗号化せずに送ります。" },
+	    { "Anyone on the network path can read the password and reuse it.",
+	      "通信経路上の誰でもパスワードを盗み見て悪用できます。" },
+	    { "Turn off Telnet on that device and use SSH or its web admin over HTTPS; change the password that was used.",
+	      "その機器のTelnetを無効にし、SSHやHTTPSの管理画面を使ってください。使われたパスワードは変更してください。" } } },
+	[R_CLEARTEXT_FTP] = { 2100051, "Potential Corporate Privacy Violation", { "mamori.net.cleartext_ftp",
+	    "FTP login (password sent unencrypted)", ALERT_LOW, IR_RECOVER,
+	    { "Someone logged in to an FTP server, which sends the password unencrypted.",
+	      "FTPサーバにログインした通信がありました。FTPはパスワードを暗号化せずに送ります。" },
+	    { "Anyone on the network path can read the password and reuse it.",
+	      "通信経路上の誰でもパスワードを盗み見て悪用できます。" },
+	    { "Use SFTP or FTPS instead, and change the password that was used.",
+	      "SFTPまたはFTPSに切り替え、使われたパスワードは変更してください。" } } },
+};
+
+const struct detect_rule *
+detect_rule(enum detect_rule_id id)
+{
+	return (unsigned)id < R__COUNT ? &rules[id] : &rules[0];
+}
+
+int
+detect_init(struct detect_state *d)
+{
+	d->scan = calloc(SCAN_SLOTS, sizeof(*d->scan));
+	d->dnst = calloc(DNST_SLOTS, sizeof(*d->dnst));
+	if (!d->scan || !d->dnst) {
+		detect_free(d);
+		return MAMORI_E_NOMEM;
+	}
+	return MAMORI_OK;
+}
+
+void
+detect_free(struct detect_state *d)
+{
+	free(d->scan);
+	free(d->dnst);
+	d->scan = NULL;
+	d->dnst = NULL;
+}
+
+double
+detect_entropy(struct span s)
+{
+	unsigned cnt[256] = { 0 };
+	if (s.len == 0)
+		return 0;
+	for (size_t i = 0; i < s.len; i++)
+		cnt[(unsigned char)s.p[i]]++;
+	double h = 0;
+	for (int i = 0; i < 256; i++) {
+		if (!cnt[i])
+			continue;
+		double q = (double)cnt[i] / (double)s.len;
+		h -= q * log2(q);
+	}
+	return h;
+}
+
+struct span
+detect_base_domain(struct span name)
+{
+	size_t dots[3] = { 0 }, nd = 0;
+	if (name.len && name.p[name.len - 1] == '.')
+		name.len--;
+	for (size_t i = name.len; i-- > 0 && nd < 3;)
+		if (name.p[i] == '.')
+			dots[nd++] = i;
+	if (nd == 0)
+		return name;
+	/* tld is after dots[0]; second label between dots[1] and dots[0] */
+	size_t tld_len = name.len - dots[0] - 1;
+	size_t second_start = nd >= 2 ? dots[1] + 1 : 0;
+	size_t second_len = dots[0] - second_start;
+	bool cc_sld = tld_len == 2 && second_len <= 3;	/* co.jp, ne.jp, com.au */
+	size_t want = cc_sld ? 3 : 2;
+	if (nd < want)
+		return name;
+	size_t start = dots[want - 1] + 1;
+	return (struct span){ name.p + start, name.len - start };
+}

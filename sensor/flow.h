@@ -1,0 +1,61 @@
+/*
+ * flow.h - a bidirectional flow: both directions of one 5-tuple (plus VLAN),
+ * with per-direction counters and the application metadata state the
+ * protocol parsers keep between packets.
+ */
+#ifndef MAMORI_SENSOR_FLOW_H
+#define MAMORI_SENSOR_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sensor/packet.h"
+
+struct flow_key {
+	struct ip_addr a, b;	/* a <= b (address, then port) */
+	uint16_t pa, pb;
+	uint16_t vlan;
+	uint8_t proto;
+	uint8_t pad;
+};
+
+enum flow_app { APP_NONE = 0, APP_DNS, APP_HTTP, APP_TLS, APP_SMB, APP_RDP, APP_SSH, APP_FTP, APP_TELNET };
+
+/* Bits of flow.done: per-flow parsing that needs to happen only once. */
+#define FLOW_DONE_HTTP_REQ 0x01
+#define FLOW_DONE_HTTP_RESP 0x02
+#define FLOW_DONE_TLS_CH 0x04
+#define FLOW_DONE_TLS_SH 0x08
+#define FLOW_DONE_IOC_IP 0x10
+#define FLOW_DONE_EXPOSED 0x20
+#define FLOW_DONE_SCAN 0x40
+
+#define FLOW_CLOSED_FIN_C 0x01
+#define FLOW_CLOSED_FIN_S 0x02
+#define FLOW_CLOSED_RST 0x04
+
+struct flow {
+	struct flow_key key;
+	uint64_t id;			/* EVE flow_id */
+	struct ip_addr src, dst;	/* initiator (first packet's source) */
+	uint16_t sport, dport;
+	uint8_t proto;
+	uint8_t closed;			/* FLOW_CLOSED_* */
+	uint8_t done;			/* FLOW_DONE_* */
+	uint8_t app;			/* enum flow_app */
+	uint8_t tcp_flags_ts, tcp_flags_tc;
+	bool syn_seen, synack_seen;
+	uint64_t pkts_ts, pkts_tc;	/* to server (from initiator), to client */
+	uint64_t bytes_ts, bytes_tc;
+	int64_t first_us, last_us;
+	/* table links: hash chain and least-recently-seen list */
+	struct flow *hnext;
+	struct flow *lprev, *lnext;
+};
+
+void flow_key_make(const struct pkt *p, struct flow_key *k, bool *swapped);
+uint32_t flow_key_hash(const struct flow_key *k);
+/* True when the packet goes from the flow's initiator to the responder. */
+bool flow_pkt_to_server(const struct flow *f, const struct pkt *p);
+
+#endif

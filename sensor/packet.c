@@ -1,0 +1,77 @@
+/* packet.c - address helpers and anomaly names for struct pkt. */
+#include "sensor/packet.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+static const char *const anomaly_names[ANOM__COUNT] = {
+	[ANOM_NONE] = "none",
+	[ANOM_ETH_TRUNC] = "decoder.ethernet.pkt_too_small",
+	[ANOM_VLAN_TRUNC] = "decoder.vlan.header_too_small",
+	[ANOM_VLAN_TOO_MANY] = "decoder.vlan.too_many_layers",
+	[ANOM_ARP_TRUNC] = "decoder.arp.pkt_too_small",
+	[ANOM_IPV4_TRUNC] = "decoder.ipv4.trunc_pkt",
+	[ANOM_IPV4_BAD_VERSION] = "decoder.ipv4.wrong_ip_version",
+	[ANOM_IPV4_BAD_HLEN] = "decoder.ipv4.hlen_too_small",
+	[ANOM_IPV4_BAD_TOTLEN] = "decoder.ipv4.iplen_smaller_than_hlen",
+	[ANOM_IPV4_FRAG_OVERLAP] = "decoder.ipv4.frag_overlap",
+	[ANOM_IPV6_TRUNC] = "decoder.ipv6.trunc_pkt",
+	[ANOM_IPV6_BAD_VERSION] = "decoder.ipv6.wrong_ip_version",
+	[ANOM_IPV6_BAD_PLEN] = "decoder.ipv6.trunc_plen",
+	[ANOM_IPV6_EXTHDR_TRUNC] = "decoder.ipv6.trunc_exthdr",
+	[ANOM_IPV6_TOO_DEEP] = "decoder.ipv6.exthdr_too_many",
+	[ANOM_TCP_TRUNC] = "decoder.tcp.pkt_too_small",
+	[ANOM_TCP_BAD_HLEN] = "decoder.tcp.hlen_too_small",
+	[ANOM_TCP_BAD_OPTLEN] = "decoder.tcp.invalid_optlen",
+	[ANOM_UDP_TRUNC] = "decoder.udp.pkt_too_small",
+	[ANOM_UDP_BAD_LEN] = "decoder.udp.len_invalid",
+	[ANOM_ICMP_TRUNC] = "decoder.icmp.pkt_too_small",
+	[ANOM_DNS_MALFORMED] = "applayer.dns.malformed",
+	[ANOM_TLS_MALFORMED] = "applayer.tls.malformed",
+	[ANOM_HTTP_MALFORMED] = "applayer.http.malformed",
+	[ANOM_UNKNOWN_LINKTYPE] = "decoder.link.unsupported_linktype",
+};
+
+const char *
+anomaly_name(enum anomaly a)
+{
+	return (unsigned)a < ANOM__COUNT && anomaly_names[a] ? anomaly_names[a] : "unknown";
+}
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+bool
+ip_addr_is_v4(const struct ip_addr *a)
+{
+	return memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0;
+}
+
+void
+ip_addr_set_v4(struct ip_addr *a, const uint8_t v4[4])
+{
+	memcpy(a->b, v4mapped, sizeof(v4mapped));
+	memcpy(a->b + 12, v4, 4);
+}
+
+const char *
+ip_addr_str(const struct ip_addr *a, char *buf, size_t n)
+{
+	if (ip_addr_is_v4(a))
+		return inet_ntop(AF_INET, a->b + 12, buf, (socklen_t)n) ? buf : "?";
+	return inet_ntop(AF_INET6, a->b, buf, (socklen_t)n) ? buf : "?";
+}
+
+bool
+ip_addr_is_private(const struct ip_addr *a)
+{
+	const uint8_t *b = a->b;
+	if (ip_addr_is_v4(a)) {
+		const uint8_t *v = b + 12;
+		return v[0] == 10 || v[0] == 127 || (v[0] == 172 && (v[1] & 0xf0) == 16) ||
+		    (v[0] == 192 && v[1] == 168) || (v[0] == 169 && v[1] == 254) ||
+		    (v[0] == 100 && (v[1] & 0xc0) == 64) || v[0] == 0;
+	}
+	static const uint8_t lo6[16] = { [15] = 1 };
+	return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||
+	    memcmp(b, lo6, 16) == 0;
+}

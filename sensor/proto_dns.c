@@ -1,0 +1,214 @@
+/* proto_dns.c - DNS message parser over a bounded cursor. */
+#include "sensor/proto_dns.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/err.h"
+
+/* Escapes like tshark/Suricata would not: we keep printable ASCII as is and
+ * write other bytes as \xNN so that names stay one line of text. */
+static int
+append_label(char *out, size_t *olen, const uint8_t *lab, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = lab[i];
+		if (ch > 0x20 && ch < 0x7f) {
+			if (*olen + 1 >= DNS_NAME_MAX)
+				return MAMORI_E_PARSE;
+			out[(*olen)++] = (char)ch;
+		} else {
+			if (*olen + 4 >= DNS_NAME_MAX)
+				return MAMORI_E_PARSE;
+			snprintf(out + *olen, 5, "\\x%02x", ch);
+			*olen += 4;
+		}
+	}
+	return MAMORI_OK;
+}
+
+/* Reads a possibly compressed name at *off; *off moves past the name as it
+ * appears in place (a pointer counts two bytes). */
+static int
+read_name(const uint8_t *m, size_t len, size_t *off, char *out)
+{
+	size_t pos = *off, olen = 0, wire = 0;
+	int jumps = 0;
+	bool jumped = false;
+	out[0] = '\0';
+	for (;;) {
+		if (pos >= len)
+			return MAMORI_E_PARSE;
+		uint8_t l = m[pos];
+		if ((l & 0xc0) == 0xc0) {
+			if (pos + 1 >= len || ++jumps > DNS_MAX_JUMPS)
+				return MAMORI_E_PARSE;
+			size_t to = (size_t)(l & 0x3f) << 8 | m[pos + 1];
+			if (!jumped)
+				*off = pos + 2;
+			jumped = true;
+			if (to >= len)
+				return MAMORI_E_PARSE;
+			pos = to;
+			continue;
+		}
+		if (l & 0xc0)
+			return MAMORI_E_PARSE;	/* 0x40/0x80: obsolete label types */
+		pos++;
+		if (l == 0)
+			break;
+		if (pos + l > len)
+			return MAMORI_E_PARSE;
+		wire += (size_t)l + 1;
+		if (wire > 255)
+			return MAMORI_E_PARSE;
+		if (olen > 0) {
+			if (olen + 1 >= DNS_NAME_MAX)
+				return MAMORI_E_PARSE;
+			out[olen++] = '.';
+		}
+		if (append_label(out, &olen, m + pos, l) != 0)
+			return MAMORI_E_PARSE;
+		pos += l;
+	}
+	out[olen] = '\0';
+	if (!jumped)
+		*off = pos;
+	return MAMORI_OK;
+}
+
+static uint16_t
+get16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static void
+rdata_text(const uint8_t *m, size_t len, size_t rd, uint16_t rdlen, uint16_t type,
+    char *out)
+{
+	out[0] = '\0';
+	const uint8_t *d = m + rd;
+	switch (type) {
+	case 1:
+		if (rdlen == 4)
+			inet_ntop(AF_INET, d, out, DNS_NAME_MAX);
+		break;
+	case 28:
+		if (rdlen == 16)
+			inet_ntop(AF_INET6, d, out, DNS_NAME_MAX);
+		break;
+	case 2: case 5: case 12: {
+		size_t o = rd;
+		if (read_name(m, len, &o, out) != 0)
+			out[0] = '\0';
+		break;
+	}
+	case 15: {
+		size_t o = rd + 2;
+		if (rdlen < 3 || read_name(m, len, &o, out) != 0)
+			out[0] = '\0';
+		break;
+	}
+	case 16: {
+		/* first character-string only; enough to see what is carried */
+		if (rdlen >= 1) {
+			size_t n = d[0], olen = 0;
+			if (n > (size_t)rdlen - 1)
+				n = (size_t)rdlen - 1;
+			if (n > 120)
+				n = 120;
+			if (append_label(out, &olen, d + 1, n) == 0)
+				out[olen] = '\0';
+			else
+				out[0] = '\0';
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+int
+proto_dns_parse(struct span span, struct dns_msg *out)
+{
+	const uint8_t *m = (const uint8_t *)span.p;
+	size_t len = span.len;
+	memset(out, 0, offsetof(struct dns_msg, answers));
+	if (len < 12)
+		return MAMORI_E_PARSE;
+	out->id = get16(m);
+	uint16_t flags = get16(m + 2);
+	out->response = (flags & 0x8000) != 0;
+	out->opcode = (flags >> 11) & 0x0f;
+	out->rcode = flags & 0x0f;
+	out->qdcount = get16(m + 4);
+	out->ancount = get16(m + 6);
+	size_t off = 12;
+	/* Only the first question matters in practice; read past the rest. */
+	for (unsigned i = 0; i < out->qdcount && i < 16; i++) {
+		char name[DNS_NAME_MAX];
+		if (read_name(m, len, &off, name) != 0 || off + 4 > len)
+			return MAMORI_E_PARSE;
+		if (i == 0) {
+			memcpy(out->qname, name, sizeof(name));
+			out->qtype = get16(m + off);
+			out->has_query = true;
+		}
+		off += 4;
+	}
+	if (out->qdcount > 16)
+		return MAMORI_OK;	/* not a real query; header info only */
+	for (unsigned i = 0; i < out->ancount && out->nanswers < DNS_MAX_ANSWERS; i++) {
+		struct dns_answer *a = &out->answers[out->nanswers];
+		if (read_name(m, len, &off, a->rrname) != 0 || off + 10 > len)
+			return MAMORI_E_PARSE;
+		a->rrtype = get16(m + off);
+		a->ttl = (uint32_t)get16(m + off + 4) << 16 | get16(m + off + 6);
+		uint16_t rdlen = get16(m + off + 8);
+		off += 10;
+		if (off + rdlen > len)
+			return MAMORI_E_PARSE;
+		rdata_text(m, len, off, rdlen, a->rrtype, a->rdata);
+		off += rdlen;
+		out->nanswers++;
+	}
+	return MAMORI_OK;
+}
+
+const char *
+proto_dns_type_name(uint16_t t)
+{
+	switch (t) {
+	case 1: return "A";
+	case 2: return "NS";
+	case 5: return "CNAME";
+	case 6: return "SOA";
+	case 10: return "NULL";
+	case 12: return "PTR";
+	case 15: return "MX";
+	case 16: return "TXT";
+	case 28: return "AAAA";
+	case 33: return "SRV";
+	case 35: return "NAPTR";
+	case 41: return "OPT";
+	case 43: return "DS";
+	case 46: return "RRSIG";
+	case 47: return "NSEC";
+	case 48: return "DNSKEY";
+	case 64: return "SVCB";
+	case 65: return "HTTPS";
+	case 255: return "ANY";
+	default: return NULL;
+	}
+}
+
+const char *
+proto_dns_rcode_name(uint8_t r)
+{
+	static const char *const n[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+	    "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE" };
+	return r < sizeof(n) / sizeof(n[0]) ? n[r] : "UNKNOWN";
+}

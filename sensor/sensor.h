@@ -1,0 +1,63 @@
+/*
+ * sensor.h - the packet pipeline of mamori sensor: decode -> flow table ->
+ * application metadata (DNS, HTTP, TLS) -> detectors -> EVE output. Fed one
+ * frame at a time by capture.c (or a fuzzer); owns no I/O except the EVE
+ * stream it writes to.
+ */
+#ifndef MAMORI_SENSOR_SENSOR_H
+#define MAMORI_SENSOR_SENSOR_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "detection/alert.h"
+#include "detection/ioc.h"
+#include "sensor/detect.h"
+#include "sensor/eve.h"
+#include "sensor/flow_table.h"
+#include "sensor/packet.h"
+
+/* At most this many anomaly events are written per run; the rest are only
+ * counted (a garbage capture must not flood the output). */
+#define SENSOR_MAX_ANOMALY_EVENTS 1000
+
+struct sensor_stats {
+	uint64_t pkts, bytes, invalid;
+	uint64_t eth, arp, vlan, ipv4, ipv6, tcp, udp, icmpv4, icmpv6, frag;
+	uint64_t anomalies[ANOM__COUNT];
+	uint64_t dns, http, tls, alerts;
+	uint64_t kernel_packets, kernel_drops, kernel_ifdrops;	/* live capture */
+};
+
+struct sensor_conf {
+	size_t max_flows;		/* hard cap; 0 = 65536 */
+	int64_t flow_timeout_s;		/* idle timeout; 0 = 120 */
+};
+
+struct sensor {
+	int linktype;
+	struct flow_table flows;
+	const struct ioc_set *iocs;	/* borrowed, may be NULL */
+	struct eve eve;
+	struct detect_state det;
+	struct sensor_stats st;
+	int64_t now_us, first_us;
+	int64_t next_expire_us;
+	uint64_t anomaly_events;
+};
+
+int sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE *eve_out,
+    const struct ioc_set *iocs);
+void sensor_free(struct sensor *s);
+/* One captured frame. */
+void sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap_len,
+    uint32_t wire_len);
+/* End of input: every flow ends, a final stats event. */
+void sensor_finish(struct sensor *s);
+void sensor_write_stats(struct sensor *s);
+
+/* Writes an alert event for rule sid about flow f (or packet p). */
+void sensor_alert(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const struct detect_rule *r, const char *message, json_t *extra);
+
+#endif
