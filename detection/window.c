@@ -1,0 +1,127 @@
+#include "detection/window.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+
+int
+window_init(struct window *w, size_t max_entries)
+{
+	memset(w, 0, sizeof(*w));
+	w->nbuckets = max_entries / WINDOW_WAYS;
+	if (w->nbuckets == 0)
+		w->nbuckets = 1;
+	w->e = calloc(w->nbuckets * WINDOW_WAYS, sizeof(*w->e));
+	return w->e ? MAMORI_OK : MAMORI_E_NOMEM;
+}
+
+void
+window_release(struct window *w)
+{
+	free(w->e);
+	memset(w, 0, sizeof(*w));
+}
+
+size_t
+window_bytes(const struct window *w)
+{
+	return w->nbuckets * WINDOW_WAYS * sizeof(*w->e);
+}
+
+uint64_t
+window_hash(uint64_t seed, struct span s)
+{
+	uint64_t h = 1469598103934665603ULL ^ (seed * 0x9e3779b97f4a7c15ULL);
+	for (size_t i = 0; i < s.len; i++)
+		h = (h ^ (unsigned char)s.p[i]) * 1099511628211ULL;
+	h ^= h >> 29;
+	return h ? h : 1;
+}
+
+static struct window_entry *
+bucket(struct window *w, uint64_t key)
+{
+	return &w->e[(size_t)((key >> 7) % w->nbuckets) * WINDOW_WAYS];
+}
+
+struct window_entry *
+window_peek(struct window *w, uint64_t key)
+{
+	struct window_entry *b = bucket(w, key);
+	for (size_t i = 0; i < WINDOW_WAYS; i++)
+		if (b[i].key == key)
+			return &b[i];
+	return NULL;
+}
+
+struct window_entry *
+window_get(struct window *w, uint64_t key)
+{
+	if (!key)
+		return NULL;
+	struct window_entry *b = bucket(w, key), *victim = NULL;
+	for (size_t i = 0; i < WINDOW_WAYS; i++) {
+		if (b[i].key == key)
+			return &b[i];
+		if (!b[i].key) {
+			if (!victim || victim->key)
+				victim = &b[i];
+		} else if (!victim || (victim->key && b[i].last_ms < victim->last_ms)) {
+			victim = &b[i];
+		}
+	}
+	if (victim->key)
+		w->evictions++;
+	else
+		w->used++;
+	memset(victim, 0, sizeof(*victim));
+	victim->key = key;
+	return victim;
+}
+
+size_t
+window_count(const struct window_entry *e, int64_t now_ms, int64_t span_ms)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->nts; i++) {
+		int64_t t = e->ts[(e->head + WINDOW_SLOTS - 1 - i) % WINDOW_SLOTS];
+		if (t > now_ms - span_ms && t <= now_ms)
+			n++;
+	}
+	return n;
+}
+
+size_t
+window_hit(struct window_entry *e, int64_t now_ms, int64_t span_ms)
+{
+	if (e->nts && now_ms - e->last_ms >= span_ms)
+		e->nusers = 0;	/* idle for a whole span: a new episode */
+	e->ts[e->head] = now_ms;
+	e->head = (uint8_t)((e->head + 1) % WINDOW_SLOTS);
+	if (e->nts < WINDOW_SLOTS)
+		e->nts++;
+	if (now_ms > e->last_ms)
+		e->last_ms = now_ms;
+	e->total++;
+	return window_count(e, now_ms, span_ms);
+}
+
+size_t
+window_add_user(struct window_entry *e, uint32_t user)
+{
+	for (size_t i = 0; i < e->nusers; i++)
+		if (e->users[i] == user)
+			return e->nusers;
+	if (e->nusers < WINDOW_USERS)
+		e->users[e->nusers++] = user;
+	return e->nusers;
+}
+
+void
+window_clear(struct window_entry *e)
+{
+	e->nts = 0;
+	e->head = 0;
+	e->nusers = 0;
+}
