@@ -1,15 +1,164 @@
-/* cmd_report.c - mamori report: not written yet. */
+/* cmd_report.c - mamori report: the monthly report as HTML or PDF. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "agent/report_month.h"
 #include "cmd/cmd.h"
 #include "common/err.h"
+#include "storage/db.h"
+
+static void
+report_usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: mamori report [--db FILE] --month YYYY-MM [--format html|pdf] [--lang ja|en] -o FILE\n"
+	    "  --month YYYY-MM    the calendar month (UTC) to report on\n"
+	    "  --format FMT       html (default; also chosen by a .html name) or pdf\n"
+	    "                     (chosen by a .pdf name)\n"
+	    "  -o FILE            where to write the report ('-' = stdout, HTML only)\n"
+	    "A month without stored scans still gives a valid report that says so;\n"
+	    "mamori then prints a note on stderr and exits 0.\n");
+}
+
+static bool
+ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n > m && strcasecmp(s + n - m, suf) == 0;
+}
+
+/* HTML goes to a temporary file renamed into place, like the PDF: a
+ * failed run never leaves half a report. */
+static int
+write_html(const struct report_doc *doc, const char *path, char *err, size_t errsz)
+{
+	if (strcmp(path, "-") == 0)
+		return report_month_html(doc, stdout);
+	char tmp[4096];
+	int n = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		snprintf(err, errsz, "output path too long");
+		return MAMORI_E_INVAL;
+	}
+	int fd = mkstemp(tmp);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		snprintf(err, errsz, "cannot create %s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return MAMORI_E_IO;
+	}
+	int rc = report_month_html(doc, f);
+	if (fclose(f) != 0)
+		rc = MAMORI_E_IO;
+	if (!rc && rename(tmp, path) != 0)
+		rc = MAMORI_E_IO;
+	if (rc) {
+		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	return rc;
+}
 
 int
 cmd_report(struct cmd_env *env, int argc, char **argv)
 {
-	(void)env;
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "mamori report: not available in this version yet\n");
-	return EXIT_SOFTWARE;
+	static const struct option lopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "month", required_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'L' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "now", required_argument, NULL, 'T' },	/* tests: fixed clock */
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report_month_opts ro = { .lang = env->lang, .generated_at = (int64_t)time(NULL) };
+	const char *db_path = env->db_path, *out = NULL, *format = NULL;
+	bool have_month = false;
+	char err[512];
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:ho:", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_path = optarg; break;
+		case 'o': out = optarg; break;
+		case 'm':
+			if (report_month_parse(optarg, &ro.year, &ro.month) != MAMORI_OK)
+				return cmd_usage_error("report", "--month takes YYYY-MM, not '%s'", optarg);
+			have_month = true;
+			break;
+		case 'f':
+			if (strcmp(optarg, "html") && strcmp(optarg, "pdf"))
+				return cmd_usage_error("report", "--format takes html or pdf, not '%s'", optarg);
+			format = optarg;
+			break;
+		case 'L':
+			if (i18n_parse_lang(optarg, &ro.lang) != MAMORI_OK)
+				return cmd_usage_error("report", "--lang takes ja or en, not '%s'", optarg);
+			break;
+		case 'T': {
+			char *end;
+			errno = 0;
+			long long t = strtoll(optarg, &end, 10);
+			if (errno || *end || t <= 0)
+				return cmd_usage_error("report", "--now takes unix seconds");
+			ro.generated_at = t;
+			break;
+		}
+		case 'h':
+			report_usage(stdout);
+			return EXIT_OK_RUN;
+		case ':':
+			return cmd_usage_error("report", "%s needs a value", argv[optind - 1]);
+		default:
+			return cmd_usage_error("report", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	if (!have_month)
+		return cmd_usage_error("report", "--month YYYY-MM is required");
+	if (!out)
+		return cmd_usage_error("report", "-o FILE is required");
+	if (!format)
+		format = ends_with(out, ".pdf") ? "pdf" : "html";
+	bool pdf = strcmp(format, "pdf") == 0;
+	if (pdf && strcmp(out, "-") == 0)
+		return cmd_usage_error("report", "a PDF needs a file name, not '-'");
+
+	struct db *db = NULL;
+	const char *path = db_path ? db_path : db_default_path();
+	if (db_open(path, db_path == NULL, &db, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori report: %s\n", err);
+		return EXIT_CANTCREAT;
+	}
+	ro.company = conf_str(&env->conf, CONF_COMPANY_NAME);
+	struct report_doc doc;
+	int rc = report_month_build(db, &ro, &doc, err, sizeof(err));
+	db_close(db);
+	if (rc) {
+		fprintf(stderr, "mamori report: %s\n", err);
+		return EXIT_SOFTWARE;
+	}
+	rc = pdf ? report_month_pdf(&doc, out, err, sizeof(err)) :
+	    write_html(&doc, out, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "mamori report: %s\n", err);
+		report_month_release(&doc);
+		return EXIT_CANTCREAT;
+	}
+	if (doc.no_data)
+		fprintf(stderr, "mamori report: %04d-%02d has no stored scans; the report says so "
+		    "(run 'mamori scan' regularly)\n", ro.year, ro.month);
+	report_month_release(&doc);
+	return EXIT_OK_RUN;
 }

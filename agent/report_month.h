@@ -1,0 +1,79 @@
+/*
+ * report_month.h - the monthly report: the month's stored scans turned
+ * into a document (score and trend with a weather-style summary, findings
+ * opened and closed, the five basics per computer, self-assessment status,
+ * next month's top actions, new software, administrators and ports), then
+ * rendered as self-contained HTML (here) or PDF (report_pdf.c).
+ *
+ * Months are calendar months in UTC, like every date mamori prints.
+ */
+#ifndef MAMORI_AGENT_REPORT_MONTH_H
+#define MAMORI_AGENT_REPORT_MONTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/i18n.h"
+
+struct db;
+
+enum rblock_kind {
+	RB_TITLE,		/* text */
+	RB_SUBTITLE,		/* text */
+	RB_H2,			/* text */
+	RB_P,			/* text */
+	RB_NOTE,		/* text, emphasised (no data, warnings) */
+	RB_SCORE,		/* score (0-100), weather label in text */
+	RB_TREND,		/* npoints (label, value 0-100) */
+	RB_TABLE,		/* ncols, cells: header row then rows */
+	RB_LIST,		/* items in cells, ncols = 1 */
+};
+
+struct rpoint {
+	char *label;
+	int value;
+};
+
+struct rblock {
+	enum rblock_kind kind;
+	char *text;
+	int score;
+	int weather;		/* 0 sunny .. 3 stormy */
+	int ncols;
+	size_t ncells;
+	char **cells;
+	size_t npoints;
+	struct rpoint *points;
+};
+
+struct report_doc {
+	enum lang lang;
+	char *title;		/* for <title> and PDF metadata */
+	struct rblock *blocks;
+	size_t nblocks;
+	bool no_data;		/* no scan stored in the month */
+};
+
+struct report_month_opts {
+	int year, month;	/* 1..12 */
+	enum lang lang;
+	const char *company;	/* "" = not set */
+	int64_t generated_at;
+};
+
+/* "2026-11" -> year, month; MAMORI_E_INVAL otherwise. */
+int report_month_parse(const char *s, int *year, int *month);
+/* Reads the database and builds the document. err gets a message. */
+int report_month_build(struct db *db, const struct report_month_opts *o,
+    struct report_doc *doc, char *err, size_t errsz);
+void report_month_release(struct report_doc *doc);
+
+/* Self-contained HTML: no scripts, no external resources, all escaped. */
+int report_month_html(const struct report_doc *doc, FILE *out);
+/* PDF with cairo and pango (report_pdf.c). */
+int report_month_pdf(const struct report_doc *doc, const char *path, char *err,
+    size_t errsz);
+
+#endif
