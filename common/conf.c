@@ -60,6 +60,32 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_RANSOM_MANAGER_ADDRESS] = { "ransom.manager_address", CONF_STRING,
 	    0, "", 0, 0, "IP address (optionally :port) of the mamori manager, "
 	    "kept reachable when the host is isolated" },
+	[CONF_MANAGER_LISTEN] = { "manager.listen", CONF_STRING, 0,
+	    "127.0.0.1:8443", 0, 0, "address:port mamori serve listens on "
+	    "(\"[::1]:8443\" for IPv6, \":8443\" for every IPv4 address)" },
+	[CONF_MANAGER_CERT] = { "manager.cert", CONF_STRING, 0, "", 0, 0,
+	    "TLS certificate (PEM); empty = manager.crt next to the database, "
+	    "made self-signed on first start" },
+	[CONF_MANAGER_KEY] = { "manager.key", CONF_STRING, 0, "", 0, 0,
+	    "TLS private key (PEM); empty = manager.key next to the database" },
+	[CONF_MANAGER_SESSION_IDLE_SECONDS] = { "manager.session_idle_seconds",
+	    CONF_INT, 1800, NULL, 60, 86400, "a dashboard session unused this long ends" },
+	[CONF_MANAGER_SESSION_MAX_SECONDS] = { "manager.session_max_seconds",
+	    CONF_INT, 43200, NULL, 300, 2592000, "a dashboard session ends this long after login" },
+	[CONF_MANAGER_LOGIN_WINDOW_SECONDS] = { "manager.login_window_seconds",
+	    CONF_INT, 900, NULL, 10, 86400, "failed logins are counted over this window" },
+	[CONF_MANAGER_LOGIN_MAX_FAILURES] = { "manager.login_max_failures",
+	    CONF_INT, 10, NULL, 1, 1000, "failed logins per account within the window "
+	    "before further attempts are refused (429)" },
+	[CONF_MANAGER_LOGIN_MAX_FAILURES_PER_IP] = {
+	    "manager.login_max_failures_per_ip", CONF_INT, 30, NULL, 1, 100000,
+	    "failed logins per source address within the window before it is refused" },
+	[CONF_MANAGER_MAX_BODY_BYTES] = { "manager.max_body_bytes", CONF_INT,
+	    1024 * 1024, NULL, 1024, 256 * 1024 * 1024, "largest request body accepted (413 above)" },
+	[CONF_MANAGER_MAX_CONNECTIONS] = { "manager.max_connections", CONF_INT,
+	    256, NULL, 4, 65536, "simultaneous HTTPS connections" },
+	[CONF_MANAGER_THREADS] = { "manager.threads", CONF_INT, 4, NULL, 1, 64,
+	    "worker threads of the HTTPS server" },
 };
 
 const struct conf_def *

@@ -1,0 +1,231 @@
+/*
+ * cmd_serve.c - mamori serve: the manager's HTTPS API.
+ *
+ * Defaults to 127.0.0.1:8443 so a first start exposes nothing to the
+ * network; manager.listen or --listen opens it up. On the first start with
+ * no account it creates "admin" with a random password and prints it once
+ * on stderr with the address to open (the one-time setup step); only the
+ * argon2id hash is kept.
+ */
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "common/err.h"
+#include "manager/api.h"
+#include "manager/auth.h"
+#include "manager/cert.h"
+#include "manager/http.h"
+#include "storage/db.h"
+#include "storage/store_auth.h"
+
+#define HEADER_BYTES (32 * 1024)	/* request line + headers; 431 beyond */
+#define CONN_TIMEOUT_S 30		/* slow clients (slowloris) are dropped */
+#define PER_IP_CONNECTIONS 64
+
+static void
+serve_usage(FILE *out)
+{
+	fprintf(out, "usage: mamori [--db FILE] serve [--listen ADDR:PORT] [--db FILE]\n"
+	    "  --listen ADDR:PORT   default manager.listen (127.0.0.1:8443); port 0 picks a free one\n"
+	    "  --db FILE            the database (also a global option)\n");
+}
+
+/* dir/name where dir is the database's directory. */
+static int
+beside_db(const char *db_path, const char *name, char *out, size_t outsz)
+{
+	char copy[4096];
+	int n = snprintf(copy, sizeof(copy), "%s", db_path);
+	if (n < 0 || (size_t)n >= sizeof(copy))
+		return MAMORI_E_LIMIT;
+	n = snprintf(out, outsz, "%s/%s", dirname(copy), name);
+	return n < 0 || (size_t)n >= outsz ? MAMORI_E_LIMIT : MAMORI_OK;
+}
+
+/* First start: an administrator with a random password, shown once. */
+static int
+first_admin(struct db *db, const char *url, char *err, size_t errsz)
+{
+	int64_t n = 0, tenant = 0;
+	char pw[AUTH_TOKEN_CHARS + 1], hash[STORE_AUTH_HASH_MAX + 1];
+
+	if (store_auth_user_count(db, &n) != MAMORI_OK) {
+		snprintf(err, errsz, "reading accounts: %s", db_errmsg(db));
+		return MAMORI_E_DB;
+	}
+	if (n > 0)
+		return MAMORI_OK;
+	auth_token_new(pw);
+	if (auth_password_hash(pw, strlen(pw), hash) != MAMORI_OK ||
+	    store_auth_tenant(db, "default", 1, (int64_t)time(NULL), &tenant) != MAMORI_OK ||
+	    store_auth_user_add(db, tenant, "admin", "admin", hash, (int64_t)time(NULL)) != MAMORI_OK) {
+		snprintf(err, errsz, "creating the administrator: %s", db_errmsg(db));
+		return MAMORI_E_DB;
+	}
+	fprintf(stderr,
+	    "mamori serve: first start - administrator account created\n"
+	    "  open:     %s\n"
+	    "  user:     admin\n"
+	    "  password: %s\n"
+	    "  This password is shown only now. Keep it safe, or add your own account with\n"
+	    "  'mamori user add NAME --role admin' (password on standard input).\n"
+	    "mamori serve: 初回起動のため管理者アカウント admin を作成しました。上のパスワードは今回だけ表示されます。\n",
+	    url, pw);
+	return MAMORI_OK;
+}
+
+int
+cmd_serve(struct cmd_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *listen = conf_str(&env->conf, CONF_MANAGER_LISTEN);
+	const char *db_path = env->db_path;
+	char err[512], certp[4096], keyp[4096], url[128], fp[128];
+	char *cert = NULL, *key = NULL;
+	struct db *db = NULL;
+	struct http_server *srv = NULL;
+	struct api api;
+	bool api_ready = false, created = false;
+	int c, rc = EXIT_SOFTWARE;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'd': db_path = optarg; break;
+		case 'h':
+			serve_usage(stdout);
+			return EXIT_OK_RUN;
+		case ':':
+			return cmd_usage_error("serve", "%s needs a value", argv[optind - 1]);
+		default:
+			return cmd_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+
+	struct http_config hc = {
+		.max_body = (size_t)conf_int(&env->conf, CONF_MANAGER_MAX_BODY_BYTES),
+		.max_header = HEADER_BYTES,
+		.max_connections = (unsigned)conf_int(&env->conf, CONF_MANAGER_MAX_CONNECTIONS),
+		.max_per_ip = PER_IP_CONNECTIONS,
+		.timeout_s = CONN_TIMEOUT_S,
+		.threads = (unsigned)conf_int(&env->conf, CONF_MANAGER_THREADS),
+		.handler = api_handle,
+		.ctx = &api,
+		.log = &env->log,
+	};
+	if (http_parse_listen(listen, &hc.addr, &hc.addrlen) != MAMORI_OK)
+		return cmd_usage_error("serve", "--listen wants ADDR:PORT or [V6ADDR]:PORT, not '%s'", listen);
+	if (auth_init() != MAMORI_OK) {
+		fprintf(stderr, "mamori serve: libsodium failed to initialise\n");
+		return EXIT_SOFTWARE;
+	}
+
+	const char *path = db_path ? db_path : db_default_path();
+	if (db_open(path, db_path == NULL, &db, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori serve: %s\n", err);
+		return EXIT_CANTCREAT;
+	}
+	const char *cp = conf_str(&env->conf, CONF_MANAGER_CERT);
+	const char *kp = conf_str(&env->conf, CONF_MANAGER_KEY);
+	if ((!*cp && beside_db(path, "manager.crt", certp, sizeof(certp))) ||
+	    (!*kp && beside_db(path, "manager.key", keyp, sizeof(keyp)))) {
+		fprintf(stderr, "mamori serve: database path too long\n");
+		goto out;
+	}
+	if (*cp)
+		snprintf(certp, sizeof(certp), "%s", cp);
+	if (*kp)
+		snprintf(keyp, sizeof(keyp), "%s", kp);
+	char host[64] = "";
+	const char *colon = strrchr(listen, ':');
+	if (colon && (size_t)(colon - listen) < sizeof(host)) {
+		memcpy(host, listen, (size_t)(colon - listen));
+		host[colon - listen] = '\0';
+	}
+	/* Only the default locations are created; a configured path must exist. */
+	if (cert_load_or_create(certp, keyp, host[0] == '[' ? NULL : host, !*cp && !*kp,
+	    &cert, &key, &created, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori serve: TLS certificate: %s\n", err);
+		rc = EXIT_CONFIG;
+		goto out;
+	}
+	if (created)
+		fprintf(stderr, "mamori serve: made a self-signed certificate %s (key %s)\n", certp, keyp);
+	if (cert_fingerprint(cert, fp, sizeof(fp)) == MAMORI_OK)
+		fprintf(stderr, "mamori serve: certificate SHA-256 %s\n", fp);
+
+	struct api_limits lim = {
+		.idle_s = conf_int(&env->conf, CONF_MANAGER_SESSION_IDLE_SECONDS),
+		.absolute_s = conf_int(&env->conf, CONF_MANAGER_SESSION_MAX_SECONDS),
+		.login_window_s = conf_int(&env->conf, CONF_MANAGER_LOGIN_WINDOW_SECONDS),
+		.max_fail_account = (int)conf_int(&env->conf, CONF_MANAGER_LOGIN_MAX_FAILURES),
+		.max_fail_ip = (int)conf_int(&env->conf, CONF_MANAGER_LOGIN_MAX_FAILURES_PER_IP),
+	};
+	if (api_init(&api, db, &env->log, &lim, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori serve: %s\n", err);
+		goto out;
+	}
+	api_ready = true;
+
+	/* Block the stop signals before any thread starts, then wait for one. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	hc.cert_pem = cert;
+	hc.key_pem = key;
+	if (http_start(&hc, &srv, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori serve: %s: %s\n", listen, err);
+		rc = EXIT_IOERR;
+		goto out;
+	}
+	pthread_mutex_lock(&api.lock);
+	api.http = srv;
+	pthread_mutex_unlock(&api.lock);
+	if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	snprintf(url, sizeof(url), "https://%s:%u/", host, http_port(srv));
+	pthread_mutex_lock(&api.lock);
+	rc = first_admin(db, url, err, sizeof(err));
+	pthread_mutex_unlock(&api.lock);
+	if (rc != MAMORI_OK) {
+		fprintf(stderr, "mamori serve: %s\n", err);
+		rc = EXIT_SOFTWARE;
+		goto out;
+	}
+	fprintf(stderr, "mamori serve: listening on %s (TLS 1.3 only)\n", url);
+	fflush(stderr);
+
+	int sig = 0;
+	sigwait(&stop, &sig);
+	fprintf(stderr, "mamori serve: %s, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	rc = EXIT_OK_RUN;
+out:
+	http_stop(srv);
+	if (api_ready)
+		api_release(&api);
+	free(cert);
+	if (key) {
+		explicit_bzero(key, strlen(key));
+		free(key);
+	}
+	db_close(db);
+	return rc;
+}

@@ -1,0 +1,199 @@
+#include "manager/api.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/err.h"
+#include "storage/db.h"
+
+static const struct api_route routes[] = {
+	{ "GET", "/api/health", API_PUBLIC, AUTH_ROLE_VIEWER, true, api_health },
+	{ "POST", "/api/login", API_PUBLIC, AUTH_ROLE_VIEWER, false, api_login },
+	{ "POST", "/api/logout", API_SESSION, AUTH_ROLE_VIEWER, true, api_logout },
+	{ "GET", "/api/me", API_SESSION, AUTH_ROLE_VIEWER, true, api_me },
+	{ "GET", "/api/hosts", API_SESSION, AUTH_ROLE_VIEWER, true, api_hosts },
+	{ "GET", "/api/scans/latest", API_SESSION, AUTH_ROLE_VIEWER, true, api_scans_latest },
+	{ "GET", "/api/scans/{id}", API_SESSION, AUTH_ROLE_VIEWER, true, api_scan },
+	{ "GET", "/api/findings", API_SESSION, AUTH_ROLE_VIEWER, true, api_findings },
+	{ "GET", "/api/openapi.json", API_SESSION, AUTH_ROLE_VIEWER, true, api_openapi },
+	{ "GET", "/metrics", API_SESSION, AUTH_ROLE_VIEWER, true, api_metrics },
+};
+
+const struct api_route *
+api_routes(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
+int
+api_init(struct api *a, struct db *db, const struct log *log,
+    const struct api_limits *lim, char *err, size_t errsz)
+{
+	char pw[AUTH_TOKEN_CHARS + 1];
+	memset(a, 0, sizeof(*a));
+	a->db = db;
+	a->log = log;
+	a->lim = *lim;
+	a->started_at = (int64_t)time(NULL);
+	if (pthread_mutex_init(&a->lock, NULL) != 0) {
+		snprintf(err, errsz, "cannot create a mutex");
+		return MAMORI_E_NOMEM;
+	}
+	auth_token_new(pw);
+	if (auth_password_hash(pw, strlen(pw), a->dummy_hash) != MAMORI_OK) {
+		snprintf(err, errsz, "cannot hash a password (out of memory?)");
+		pthread_mutex_destroy(&a->lock);
+		return MAMORI_E_NOMEM;
+	}
+	return MAMORI_OK;
+}
+
+void
+api_release(struct api *a)
+{
+	pthread_mutex_destroy(&a->lock);
+}
+
+void
+api_reply(struct http_response *r, int status, json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	if (!text) {
+		http_error(r, 500, "internal", "could not encode the answer");
+		return;
+	}
+	http_set_body(r, status, text);
+}
+
+/* "/api/scans/{id}" against "/api/scans/42": sets *id. */
+static bool
+path_match(const char *pattern, const char *path, int64_t *id)
+{
+	const char *brace = strstr(pattern, "{id}");
+	if (!brace)
+		return strcmp(pattern, path) == 0;
+	size_t pre = (size_t)(brace - pattern);
+	if (strncmp(pattern, path, pre) != 0)
+		return false;
+	const char *digits = path + pre;
+	size_t n = strspn(digits, "0123456789");
+	if (n == 0 || n > 18 || digits[n] != '\0' || digits[0] == '0')
+		return false;
+	char *end = NULL;
+	*id = strtoll(digits, &end, 10);
+	return *id > 0;
+}
+
+/* Resolves the caller's session from the cookie; lock held. */
+static bool
+session_of(struct api *a, struct api_call *c)
+{
+	const char *cookie = http_header(c->req, "Cookie");
+	char token[AUTH_TOKEN_CHARS + 1];
+
+	if (!cookie || auth_cookie_find(cookie, strlen(cookie), token) != MAMORI_OK)
+		return false;
+	if (auth_token_hash(token, c->sid_hash) != MAMORI_OK)
+		return false;
+	if (store_auth_session_get(a->db, c->sid_hash, &c->sess) != MAMORI_OK)
+		return false;
+	enum auth_session_state st = auth_session_check(c->now, c->sess.created_at,
+	    c->sess.last_seen, a->lim.idle_s, a->lim.absolute_s);
+	if (st != AUTH_SESSION_OK || auth_role_parse(c->sess.role, &c->role) != MAMORI_OK) {
+		log_info(a->log, "api: session of %s from %s ended (%s)", c->sess.user, c->req->ip,
+		    st == AUTH_SESSION_IDLE ? "idle" : st == AUTH_SESSION_EXPIRED ? "expired" : "bad role");
+		(void)store_auth_session_delete(a->db, c->sid_hash);
+		return false;
+	}
+	/* Touch at most every few seconds: a busy dashboard should not write per request. */
+	if (c->now - c->sess.last_seen >= 5)
+		(void)store_auth_session_touch(a->db, c->sid_hash, c->now);
+	c->has_session = true;
+	return true;
+}
+
+/* The Origin of a state-changing request, when sent, must be this server. */
+static bool
+origin_ok(const struct http_request *req)
+{
+	const char *origin = http_header(req, "Origin");
+	const char *host = http_header(req, "Host");
+	if (!origin)
+		return true;
+	if (!host || strncmp(origin, "https://", 8) != 0)
+		return false;
+	return strcmp(origin + 8, host) == 0;
+}
+
+void
+api_handle(void *ctx, const struct http_request *req, struct http_response *resp)
+{
+	struct api *a = ctx;
+	struct api_call c = { .req = req, .now = (int64_t)time(NULL) };
+	const struct api_route *route = NULL;
+	bool path_known = false;
+	const char *allow_method = NULL;	/* static: each path has one method today */
+	int64_t id = 0;
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (!path_match(routes[i].path, req->path, &id))
+			continue;
+		path_known = true;
+		allow_method = routes[i].method;
+		if (strcmp(routes[i].method, req->method) == 0) {
+			route = &routes[i];
+			c.id = id;
+			break;
+		}
+	}
+	if (route && route->access == API_PUBLIC) {
+		if (route->locked)
+			pthread_mutex_lock(&a->lock);
+		route->fn(a, &c, resp);
+		if (route->locked)
+			pthread_mutex_unlock(&a->lock);
+		return;
+	}
+
+	pthread_mutex_lock(&a->lock);
+	if (!session_of(a, &c)) {
+		pthread_mutex_unlock(&a->lock);
+		atomic_fetch_add(&a->unauthenticated, 1);
+		http_error(resp, 401, "unauthenticated", "log in first (POST /api/login)");
+		return;
+	}
+	if (!route) {
+		pthread_mutex_unlock(&a->lock);
+		if (path_known) {
+			http_error(resp, 405, "method_not_allowed", "this path does not take that method");
+			resp->allow = allow_method;
+		} else {
+			http_error(resp, 404, "not_found", "no such resource");
+		}
+		return;
+	}
+	if (auth_method_changes_state(req->method)) {
+		if (!origin_ok(req) || !auth_csrf_ok(c.sess.csrf, http_header(req, "X-CSRF-Token"))) {
+			pthread_mutex_unlock(&a->lock);
+			atomic_fetch_add(&a->csrf_refused, 1);
+			log_warn(a->log, "api: %s %s by %s from %s refused: missing or wrong CSRF token or foreign Origin",
+			    req->method, route->path, c.sess.user, req->ip);
+			http_error(resp, 403, "csrf", "X-CSRF-Token header missing or wrong");
+			return;
+		}
+	}
+	if (!auth_role_allows(c.role, route->role)) {
+		pthread_mutex_unlock(&a->lock);
+		http_error(resp, 403, "forbidden", "your role does not allow this");
+		return;
+	}
+	if (!route->locked)
+		pthread_mutex_unlock(&a->lock);
+	route->fn(a, &c, resp);
+	if (route->locked)
+		pthread_mutex_unlock(&a->lock);
+}

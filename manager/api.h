@@ -1,0 +1,102 @@
+/*
+ * api.h - the manager's JSON API: a route table, sessions, CSRF and roles
+ * in front of small handlers (api_auth.c, api_read.c).
+ *
+ * The route table (api_routes) is the single list of what the server
+ * answers; /api/openapi.json describes the same list and a unit test keeps
+ * the two equal. Only routes marked public answer without a session; any
+ * other path, known or not, answers 401 to a caller without one, so the
+ * table cannot be probed.
+ */
+#ifndef MAMORI_MANAGER_API_H
+#define MAMORI_MANAGER_API_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/log.h"
+#include "manager/auth.h"
+#include "manager/http.h"
+#include "storage/store_auth.h"
+
+struct db;
+
+struct api_limits {
+	int64_t idle_s;			/* session idle timeout */
+	int64_t absolute_s;		/* session lifetime */
+	int64_t login_window_s;		/* failures counted over this window */
+	int max_fail_account;		/* per account (tenant, name) */
+	int max_fail_ip;		/* per source address */
+};
+
+struct api {
+	struct db *db;
+	/* SQLite statements are cached per handle: one request at a time uses it. */
+	pthread_mutex_t lock;
+	const struct log *log;
+	struct api_limits lim;
+	struct http_server *http;	/* for /metrics; set once started */
+	int64_t started_at;
+	/* Verified for unknown accounts so that timing does not tell them apart. */
+	char dummy_hash[STORE_AUTH_HASH_MAX + 1];
+	atomic_ulong logins_ok, logins_failed, logins_limited;
+	atomic_ulong csrf_refused, unauthenticated;
+};
+
+/* What a handler gets: the request, the caller's session, the {id} in the path. */
+struct api_call {
+	const struct http_request *req;
+	bool has_session;
+	struct store_session sess;
+	enum auth_role role;
+	uint8_t sid_hash[STORE_AUTH_SID_HASH];
+	int64_t id;
+	int64_t now;
+};
+
+typedef void (*api_fn)(struct api *a, struct api_call *c, struct http_response *r);
+
+enum api_access {
+	API_SESSION,		/* a valid session of at least the route's role */
+	API_PUBLIC,		/* anyone: only health and login */
+};
+
+struct api_route {
+	const char *method;
+	const char *path;	/* a last segment "{id}" matches a positive integer */
+	enum api_access access;
+	enum auth_role role;
+	bool locked;		/* run under api.lock (login locks only around the database) */
+	api_fn fn;
+};
+
+const struct api_route *api_routes(size_t *n);
+
+int api_init(struct api *a, struct db *db, const struct log *log,
+    const struct api_limits *lim, char *err, size_t errsz);
+void api_release(struct api *a);
+/* The http_handler_fn: routing, session, CSRF, role, then the handler. */
+void api_handle(void *ctx, const struct http_request *req, struct http_response *resp);
+
+/* Answers with a JSON value (stolen: decref'd here). */
+struct json_t;
+void api_reply(struct http_response *r, int status, struct json_t *v);
+
+/* Route handlers. */
+void api_health(struct api *a, struct api_call *c, struct http_response *r);
+void api_login(struct api *a, struct api_call *c, struct http_response *r);
+void api_logout(struct api *a, struct api_call *c, struct http_response *r);
+void api_me(struct api *a, struct api_call *c, struct http_response *r);
+void api_hosts(struct api *a, struct api_call *c, struct http_response *r);
+void api_scans_latest(struct api *a, struct api_call *c, struct http_response *r);
+void api_scan(struct api *a, struct api_call *c, struct http_response *r);
+void api_findings(struct api *a, struct api_call *c, struct http_response *r);
+void api_openapi(struct api *a, struct api_call *c, struct http_response *r);
+void api_metrics(struct api *a, struct api_call *c, struct http_response *r);
+
+/* The hand-written OpenAPI 3 document (manager/openapi.json, embedded). */
+const char *api_openapi_text(void);
+
+#endif

@@ -1,0 +1,224 @@
+/* api_read.c - the read-only routes: hosts, scans, findings, the API
+ * description and the operator's metrics. Every read is scoped by the
+ * tenant of the caller's session. */
+#include "manager/api.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "storage/db.h"
+#include "storage/store_manager.h"
+
+static json_t *
+score_json(int score)
+{
+	return score < 0 ? json_null() : json_integer(score);
+}
+
+/* A stored document is ours, but a damaged row must not break the list. */
+static json_t *
+stored_json(const char *text)
+{
+	json_t *v = json_loads(text, 0, NULL);
+	return v ? v : json_null();
+}
+
+static int
+add_host(void *ctx, const struct store_mgr_host *h)
+{
+	json_t *v = json_pack("{s:I, s:s, s:I, s:I, s:o, s:o}", "id", (json_int_t)h->id,
+	    "hostname", h->hostname, "first_seen", (json_int_t)h->first_seen,
+	    "last_seen", (json_int_t)h->last_seen,
+	    "last_scan_id", h->last_scan_id ? json_integer(h->last_scan_id) : json_null(),
+	    "score", score_json(h->score));
+	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+static int
+add_scan(void *ctx, const struct store_mgr_scan *s)
+{
+	json_t *v = json_pack("{s:I, s:I, s:s, s:I, s:I, s:o, s:o}", "scan_id",
+	    (json_int_t)s->scan_id, "host_id", (json_int_t)s->host_id, "hostname", s->hostname,
+	    "started_at", (json_int_t)s->started_at, "duration_ms", (json_int_t)s->duration_ms,
+	    "score", score_json(s->score), "report", stored_json(s->report_json));
+	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+static int
+add_finding(void *ctx, const struct store_mgr_finding *f)
+{
+	json_t *v = json_pack("{s:I, s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:o}",
+	    "scan_id", (json_int_t)f->scan_id, "host_id", (json_int_t)f->host_id,
+	    "hostname", f->hostname, "check_id", f->check_id, "kajo", f->kajo,
+	    "severity", f->severity, "title", f->title, "detail", f->detail,
+	    "action", f->action, "evidence", stored_json(f->evidence_json));
+	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+static void
+reply_list(struct api *a, struct http_response *r, json_t *arr, int rc)
+{
+	if (rc != MAMORI_OK) {
+		json_decref(arr);
+		log_error(a->log, "api: read failed: %s (%s)", err_str(rc), db_errmsg(a->db));
+		http_error(r, 500, "internal", "database error");
+		return;
+	}
+	api_reply(r, 200, arr);
+}
+
+void
+api_hosts(struct api *a, struct api_call *c, struct http_response *r)
+{
+	json_t *arr = json_array();
+	int rc = arr ? store_manager_hosts(a->db, c->sess.tenant_id, add_host, arr) : MAMORI_E_NOMEM;
+	reply_list(a, r, arr, rc);
+}
+
+void
+api_scans_latest(struct api *a, struct api_call *c, struct http_response *r)
+{
+	json_t *arr = json_array();
+	int rc = arr ? store_manager_latest_scans(a->db, c->sess.tenant_id, add_scan, arr) :
+	    MAMORI_E_NOMEM;
+	reply_list(a, r, arr, rc);
+}
+
+void
+api_scan(struct api *a, struct api_call *c, struct http_response *r)
+{
+	json_t *arr = json_array();
+	int rc = arr ? store_manager_scan(a->db, c->sess.tenant_id, c->id, add_scan, arr) :
+	    MAMORI_E_NOMEM;
+	/* Another tenant's scan is "not found", exactly like a missing one. */
+	if (rc == MAMORI_E_NOTFOUND) {
+		json_decref(arr);
+		http_error(r, 404, "not_found", "no such scan");
+		return;
+	}
+	if (rc != MAMORI_OK) {
+		reply_list(a, r, arr, rc);
+		return;
+	}
+	json_t *one = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	api_reply(r, 200, one);
+}
+
+void
+api_findings(struct api *a, struct api_call *c, struct http_response *r)
+{
+	json_t *arr = json_array();
+	int rc = arr ? store_manager_findings(a->db, c->sess.tenant_id, add_finding, arr) :
+	    MAMORI_E_NOMEM;
+	reply_list(a, r, arr, rc);
+}
+
+void
+api_openapi(struct api *a, struct api_call *c, struct http_response *r)
+{
+	(void)a;
+	(void)c;
+	http_set_body(r, 200, strdup(api_openapi_text()));
+}
+
+/* Appends to a growing text buffer; returns false when out of memory. */
+struct text {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void
+tprintf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+tprintf(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	if (t->failed)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->failed = true;
+			return;
+		}
+		if (t->p && (size_t)n < t->cap - t->len) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		while (cap < t->len + (size_t)n + 1)
+			cap *= 2;
+		char *np = realloc(t->p, cap);
+		if (!np) {
+			t->failed = true;
+			return;
+		}
+		t->p = np;
+		t->cap = cap;
+	}
+}
+
+static void
+counter(struct text *t, const char *name, const char *help, const char *type)
+{
+	tprintf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void
+api_metrics(struct api *a, struct api_call *c, struct http_response *r)
+{
+	struct text t = { 0 };
+	int64_t sessions = 0, hosts = 0;
+	const struct http_stats *hs = a->http ? http_server_stats(a->http) : NULL;
+
+	(void)store_auth_session_count(a->db, &sessions);
+	(void)store_manager_host_count(a->db, &hosts);
+	counter(&t, "mamori_http_responses_total", "HTTP responses by status code.", "counter");
+	for (int code = 100; hs && code < 600; code++) {
+		unsigned long n = atomic_load(&hs->status[code]);
+		if (n)
+			tprintf(&t, "mamori_http_responses_total{code=\"%d\"} %lu\n", code, n);
+	}
+	counter(&t, "mamori_http_refused_total",
+	    "Requests refused before routing, by reason.", "counter");
+	tprintf(&t, "mamori_http_refused_total{reason=\"too_large\"} %lu\n",
+	    hs ? atomic_load(&hs->too_large) : 0UL);
+	tprintf(&t, "mamori_http_refused_total{reason=\"bad_length\"} %lu\n",
+	    hs ? atomic_load(&hs->bad_length) : 0UL);
+	tprintf(&t, "mamori_http_refused_total{reason=\"out_of_memory\"} %lu\n",
+	    hs ? atomic_load(&hs->oom) : 0UL);
+	counter(&t, "mamori_logins_total", "Login attempts by result.", "counter");
+	tprintf(&t, "mamori_logins_total{result=\"ok\"} %lu\n", atomic_load(&a->logins_ok));
+	tprintf(&t, "mamori_logins_total{result=\"failed\"} %lu\n", atomic_load(&a->logins_failed));
+	tprintf(&t, "mamori_logins_total{result=\"limited\"} %lu\n", atomic_load(&a->logins_limited));
+	counter(&t, "mamori_csrf_refused_total", "State changes refused for a missing or wrong CSRF token.", "counter");
+	tprintf(&t, "mamori_csrf_refused_total %lu\n", atomic_load(&a->csrf_refused));
+	counter(&t, "mamori_unauthenticated_total", "Requests answered 401.", "counter");
+	tprintf(&t, "mamori_unauthenticated_total %lu\n", atomic_load(&a->unauthenticated));
+	counter(&t, "mamori_sessions", "Sessions in the database.", "gauge");
+	tprintf(&t, "mamori_sessions %" PRId64 "\n", sessions);
+	counter(&t, "mamori_hosts", "Hosts known to the manager (all tenants).", "gauge");
+	tprintf(&t, "mamori_hosts %" PRId64 "\n", hosts);
+	counter(&t, "mamori_http_connections", "Open HTTPS connections.", "gauge");
+	tprintf(&t, "mamori_http_connections %u\n", a->http ? http_connections(a->http) : 0u);
+	counter(&t, "mamori_start_time_seconds", "When this manager started (unix time).", "gauge");
+	tprintf(&t, "mamori_start_time_seconds %" PRId64 "\n", a->started_at);
+	(void)c;
+	if (t.failed) {
+		free(t.p);
+		http_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	http_set_body(r, 200, t.p);
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
