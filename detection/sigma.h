@@ -18,13 +18,15 @@
  * never fatal. Only allocation failure or an unreadable directory given
  * explicitly is an error return.
  *
- * Fields. Rules name fields with Sigma / Windows names. Each name is looked
- * up in the event as its mapped ECS key first (TargetUserName -> user.name,
- * IpAddress -> source.ip, EventID -> winlog.event_id, CommandLine ->
- * process.command_line, Image -> process.executable, c-uri -> url.original,
- * cs-method -> http.request.method ...; the full table is in
- * docs/sigma.md and sigma_field_ecs()), then verbatim, then as
- * "winlog.event_data.<Name>". Keyword searches (plain value lists) look at
+ * Fields. Rules name fields with Sigma / Windows names. A name that looks
+ * like a Windows event-data name (starts with an upper-case letter, no '.')
+ * is first looked up as "winlog.event_data.<Name>" (exact, as Winlogbeat and
+ * NXLog forward it), then as its mapped ECS key (TargetUserName ->
+ * user.name, IpAddress -> source.ip, EventID -> winlog.event_id,
+ * CommandLine -> process.command_line, Image -> process.executable, c-uri
+ * -> url.original, cs-method -> http.request.method ...; the full table is
+ * in docs/sigma.md and sigma_field_ecs()), then verbatim. The first key
+ * present in the event wins. Keyword searches (plain value lists) look at
  * ev->raw.
  *
  * Matching is ASCII case-insensitive unless the |cased modifier is given,
@@ -33,10 +35,12 @@
  *
  * Correlation (type event_count, value_count, temporal, temporal_ordered;
  * group-by, aliases, timespan, condition gt/gte/lt/lte/eq/neq) runs on
- * ev->ts_ms (an event without a time uses the latest time seen). Rules a
- * correlation refers to do not produce hits of their own unless the
+ * ev->ts_ms (an event without a time uses the latest time seen). Detection
+ * rules a correlation refers to do not produce hits of their own unless the
  * correlation says "generate: true" (the Sigma spec). Correlations can refer
- * to correlations ("many failures" then "success"). State is bounded by a
+ * to correlations ("many failures" then "success"); a correlation always
+ * produces its own hits, so "brute force" and "break-in after brute force"
+ * both alert. State is bounded by a
  * hard cap on groups; the least recently used group is evicted and counted.
  *
  * Thread-safety: a ruleset keeps match scratch and correlation state, so
