@@ -124,9 +124,14 @@ dovecot_login(struct span m, struct event *ev)
 		result(ev, "imap-login", false);
 		return true;
 	}
-	/* "no auth attempts", "client didn't finish SASL auth": connection noise */
+	/* "no auth attempts", "client didn't finish SASL auth": no password was
+	 * tried - a scanner or a broken client (fail2ban counts these only in
+	 * its aggressive mode); a network-level failure, not a login failure */
 	event_set_cstr(ev, "event.category", "network");
 	event_set_cstr(ev, "event.action", "imap-disconnect");
+	if (decode_has(m, "no auth attempts") || decode_has(m, "before auth was ready") ||
+	    decode_has(m, "didn't finish SASL auth"))
+		event_set_cstr(ev, "event.outcome", "failure");
 	return true;
 }
 

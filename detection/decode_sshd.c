@@ -178,6 +178,7 @@ from_conn(struct decode_ctx *dc, const struct decode_in *in, struct event *ev,
 		/* remember: the next line with an address completes it */
 		struct decode_sshd_conn *n = conn_put(dc, conn_key(in), SPAN_LIT(""));
 		n->pending = true;
+		n->pending_auth = auth;
 	}
 	return true;
 }
@@ -201,7 +202,8 @@ decode_sshd(struct decode_ctx *dc, const struct decode_in *in, struct event *ev)
 			return false;
 		if (hp && span_ends_with(before, " from"))
 			before.len -= 5;
-		set_addr(ev, host);
+		if (set_addr(ev, host))
+			conn_put(dc, conn_key(in), decode_ip_clean(host));
 		if (hp)
 			event_set(ev, "source.port", port);
 		user_from(ev, before, " for ");
@@ -243,7 +245,8 @@ decode_sshd(struct decode_ctx *dc, const struct decode_in *in, struct event *ev)
 			decode_set_user(ev, u);
 			event_set_cstr(ev, "user.exists", "false");
 		}
-		set_addr(ev, host);
+		if (set_addr(ev, host))
+			conn_put(dc, conn_key(in), decode_ip_clean(host));
 		outcome(ev, "ssh-invalid-user", true, true);
 		return true;
 	}
@@ -261,7 +264,7 @@ decode_sshd(struct decode_ctx *dc, const struct decode_in *in, struct event *ev)
 		struct span h = o < rest.len ? decode_until((struct span){ rest.p + o + 1, rest.len - o - 1 }, ')') :
 		    decode_word(rest);
 		set_addr(ev, h);
-		outcome(ev, "ssh-refused-connect", true, false);
+		outcome(ev, "ssh-refused-connect", true, true);
 		return true;
 	}
 	if (span_starts_with(m, "Received disconnect from ")) {
@@ -273,9 +276,12 @@ decode_sshd(struct decode_ctx *dc, const struct decode_in *in, struct event *ev)
 				host.len--;
 		}
 		set_addr(ev, host);
-		bool fail = decode_has(m, "Auth fail") || decode_has(m, "authentication methods available") ||
+		/* the client gave up after failed authentication (fail2ban's normal
+		 * mode counts these); "no authentication methods" is a scanner */
+		bool gaveup = decode_has(m, "Auth fail") ||
 		    (preauth && (decode_has(m, "11: Bye Bye") || decode_has(m, "Thank you for playing")));
-		outcome(ev, "ssh-disconnect", fail, false);
+		bool fail = gaveup || decode_has(m, "authentication methods available");
+		outcome(ev, "ssh-disconnect", fail, gaveup);
 		return true;
 	}
 	if (span_starts_with(m, "Disconnecting: Too many authentication failures") ||
@@ -293,6 +299,7 @@ decode_sshd(struct decode_ctx *dc, const struct decode_in *in, struct event *ev)
 		/* no address yet: the "Connection closed by A" that follows carries it */
 		c = conn_put(dc, conn_key(in), SPAN_LIT(""));
 		c->pending = true;
+		c->pending_auth = false;
 		outcome(ev, "ssh-preauth-failure", true, false);
 		return true;
 	}
@@ -350,10 +357,13 @@ decode_sshd(struct decode_ctx *dc, const struct decode_in *in, struct event *ev)
 		if (decode_after(before, "authenticating user ", &u) || decode_after(before, "invalid user ", &u))
 			decode_set_user(ev, u);
 		struct decode_sshd_conn *c = conn_find(dc, conn_key(in));
-		bool pending = c && c->pending;
+		bool pending = c && c->pending, pending_auth = pending && c->pending_auth;
 		if (c)
 			c->pending = false;
-		outcome(ev, "ssh-preauth-disconnect", preauth || pending, false);
+		/* closing a connection whose credential failure had no address
+		 * yet charges that failure here */
+		outcome(ev, pending_auth ? "ssh-too-many-failures" : "ssh-preauth-disconnect",
+		    preauth || pending, pending_auth);
 		if (!preauth && !pending)
 			event_set_cstr(ev, "event.outcome", "unknown");
 		return true;

@@ -32,6 +32,7 @@ struct decode_sshd_conn {
 	uint64_t key;		/* hash of host + pid; 0 = free */
 	char ip[48];		/* remote address seen on an earlier line */
 	bool pending;		/* a failure without address waits for one */
+	bool pending_auth;	/* ... and it was a credential failure */
 };
 
 /*

@@ -412,19 +412,19 @@ jndi(char *s, size_t len)
 			return false;
 		char *close = strchr(open + 2, '}');
 		char *body = open + 2;
-		/* value: after the last ":-", else after the last ':' */
-		char *val = body, *colon = NULL;
-		for (char *p = body; p < close; p++)
-			if (*p == ':')
+		/* value: after the last ":-" (a default), else after the first ':'
+		 * (${lower:j}); a lookup without ':' stays as its name */
+		char *val = body, *dflt = NULL, *colon = NULL;
+		for (char *p = body; p < close; p++) {
+			if (*p == ':' && !colon)
 				colon = p;
-		if (colon) {
-			val = colon + 1;
-			for (char *p = body; p + 1 < close; p++)
-				if (p[0] == ':' && p[1] == '-')
-					val = p + 2;
+			if (p + 1 < close && p[0] == ':' && p[1] == '-')
+				dflt = p;
 		}
-		if (colon == close - 1 || (val > body && strncmp(body, "jndi", 4) == 0))
-			return strncmp(body, "jndi", 4) == 0;
+		if (dflt)
+			val = dflt + 2;
+		else if (colon)
+			val = colon + 1;
 		size_t vlen = (size_t)(close - val);
 		memmove(open, val, vlen);
 		memmove(open + vlen, close + 1, strlen(close + 1) + 1);
