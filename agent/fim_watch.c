@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -23,6 +25,7 @@
 
 #define SAMPLE 4096
 #define EVBUF (64 * 1024)
+#define FAN_BATCH (8 * sizeof(struct fanotify_event_metadata))
 #define MAX_MOUNTS 32
 
 static const char *const canary_names[] = {
@@ -57,6 +60,12 @@ struct watcher {
 	size_t nplanted;
 	int64_t last_event_ns;
 	pid_t self;
+	/* Last directory handle resolved: most events come in runs in one
+	 * directory. */
+	unsigned char cache_handle[8 + MAX_HANDLE_SZ];
+	size_t cache_len;
+	uint64_t cache_fsid;
+	char cache_path[PATH_MAX];
 	unsigned char head[SAMPLE], tail[SAMPLE];
 	char path[PATH_MAX], path2[PATH_MAX];
 };
@@ -262,21 +271,36 @@ resolve(struct watcher *w, const struct fim_fan_name *nm, char *out, size_t n)
 	int mfd = mount_fd_for(w, nm->fsid);
 	if (mfd < 0 || !nm->name || nm->handle_len < 8 || nm->handle_len > 8 + MAX_HANDLE_SZ)
 		return NULL;
-	union {
-		struct file_handle fh;
-		unsigned char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
-	} u;
-	memcpy(u.raw, nm->handle, nm->handle_len);
-	int dfd = open_by_handle_at(mfd, &u.fh, O_PATH | O_CLOEXEC);
-	if (dfd < 0)
-		return NULL;
-	char link[64];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
-	ssize_t k = readlink(link, out, n - 1);
-	close(dfd);
-	if (k <= 0)
-		return NULL;
-	out[k] = '\0';
+	ssize_t k;
+	if (w->cache_len == nm->handle_len && w->cache_fsid == nm->fsid &&
+	    memcmp(w->cache_handle, nm->handle, nm->handle_len) == 0) {
+		k = (ssize_t)strlen(w->cache_path);
+		if ((size_t)k >= n)
+			return NULL;
+		memcpy(out, w->cache_path, (size_t)k + 1);
+	} else {
+		union {
+			struct file_handle fh;
+			unsigned char raw[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+		} u;
+		memcpy(u.raw, nm->handle, nm->handle_len);
+		int dfd = open_by_handle_at(mfd, &u.fh, O_PATH | O_CLOEXEC);
+		if (dfd < 0)
+			return NULL;
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
+		k = readlink(link, out, n - 1);
+		close(dfd);
+		if (k <= 0)
+			return NULL;
+		out[k] = '\0';
+		if ((size_t)k < sizeof(w->cache_path)) {
+			memcpy(w->cache_handle, nm->handle, nm->handle_len);
+			w->cache_len = nm->handle_len;
+			w->cache_fsid = nm->fsid;
+			memcpy(w->cache_path, out, (size_t)k + 1);
+		}
+	}
 	if (strcmp(nm->name, ".") != 0) {
 		size_t used = (size_t)k;
 		int r = snprintf(out + used, n - used, "%s%s",
@@ -357,23 +381,24 @@ on_fid(void *arg, const struct fim_fan_event *e)
 	return 0;
 }
 
-static void
-drain(struct watcher *w, int fd, fim_fan_fn fn)
+/*
+ * One small batch. The kernel opens a descriptor for every event it
+ * copies out, so a large read of a busy queue first opens hundreds of
+ * files and only then lets us look at the first: small batches keep the
+ * time from a write to its verdict short. Returns false when empty.
+ */
+static bool
+drain_some(struct watcher *w, int fd, fim_fan_fn fn, size_t bytes)
 {
 	/* Aligned for the metadata structs the kernel writes. */
 	static_assert(EVBUF % 8 == 0, "aligned buffer");
 	uint64_t buf[EVBUF / 8];
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n <= 0)
-			return;
-		if (fim_watch_parse(buf, (size_t)n, fn, w) != 0) {
-			/* Close any descriptors the kernel handed us past the
-			 * bad record; a parse error here is a kernel ABI
-			 * mismatch, reported once per buffer. */
-			notice(w, "unparsable fanotify record; %zd bytes skipped", n);
-		}
-	}
+	ssize_t n = read(fd, buf, bytes < sizeof(buf) ? bytes : sizeof(buf));
+	if (n <= 0)
+		return false;
+	if (fim_watch_parse(buf, (size_t)n, fn, w) != 0)
+		notice(w, "unparsable fanotify record; %zd bytes skipped", n);
+	return true;
 }
 
 static int
@@ -636,6 +661,17 @@ fim_watch_run(const struct fim_watch_opts *opt, struct ransom_detector *det,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	w->last_event_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 
+	/* Ahead of ordinary processes: a watcher woken while the encryptor
+	 * holds the CPU otherwise waits out its time slice, and at ten
+	 * thousand files a second that is dozens of files (measured: 4-7
+	 * files with this, up to 160 without). Lowest real-time priority,
+	 * round robin, not inherited by children; the kernel's RT throttling
+	 * bounds what a flood of events can take. Best effort (root only). */
+	struct sched_param sp = { .sched_priority = 1 };
+	if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) != 0 &&
+	    setpriority(PRIO_PROCESS, 0, -10) != 0)
+		errno = 0;
+
 	/* Canaries first, so our own writes precede the marks. */
 	if (opt->canaries)
 		plant(w);
@@ -703,11 +739,16 @@ fim_watch_run(const struct fim_watch_opts *opt, struct ransom_detector *det,
 			continue;
 		if (w->sig_fd >= 0 && (pfd[0].revents & POLLIN))
 			break;
-		/* Writes first: the entropy rule is the fastest to fire. */
-		if (w->fan_fd >= 0)
-			drain(w, w->fan_fd, on_fan);
-		if (w->fid_fd >= 0)
-			drain(w, w->fid_fd, on_fid);
+		/* Both groups in turns, writes first: the entropy rule is the
+		 * fastest to fire. */
+		bool more = true;
+		while (more) {
+			more = false;
+			if (w->fan_fd >= 0)
+				more |= drain_some(w, w->fan_fd, on_fan, FAN_BATCH);
+			if (w->fid_fd >= 0)
+				more |= drain_some(w, w->fid_fd, on_fid, EVBUF / 4);
+		}
 		if (w->ino_fd >= 0)
 			drain_inotify(w);
 	}

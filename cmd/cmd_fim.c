@@ -109,7 +109,7 @@ parse_flags(int argc, char **argv, const char *cmd, bool *json)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': *json = true; break;
 		case 'h': fim_usage(stdout); return -1;
@@ -487,6 +487,9 @@ struct watch_ctx {
 	enum ransom_action action;
 	const char *manager;
 	unsigned alerts;
+	int stopped[16];	/* pids already killed: their queued events
+				 * must not raise the alarm again */
+	size_t nstopped;
 };
 
 static void
@@ -525,6 +528,9 @@ on_verdict(void *arg, const struct ransom_verdict *v)
 	char exe[1024], cmdline[2048], msg[2048];
 	int64_t detected_ms = v->ts_ms;
 
+	for (size_t i = 0; i < wc->nstopped; i++)
+		if (v->pid > 0 && wc->stopped[i] == v->pid)
+			return;
 	/* Freeze first, look second: every millisecond is more files. */
 	if (wc->action != RESPOND_NONE && v->pid > 0)
 		(void)ransom_respond_stop(v->pid, &resp);
@@ -539,6 +545,8 @@ on_verdict(void *arg, const struct ransom_verdict *v)
 	}
 	if (wc->action == RESPOND_ISOLATE)
 		(void)ransom_respond_isolate(wc->manager, &resp);
+	if (resp.stopped)
+		wc->stopped[wc->nstopped++ % 16] = v->pid;
 	wc->alerts++;
 
 	json_t *reasons = json_array();
@@ -629,7 +637,7 @@ fim_watch(struct cmd_env *env, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': wc.json = true; break;
 		case 'r': respond = optarg; break;

@@ -1,0 +1,110 @@
+#!/bin/sh
+# fim_ransom.sh - the ransomware simulator must be stopped by
+# `mamori fim watch --respond kill` within 2 s and before 50 files are
+# changed; the benign set (compiler build, tar+zstd, rsync, photo export,
+# package-style renames) must raise nothing; the inotify fallback detects.
+set -u
+: "${MAMORI:?}" "${MAMORI_BUILD:?}"
+SIM="$MAMORI_BUILD/tests/ransom_sim"
+tmp=$(mktemp -d)
+wpid=
+cleanup() { [ -n "$wpid" ] && kill "$wpid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+n=0
+fail=0
+t() { # cond description
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=$((fail + 1)); fi
+}
+now_ms() { date +%s%3N; }
+
+start_watch() { # dir out err args...
+	d=$1; o=$2; e=$3; shift 3
+	"$MAMORI" --db "$tmp/db" fim watch "$d" --json "$@" >"$o" 2>"$e" &
+	wpid=$!
+	i=0
+	while ! grep -q "watching" "$e" 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+	done
+}
+stop_watch() {
+	kill -TERM "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null; wpid=
+}
+
+if [ "$(id -u)" -eq 0 ]; then backend=auto; else backend=inotify; echo "# not root: fanotify needs CAP_SYS_ADMIN, testing inotify"; fi
+
+# --- the simulator against --respond kill ----------------------------------
+"$SIM" gen "$tmp/data" 3000
+total=$(find "$tmp/data" -type f | wc -l)
+start_watch "$tmp/data" "$tmp/alerts" "$tmp/werr" --respond kill --backend $backend
+grep -q watching "$tmp/werr"; t $? "watch started on $total files"
+t0=$(now_ms)
+"$SIM" run "$tmp/data" >"$tmp/sim.out" 2>/dev/null &
+spid=$!
+wait $spid
+src=$?
+t1=$(now_ms)
+sleep 0.3
+stop_watch
+locked=$(find "$tmp/data" -name '*.mamori_locked' | wc -l)
+# A file is changed once it is encrypted, before its rename: count both.
+changed=$(grep -c '^locked' "$tmp/sim.out")
+[ "$locked" -gt "$changed" ] && changed=$locked
+elapsed=$((t1 - t0))
+echo "# simulator: $changed of $total files changed, stopped after ${elapsed} ms (exit $src)"
+sed 's/^/# /' "$tmp/werr"
+if [ $backend = auto ]; then
+	t "$([ $src -ge 128 ] && echo 0 || echo 1)" "simulator was killed (exit $src)"
+	t "$([ "$changed" -lt 50 ] && echo 0 || echo 1)" "fewer than 50 files changed ($changed)"
+	t "$([ "$elapsed" -lt 2000 ] && echo 0 || echo 1)" "stopped within 2 s (${elapsed} ms)"
+	python3 - "$tmp/alerts" "$spid" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+a = [l for l in lines if l.get("event.kind") == "alert" and l.get("rule.id") == "mamori.fim.ransomware"]
+ok = bool(a)
+if ok:
+    x = a[0]
+    ok = (x["process.pid"] == int(sys.argv[2]) and x["severity"] == "critical"
+          and x["mamori.response"]["stopped"] and "ransom_sim" in (x["process.executable"] or "")
+          and x["mamori.ransomware"]["files"] and "IPA" in x["mamori.text"]["en"]["action"]
+          and "電源" in x["mamori.text"]["ja"]["action"])
+    print("# steps:", x["mamori.response"]["steps"])
+sys.exit(0 if ok else 1)
+PY
+	t $? "critical alert names the simulator's pid, exe, files, the response and the IPA text"
+else
+	echo "ok $((n + 1)) # SKIP kill needs fanotify (root)"; n=$((n + 1))
+fi
+
+# --- benign set: nothing may be reported -----------------------------------
+mkdir -p "$tmp/benign/src" "$tmp/benign/photos" "$tmp/benign/export" "$tmp/benign/pkg"
+"$SIM" gen "$tmp/benign/docs" 300
+start_watch "$tmp/benign" "$tmp/balerts" "$tmp/berr" --respond none --backend $backend
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	printf 'int f%d(int x) { return x * %d + %d; }\n' $i $i $i >"$tmp/benign/src/f$i.c"
+done
+printf 'int main(void) { return 0; }\n' >"$tmp/benign/src/main.c"
+( cd "$tmp/benign/src" && for f in *.c; do cc -O2 -c "$f" -o "${f%.c}.o"; done && cc -o prog ./*.o )
+tar -C "$tmp/benign" -cf - docs | zstd -q -o "$tmp/benign/docs.tar.zst"
+zstd -q -r "$tmp/benign/docs/dept01" 2>/dev/null
+if command -v rsync >/dev/null; then rsync -a "$tmp/benign/docs/" "$tmp/benign/docs-copy/"; fi
+cp "$tmp"/benign/docs/*/*.jpg "$tmp/benign/export/" 2>/dev/null
+for f in "$tmp"/benign/docs/dept02/*; do cp "$f" "$f.dpkg-new"; mv "$f.dpkg-new" "$f"; done
+gzip -r "$tmp/benign/docs/dept03"
+sleep 0.5
+stop_watch
+nal=$(grep -c '"event.kind":"alert"' "$tmp/balerts")
+t "$([ "$nal" -eq 0 ] && echo 0 || echo 1)" "benign set (cc build, tar+zstd, zstd -r, rsync, photo copy, package renames, gzip) raised no alert ($nal)"
+[ "$nal" -eq 0 ] || sed 's/^/# /' "$tmp/balerts" | cut -c1-400
+
+# --- inotify fallback detects too (no writer pid) --------------------------
+rm -rf "$tmp/data2"; "$SIM" gen "$tmp/data2" 400
+start_watch "$tmp/data2" "$tmp/ialerts" "$tmp/ierr" --respond none --backend inotify
+"$SIM" run "$tmp/data2" >/dev/null 2>&1
+sleep 0.5
+stop_watch
+grep -q '"rule.id":"mamori.fim.ransomware"' "$tmp/ialerts"
+t $? "inotify fallback raises the ransomware alert"
+
+echo "1..$n"
+exit $((fail > 0))
