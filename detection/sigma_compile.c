@@ -1605,7 +1605,16 @@ sigma_ruleset_add_buffer(struct sigma_ruleset *rs, struct span yaml,
 	if (rc == MAMORI_E_NOMEM)
 		goto out;
 	if (rc != 0) {
-		sigma_report_add(report, name, NULL, NULL, err.line, "%s", err.msg);
+		/* Name the rule even though its YAML is broken. */
+		char *title = NULL;
+		struct cursor cur;
+		struct span line;
+		cursor_init(&cur, yaml.p, yaml.len);
+		while (title == NULL && cursor_line(&cur, &line))
+			if (span_starts_with(line, "title:"))
+				title = arena_spandup(&tmp, span_trim((struct span){
+				    line.p + 6, line.len - 6 }));
+		sigma_report_add(report, name, title, NULL, err.line, "%s", err.msg);
 		if (report)
 			report->rules_skipped++;
 	}
