@@ -4,7 +4,7 @@
  *
  * Field positions (PAN-OS 8-11 syslog field descriptions): 3 type,
  * 4 subtype, 7 source, 8 destination; THREAT: 30 action, 32 threat name,
- * 34 severity; SYSTEM: 14 severity, 15 description; GLOBALPROTECT
+ * 34 severity; SYSTEM: 13 severity, 14 description; GLOBALPROTECT
  * (9.1+): 12 stage, 13 auth method, 16 user, 21 public IP, 31 status
  * (the fields are read by index; quoted fields may hold commas).
  */
@@ -94,10 +94,10 @@ decode_paloalto(struct decode_ctx *dc, const struct decode_in *in, struct event 
 	}
 	if (span_eq(type, "SYSTEM")) {
 		event_set_cstr(ev, "event.category", "host");
-		if (n > 15) {
-			struct span d = f[15], v;
+		if (n > 14) {
+			struct span d = f[14], v;
 			event_set(ev, "message", d);
-			event_set(ev, "event.severity_name", f[14]);
+			event_set(ev, "event.severity_name", f[13]);
 			/* "GlobalProtect gateway user authentication failed. Login from: 1.2.3.4, User name: x" */
 			if (decode_has(d, "authentication failed") || decode_has(d, "failed authentication")) {
 				event_set_cstr(ev, "event.category", "authentication");
