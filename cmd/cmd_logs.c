@@ -27,6 +27,7 @@
 #include "common/err.h"
 #include "detection/decoder.h"
 #include "detection/detect_builtin.h"
+#include "detection/evtx.h"
 #ifdef MAMORI_HAVE_SIGMA
 #include "detection/sigma.h"
 #endif
@@ -186,6 +187,71 @@ run_stream(struct run *r, struct reader *rd, int year, int ref_month)
 	}
 }
 
+/* EVTX files ("ElfFile\0") are read whole, up to this size. */
+#define LOGS_MAX_EVTX ((size_t)1 << 30)
+
+static int
+on_evtx(void *arg, const struct event *ev)
+{
+	struct run *r = arg;
+	struct span id;
+	uint64_t n;
+	r->lines++;
+	r->decoded++;
+	/* "Where: file:N" names the record id */
+	r->lineno = event_get(ev, "winlog.record_id", &id) && span_to_u64(id, UINT64_MAX, &n) == 0 ?
+	    n : r->lineno + 1;
+	detect_builtin_event(r->det, ev, on_alert, r);
+#ifdef MAMORI_HAVE_SIGMA
+	if (r->sigma)
+		sigma_ruleset_match(r->sigma, ev, on_sigma, r);
+#endif
+	return 0;
+}
+
+/*
+ * A Windows event log file: its records go through the same detections
+ * as decoded lines. False (f rewound) when f is not a regular EVTX file.
+ */
+static bool
+run_evtx(struct run *r, FILE *f, int *rc)
+{
+	struct stat sb;
+	char sig[8];
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || fread(sig, 1, 8, f) != 8 ||
+	    memcmp(sig, "ElfFile", 8) != 0) {
+		rewind(f);
+		return false;
+	}
+	size_t len = (size_t)sb.st_size < LOGS_MAX_EVTX ? (size_t)sb.st_size : LOGS_MAX_EVTX;
+	char *buf = malloc(len ? len : 1);
+	struct arena a;
+	struct evtx_stats st;
+	arena_init(&a, 0);
+	rewind(f);
+	if (!buf || fread(buf, 1, len, f) != len) {
+		fprintf(stderr, "mamori logs: cannot read %s: %s\n", r->path, buf ? strerror(errno) :
+		    "out of memory");
+		*rc = buf ? EXIT_IOERR : EXIT_SOFTWARE;
+		free(buf);
+		return true;
+	}
+	r->lineno = 0;
+	if (evtx_read(buf, len, &a, on_evtx, r, &st) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: %s: not a readable EVTX file\n", r->path);
+		*rc = EXIT_DATAERR;
+	} else if (st.bad_chunks || st.bad_records || st.bad_header || st.truncated ||
+	    (size_t)sb.st_size > len) {
+		fprintf(stderr, "mamori logs: %s: EVTX: %zu records read; %zu damaged chunks, %zu damaged "
+		    "records skipped%s%s\n", r->path, st.records, st.bad_chunks, st.bad_records,
+		    st.bad_header ? ", file header damaged" : "",
+		    st.truncated || (size_t)sb.st_size > len ? ", file truncated" : "");
+	}
+	arena_release(&a);
+	free(buf);
+	return true;
+}
+
 static void
 logs_usage(FILE *out)
 {
@@ -196,7 +262,7 @@ logs_usage(FILE *out)
 	    "  --year YYYY   year of syslog dates (default: the file's modification year)\n"
 	    "  -             read standard input\n"
 	    "Reads SSH, sudo/su/PAM, Apache/nginx, OpenVPN, FortiGate, Palo Alto, Cisco ASA,\n"
-	    "SonicWall, Pulse/Ivanti, Postfix/Dovecot, Samba logs and Windows events as JSON or XML lines.\n");
+	    "SonicWall, Pulse/Ivanti, Postfix/Dovecot, Samba logs, Windows events as JSON or XML lines and Windows .evtx files.\n");
 }
 
 int
@@ -301,6 +367,11 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 		gmtime_r(&ref, &tm);
 		int y = year ? year : tm.tm_year + 1900;
 		int ref_month = year ? 0 : tm.tm_mon + 1;
+		r.path = is_stdin ? "(stdin)" : path;
+		if (!is_stdin && run_evtx(&r, f, &rc)) {
+			fclose(f);
+			continue;
+		}
 		rd.f = f;
 		rd.start = rd.end = 0;
 		rd.eof = rd.skip = false;
