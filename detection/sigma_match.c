@@ -335,8 +335,18 @@ sigma_ruleset_match(struct sigma_ruleset *rs, const struct event *ev,
 	}
 	for (size_t i = 0; i < rs->nalways; i++)
 		rs->cand[rs->ncand++] = rs->always[i];
-	if (rs->ncand > 1)
+	if (rs->ncand > 32) {
 		qsort(rs->cand, rs->ncand, sizeof(uint32_t), u32_cmp);
+	} else {
+		/* Usually a handful: insertion sort beats qsort's setup. */
+		for (size_t i = 1; i < rs->ncand; i++) {
+			uint32_t v = rs->cand[i];
+			size_t j = i;
+			for (; j > 0 && rs->cand[j - 1] > v; j--)
+				rs->cand[j] = rs->cand[j - 1];
+			rs->cand[j] = v;
+		}
+	}
 
 	/* Evaluate first, then report: a callback never sees half a pass. */
 	size_t nmatch = 0;

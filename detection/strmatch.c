@@ -7,12 +7,16 @@
 #include "common/err.h"
 
 #define NONE UINT32_MAX
+#define OUT_FLAG 0x80000000u
 
 struct strmatch_ac {
 	uint8_t cls[256];	/* byte -> class; 0 = in no needle */
 	uint32_t ncls;
 	uint32_t nstates;
-	uint32_t *delta;	/* nstates * ncls, complete DFA */
+	uint32_t *delta;	/* nstates * ncls, complete DFA; entries are row
+				 * offsets (state * ncls), OUT_FLAG when the state
+				 * ends a needle, so the scan loop does one load
+				 * and no multiply per byte */
 	uint32_t *report;	/* first state with outputs on the suffix chain */
 	uint32_t *dict;		/* next such state after this one */
 	uint32_t *out_head;	/* per state: first needle ending here */
@@ -50,7 +54,8 @@ strmatch_ac_build(struct strmatch_ac **out, const struct span *needles, size_t n
 	/* Folded bytes: at most 230 distinct, so classes fit in a byte. */
 	for (unsigned c = 'A'; c <= 'Z'; c++)
 		ac->cls[c] = ac->cls[c + 32];
-	if (total > STRMATCH_MAX_TABLE / sizeof(uint32_t) / ac->ncls) {
+	if (total > STRMATCH_MAX_TABLE / sizeof(uint32_t) / ac->ncls ||
+	    total * ac->ncls >= OUT_FLAG) {
 		rc = MAMORI_E_LIMIT;
 		goto out;
 	}
@@ -113,6 +118,10 @@ strmatch_ac_build(struct strmatch_ac **out, const struct span *needles, size_t n
 			}
 		}
 	}
+	for (size_t i = 0; i < (size_t)ac->nstates * ac->ncls; i++) {
+		uint32_t t = ac->delta[i];
+		ac->delta[i] = t * ac->ncls | (ac->report[t] != NONE ? OUT_FLAG : 0);
+	}
 	*out = ac;
 	ac = NULL;
 	rc = 0;
@@ -129,14 +138,19 @@ strmatch_ac_scan(const struct strmatch_ac *ac, struct span text, strmatch_fn fn,
 {
 	const unsigned char *p = (const unsigned char *)text.p;
 	const uint32_t *delta = ac->delta;
-	const uint32_t ncls = ac->ncls;
-	uint32_t s = 0;
+	const uint8_t *cls = ac->cls;
+	uint32_t row = 0;
 
 	for (size_t i = 0; i < text.len; i++) {
-		s = delta[(size_t)s * ncls + ac->cls[p[i]]];
-		for (uint32_t r = ac->report[s]; r != NONE; r = ac->dict[r])
-			for (uint32_t k = ac->out_head[r]; k != NONE; k = ac->out_next[k])
-				fn(ctx, k, i + 1);
+		row = delta[row + cls[p[i]]];
+		if (__builtin_expect((row & OUT_FLAG) != 0, 0)) {
+			row &= ~OUT_FLAG;
+			uint32_t s = row / ac->ncls;
+			for (uint32_t r = ac->report[s]; r != NONE; r = ac->dict[r])
+				for (uint32_t k = ac->out_head[r]; k != NONE;
+				    k = ac->out_next[k])
+					fn(ctx, k, i + 1);
+		}
 	}
 }
 
