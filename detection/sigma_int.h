@@ -194,7 +194,8 @@ struct sigma_ruleset {
 	int hits;
 };
 
-/* sigma_compile.c */
+/* sigma_compile.c, sigma_fields.c, sigma_load.c */
+void sigma_atoms_free_re(struct vec *atoms);
 int sigma_rule_compile_doc(struct sigma_ruleset *rs, const struct ynode *doc,
     const char *file, struct sigma_report *report);
 uint64_t sigma_hash(const char *s, size_t n);
