@@ -194,24 +194,50 @@ under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-/* Absolute paths named by backup jobs: "restic -r /mnt/usb/repo",
- * "borg create /backup/repo::{now}", "rsync -a /home/ /mnt/backup/". */
+/*
+ * Where a backup job writes: restic's -r/--repo, borg's REPO::ARCHIVE,
+ * duplicity's file:// URL, else the last word when it is a local path
+ * (rsync, rclone, tar: SRC... DEST). Sources are not targets.
+ */
 static void
 job_targets(struct scan_ctx *ctx, const char *cmd, struct vec *out)
 {
-	struct span s = span_from_cstr(cmd), w;
+	struct span s = span_from_cstr(cmd), w, last = { NULL, 0 };
+	bool next_is_repo = false;
+	char **slot;
 	while (span_next_word(&s, &w)) {
-		if (!w.len || w.p[0] != '/')
+		if (span_starts_with(w, "file://")) {
+			w.p += 7;
+			w.len -= 7;
+		}
+		if (span_starts_with(w, "--repo=")) {
+			w.p += 7;
+			w.len -= 7;
+			next_is_repo = true;
+		}
+		if (span_eq(w, "-r") || span_eq(w, "--repo")) {
+			next_is_repo = true;
 			continue;
+		}
+		last = w;
+		if (!w.len || w.p[0] != '/') {
+			next_is_repo = false;
+			continue;
+		}
 		size_t cut = w.len;
 		for (size_t i = 0; i + 1 < w.len; i++)
 			if (w.p[i] == ':' && w.p[i + 1] == ':')
 				cut = i;
-		w.len = cut;
-		char **slot = vec_push(ctx->arena, out);
-		if (slot)
-			*slot = arena_spandup(ctx->arena, w);
+		if (next_is_repo || cut != w.len) {
+			w.len = cut;
+			if ((slot = vec_push(ctx->arena, out)))
+				*slot = arena_spandup(ctx->arena, w);
+			return;
+		}
 	}
+	/* The destination is the last word; a remote one is not ours. */
+	if (last.len && last.p[0] == '/' && (slot = vec_push(ctx->arena, out)))
+		*slot = arena_spandup(ctx->arena, last);
 }
 
 static int
