@@ -1,8 +1,12 @@
 /*
- * t_decode_logs.c - the log decoders field by field on real lines (Wazuh
- * rule-test samples for ASA/SonicWall/PAN-OS in tests/data, the CrowdSec
- * and fail2ban samples) and on bad input: NUL bytes, invalid UTF-8, cut
- * lines, syslog header variants and the year of BSD dates.
+ * t_decode_logs.c - the log decoders field by field, and bad input: NUL
+ * bytes, invalid UTF-8, cut lines, syslog header variants and the year of
+ * BSD dates. Lines are from the CrowdSec and fail2ban samples in
+ * tests/data/logs and from Wazuh's rule tests (ASA 106023, SonicWall
+ * "Administrator login denied", /work/shared/data/logs/vendor); the ASA
+ * 113015, PAN-OS GlobalProtect SYSTEM, Pulse, sudo/su/login, OpenVPN
+ * syslog and Windows JSON lines are written by us in the vendors'
+ * documented layouts (no public sample at hand).
  */
 #include <stdlib.h>
 #include <string.h>
