@@ -115,6 +115,61 @@ putf(struct binxml_buf *out, const char *fmt, ...)
 	return 0;
 }
 
+/* Decimal, at least width digits (zero-padded): snprintf is the
+ * bottleneck of rendering otherwise. */
+static int
+put_dec(struct binxml_buf *out, uint64_t v, int width)
+{
+	char t[24];
+	int n = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v || n < width);
+	if ((size_t)n > out->cap - out->len)
+		return MAMORI_E_LIMIT;
+	while (n)
+		out->p[out->len++] = t[--n];
+	return 0;
+}
+
+static int
+put_sdec(struct binxml_buf *out, int64_t v)
+{
+	int r;
+	if (v >= 0)
+		return put_dec(out, (uint64_t)v, 1);
+	if ((r = put(out, "-", 1)) != 0)
+		return r;
+	return put_dec(out, (uint64_t)0 - (uint64_t)v, 1);
+}
+
+/* Hex digits, upper or lower case, at least width digits. */
+static int
+put_x(struct binxml_buf *out, uint64_t v, int width, bool upper)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char t[16];
+	int n = 0;
+	do {
+		t[n++] = digits[v & 15];
+		v >>= 4;
+	} while (v || n < width);
+	if ((size_t)n > out->cap - out->len)
+		return MAMORI_E_LIMIT;
+	while (n)
+		out->p[out->len++] = t[--n];
+	return 0;
+}
+
+/* "0x" and lower-case hex without padding, as Windows shows hex values. */
+static int
+put_0x(struct binxml_buf *out, uint64_t v)
+{
+	int r = put(out, "0x", 2);
+	return r ? r : put_x(out, v, 1, false);
+}
+
 static int
 put_utf8(struct binxml_buf *out, uint32_t cp)
 {
@@ -221,8 +276,19 @@ put_filetime(struct binxml_buf *out, uint64_t ft)
 	int64_t sod = secs - days * 86400, y;
 	unsigned m, d;
 	civil(days, &y, &m, &d);
-	return putf(out, "%04lld-%02u-%02uT%02u:%02u:%02u.%07uZ", (long long)y, m, d,
-	    (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60), (unsigned)(sod % 60), frac);
+	if (y < 0 || y > 9999)
+		return putf(out, "%04lld-%02u-%02uT%02u:%02u:%02u.%07uZ", (long long)y, m, d,
+		    (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60), (unsigned)(sod % 60), frac);
+	/* The common case without snprintf: one per record. */
+	int r;
+	if ((r = put_dec(out, (uint64_t)y, 4)) || (r = put(out, "-", 1)) || (r = put_dec(out, m, 2)) ||
+	    (r = put(out, "-", 1)) || (r = put_dec(out, d, 2)) || (r = put(out, "T", 1)) ||
+	    (r = put_dec(out, (uint64_t)(sod / 3600), 2)) || (r = put(out, ":", 1)) ||
+	    (r = put_dec(out, (uint64_t)(sod / 60 % 60), 2)) || (r = put(out, ":", 1)) ||
+	    (r = put_dec(out, (uint64_t)(sod % 60), 2)) || (r = put(out, ".", 1)) ||
+	    (r = put_dec(out, frac, 7)))
+		return r;
+	return put(out, "Z", 1);
 }
 
 /* Fixed size of a scalar type, 0 when variable. */
@@ -271,10 +337,11 @@ put_sid(struct binxml_buf *out, const unsigned char *p, size_t n, size_t *used)
 	uint64_t auth = 0;
 	for (int i = 2; i < 8; i++)
 		auth = auth << 8 | p[i];
-	if ((r = putf(out, "S-%u-%llu", p[0], (unsigned long long)auth)) != 0)
+	if ((r = put(out, "S-", 2)) != 0 || (r = put_dec(out, p[0], 1)) != 0 ||
+	    (r = put(out, "-", 1)) != 0 || (r = put_dec(out, auth, 1)) != 0)
 		return r;
 	for (size_t i = 0; i < p[1]; i++)
-		if ((r = putf(out, "-%u", le32(p + 8 + 4 * i))) != 0)
+		if ((r = put(out, "-", 1)) != 0 || (r = put_dec(out, le32(p + 8 + 4 * i), 1)) != 0)
 			return r;
 	*used = 8 + 4 * (size_t)p[1];
 	return 0;
@@ -286,21 +353,21 @@ put_scalar(struct binxml_buf *out, uint8_t t, const unsigned char *p, size_t n)
 {
 	switch (t) {
 	case BINXML_T_INT8:
-		return putf(out, "%d", (int)(int8_t)p[0]);
+		return put_sdec(out, (int8_t)p[0]);
 	case BINXML_T_UINT8:
-		return putf(out, "%u", p[0]);
+		return put_dec(out, p[0], 1);
 	case BINXML_T_INT16:
-		return putf(out, "%d", (int)(int16_t)le16(p));
+		return put_sdec(out, (int16_t)le16(p));
 	case BINXML_T_UINT16:
-		return putf(out, "%u", le16(p));
+		return put_dec(out, le16(p), 1);
 	case BINXML_T_INT32:
-		return putf(out, "%d", (int32_t)le32(p));
+		return put_sdec(out, (int32_t)le32(p));
 	case BINXML_T_UINT32:
-		return putf(out, "%u", le32(p));
+		return put_dec(out, le32(p), 1);
 	case BINXML_T_INT64:
-		return putf(out, "%lld", (long long)(int64_t)le64(p));
+		return put_sdec(out, (int64_t)le64(p));
 	case BINXML_T_UINT64:
-		return putf(out, "%llu", (unsigned long long)le64(p));
+		return put_dec(out, le64(p), 1);
 	case BINXML_T_REAL32: {
 		float f;
 		uint32_t u = le32(p);
@@ -314,14 +381,13 @@ put_scalar(struct binxml_buf *out, uint8_t t, const unsigned char *p, size_t n)
 		return putf(out, "%.17g", f);
 	}
 	case BINXML_T_BOOL:
-		return putf(out, "%s", le32(p) ? "true" : "false");
+		return le32(p) ? put(out, "true", 4) : put(out, "false", 5);
 	case BINXML_T_HEXINT32:
-		return putf(out, "0x%x", le32(p));
+		return put_0x(out, le32(p));
 	case BINXML_T_HEXINT64:
-		return putf(out, "0x%llx", (unsigned long long)le64(p));
+		return put_0x(out, le64(p));
 	case BINXML_T_SIZET:
-		return n == 4 ? putf(out, "0x%x", le32(p)) :
-		    putf(out, "0x%llx", (unsigned long long)le64(p));
+		return put_0x(out, n == 4 ? le32(p) : le64(p));
 	case BINXML_T_FILETIME:
 		return put_filetime(out, le64(p));
 	case BINXML_T_SYSTIME: {
@@ -330,9 +396,19 @@ put_scalar(struct binxml_buf *out, uint8_t t, const unsigned char *p, size_t n)
 		return putf(out, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", y, mo, d, h, mi, s, ms);
 	}
 	case BINXML_T_GUID:
-		return putf(out, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-		    le32(p), le16(p + 4), le16(p + 6), p[8], p[9], p[10], p[11], p[12], p[13],
-		    p[14], p[15]);
+		if (out->cap - out->len < 38)	/* then no step below can fail */
+			return MAMORI_E_LIMIT;
+		put(out, "{", 1);
+		put_x(out, le32(p), 8, true);
+		put(out, "-", 1);
+		put_x(out, le16(p + 4), 4, true);
+		put(out, "-", 1);
+		put_x(out, le16(p + 6), 4, true);
+		put(out, "-", 1);
+		put_hex(out, p + 8, 2);
+		put(out, "-", 1);
+		put_hex(out, p + 10, 6);
+		return put(out, "}", 1);
 	}
 	return MAMORI_E_PARSE;
 }

@@ -21,7 +21,7 @@
 #define EVENT_MAX_FIELDS 48
 
 struct event_field {
-	const char *key;	/* static string: ECS name */
+	const char *key;	/* ECS name: static, or as long-lived as the event */
 	struct span value;
 };
 
@@ -35,7 +35,8 @@ struct event {
 };
 
 void event_reset(struct event *ev);
-/* Adds or replaces a field. key must be a static string. */
+/* Adds or replaces a field. key must be a static string, or live as long
+ * as the event (evtx.c builds "winlog.event_data.<Name>" keys in scratch). */
 void event_set(struct event *ev, const char *key, struct span value);
 void event_set_cstr(struct event *ev, const char *key, const char *value);
 /* The field's value, or false when absent. */

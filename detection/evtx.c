@@ -379,11 +379,14 @@ evtx_read(const void *buf, size_t len, struct arena *scratch, evtx_record_fn cb,
 	}
 	if ((uint32_t)crc32(0, p, 120) != le32(p + 124))
 		st->bad_header = true;
+	/* Real records render to a few times their size; a small file gets a
+	 * smaller buffer (the fuzzer calls this thousands of times a second). */
+	size_t cap = len < EVTX_RECORD_TEXT / 8 ? 8 * len : EVTX_RECORD_TEXT;
 	struct work *w = arena_alloc(scratch, sizeof(*w));
-	char *text = arena_alloc(scratch, EVTX_RECORD_TEXT);
+	char *text = arena_alloc(scratch, cap);
 	if (!w || !text)
 		return MAMORI_E_NOMEM;
-	w->rec.buf = (struct binxml_buf){ text, 0, EVTX_RECORD_TEXT };
+	w->rec.buf = (struct binxml_buf){ text, 0, cap };
 	for (size_t off = EVTX_FILE_HEADER; off < len; off += EVTX_CHUNK) {
 		size_t n = len - off < EVTX_CHUNK ? len - off : EVTX_CHUNK;
 		st->chunks++;

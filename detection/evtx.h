@@ -27,9 +27,9 @@
  * keyword rules and for people). Keys of winlog.event_data.* / user_data.*
  * and all values live in scratch memory until the callback returns.
  *
- * Memory: one working area (about 1.2 MiB) from the scratch arena per
- * evtx_read() call, reused for every record; nothing is allocated per
- * record.
+ * Memory: one working area (about 1.1 MiB, less for files under 128 KiB)
+ * from the scratch arena per evtx_read() call, reused for every record;
+ * nothing is allocated per record.
  */
 #ifndef MAMORI_DETECTION_EVTX_H
 #define MAMORI_DETECTION_EVTX_H
@@ -45,7 +45,7 @@
 #define EVTX_FILE_HEADER	4096
 #define EVTX_CHUNK		65536
 #define EVTX_CHUNK_HEADER	512
-#define EVTX_RECORD_TEXT	(1024 * 1024)	/* rendered text of one record */
+#define EVTX_RECORD_TEXT	(1024 * 1024)	/* rendered text of one record (at most) */
 #define EVTX_MAX_DATA		128		/* EventData/UserData fields kept per record */
 
 struct evtx_stats {
