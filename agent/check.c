@@ -12,6 +12,7 @@ static const struct check_module *const modules[] = {
 	&check_passwords_module,
 	&check_sharing_module,
 	&check_vulns_module,
+	&check_backup_module,
 	NULL,
 };
 

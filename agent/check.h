@@ -98,5 +98,6 @@ extern const struct check_module check_antimalware_module;
 extern const struct check_module check_passwords_module;
 extern const struct check_module check_sharing_module;
 extern const struct check_module check_vulns_module;
+extern const struct check_module check_backup_module;
 
 #endif

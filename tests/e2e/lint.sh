@@ -37,7 +37,7 @@ t "detection/ includes only common/" layer detection 'vuln|storage|agent|sensor|
 t "sensor/ includes no other role" layer sensor 'agent|manager|cmd'
 t "storage/ includes only common/" layer storage 'detection|vuln|agent|sensor|manager|cmd'
 t "agent/ includes no other role" layer agent 'sensor|manager|cmd'
-t "SQL only in storage/" sh -c "echo '$prod' | grep -v '^storage/' | xargs grep -nE 'sqlite3_|\"(SELECT|INSERT|UPDATE|DELETE|CREATE) ' || true"
+t "SQL only in storage/" sh -c "echo '$prod' | grep -v '^storage/' | xargs grep -nEi 'sqlite3_|\"(SELECT [^\"]* FROM |INSERT INTO |DELETE FROM |UPDATE [a-z_]+ SET |CREATE (TABLE|INDEX) )' || true"
 t "no grab-bag files" sh -c "echo '$src' | grep -E '(^|/)(util|utils|misc|helpers?)\\.[ch]$' || true"
 t "no source file past 1,500 lines" sh -c "echo '$src' | xargs wc -l | awk '\$2 != \"total\" && \$1 > 1500'"
 t "SECURITY ACTION is a declaration, never 認定" sh -c "git grep -n '認定' -- '*.c' '*.h' '*.md' ':!docs/*' ':!tests/unit/t_checks.c' | grep -v '認定ではありません\\|not a certification\\|never 認定\\|never call it' || true"
