@@ -159,8 +159,9 @@ printf 'erin-password-12\n' | M user add erin --role viewer 2>/dev/null
 pids=""
 for i in $(seq 1 12); do login erin "wrong-password-$i" >"$tmp/par.$i" & pids="$pids $!"; done
 for p in $pids; do wait "$p"; done
-ok401=$(cat "$tmp"/par.* | grep -c 401)
-t "parallel guesses: at most 3 checked, the rest 429 ($ok401 checked)" [ "$ok401" -le 3 ]
+n401=$(cat "$tmp"/par.* | grep -o 401 | wc -l)
+n429=$(cat "$tmp"/par.* | grep -o 429 | wc -l)
+t "parallel guesses: exactly 3 checked ($n401), the other 9 refused 429 ($n429)" [ "$n401" -eq 3 ] && [ "$n429" -eq 9 ]
 
 # Malformed and oversized requests.
 t "malformed JSON 400" [ "$(code -H 'Content-Type: application/json' -d '{"username":' "$base/api/login")" = 400 ]
