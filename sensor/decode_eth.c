@@ -8,12 +8,28 @@
 #define ETHERTYPE_QINQ 0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
 #define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_PPPOE_SESSION 0x8864
 
 void
 decode_anomaly(struct pkt *p, enum anomaly a)
 {
 	if (p->anomaly == ANOM_NONE)
 		p->anomaly = a;
+}
+
+/* PPPoE session (DSL uplinks): 6-byte header, then the PPP protocol. */
+static void
+decode_pppoe(struct cursor *c, struct pkt *p)
+{
+	uint16_t proto;
+	if (cursor_skip(c, 6) != 0 || cursor_u16be(c, &proto) != 0) {
+		decode_anomaly(p, ANOM_ETH_TRUNC);
+		return;
+	}
+	if (proto == 0x0021)
+		decode_ethertype(c, p, ETHERTYPE_IPV4);
+	else if (proto == 0x0057)
+		decode_ethertype(c, p, ETHERTYPE_IPV6);
 }
 
 void
@@ -31,6 +47,9 @@ decode_ethertype(struct cursor *c, struct pkt *p, uint16_t type)
 		break;
 	case ETHERTYPE_ARP:
 		decode_arp(c, p);
+		break;
+	case ETHERTYPE_PPPOE_SESSION:
+		decode_pppoe(c, p);
 		break;
 	case ETHERTYPE_VLAN:
 	case ETHERTYPE_QINQ:

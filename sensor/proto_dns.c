@@ -136,7 +136,8 @@ proto_dns_parse(struct span span, struct dns_msg *out)
 {
 	const uint8_t *m = (const uint8_t *)span.p;
 	size_t len = span.len;
-	memset(out, 0, offsetof(struct dns_msg, answers));
+	memset(out, 0, offsetof(struct dns_msg, extra_qname));
+	out->nanswers = 0;
 	if (len < 12)
 		return MAMORI_E_PARSE;
 	out->id = get16(m);
@@ -156,6 +157,9 @@ proto_dns_parse(struct span span, struct dns_msg *out)
 			memcpy(out->qname, name, sizeof(name));
 			out->qtype = get16(m + off);
 			out->has_query = true;
+		} else if (out->nextra < DNS_MAX_QUESTIONS - 1) {
+			memcpy(out->extra_qname[out->nextra], name, sizeof(name));
+			out->extra_qtype[out->nextra++] = get16(m + off);
 		}
 		off += 4;
 	}

@@ -15,6 +15,7 @@
 #define DNS_NAME_MAX 1024	/* text form: 255 wire bytes, odd bytes as \\xNN */
 #define DNS_MAX_ANSWERS 8
 #define DNS_MAX_JUMPS 32
+#define DNS_MAX_QUESTIONS 8
 
 struct dns_answer {
 	char rrname[DNS_NAME_MAX];
@@ -32,6 +33,10 @@ struct dns_msg {
 	bool has_query;
 	char qname[DNS_NAME_MAX];
 	uint16_t qtype;
+	/* further questions (mDNS asks several at once) */
+	size_t nextra;
+	char extra_qname[DNS_MAX_QUESTIONS - 1][DNS_NAME_MAX];
+	uint16_t extra_qtype[DNS_MAX_QUESTIONS - 1];
 	size_t nanswers;
 	struct dns_answer answers[DNS_MAX_ANSWERS];
 };

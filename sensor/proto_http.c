@@ -5,15 +5,18 @@
 
 #include "common/err.h"
 
-static const char *const methods[] = { "GET ", "POST ", "HEAD ", "PUT ", "DELETE ",
-	"OPTIONS ", "PATCH ", "CONNECT ", "TRACE ", "PROPFIND ", NULL };
+static const char *const methods[] = { "GET", "POST", "HEAD", "PUT", "DELETE",
+	"OPTIONS", "PATCH", "CONNECT", "TRACE", "PROPFIND", "M-SEARCH", "NOTIFY",
+	"SUBSCRIBE", NULL };
 
 bool
 proto_http_is_request(struct span s)
 {
-	for (int i = 0; methods[i]; i++)
-		if (span_starts_with(s, methods[i]))
+	for (int i = 0; methods[i]; i++) {
+		size_t n = strlen(methods[i]);
+		if (s.len > n && s.p[n] == ' ' && memcmp(s.p, methods[i], n) == 0)
 			return true;
+	}
 	return false;
 }
 

@@ -135,6 +135,16 @@ dns_json(const struct dns_msg *m)
 	    "id", m->id, "rrname", m->qname, "rrtype", tn);
 	if (!d)
 		return NULL;
+	if (m->nextra) {
+		json_t *qs = json_array();
+		json_array_append_new(qs, json_pack("{s:s, s:s}", "rrname", m->qname, "rrtype", tn));
+		for (size_t i = 0; i < m->nextra; i++) {
+			const char *en = proto_dns_type_name(m->extra_qtype[i]);
+			json_array_append_new(qs, json_pack("{s:s, s:s}", "rrname", m->extra_qname[i],
+			    "rrtype", en ? en : "OTHER"));
+		}
+		json_object_set_new(d, "queries", qs);
+	}
 	if (m->response) {
 		json_object_set_new(d, "rcode", json_string(proto_dns_rcode_name(m->rcode)));
 		json_t *ans = json_array();
@@ -379,6 +389,8 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 		goto housekeeping;
 	if (p.l4 == L4_UDP && (is_dns_port(p.dport) || is_dns_port(p.sport))) {
 		app_dns(s, f, &p, p.payload);
+	} else if (p.l4 == L4_UDP && (p.dport == 1900 || p.sport == 1900)) {
+		app_http(s, f, &p, p.dport == 1900);	/* SSDP: HTTP over UDP */
 	} else if (p.l4 == L4_TCP) {
 		if ((p.dport == 53 || p.sport == 53) && p.payload.len > 2) {
 			size_t n = (size_t)((uint8_t)p.payload.p[0] << 8 | (uint8_t)p.payload.p[1]);

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""sensor_oracle.py MAMORI PCAP... - compares what tshark and mamori extract
+from each capture: DNS query names, HTTP hosts, TLS SNIs and JA3 hashes, as
+sets. Prints one TAP line per capture and field; exits 0 when all agree."""
+import json
+import re
+import subprocess
+import sys
+
+FIELDS = {
+    # tshark field, mamori extractor
+    "dns": ("dns.qry.name", lambda e: ([q["rrname"] for q in e["dns"].get("queries", [])]
+                                       + [e["dns"]["rrname"]]) if e["event_type"] == "dns" else None),
+    "http_host": ("http.host", lambda e: e["http"].get("hostname") if e["event_type"] == "http" else None),
+    "sni": ("tls.handshake.extensions_server_name",
+            lambda e: e["tls"].get("sni") if e["event_type"] == "tls" else None),
+    "ja3": ("tls.handshake.ja3", lambda e: e["tls"].get("ja3", {}).get("hash") if e["event_type"] == "tls" else None),
+}
+
+
+def lossy(s):
+    """Binary labels: tshark and Python replace invalid UTF-8 differently,
+    so any run of non-ASCII compares as one '?'; ASCII stays exact."""
+    return re.sub(r"[^\x00-\x7f]+", "?", s)
+
+
+def tshark(pcap):
+    """All four fields in one tshark run: {field: set of values}."""
+    # RDP hands its TLS to no dissector in tshark 4.0: ask for TLS on 3389.
+    cmd = ["tshark", "-n", "-d", "tcp.port==3389,tls", "-r", pcap, "-T", "fields",
+           "-E", "occurrence=a", "-E", "separator=/t", "-E", "aggregator=\x1f"]
+    for tf, _ in FIELDS.values():
+        cmd += ["-e", tf]
+    out = subprocess.run(cmd, capture_output=True, check=False).stdout.decode("utf-8", "replace")
+    vals = {tf: set() for tf, _ in FIELDS.values()}
+    names = [tf for tf, _ in FIELDS.values()]
+    for line in out.splitlines():
+        for tf, col in zip(names, line.split("\t")):
+            for v in col.split("\x1f"):
+                v = v.strip()
+                if v and v != "<Root>":
+                    vals[tf].add(lossy(v))
+    return vals
+
+
+def main():
+    mamori, pcaps = sys.argv[1], sys.argv[2:]
+    n = fail = 0
+    for pcap in pcaps:
+        out = subprocess.run([mamori, "sensor", "-r", pcap, "--eve", "-"], capture_output=True,
+                             text=True, check=False).stdout
+        events = [json.loads(l) for l in out.splitlines() if l.strip()]
+        ts = tshark(pcap)
+        for name, (tf, get) in FIELDS.items():
+            want = ts[tf]
+            got = set()
+            for e in events:
+                try:
+                    v = get(e)
+                except KeyError:
+                    v = None
+                for x in (v if isinstance(v, list) else [v]):
+                    if x:
+                        # mamori writes odd bytes as \xNN; tshark prints them
+                        # raw, invalid UTF-8 as U+FFFD: compare in that form
+                        raw = re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m.group(1), 16)]),
+                                     x.encode("utf-8"))
+                        got.add(lossy(raw.decode("utf-8", "replace")))
+            # answers-only names (a response whose query was not captured) count too
+            if name == "dns":
+                got.discard("")
+            n += 1
+            ok = want == got
+            if not ok:
+                fail += 1
+            short = pcap.rsplit("/", 1)[-1]
+            print(f"{'ok' if ok else 'not ok'} {n} - {short} {name}: tshark {len(want)}, mamori {len(got)}")
+            if not ok:
+                for v in sorted(want - got)[:5]:
+                    print(f"#   only tshark: {v!r}")
+                for v in sorted(got - want)[:5]:
+                    print(f"#   only mamori: {v!r}")
+    print(f"1..{n}")
+    return 1 if fail else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
