@@ -28,9 +28,7 @@
 #include "detection/decoder.h"
 #include "detection/detect_builtin.h"
 #include "detection/evtx.h"
-#ifdef MAMORI_HAVE_SIGMA
 #include "detection/sigma.h"
-#endif
 
 #define LOGS_MAX_LINE (64 * 1024)
 #define LOGS_BUF (1024 * 1024)
@@ -99,9 +97,7 @@ struct run {
 	uint64_t lineno;
 	uint64_t lines, decoded, undecoded, cut, alerts, sigma_alerts, write_errors;
 	struct detect_builtin *det;
-#ifdef MAMORI_HAVE_SIGMA
 	struct sigma_ruleset *sigma;
-#endif
 };
 
 static void
@@ -130,7 +126,6 @@ on_alert(void *arg, const struct alert *a)
 	emit(r, a);
 }
 
-#ifdef MAMORI_HAVE_SIGMA
 static void
 on_sigma(void *arg, const struct sigma_hit *h)
 {
@@ -157,7 +152,6 @@ on_sigma(void *arg, const struct sigma_hit *h)
 	r->sigma_alerts++;
 	emit(r, &a);
 }
-#endif
 
 static void
 run_stream(struct run *r, struct reader *rd, int year, int ref_month)
@@ -180,10 +174,8 @@ run_stream(struct run *r, struct reader *rd, int year, int ref_month)
 		}
 		r->decoded++;
 		detect_builtin_event(r->det, &ev, on_alert, r);
-#ifdef MAMORI_HAVE_SIGMA
 		if (r->sigma)
 			sigma_ruleset_match(r->sigma, &ev, on_sigma, r);
-#endif
 	}
 }
 
@@ -202,10 +194,8 @@ on_evtx(void *arg, const struct event *ev)
 	r->lineno = event_get(ev, "winlog.record_id", &id) && span_to_u64(id, UINT64_MAX, &n) == 0 ?
 	    n : r->lineno + 1;
 	detect_builtin_event(r->det, ev, on_alert, r);
-#ifdef MAMORI_HAVE_SIGMA
 	if (r->sigma)
 		sigma_ruleset_match(r->sigma, ev, on_sigma, r);
-#endif
 	return 0;
 }
 
@@ -311,7 +301,6 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	if (rules_dir) {
-#ifdef MAMORI_HAVE_SIGMA
 		struct sigma_report rep;
 		sigma_report_init(&rep);
 		int src = sigma_ruleset_load_dir(&r.sigma, rules_dir, &rep);
@@ -328,13 +317,6 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 			detect_builtin_free(r.det);
 			return EXIT_NOINPUT;
 		}
-#else
-		/* HOOK(h9): Sigma support (detection/sigma.h) joins the build with its
-		 * sources; then define MAMORI_HAVE_SIGMA for this file. */
-		fprintf(stderr, "mamori logs: --rules: Sigma rules are not part of this build yet\n");
-		detect_builtin_free(r.det);
-		return EXIT_SOFTWARE;
-#endif
 	}
 
 	rd.buf = malloc(LOGS_BUF);
@@ -385,10 +367,8 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 		if (!is_stdin)
 			fclose(f);
 	}
-#ifdef MAMORI_HAVE_SIGMA
 	if (r.sigma)
 		sigma_ruleset_flush(r.sigma, on_sigma, &r);
-#endif
 	if (fflush(stdout) != 0 || r.write_errors)
 		rc = EXIT_IOERR;
 	struct detect_stats ds;
@@ -402,8 +382,6 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 out:
 	free(rd.buf);
 	detect_builtin_free(r.det);
-#ifdef MAMORI_HAVE_SIGMA
 	sigma_ruleset_free(r.sigma);
-#endif
 	return rc;
 }

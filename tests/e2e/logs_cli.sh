@@ -75,5 +75,37 @@ t "detection still works after junk" grep -q '"source.ip":"10.0.0.3"' "$tmp/bad.
 "$MAMORI" logs --json --year 2021 "$cs/ssh-bf/ssh-bf.log" 2>/dev/null | head -1 >"$tmp/y.json"
 t "--year sets the year of syslog dates" grep -q '"@timestamp":"2021-02-12T14:10:' "$tmp/y.json"
 
+# --rules: Sigma rules run beside the built-in ones; a bad rule is reported and skipped.
+mkdir -p "$tmp/rules"
+cat >"$tmp/rules/root.yml" <<'YML'
+title: Root SSH login failure
+id: 5f0e1c8a-0000-4000-8000-000000000001
+logsource:
+  product: linux
+  service: sshd
+detection:
+  selection:
+    user.name: root
+    event.outcome: failure
+  condition: selection
+level: low
+YML
+cat >"$tmp/rules/bad.yml" <<'YML'
+title: Uses an unknown modifier
+id: 5f0e1c8a-0000-4000-8000-000000000002
+logsource:
+  product: linux
+detection:
+  selection:
+    user.name|frobnicate: root
+  condition: selection
+YML
+printf 'Mar  1 10:00:01 srv sshd[10]: Failed password for root from 203.0.113.9 port 1 ssh2\nMar  1 10:00:02 srv sshd[10]: Failed password for bob from 203.0.113.9 port 1 ssh2\n' >"$tmp/r.log"
+"$MAMORI" logs --json --rules "$tmp/rules" "$tmp/r.log" >"$tmp/r.json" 2>"$tmp/r.err"; rc=$?
+t "--rules runs with exit 0" [ $rc -eq 0 ]
+t "Sigma rule raised once, for root" [ "$(grep -c '"rule.name":"Root SSH login failure"' "$tmp/r.json")" -eq 1 ] && grep -q '"user.name":"root"' "$tmp/r.json"
+t "unsupported rule reported by name and skipped" grep -q "rule 'Uses an unknown modifier' skipped" "$tmp/r.err"
+"$MAMORI" logs --rules "$tmp/nope" "$tmp/r.log" >/dev/null 2>&1; t "missing rules dir exits 66" [ $? -eq 66 ]
+
 echo "1..$n"
 [ $fail -eq 0 ]
