@@ -51,6 +51,11 @@ static const struct prog progs[] = {
 	{ "apache2", false, decode_web },
 	{ "apache", false, decode_web },
 	{ "httpd", false, decode_web },
+	/* busy programs of auth.log: only their PAM session lines are events */
+	{ "CRON", false, decode_pam },
+	{ "cron", false, decode_pam },
+	{ "systemd-logind", false, decode_pam },
+	{ "systemd", false, decode_pam },
 };
 
 static const char *const names[] = {
@@ -196,8 +201,13 @@ decoder_decode(struct decode_ctx *dc, struct span line, struct event *ev)
 	if (h.pid.len)
 		event_set(ev, "process.pid", h.pid);
 	decode_fn fn = by_program(h.program);
-	if (fn && attempt(fn, dc, &in, ev))
-		return true;
+	if (fn) {
+		if (attempt(fn, dc, &in, ev))
+			return true;
+		/* a known program's other lines are not events; only Dovecot's
+		 * "auth:" process may carry foreign formats (handled in its decoder) */
+		return false;
+	}
 	/* "2024-12-15 14:12:12 1.2.3.4:5 TLS Error": OpenVPN's own log file */
 	if (!h.program.len && h.host.len && span_find(h.host, ':') < h.host.len) {
 		struct decode_in raw = { line, NULL, line };
