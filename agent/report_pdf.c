@@ -174,7 +174,7 @@ trend_block(struct pdf *p, const struct rblock *r)
 		cairo_set_source_rgb(p->cr, weather_rgb[w][0], weather_rgb[w][1], weather_rgb[w][2]);
 		cairo_rectangle(p->cr, x + 1, p->y + hgt - bh, bw - 2, bh);
 		cairo_fill(p->cr);
-		char buf[8];
+		char buf[16];	/* an int always fits */
 		snprintf(buf, sizeof(buf), "%d", v);
 		PangoLayout *l = layout(p, buf, 6, false, bw);
 		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);

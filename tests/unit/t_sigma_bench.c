@@ -107,7 +107,7 @@ main(void)
 			snprintf(text[i][0], 160, "%u.%u.%u.%u", (unsigned)(r >> 16) % 4 + 8,
 			    (unsigned)(r >> 20) % 8, (unsigned)(r >> 24) % 64, (unsigned)(r >> 32) % 250 + 1);
 			snprintf(text[i][1], 160, "user%u", (unsigned)(r >> 40) % 300);
-			snprintf(text[i][2], 160, "Nov 25 10:00:00 host sshd[%u]: %s password for %s from %s port 22 ssh2",
+			snprintf(text[i][2], 160, "Nov 25 10:00:00 host sshd[%u]: %s password for %.32s from %.40s port 22 ssh2",
 			    (unsigned)(r % 30000), (r >> 48) % 5 ? "Failed" : "Accepted", text[i][1], text[i][0]);
 			ev->raw = span_from_cstr(text[i][2]);
 			event_set_cstr(ev, "event.category", "authentication");
