@@ -72,8 +72,11 @@ void report_month_release(struct report_doc *doc);
 
 /* Self-contained HTML: no scripts, no external resources, all escaped. */
 int report_month_html(const struct report_doc *doc, FILE *out);
-/* PDF with cairo and pango (report_pdf.c). */
+/* PDF with cairo and pango: loads the module mamori-pdf.so
+ * (report_pdf_load.c), which renders with report_month_pdf_render(). */
 int report_month_pdf(const struct report_doc *doc, const char *path, char *err,
     size_t errsz);
+int report_month_pdf_render(const struct report_doc *doc, const char *path,
+    char *err, size_t errsz);
 
 #endif

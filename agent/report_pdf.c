@@ -3,6 +3,10 @@
  * (Noto Sans CJK JP for Japanese) on a cairo PDF surface. The PDF is
  * written to a temporary file next to the target and renamed on success,
  * so a failure never leaves a broken PDF behind.
+ *
+ * Built as the loadable module mamori-pdf.so (report_pdf_load.c opens it):
+ * cairo, pango and glib are some 40 shared libraries, and only this
+ * command needs them.
  */
 #include "agent/report_month.h"
 
@@ -29,20 +33,6 @@ struct pdf {
 	int page;
 };
 
-/*
- * cairo 1.16 (Debian 12) loses two small buffers while it subsets CFF fonts
- * in cairo_surface_finish(); sanitizer builds would fail every PDF on it.
- * libcairo has no frame pointers, so the leak's stack shows only the
- * library: the suppression has to name it. Our own allocations still show.
- */
-#if defined(__SANITIZE_ADDRESS__)
-const char *__lsan_default_suppressions(void);
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libcairo.so\n";
-}
-#endif
 
 static const double weather_rgb[4][3] = {
 	{ 0.20, 0.65, 0.40 }, { 0.60, 0.73, 0.20 }, { 0.93, 0.60, 0.20 }, { 0.85, 0.27, 0.20 },
@@ -270,7 +260,7 @@ write_fd(void *closure, const unsigned char *data, unsigned int len)
 }
 
 int
-report_month_pdf(const struct report_doc *doc, const char *path, char *err,
+report_month_pdf_render(const struct report_doc *doc, const char *path, char *err,
     size_t errsz)
 {
 	char tmp[4096];
