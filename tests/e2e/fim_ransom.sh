@@ -106,5 +106,27 @@ stop_watch
 grep -q '"rule.id":"mamori.fim.ransomware"' "$tmp/ialerts"
 t $? "inotify fallback raises the ransomware alert"
 
+# --- isolate: in a network namespace of its own ---------------------------
+if [ "$(id -u)" -eq 0 ] && command -v nft >/dev/null && unshare -n true 2>/dev/null; then
+	rm -rf "$tmp/data3"; "$SIM" gen "$tmp/data3" 300
+	cat >"$tmp/iso.sh" <<EOT
+ip link set lo up
+"$MAMORI" --db "$tmp/db" fim watch "$tmp/data3" --json --respond isolate --manager 192.0.2.10:8443 >"$tmp/isoalerts" 2>"$tmp/isoerr" &
+w=\$!
+i=0; while ! grep -q watching "$tmp/isoerr" 2>/dev/null && [ \$i -lt 100 ]; do i=\$((i+1)); sleep 0.05; done
+"$SIM" run "$tmp/data3" >/dev/null 2>&1
+sleep 0.3
+kill \$w; wait \$w
+nft list table inet mamori_isolate >"$tmp/nft.out" 2>&1
+EOT
+	unshare -n sh "$tmp/iso.sh"
+	grep -q 'policy drop' "$tmp/nft.out" && grep -q 'ip daddr 192.0.2.10 tcp dport 8443 accept' "$tmp/nft.out" &&
+	    grep -q 'network isolated' "$tmp/isoalerts"
+	t $? "--respond isolate loads the nftables ruleset (only loopback and the manager) and says so"
+	[ -s "$tmp/nft.out" ] && sed 's/^/# /' "$tmp/nft.out" | head -20
+else
+	n=$((n + 1)); echo "ok $n # SKIP isolate needs root, nft and network namespaces"
+fi
+
 echo "1..$n"
 exit $((fail > 0))
