@@ -82,7 +82,9 @@ tai64n(struct span s, int64_t *ms)
 			return 0;
 		v = (v << 4) | (uint64_t)x;
 	}
-	if (v < (UINT64_C(1) << 62))
+	/* Labels before 1970 or after the year 9999 are not timestamps (and
+	 * would overflow the milliseconds). */
+	if (v < (UINT64_C(1) << 62) + 10 || v - (UINT64_C(1) << 62) > UINT64_C(253402300799))
 		return 0;
 	/* TAI is 10 s ahead of UTC at 1970 and more now; close enough. */
 	*ms = (int64_t)(v - (UINT64_C(1) << 62) - 10) * 1000;
