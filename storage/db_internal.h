@@ -50,4 +50,12 @@ sqlite3_stmt *db_stmt(struct db *db, enum db_stmt id);
  */
 sqlite3_stmt *db_cached(struct db *db, const char *sql);
 
+/* Steps a statement that returns no rows and resets it: 0 or MAMORI_E_DB. */
+int db_step_done(sqlite3_stmt *st);
+/* Binds text; NULL binds "" (columns are NOT NULL). Not copied: s must
+ * outlive the step. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* A text column, "" for NULL; valid until the next step or reset. */
+const char *db_col_text(sqlite3_stmt *st, int i);
+
 #endif

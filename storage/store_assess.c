@@ -46,21 +46,6 @@ static const char sql_between[] =
     "WHERE h.tenant_id = 1 AND s.report_json IS NOT NULL AND s.started_at >= ?1 "
     "AND s.started_at < ?2 ORDER BY s.started_at, s.id";
 
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
-}
-
 int
 store_assess_manual_load(struct db *db, struct store_assess_manual *out)
 {
@@ -103,7 +88,7 @@ store_assess_save(struct db *db, const char *by,
 	sqlite3_bind_int(st, 4, snap->answered);
 	sqlite3_bind_text(st, 5, snap->band ? snap->band : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, snap->doc_json ? snap->doc_json : "null", -1, SQLITE_STATIC);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 	snap->id = sqlite3_last_insert_rowid(db->h);
 	for (int i = 0; i < nchanges; i++) {
@@ -117,7 +102,7 @@ store_assess_save(struct db *db, const char *by,
 			sqlite3_bind_int(st, 3, changes[i].answer);
 		sqlite3_bind_int64(st, 4, snap->created_at);
 		sqlite3_bind_text(st, 5, by ? by : "", -1, SQLITE_STATIC);
-		if (step_done(st) != MAMORI_OK)
+		if (db_step_done(st) != MAMORI_OK)
 			goto fail;
 	}
 	if (db_commit(db) != MAMORI_OK)
@@ -137,8 +122,8 @@ snap_from_row(sqlite3_stmt *st, struct store_assess_snapshot *s, bool with_doc)
 	s->scan_id = sqlite3_column_int64(st, 2);
 	s->total = sqlite3_column_int(st, 3);
 	s->answered = sqlite3_column_int(st, 4);
-	s->band = col(st, 5);
-	s->doc_json = with_doc ? col(st, 6) : NULL;
+	s->band = db_col_text(st, 5);
+	s->doc_json = with_doc ? db_col_text(st, 6) : NULL;
 }
 
 int
@@ -186,7 +171,7 @@ dup_or_null(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return NULL;
-	return strdup(col(st, i));
+	return strdup(db_col_text(st, i));
 }
 
 int
@@ -223,7 +208,7 @@ policy_set(struct db *db, const char *sql, int64_t at, const char *text)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, at);
 	sqlite3_bind_text(st, 2, text ? text : "", -1, SQLITE_STATIC);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -246,10 +231,10 @@ run_scans(sqlite3_stmt *st, store_assess_scan_fn fn, void *ctx)
 		struct store_assess_scan s = {
 			.scan_id = sqlite3_column_int64(st, 0),
 			.host_id = sqlite3_column_int64(st, 1),
-			.hostname = col(st, 2),
+			.hostname = db_col_text(st, 2),
 			.started_at = sqlite3_column_int64(st, 3),
 			.score = sqlite3_column_int(st, 4),
-			.report_json = col(st, 5),
+			.report_json = db_col_text(st, 5),
 		};
 		int r = fn(ctx, &s);
 		if (r) {

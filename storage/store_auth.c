@@ -40,14 +40,6 @@ static const char sql_session_prune[] =
     "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2";
 static const char sql_session_count[] = "SELECT count(*) FROM sessions";
 
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
-}
-
 /* Copies a text column into a fixed buffer; too long is an error, not a cut. */
 static int
 col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstsz)
@@ -97,7 +89,7 @@ store_auth_tenant(struct db *db, const char *name, int create, int64_t now,
 		return MAMORI_E_DB;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, now);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		return MAMORI_E_DB;
 	*id = sqlite3_last_insert_rowid(db->h);
 	return MAMORI_OK;
@@ -122,7 +114,7 @@ store_auth_user_add(struct db *db, int64_t tenant_id, const char *name,
 	sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, pw_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, now);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		return MAMORI_E_DB;
 	return sqlite3_changes(db->h) == 1 ? MAMORI_OK : MAMORI_E_INVAL;
 }
@@ -190,7 +182,7 @@ store_auth_attempt_begin(struct db *db, int64_t tenant_id, const char *name,
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, ip, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, now);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		goto out;
 	*attempt_id = sqlite3_last_insert_rowid(db->h);
 	rc = MAMORI_OK;
@@ -212,12 +204,12 @@ store_auth_attempt_ok(struct db *db, int64_t attempt_id, int64_t tenant_id,
 		goto fail;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 	if (!(st = db_cached(db, sql_attempt_ok)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, attempt_id);
-	if (step_done(st) != MAMORI_OK || db_commit(db) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK || db_commit(db) != MAMORI_OK)
 		goto fail;
 	return MAMORI_OK;
 fail:
@@ -232,7 +224,7 @@ store_auth_attempt_prune(struct db *db, int64_t before)
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, before);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -247,7 +239,7 @@ store_auth_session_add(struct db *db, const uint8_t sid_hash[STORE_AUTH_SID_HASH
 	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_text(st, 5, ip, -1, SQLITE_TRANSIENT);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -286,7 +278,7 @@ store_auth_session_touch(struct db *db, const uint8_t sid_hash[STORE_AUTH_SID_HA
 		return MAMORI_E_DB;
 	sqlite3_bind_blob(st, 1, sid_hash, STORE_AUTH_SID_HASH, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, now);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -296,7 +288,7 @@ store_auth_session_delete(struct db *db, const uint8_t sid_hash[STORE_AUTH_SID_H
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_blob(st, 1, sid_hash, STORE_AUTH_SID_HASH, SQLITE_TRANSIENT);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -307,7 +299,7 @@ store_auth_session_prune(struct db *db, int64_t idle_before, int64_t abs_before)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, idle_before);
 	sqlite3_bind_int64(st, 2, abs_before);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int

@@ -30,13 +30,6 @@ static const char sql_findings[] =
     "h.hostname, f.id";
 static const char sql_host_count[] = "SELECT count(*) FROM hosts";
 
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 /* The caller's callback, whichever kind of row it takes. */
 struct cb {
 	store_mgr_host_fn host;
@@ -68,7 +61,7 @@ row_host(sqlite3_stmt *st, const struct cb *cb)
 {
 	struct store_mgr_host h = {
 		.id = sqlite3_column_int64(st, 0),
-		.hostname = col(st, 1),
+		.hostname = db_col_text(st, 1),
 		.first_seen = sqlite3_column_int64(st, 2),
 		.last_seen = sqlite3_column_int64(st, 3),
 		.last_scan_id = sqlite3_column_int64(st, 4),
@@ -83,11 +76,11 @@ row_scan(sqlite3_stmt *st, const struct cb *cb)
 	struct store_mgr_scan s = {
 		.scan_id = sqlite3_column_int64(st, 0),
 		.host_id = sqlite3_column_int64(st, 1),
-		.hostname = col(st, 2),
+		.hostname = db_col_text(st, 2),
 		.started_at = sqlite3_column_int64(st, 3),
 		.duration_ms = sqlite3_column_int64(st, 4),
 		.score = sqlite3_column_int(st, 5),
-		.report_json = col(st, 6),
+		.report_json = db_col_text(st, 6),
 	};
 	return cb->scan(cb->ctx, &s);
 }
@@ -98,14 +91,14 @@ row_finding(sqlite3_stmt *st, const struct cb *cb)
 	struct store_mgr_finding f = {
 		.scan_id = sqlite3_column_int64(st, 0),
 		.host_id = sqlite3_column_int64(st, 1),
-		.hostname = col(st, 2),
-		.check_id = col(st, 3),
+		.hostname = db_col_text(st, 2),
+		.check_id = db_col_text(st, 3),
 		.kajo = sqlite3_column_int(st, 4),
-		.severity = col(st, 5),
-		.title = col(st, 6),
-		.detail = col(st, 7),
-		.action = col(st, 8),
-		.evidence_json = col(st, 9),
+		.severity = db_col_text(st, 5),
+		.title = db_col_text(st, 6),
+		.detail = db_col_text(st, 7),
+		.action = db_col_text(st, 8),
+		.evidence_json = db_col_text(st, 9),
 	};
 	return cb->finding(cb->ctx, &f);
 }

@@ -6,20 +6,6 @@
 #include "common/err.h"
 #include "storage/db_internal.h"
 
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
-}
-
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
-}
-
 int
 store_scan_begin(struct db *db, const char *host_key, const char *hostname,
     int64_t started_at, const char *root, struct store_scan *out)
@@ -32,15 +18,15 @@ store_scan_begin(struct db *db, const char *host_key, const char *hostname,
 
 	if (!(st = db_stmt(db, STMT_HOST_UPSERT)))
 		goto fail;
-	bind_text(st, 1, host_key);
-	bind_text(st, 2, hostname);
+	db_bind_text(st, 1, host_key);
+	db_bind_text(st, 2, hostname);
 	sqlite3_bind_int64(st, 3, started_at);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 
 	if (!(st = db_stmt(db, STMT_HOST_ID)))
 		goto fail;
-	bind_text(st, 1, host_key);
+	db_bind_text(st, 1, host_key);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		goto fail;
 	out->host_id = sqlite3_column_int64(st, 0);
@@ -51,8 +37,8 @@ store_scan_begin(struct db *db, const char *host_key, const char *hostname,
 	sqlite3_bind_int64(st, 1, out->host_id);
 	sqlite3_bind_int64(st, 2, started_at);
 	sqlite3_bind_int64(st, 3, 0);
-	bind_text(st, 4, root);
-	if (step_done(st) != MAMORI_OK)
+	db_bind_text(st, 4, root);
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 	out->scan_id = sqlite3_last_insert_rowid(db->h);
 
@@ -80,11 +66,11 @@ store_scan_add_package(struct store_scan *s, const char *format,
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, s->scan_id);
-	bind_text(st, 2, format);
-	bind_text(st, 3, name);
-	bind_text(st, 4, arch);
-	bind_text(st, 5, version);
-	return step_done(st);
+	db_bind_text(st, 2, format);
+	db_bind_text(st, 3, name);
+	db_bind_text(st, 4, arch);
+	db_bind_text(st, 5, version);
+	return db_step_done(st);
 }
 
 int
@@ -95,11 +81,11 @@ store_scan_add_listening(struct store_scan *s, const char *proto,
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, s->scan_id);
-	bind_text(st, 2, proto);
-	bind_text(st, 3, address);
+	db_bind_text(st, 2, proto);
+	db_bind_text(st, 3, address);
 	sqlite3_bind_int(st, 4, port);
-	bind_text(st, 5, process);
-	return step_done(st);
+	db_bind_text(st, 5, process);
+	return db_step_done(st);
 }
 
 int
@@ -109,9 +95,9 @@ store_scan_add_admin(struct store_scan *s, const char *user, const char *via)
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, s->scan_id);
-	bind_text(st, 2, user);
-	bind_text(st, 3, via);
-	return step_done(st);
+	db_bind_text(st, 2, user);
+	db_bind_text(st, 3, via);
+	return db_step_done(st);
 }
 
 int
@@ -123,21 +109,14 @@ store_scan_add_finding(struct store_scan *s, const char *check_id, int kajo,
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, s->scan_id);
-	bind_text(st, 2, check_id);
+	db_bind_text(st, 2, check_id);
 	sqlite3_bind_int(st, 3, kajo);
-	bind_text(st, 4, severity);
-	bind_text(st, 5, title);
-	bind_text(st, 6, detail);
-	bind_text(st, 7, action);
-	bind_text(st, 8, evidence_json ? evidence_json : "null");
-	return step_done(st);
-}
-
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
+	db_bind_text(st, 4, severity);
+	db_bind_text(st, 5, title);
+	db_bind_text(st, 6, detail);
+	db_bind_text(st, 7, action);
+	db_bind_text(st, 8, evidence_json ? evidence_json : "null");
+	return db_step_done(st);
 }
 
 static int
@@ -158,24 +137,24 @@ run_diff(struct store_scan *s, enum db_stmt id, enum store_change_kind kind,
 		case STORE_PKG_ADDED:
 		case STORE_PKG_REMOVED:
 		case STORE_PKG_CHANGED:
-			c.format = col(st, 0);
-			c.name = col(st, 1);
-			c.arch = col(st, 2);
-			c.version = col(st, 3);
+			c.format = db_col_text(st, 0);
+			c.name = db_col_text(st, 1);
+			c.arch = db_col_text(st, 2);
+			c.version = db_col_text(st, 3);
 			if (kind == STORE_PKG_CHANGED)
-				c.old_version = col(st, 4);
+				c.old_version = db_col_text(st, 4);
 			break;
 		case STORE_LISTEN_ADDED:
 		case STORE_LISTEN_REMOVED:
-			c.proto = col(st, 0);
-			c.address = col(st, 1);
+			c.proto = db_col_text(st, 0);
+			c.address = db_col_text(st, 1);
 			c.port = sqlite3_column_int(st, 2);
-			c.process = col(st, 3);
+			c.process = db_col_text(st, 3);
 			break;
 		case STORE_ADMIN_ADDED:
 		case STORE_ADMIN_REMOVED:
-			c.user = col(st, 0);
-			c.via = col(st, 1);
+			c.user = db_col_text(st, 0);
+			c.via = db_col_text(st, 1);
 			break;
 		}
 		int r = fn(ctx, &c);
@@ -221,16 +200,16 @@ store_scan_finish(struct store_scan *s, const char *report_json, int score,
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, s->scan_id);
-	bind_text(st, 2, report_json);
+	db_bind_text(st, 2, report_json);
 	sqlite3_bind_int(st, 3, score);
 	sqlite3_bind_int64(st, 4, duration_ms);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 	if (!(st = db_stmt(s->db, STMT_SCAN_PRUNE)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, s->host_id);
 	sqlite3_bind_int(st, 2, keep);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 	if (db_commit(s->db) != MAMORI_OK)
 		goto fail;
@@ -259,7 +238,7 @@ store_scan_last_report(struct db *db, int64_t *scan_id, char **json)
 		return rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
 	}
 	*scan_id = sqlite3_column_int64(st, 0);
-	*json = strdup(col(st, 1));
+	*json = strdup(db_col_text(st, 1));
 	sqlite3_reset(st);
 	return *json ? MAMORI_OK : MAMORI_E_NOMEM;
 }

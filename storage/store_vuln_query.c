@@ -93,20 +93,6 @@ bind_opt(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
-}
-
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
-}
-
 int
 store_vuln_read_begin(struct db *db)
 {
@@ -141,9 +127,9 @@ store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
 	int rc;
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, distro);
-	bind_text(st, 2, release);
-	bind_text(st, 3, package);
+	db_bind_text(st, 1, distro);
+	db_bind_text(st, 2, release);
+	db_bind_text(st, 3, package);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_vuln_pkg row = {
 			.package = col(st, 0),
@@ -173,8 +159,8 @@ store_vuln_has_release(struct db *db, const char *distro, const char *release,
 	*count = 0;
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, distro);
-	bind_text(st, 2, release);
+	db_bind_text(st, 1, distro);
+	db_bind_text(st, 2, release);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*count = sqlite3_column_int64(st, 0);
@@ -209,7 +195,7 @@ store_vuln_cve_info(struct db *db, const char *cve, struct arena *arena,
 	out->epss_percentile = -1;
 	if (!(st = db_cached(db, sql_info)))
 		return MAMORI_E_DB;
-	bind_text(st, 1, cve);
+	db_bind_text(st, 1, cve);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		out->have_cve = sqlite3_column_int(st, 11) != 0;
 		out->kev = sqlite3_column_int(st, 12) != 0;
@@ -246,7 +232,7 @@ store_vuln_jvn(struct db *db, const char *cve, store_vuln_jvn_fn fn, void *ctx)
 	int rc;
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, cve);
+	db_bind_text(st, 1, cve);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int r = fn(ctx, col(st, 0), col(st, 1), col(st, 2), col(st, 3));
 		if (r) {
@@ -297,14 +283,14 @@ store_vuln_scan_begin(struct db *db, const char *host_key,
 		return MAMORI_E_DB;
 	if (!(st = db_cached(db, sql_host_upsert)))
 		goto fail;
-	bind_text(st, 1, host_key);
-	bind_text(st, 2, hostname);
+	db_bind_text(st, 1, host_key);
+	db_bind_text(st, 2, hostname);
 	sqlite3_bind_int64(st, 3, started_at);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 	if (!(st = db_cached(db, sql_host_id)))
 		goto fail;
-	bind_text(st, 1, host_key);
+	db_bind_text(st, 1, host_key);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		goto fail;
@@ -315,8 +301,8 @@ store_vuln_scan_begin(struct db *db, const char *host_key,
 		goto fail;
 	sqlite3_bind_int64(st, 1, host_id);
 	sqlite3_bind_int64(st, 2, started_at);
-	bind_text(st, 3, root);
-	if (step_done(st) != MAMORI_OK)
+	db_bind_text(st, 3, root);
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 	*scan_id = sqlite3_last_insert_rowid(db->h);
 	if (!(st = db_cached(db, sql_scan_prev)))
@@ -345,10 +331,10 @@ store_vuln_scan_add(struct db *db, int64_t scan_id, const char *cve,
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, scan_id);
-	bind_text(st, 2, cve);
-	bind_text(st, 3, package);
-	bind_text(st, 4, state);
-	return step_done(st);
+	db_bind_text(st, 2, cve);
+	db_bind_text(st, 3, package);
+	db_bind_text(st, 4, state);
+	return db_step_done(st);
 }
 
 int
@@ -360,14 +346,14 @@ store_vuln_scan_finish(struct db *db, int64_t scan_id, int64_t duration_ms,
 		goto fail;
 	sqlite3_bind_int64(st, 1, scan_id);
 	sqlite3_bind_int64(st, 2, duration_ms);
-	if (step_done(st) != MAMORI_OK)
+	if (db_step_done(st) != MAMORI_OK)
 		goto fail;
 	if (keep > 0) {
 		if (!(st = db_cached(db, sql_scan_prune)))
 			goto fail;
 		sqlite3_bind_int64(st, 1, scan_id);
 		sqlite3_bind_int(st, 2, keep);
-		if (step_done(st) != MAMORI_OK)
+		if (db_step_done(st) != MAMORI_OK)
 			goto fail;
 	}
 	if (db_commit(db) != MAMORI_OK)
@@ -425,15 +411,15 @@ store_vuln_put_source(struct db *db, const char *kind, const char *origin,
 	sqlite3_stmt *st = db_cached(db, sql_put_source);
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, kind);
-	bind_text(st, 2, origin);
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, origin);
 	if (feed_date)
 		sqlite3_bind_int64(st, 3, feed_date);
 	else
 		sqlite3_bind_null(st, 3);
 	sqlite3_bind_int64(st, 4, imported_at);
 	sqlite3_bind_int64(st, 5, records);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -443,16 +429,16 @@ store_vuln_put_pkg(struct db *db, const char *kind, const char *distro,
 	sqlite3_stmt *st = db_cached(db, sql_put_pkg);
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, kind);
-	bind_text(st, 2, distro);
-	bind_text(st, 3, release);
-	bind_text(st, 4, row->package);
-	bind_text(st, 5, row->cve);
-	bind_text(st, 6, row->status);
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, distro);
+	db_bind_text(st, 3, release);
+	db_bind_text(st, 4, row->package);
+	db_bind_text(st, 5, row->cve);
+	db_bind_text(st, 6, row->status);
 	bind_opt(st, 7, row->fixed_version);
 	bind_opt(st, 8, row->urgency);
 	sqlite3_bind_int(st, 9, row->minor);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -462,14 +448,14 @@ store_vuln_put_cve(struct db *db, const char *cve, const char *description,
 	sqlite3_stmt *st = db_cached(db, sql_put_cve);
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, cve);
+	db_bind_text(st, 1, cve);
 	bind_opt(st, 2, description);
 	if (cvss >= 0)
 		sqlite3_bind_double(st, 3, cvss);
 	else
 		sqlite3_bind_null(st, 3);
 	bind_opt(st, 4, severity);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -480,13 +466,13 @@ store_vuln_put_kev(struct db *db, const char *cve, const char *name,
 	sqlite3_stmt *st = db_cached(db, sql_put_kev);
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, cve);
+	db_bind_text(st, 1, cve);
 	bind_opt(st, 2, name);
 	bind_opt(st, 3, date_added);
 	bind_opt(st, 4, due_date);
 	sqlite3_bind_int(st, 5, ransomware);
 	bind_opt(st, 6, required_action);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -496,13 +482,13 @@ store_vuln_put_epss(struct db *db, const char *cve, double epss,
 	sqlite3_stmt *st = db_cached(db, sql_put_epss);
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, cve);
+	db_bind_text(st, 1, cve);
 	sqlite3_bind_double(st, 2, epss);
 	if (percentile >= 0)
 		sqlite3_bind_double(st, 3, percentile);
 	else
 		sqlite3_bind_null(st, 3);
-	return step_done(st);
+	return db_step_done(st);
 }
 
 int
@@ -512,10 +498,10 @@ store_vuln_put_jvn(struct db *db, const char *jvn_id, const char *cve,
 	sqlite3_stmt *st = db_cached(db, sql_put_jvn);
 	if (!st)
 		return MAMORI_E_DB;
-	bind_text(st, 1, jvn_id);
-	bind_text(st, 2, cve);
+	db_bind_text(st, 1, jvn_id);
+	db_bind_text(st, 2, cve);
 	bind_opt(st, 3, title_ja);
 	bind_opt(st, 4, link);
 	bind_opt(st, 5, published);
-	return step_done(st);
+	return db_step_done(st);
 }
