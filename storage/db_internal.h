@@ -3,6 +3,7 @@
 #define MAMORI_STORAGE_DB_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "storage/db.h"
 
@@ -57,5 +58,13 @@ int db_step_done(sqlite3_stmt *st);
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* A text column, "" for NULL; valid until the next step or reset. */
 const char *db_col_text(sqlite3_stmt *st, int i);
+
+/*
+ * Records a host (upsert by key, tenant 1) and a new scan row for it, inside
+ * the caller's transaction. Shared by the scan and vulnerability-scan
+ * stores (store_scan.c).
+ */
+int store_scan_insert(struct db *db, const char *host_key, const char *hostname,
+    int64_t started_at, const char *root, int64_t *host_id, int64_t *scan_id);
 
 #endif

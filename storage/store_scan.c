@@ -7,6 +7,42 @@
 #include "storage/db_internal.h"
 
 int
+store_scan_insert(struct db *db, const char *host_key, const char *hostname,
+    int64_t started_at, const char *root, int64_t *host_id, int64_t *scan_id)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = db_stmt(db, STMT_HOST_UPSERT)))
+		return MAMORI_E_DB;
+	db_bind_text(st, 1, host_key);
+	db_bind_text(st, 2, hostname);
+	sqlite3_bind_int64(st, 3, started_at);
+	if (db_step_done(st) != MAMORI_OK)
+		return MAMORI_E_DB;
+
+	if (!(st = db_stmt(db, STMT_HOST_ID)))
+		return MAMORI_E_DB;
+	db_bind_text(st, 1, host_key);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return MAMORI_E_DB;
+	}
+	*host_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	if (!(st = db_stmt(db, STMT_SCAN_INSERT)))
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, *host_id);
+	sqlite3_bind_int64(st, 2, started_at);
+	sqlite3_bind_int64(st, 3, 0);
+	db_bind_text(st, 4, root);
+	if (db_step_done(st) != MAMORI_OK)
+		return MAMORI_E_DB;
+	*scan_id = sqlite3_last_insert_rowid(db->h);
+	return MAMORI_OK;
+}
+
+int
 store_scan_begin(struct db *db, const char *host_key, const char *hostname,
     int64_t started_at, const char *root, struct store_scan *out)
 {
@@ -15,32 +51,9 @@ store_scan_begin(struct db *db, const char *host_key, const char *hostname,
 	out->db = db;
 	if (db_begin(db) != MAMORI_OK)
 		return MAMORI_E_DB;
-
-	if (!(st = db_stmt(db, STMT_HOST_UPSERT)))
+	if (store_scan_insert(db, host_key, hostname, started_at, root, &out->host_id,
+	    &out->scan_id) != MAMORI_OK)
 		goto fail;
-	db_bind_text(st, 1, host_key);
-	db_bind_text(st, 2, hostname);
-	sqlite3_bind_int64(st, 3, started_at);
-	if (db_step_done(st) != MAMORI_OK)
-		goto fail;
-
-	if (!(st = db_stmt(db, STMT_HOST_ID)))
-		goto fail;
-	db_bind_text(st, 1, host_key);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto fail;
-	out->host_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-
-	if (!(st = db_stmt(db, STMT_SCAN_INSERT)))
-		goto fail;
-	sqlite3_bind_int64(st, 1, out->host_id);
-	sqlite3_bind_int64(st, 2, started_at);
-	sqlite3_bind_int64(st, 3, 0);
-	db_bind_text(st, 4, root);
-	if (db_step_done(st) != MAMORI_OK)
-		goto fail;
-	out->scan_id = sqlite3_last_insert_rowid(db->h);
 
 	if (!(st = db_stmt(db, STMT_SCAN_PREV)))
 		goto fail;

@@ -32,14 +32,6 @@ static const char sql_sources[] =
 static const char sql_ready[] =
     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
     "('vuln_pkg', 'vuln_cve', 'vuln_kev', 'vuln_epss', 'vuln_jvn', 'vuln_sources', 'scan_vulns')";
-static const char sql_host_upsert[] =
-    "INSERT INTO hosts (tenant_id, host_key, hostname, first_seen, last_seen) "
-    "VALUES (1, ?1, ?2, ?3, ?3) "
-    "ON CONFLICT (tenant_id, host_key) DO UPDATE SET hostname = ?2, last_seen = ?3";
-static const char sql_host_id[] =
-    "SELECT id FROM hosts WHERE tenant_id = 1 AND host_key = ?1";
-static const char sql_scan_insert[] =
-    "INSERT INTO scans (host_id, started_at, duration_ms, root) VALUES (?1, ?2, 0, ?3)";
 /* A scan "had its vulnerabilities checked" when it has scan_vulns rows;
  * the marker row (cve '') makes a clean result count too. */
 static const char sql_scan_prev[] =
@@ -281,30 +273,9 @@ store_vuln_scan_begin(struct db *db, const char *host_key,
 	*scan_id = *prev_scan_id = 0;
 	if (db_begin(db) != MAMORI_OK)
 		return MAMORI_E_DB;
-	if (!(st = db_cached(db, sql_host_upsert)))
+	if (store_scan_insert(db, host_key, hostname, started_at, root, &host_id,
+	    scan_id) != MAMORI_OK)
 		goto fail;
-	db_bind_text(st, 1, host_key);
-	db_bind_text(st, 2, hostname);
-	sqlite3_bind_int64(st, 3, started_at);
-	if (db_step_done(st) != MAMORI_OK)
-		goto fail;
-	if (!(st = db_cached(db, sql_host_id)))
-		goto fail;
-	db_bind_text(st, 1, host_key);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		goto fail;
-	}
-	host_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (!(st = db_cached(db, sql_scan_insert)))
-		goto fail;
-	sqlite3_bind_int64(st, 1, host_id);
-	sqlite3_bind_int64(st, 2, started_at);
-	db_bind_text(st, 3, root);
-	if (db_step_done(st) != MAMORI_OK)
-		goto fail;
-	*scan_id = sqlite3_last_insert_rowid(db->h);
 	if (!(st = db_cached(db, sql_scan_prev)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, host_id);
