@@ -41,6 +41,8 @@ static const struct command commands[] = {
 	    "管理サーバ：HTTPS の JSON API（既定 127.0.0.1:8443）" } },
 	{ "user", cmd_user, { "manager accounts (add NAME --role admin|operator|viewer)",
 	    "管理サーバのアカウント（add NAME --role admin|operator|viewer）" } },
+	{ "alerts", cmd_alerts, { "alerts kept in the database (import, list, set)",
+	    "データベースに記録したアラート（import, list, set）" } },
 	{ "config", cmd_config, { "print the effective configuration",
 	    "現在の設定を表示する" } },
 	{ "version", cmd_version, { "print the version", "バージョンを表示する" } },

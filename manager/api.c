@@ -17,6 +17,9 @@ static const struct api_route routes[] = {
 	{ "GET", "/api/scans/latest", API_SESSION, AUTH_ROLE_VIEWER, true, api_scans_latest },
 	{ "GET", "/api/scans/{id}", API_SESSION, AUTH_ROLE_VIEWER, true, api_scan },
 	{ "GET", "/api/findings", API_SESSION, AUTH_ROLE_VIEWER, true, api_findings },
+	{ "GET", "/api/alerts", API_SESSION, AUTH_ROLE_VIEWER, true, api_alerts },
+	{ "GET", "/api/alerts/{id}", API_SESSION, AUTH_ROLE_VIEWER, true, api_alert },
+	{ "POST", "/api/alerts/{id}", API_SESSION, AUTH_ROLE_OPERATOR, true, api_alert_update },
 	{ "GET", "/api/openapi.json", API_SESSION, AUTH_ROLE_VIEWER, true, api_openapi },
 	{ "GET", "/metrics", API_SESSION, AUTH_ROLE_VIEWER, true, api_metrics },
 };

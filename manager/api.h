@@ -93,6 +93,9 @@ void api_hosts(struct api *a, struct api_call *c, struct http_response *r);
 void api_scans_latest(struct api *a, struct api_call *c, struct http_response *r);
 void api_scan(struct api *a, struct api_call *c, struct http_response *r);
 void api_findings(struct api *a, struct api_call *c, struct http_response *r);
+void api_alerts(struct api *a, struct api_call *c, struct http_response *r);
+void api_alert(struct api *a, struct api_call *c, struct http_response *r);
+void api_alert_update(struct api *a, struct api_call *c, struct http_response *r);
 void api_openapi(struct api *a, struct api_call *c, struct http_response *r);
 void api_metrics(struct api *a, struct api_call *c, struct http_response *r);
 

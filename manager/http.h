@@ -79,6 +79,8 @@ const struct http_stats *http_server_stats(const struct http_server *s);
 unsigned http_connections(const struct http_server *s);
 /* A request header by name (case-insensitive), or NULL. */
 const char *http_header(const struct http_request *req, const char *name);
+/* A query-string argument by name (decoded), or NULL. */
+const char *http_query(const struct http_request *req, const char *name);
 /* Sets a JSON body (takes ownership of text from json_dumps / malloc). */
 void http_set_body(struct http_response *resp, int status, char *text);
 /* {"error": code, "message": message} with status. */
