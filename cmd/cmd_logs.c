@@ -31,6 +31,7 @@
 #include "detection/detect_builtin.h"
 #include "detection/evtx.h"
 #include "detection/sigma.h"
+#include "storage/store_alert.h"
 
 #define LOGS_MAX_LINE LOG_MAX_LINE
 #define LOGS_BUF (1024 * 1024)
@@ -64,22 +65,44 @@ reader_line(struct reader *r, struct span *line, bool *cut)
 	}
 }
 
+/* Live inputs keep their alerts in the database for the dashboard and notifications. */
+static void
+store(struct cmd_logs_run *r, const struct alert *a)
+{
+	struct store_alert_in in = { .tenant_id = 1, .source = "logs" };
+	struct timespec ts;
+	int64_t id;
+	bool is_new;
+	json_t *o = alert_to_json(a);
+	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	in.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (line && store_alert_record_json(r->db, &in, line, strlen(line), &id, &is_new) == MAMORI_OK)
+		r->stored++;
+	else
+		r->store_errors++;
+	free(line);
+	json_decref(o);
+}
+
 static void
 emit(struct cmd_logs_run *r, const struct alert *a)
 {
+	struct alert b = *a;
+	json_t *extra = json_pack("{s:s, s:I}", "log.file.path", r->path,
+	    "log.file.line", (json_int_t)r->lineno);
+	b.extra = extra;
+	if (r->db)
+		store(r, &b);
 	if (r->json) {
-		struct alert b = *a;
-		json_t *extra = json_pack("{s:s, s:I}", "log.file.path", r->path,
-		    "log.file.line", (json_int_t)r->lineno);
-		b.extra = extra;
 		if (alert_write_ndjson(&b, stdout) != MAMORI_OK)
 			r->write_errors++;
-		json_decref(extra);
 	} else {
 		alert_print_text(a, r->lang, stdout);
 		fprintf(stdout, "  %s %s:%llu\n\n", r->lang == LANG_JA ? "場所:" : "Where:", r->path,
 		    (unsigned long long)r->lineno);
 	}
+	json_decref(extra);
 }
 
 static void
@@ -255,6 +278,9 @@ cmd_logs_finish(struct cmd_logs_run *r, int rc)
 	    (unsigned long long)r->undecoded, (unsigned long long)r->alerts,
 	    (unsigned long long)r->sigma_alerts, (unsigned long long)r->cut, LOGS_MAX_LINE,
 	    (unsigned long long)ds.evictions);
+	if (r->db)
+		fprintf(stderr, "mamori logs: %llu alerts stored in the database, %llu could not be stored\n",
+		    (unsigned long long)r->stored, (unsigned long long)r->store_errors);
 	return rc;
 }
 

@@ -16,6 +16,8 @@
 #include "detection/detect_builtin.h"
 #include "detection/sigma.h"
 
+struct db;
+
 struct cmd_logs_run {
 	bool json;
 	enum lang lang;
@@ -24,6 +26,8 @@ struct cmd_logs_run {
 	uint64_t lines, decoded, undecoded, cut, alerts, sigma_alerts, write_errors;
 	struct detect_builtin *det;
 	struct sigma_ruleset *sigma;
+	struct db *db;		/* live inputs: alerts are stored here too */
+	uint64_t stored, store_errors;
 };
 
 /* Built-in detections and, with rules_dir, its Sigma rules; an exit code. */

@@ -146,6 +146,7 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	if ((rc = cmd_logs_setup(&lv.run, rules_dir)) != EXIT_OK_RUN)
 		goto out;
 	fo.db = db;
+	lv.run.db = db;
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);

@@ -86,6 +86,8 @@ t "copytruncate: lines after the truncation read" wait_seen 230
 t "SIGTERM: clean exit 0" stop
 t "stats count one rotation and one truncation" grep -q "1 rotations, 1 truncations" "$tmp/err.$run"
 t "230 lines, each exactly once" exactly_once 230
+"$MAMORI" --db "$db" alerts list --all --json >"$tmp/stored.json" 2>/dev/null
+t "alerts stored in the database (230 Sigma alerts)" [ "$(grep -c '"rule.name":"Each SSH failure"' "$tmp/stored.json")" -eq 230 ]
 
 # Stopped: more lines, a partial last line, then a rotation.
 lines 231 260
