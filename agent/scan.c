@@ -124,6 +124,20 @@ host_key(const struct scan *s)
 	return s->root.path;
 }
 
+/* {"en": {title, detail, action}, "ja": {...}}: the dashboard shows either. */
+static char *
+finding_text_json(const struct finding *f)
+{
+	json_t *v = json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}",
+	    "en", "title", f->def->title.en, "detail", f->detail_en ? f->detail_en : "",
+	    "action", f->def->action.en,
+	    "ja", "title", f->def->title.ja, "detail", f->detail_ja ? f->detail_ja : "",
+	    "action", f->def->action.ja);
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	return text;
+}
+
 static int
 store_inventory(struct scan *s, struct store_scan *st, const struct scan_options *opt)
 {
@@ -146,11 +160,15 @@ store_inventory(struct scan *s, struct store_scan *st, const struct scan_options
 	for (size_t i = 0; !rc && i < s->run.findings.n; i++) {
 		const struct finding *f = vec_at(&s->run.findings, i);
 		char *ev = json_dumps(f->evidence, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text = finding_text_json(f);
 		rc = store_scan_add_finding(st, f->def->id, f->def->kajo,
 		    severity_name(f->severity), i18n_pick(opt->lang, f->def->title),
 		    opt->lang == LANG_JA ? f->detail_ja : f->detail_en,
-		    i18n_pick(opt->lang, f->def->action), ev);
+		    i18n_pick(opt->lang, f->def->action), ev, text);
+		if (!ev || !text)
+			rc = rc ? rc : MAMORI_E_NOMEM;
 		free(ev);
+		free(text);
 	}
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "common/err.h"
+#include "manager/web.h"
 #include "storage/db.h"
 
 static const struct api_route routes[] = {
@@ -22,6 +23,9 @@ static const struct api_route routes[] = {
 	{ "POST", "/api/alerts/{id}", API_SESSION, AUTH_ROLE_OPERATOR, true, api_alert_update },
 	{ "GET", "/api/openapi.json", API_SESSION, AUTH_ROLE_VIEWER, true, api_openapi },
 	{ "GET", "/metrics", API_SESSION, AUTH_ROLE_VIEWER, true, api_metrics },
+	{ "GET", "/api/trend", API_SESSION, AUTH_ROLE_VIEWER, true, api_trend },
+	{ "GET", "/api/vulns", API_SESSION, AUTH_ROLE_VIEWER, true, api_vulns },
+	{ "GET", "/api/users", API_SESSION, AUTH_ROLE_ADMIN, true, api_users },
 };
 
 const struct api_route *
@@ -153,6 +157,9 @@ api_handle(void *ctx, const struct http_request *req, struct http_response *resp
 			break;
 		}
 	}
+	/* The dashboard's own files: no data in them, the login page among them. */
+	if (!route && !path_known && web_serve(req, resp))
+		return;
 	if (route && route->access == API_PUBLIC) {
 		if (route->locked)
 			pthread_mutex_lock(&a->lock);

@@ -83,6 +83,8 @@ void api_handle(void *ctx, const struct http_request *req, struct http_response 
 /* Answers with a JSON value (stolen: decref'd here). */
 struct json_t;
 void api_reply(struct http_response *r, int status, struct json_t *v);
+/* A read's answer: v with 200, or 500 logged when rc failed or v is NULL. */
+void api_reply_read(struct api *a, struct http_response *r, struct json_t *v, int rc);
 
 /* Route handlers. */
 void api_health(struct api *a, struct api_call *c, struct http_response *r);
@@ -98,6 +100,9 @@ void api_alert(struct api *a, struct api_call *c, struct http_response *r);
 void api_alert_update(struct api *a, struct api_call *c, struct http_response *r);
 void api_openapi(struct api *a, struct api_call *c, struct http_response *r);
 void api_metrics(struct api *a, struct api_call *c, struct http_response *r);
+void api_trend(struct api *a, struct api_call *c, struct http_response *r);
+void api_vulns(struct api *a, struct api_call *c, struct http_response *r);
+void api_users(struct api *a, struct api_call *c, struct http_response *r);
 
 /* The hand-written OpenAPI 3 document (manager/openapi.json, embedded). */
 const char *api_openapi_text(void);

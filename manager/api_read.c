@@ -52,24 +52,27 @@ add_scan(void *ctx, const struct store_mgr_scan *s)
 static int
 add_finding(void *ctx, const struct store_mgr_finding *f)
 {
-	json_t *v = json_pack("{s:I, s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:o}",
+	json_t *v = json_pack("{s:I, s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:o, s:o}",
 	    "scan_id", (json_int_t)f->scan_id, "host_id", (json_int_t)f->host_id,
 	    "hostname", f->hostname, "check_id", f->check_id, "kajo", f->kajo,
 	    "severity", f->severity, "title", f->title, "detail", f->detail,
-	    "action", f->action, "evidence", stored_json(f->evidence_json));
+	    "action", f->action, "evidence", stored_json(f->evidence_json),
+	    "text", stored_json(f->text_json));
 	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
 }
 
-static void
-reply_list(struct api *a, struct http_response *r, json_t *arr, int rc)
+void
+api_reply_read(struct api *a, struct http_response *r, json_t *v, int rc)
 {
+	if (rc == MAMORI_OK && !v)
+		rc = MAMORI_E_NOMEM;
 	if (rc != MAMORI_OK) {
-		json_decref(arr);
+		json_decref(v);
 		log_error(a->log, "api: read failed: %s (%s)", err_str(rc), db_errmsg(a->db));
 		http_error(r, 500, "internal", "database error");
 		return;
 	}
-	api_reply(r, 200, arr);
+	api_reply(r, 200, v);
 }
 
 void
@@ -77,7 +80,7 @@ api_hosts(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
 	int rc = arr ? store_manager_hosts(a->db, c->sess.tenant_id, add_host, arr) : MAMORI_E_NOMEM;
-	reply_list(a, r, arr, rc);
+	api_reply_read(a, r, arr, rc);
 }
 
 void
@@ -86,7 +89,7 @@ api_scans_latest(struct api *a, struct api_call *c, struct http_response *r)
 	json_t *arr = json_array();
 	int rc = arr ? store_manager_latest_scans(a->db, c->sess.tenant_id, add_scan, arr) :
 	    MAMORI_E_NOMEM;
-	reply_list(a, r, arr, rc);
+	api_reply_read(a, r, arr, rc);
 }
 
 void
@@ -102,7 +105,7 @@ api_scan(struct api *a, struct api_call *c, struct http_response *r)
 		return;
 	}
 	if (rc != MAMORI_OK) {
-		reply_list(a, r, arr, rc);
+		api_reply_read(a, r, arr, rc);
 		return;
 	}
 	json_t *one = json_incref(json_array_get(arr, 0));
@@ -116,7 +119,7 @@ api_findings(struct api *a, struct api_call *c, struct http_response *r)
 	json_t *arr = json_array();
 	int rc = arr ? store_manager_findings(a->db, c->sess.tenant_id, add_finding, arr) :
 	    MAMORI_E_NOMEM;
-	reply_list(a, r, arr, rc);
+	api_reply_read(a, r, arr, rc);
 }
 
 void

@@ -40,6 +40,7 @@ struct http_response {
 	char set_cookie[HTTP_COOKIE_MAX];	/* empty: none */
 	int retry_after;		/* seconds; 0: no header */
 	const char *allow;		/* for 405 */
+	const char *csp;		/* NULL: the API's "default-src 'none'" */
 };
 
 typedef void (*http_handler_fn)(void *ctx, const struct http_request *req,

@@ -30,8 +30,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_SCAN_ADMIN] =
 	    "INSERT INTO scan_admins (scan_id, user_name, via) VALUES (?1, ?2, ?3)",
 	[STMT_SCAN_FINDING] =
-	    "INSERT INTO findings (scan_id, check_id, kajo, severity, title, detail, action, evidence_json) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "INSERT INTO findings (scan_id, check_id, kajo, severity, title, detail, action, evidence_json, "
+	    "text_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[STMT_SCAN_REPORT] =
 	    "UPDATE scans SET report_json = ?2, score = ?3, duration_ms = ?4 WHERE id = ?1",
 	[STMT_DIFF_PKG_ADDED] =

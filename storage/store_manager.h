@@ -1,5 +1,7 @@
 /*
- * store_manager.h - what the manager's API reads, always scoped by tenant.
+ * store_manager.h - what the manager's API and dashboard read (hosts,
+ * scans, findings, the score over time, vulnerabilities in fix-first order,
+ * accounts), always scoped by tenant.
  *
  * Every function takes the tenant of the caller's session; a row of another
  * tenant is never returned (a scan id of another tenant is NOTFOUND, the
@@ -9,6 +11,7 @@
 #ifndef MAMORI_STORAGE_STORE_MANAGER_H
 #define MAMORI_STORAGE_STORE_MANAGER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct db;
@@ -36,6 +39,7 @@ struct store_mgr_finding {
 	const char *check_id;
 	int kajo;
 	const char *severity, *title, *detail, *action, *evidence_json;
+	const char *text_json;	/* {"en": {title, detail, action}, "ja": ...} or "null" */
 };
 
 typedef int (*store_mgr_host_fn)(void *ctx, const struct store_mgr_host *h);
@@ -53,6 +57,53 @@ int store_manager_scan(struct db *db, int64_t tenant_id, int64_t scan_id,
 /* The findings of each host's newest scan, most severe first. */
 int store_manager_findings(struct db *db, int64_t tenant_id,
     store_mgr_finding_fn fn, void *ctx);
+/* One stored scan's overall score. */
+struct store_mgr_point {
+	int64_t scan_id, host_id;
+	const char *hostname;
+	int64_t started_at;
+	int score;
+};
+typedef int (*store_mgr_point_fn)(void *ctx, const struct store_mgr_point *p);
+/* The newest `limit` scored scans of the tenant, newest first. */
+int store_manager_trend(struct db *db, int64_t tenant_id, int limit,
+    store_mgr_point_fn fn, void *ctx);
+
+/* One vulnerability of a host's newest vulnerability-checked scan. */
+struct store_mgr_vuln {
+	int64_t host_id, scan_id;
+	const char *hostname;
+	int64_t checked_at;
+	const char *cve, *package, *state;	/* state: fixable, unfixed, minor */
+	const char *description;	/* NULL when unknown */
+	double cvss;			/* < 0 when unknown */
+	const char *severity;		/* NULL when unknown */
+	bool kev, kev_ransomware;
+	const char *kev_due_date, *kev_required_action;
+	double epss;			/* < 0 when unknown */
+	const char *jvn_title_ja;	/* NULL when no JVN advisory */
+};
+typedef int (*store_mgr_vuln_fn)(void *ctx, const struct store_mgr_vuln *v);
+/*
+ * Fix-first order: known exploited (CISA KEV) first, then those with an
+ * update available, then by exploit likelihood (EPSS) and CVSS. A host
+ * never checked for vulnerabilities has no rows.
+ */
+int store_manager_vulns(struct db *db, int64_t tenant_id,
+    store_mgr_vuln_fn fn, void *ctx);
+/* Hosts of the tenant with at least one vulnerability-checked scan. */
+int store_manager_vuln_hosts(struct db *db, int64_t tenant_id, int64_t *n);
+
+struct store_mgr_user {
+	int64_t id;
+	const char *name, *role;
+	int64_t created_at;
+	int64_t last_seen;	/* newest session activity; 0 when none */
+};
+typedef int (*store_mgr_user_fn)(void *ctx, const struct store_mgr_user *u);
+int store_manager_users(struct db *db, int64_t tenant_id, store_mgr_user_fn fn,
+    void *ctx);
+
 /* Hosts of all tenants, for /metrics. */
 int store_manager_host_count(struct db *db, int64_t *n);
 

@@ -116,7 +116,7 @@ store_scan_add_admin(struct store_scan *s, const char *user, const char *via)
 int
 store_scan_add_finding(struct store_scan *s, const char *check_id, int kajo,
     const char *severity, const char *title, const char *detail,
-    const char *action, const char *evidence_json)
+    const char *action, const char *evidence_json, const char *text_json)
 {
 	sqlite3_stmt *st = db_stmt(s->db, STMT_SCAN_FINDING);
 	if (!st)
@@ -129,6 +129,7 @@ store_scan_add_finding(struct store_scan *s, const char *check_id, int kajo,
 	db_bind_text(st, 6, detail);
 	db_bind_text(st, 7, action);
 	db_bind_text(st, 8, evidence_json ? evidence_json : "null");
+	db_bind_text(st, 9, text_json ? text_json : "null");
 	return db_step_done(st);
 }
 

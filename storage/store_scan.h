@@ -29,7 +29,7 @@ int store_scan_add_listening(struct store_scan *s, const char *proto,
 int store_scan_add_admin(struct store_scan *s, const char *user, const char *via);
 int store_scan_add_finding(struct store_scan *s, const char *check_id, int kajo,
     const char *severity, const char *title, const char *detail,
-    const char *action, const char *evidence_json);
+    const char *action, const char *evidence_json, const char *text_json);
 
 enum store_change_kind {
 	STORE_PKG_ADDED,

@@ -9,11 +9,15 @@ pkgs="meson ninja-build gcc pkg-config python3 libjansson-dev libyaml-dev libsql
       libcairo2-dev libpango1.0-dev fonts-noto-cjk libmicrohttpd-dev libsodium-dev"
 case $what in
 run) ;;
-test) pkgs="$pkgs curl openssl clang libclang-rt-14-dev iproute2 debootstrap lz4 zstd sqlite3 poppler-utils
+test) pkgs="$pkgs chromium curl openssl clang libclang-rt-14-dev iproute2 debootstrap lz4 zstd sqlite3 poppler-utils
       rpm python3-rpm tshark python3-evtx nftables rsync util-linux bsdextrautils" ;;
 bench) pkgs="$pkgs lynis hyperfine time iproute2" ;;
 *) echo "usage: deps.sh [run|test|bench]" >&2; exit 2 ;;
 esac
+# The dashboard is bundled from npm packages at build time: node and npm are
+# checked as commands, so a node from elsewhere (which conflicts with
+# Debian's npm package) is used as it is.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"

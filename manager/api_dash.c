@@ -1,0 +1,104 @@
+/* api_dash.c - the reads behind the owner's dashboard: the score over
+ * time, vulnerabilities in fix-first order, and the tenant's accounts.
+ * Scoped by the tenant of the caller's session like api_read.c. */
+#include "manager/api.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "storage/db.h"
+#include "storage/store_manager.h"
+
+#define TREND_POINTS 90		/* about three months of daily scans */
+#define VULN_ITEMS 500		/* the page shows the first ones; counts cover all */
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+num_or_null(double v)
+{
+	return v >= 0 ? json_real(v) : json_null();
+}
+
+static int
+add_point(void *ctx, const struct store_mgr_point *p)
+{
+	json_t *v = json_pack("{s:I, s:I, s:s, s:I, s:i}", "scan_id", (json_int_t)p->scan_id,
+	    "host_id", (json_int_t)p->host_id, "hostname", p->hostname,
+	    "started_at", (json_int_t)p->started_at, "score", p->score);
+	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+void
+api_trend(struct api *a, struct api_call *c, struct http_response *r)
+{
+	json_t *arr = json_array();
+	int rc = arr ? store_manager_trend(a->db, c->sess.tenant_id, TREND_POINTS, add_point,
+	    arr) : MAMORI_E_NOMEM;
+	api_reply_read(a, r, arr, rc);
+}
+
+struct vulns {
+	json_t *items;
+	json_int_t total, kev, fixable;
+};
+
+static int
+add_vuln(void *ctx, const struct store_mgr_vuln *v)
+{
+	struct vulns *vs = ctx;
+	vs->total++;
+	vs->kev += v->kev;
+	vs->fixable += strcmp(v->state, "fixable") == 0;
+	if (json_array_size(vs->items) >= VULN_ITEMS)
+		return 0;
+	json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o, s:o}",
+	    "host_id", (json_int_t)v->host_id, "hostname", v->hostname,
+	    "checked_at", (json_int_t)v->checked_at, "cve", v->cve, "package", v->package,
+	    "state", v->state, "description", str_or_null(v->description),
+	    "cvss", num_or_null(v->cvss), "severity", str_or_null(v->severity),
+	    "kev", (int)v->kev, "kev_ransomware", (int)v->kev_ransomware,
+	    "kev_due_date", str_or_null(v->kev_due_date),
+	    "kev_required_action", str_or_null(v->kev_required_action),
+	    "epss", num_or_null(v->epss), "jvn_title_ja", str_or_null(v->jvn_title_ja));
+	return o && json_array_append_new(vs->items, o) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+void
+api_vulns(struct api *a, struct api_call *c, struct http_response *r)
+{
+	struct vulns vs = { .items = json_array() };
+	int64_t hosts = 0;
+	int rc = vs.items ? store_manager_vuln_hosts(a->db, c->sess.tenant_id, &hosts) :
+	    MAMORI_E_NOMEM;
+	if (rc == MAMORI_OK)
+		rc = store_manager_vulns(a->db, c->sess.tenant_id, add_vuln, &vs);
+	json_t *doc = rc == MAMORI_OK ? json_pack("{s:I, s:I, s:I, s:I, s:O}",
+	    "hosts_checked", (json_int_t)hosts, "total", vs.total, "kev", vs.kev,
+	    "fixable", vs.fixable, "items", vs.items) : NULL;
+	json_decref(vs.items);
+	api_reply_read(a, r, doc, rc);
+}
+
+static int
+add_user(void *ctx, const struct store_mgr_user *u)
+{
+	json_t *v = json_pack("{s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)u->id,
+	    "username", u->name, "role", u->role, "created_at", (json_int_t)u->created_at,
+	    "last_seen", u->last_seen ? json_integer(u->last_seen) : json_null());
+	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+void
+api_users(struct api *a, struct api_call *c, struct http_response *r)
+{
+	json_t *arr = json_array();
+	int rc = arr ? store_manager_users(a->db, c->sess.tenant_id, add_user, arr) :
+	    MAMORI_E_NOMEM;
+	api_reply_read(a, r, arr, rc);
+}

@@ -1,0 +1,191 @@
+// dashboard.mjs BASE USER PASSWORD OUTDIR EXPECT_JSON - drives the real
+// dashboard in headless Chromium (Debian's /usr/bin/chromium through
+// playwright-core) and prints TAP. EXPECT_JSON names what the database holds
+// (score, hostname, a package, the first vulnerability) so each page is
+// checked against real data.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const [base, user, password, outdir, expectPath] = process.argv.slice(2);
+const expect = JSON.parse(readFileSync(expectPath, 'utf8'));
+const require = createRequire(process.env.PLAYWRIGHT_DIR + '/');
+const { chromium } = require('playwright-core');
+
+let n = 0, failed = 0;
+function ok(cond, desc, detail) {
+  n++;
+  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${desc}`);
+  if (!cond) {
+    failed++;
+    if (detail !== undefined) console.log('# ' + String(detail).split('\n').join('\n# '));
+  }
+}
+async function step(desc, fn) {
+  try { ok(await fn(), desc); } catch (e) { ok(false, desc, e && e.message); }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+});
+const context = await browser.newContext({
+  ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: 'ja-JP',
+});
+const page = await context.newPage();
+const consoleLines = [];
+page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+// Violations reported by the page itself (init scripts are not subject to the CSP).
+await context.addInitScript(() => {
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation',
+    (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+});
+
+const text = () => page.locator('body').innerText();
+const TIMEOUT = 15000;
+
+try {
+  const resp = await page.goto(base + '/', { waitUntil: 'load' });
+  const csp = resp.headers()['content-security-policy'] || '';
+  ok(/default-src 'self'/.test(csp) && /frame-ancestors 'none'/.test(csp) && !/unsafe-inline/.test(csp),
+    'the page is served with a strict CSP', csp);
+  ok(resp.headers()['x-content-type-options'] === 'nosniff', 'X-Content-Type-Options: nosniff');
+  ok(!!resp.headers()['referrer-policy'], 'Referrer-Policy is set');
+  await step('the login page is in Japanese', async () => {
+    await page.getByRole('button', { name: 'ログイン' }).waitFor({ timeout: TIMEOUT });
+    return (await text()).includes('ユーザー名');
+  });
+  await step('a wrong password is refused on the page', async () => {
+    await page.fill('input[name=username]', user);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await page.getByText('ユーザー名またはパスワードが違います').waitFor({ timeout: TIMEOUT });
+    return true;
+  });
+  await step('login leads to the overview', async () => {
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=score]').waitFor({ timeout: TIMEOUT });
+    return true;
+  });
+
+  // Overview.
+  await step('overview: score, grade and trend from the stored scans', async () => {
+    const s = await page.locator('[data-testid=score]').innerText();
+    return s.includes('総合スコア') && s.includes(String(expect.score)) && /前回|初回/.test(s);
+  });
+  await step('overview: the five basics (5か条) in Japanese', async () => {
+    const s = await page.locator('[data-testid=basics]').innerText();
+    return s.includes('情報セキュリティ5か条') && s.includes('パスワードを強化する') &&
+      s.includes('共有設定を見直す');
+  });
+  await step('overview: 「今すぐやること」 lists three actions', async () => {
+    const items = page.locator('[data-testid=todo] li');
+    return (await page.locator('[data-testid=todo]').innerText()).includes('今すぐやること') &&
+      (await items.count()) === 3;
+  });
+  await step('overview: Japanese text is drawn with a CJK font (fonts-noto-cjk)', async () => {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-testid=basics] h2' });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    const names = fonts.map((f) => f.familyName).join(', ');
+    console.log('# fonts used for the basics heading: ' + names);
+    return fonts.some((f) => /CJK|Noto Sans JP/i.test(f.familyName));
+  });
+  await page.screenshot({ path: outdir + '/dashboard-overview.png', fullPage: true });
+  ok(true, 'overview screenshot kept as ' + outdir + '/dashboard-overview.png');
+
+  // Computers and software.
+  await page.click('nav a[href="#/assets"]');
+  await step('assets: this computer with its last-seen time', async () => {
+    const hosts = page.locator('[data-testid=hosts]');
+    await hosts.waitFor({ timeout: TIMEOUT });
+    const s = await hosts.innerText();
+    return s.includes('機器') && s.includes(expect.hostname) && s.includes('最終確認');
+  });
+  await step('assets: the software list filters to a real package', async () => {
+    await page.fill('[data-testid=software] input', expect.package);
+    const s = await page.locator('[data-testid=software] tbody').innerText();
+    return s.includes(expect.package);
+  });
+  await step('assets: findings in Japanese with what to do', async () => {
+    const s = await page.locator('[data-testid=findings]').innerText();
+    return s.includes('指摘事項') && s.includes('やること');
+  });
+
+  // Vulnerabilities.
+  await page.click('nav a[href="#/vulns"]');
+  await step('vulns: fix-first order, a known-exploited one first', async () => {
+    const first = page.locator('li.vuln').first();
+    await first.waitFor({ timeout: TIMEOUT });
+    const s = await first.innerText();
+    return s.includes(expect.first_cve) && s.includes('悪用確認済み');
+  });
+
+  // Alerts: acknowledge the first open one.
+  await page.click('nav a[href="#/alerts"]');
+  let firstId = null;
+  await step('alerts: cards say what happened, how serious, what to do now', async () => {
+    const card = page.locator('[data-testid=alert]').first();
+    await card.waitFor({ timeout: TIMEOUT });
+    const s = await card.innerText();
+    return s.includes('何が起きたか') && s.includes('今すぐやること') && s.includes('未対応');
+  });
+  await step('alerts: acknowledge moves the alert to 確認済み', async () => {
+    const open = await page.locator('[data-testid=alert]').count();
+    await page.locator('[data-testid=alert]').first().getByRole('button', { name: '確認した' }).click();
+    await page.locator('[data-testid=alert][data-state=acknowledged]').first().waitFor({ timeout: TIMEOUT });
+    const st = await page.evaluate(async () => {
+      const r = await fetch('/api/alerts?state=all&limit=500');
+      return (await r.json()).filter((a) => a.state === 'acknowledged').map((a) => a.id);
+    });
+    firstId = st[0];
+    return open >= 1 && st.length === 1;
+  });
+  await step('alerts: the timeline shows the acknowledgement', async () => {
+    const card = page.locator('[data-testid=alert][data-state=acknowledged]').first();
+    await card.getByRole('button', { name: '経過' }).click();
+    await card.locator('.timeline li', { hasText: '確認' }).first().waitFor({ timeout: TIMEOUT });
+    return firstId !== null;
+  });
+
+  // Settings.
+  await page.click('nav a[href="#/settings"]');
+  await step('settings: the account, and users for administrators only', async () => {
+    await page.getByText('ユーザー一覧は管理者だけが見られます').waitFor({ timeout: TIMEOUT });
+    return (await text()).includes(user + ' · 担当者');
+  });
+
+  // English, remembered across a reload.
+  await page.click('nav a[href="#/overview"]');
+  await page.locator('[data-testid=score]').waitFor({ timeout: TIMEOUT });
+  await page.click('[data-testid=lang]');
+  await step('English switch: the overview in English', async () => {
+    await page.getByText('Do this now').waitFor({ timeout: TIMEOUT });
+    const s = await text();
+    return s.includes('Overall score') && s.includes('The five basics') && !s.includes('総合スコア');
+  });
+  await step('the English choice is remembered after a reload', async () => {
+    await page.reload();
+    await page.getByText('Overall score').waitFor({ timeout: TIMEOUT });
+    return (await text()).includes('Vulnerabilities');
+  });
+  await page.screenshot({ path: outdir + '/dashboard-overview-en.png', fullPage: true });
+
+  const violations = await page.evaluate(() => window.__csp);
+  const cspLines = consoleLines.filter((l) => /Content Security Policy|Refused to/i.test(l));
+  ok(violations.length === 0 && cspLines.length === 0, 'no CSP violations',
+    violations.concat(cspLines).join('\n'));
+  const errors = consoleLines.filter((l) => /^(error|pageerror)/.test(l) && !/status of 4\d\d/.test(l));
+  ok(errors.length === 0, 'no script errors in the console', errors.join('\n'));
+} catch (e) {
+  ok(false, 'the browser session ran to the end', e && e.stack);
+} finally {
+  await browser.close();
+}
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

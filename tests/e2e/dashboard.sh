@@ -1,0 +1,59 @@
+#!/bin/sh
+# dashboard.sh - the owner's dashboard in headless Chromium (Debian's
+# chromium driven by playwright-core from web/package-lock.json): the real
+# `mamori serve` on 127.0.0.1 with a database holding a real scan of this
+# machine, vulnerabilities of the bookworm fixture host (tracker, KEV and
+# EPSS fixtures) and alerts from real third-party logs. dashboard.mjs logs
+# in, checks every page in Japanese, acknowledges an alert, switches to
+# English and watches the console for CSP violations. The overview's
+# screenshot is kept in MAMORI_BUILD/test-artifacts/.
+set -u
+: "${MAMORI:?}" "${MAMORI_SRC:?}" "${MAMORI_BUILD:?}"
+pw_dir="$MAMORI_BUILD/web/npm/node_modules"
+for tool in chromium node curl python3; do
+	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
+done
+if [ ! -d "$pw_dir/playwright-core" ]; then echo "1..0 # SKIP playwright-core not installed (the build's npm ci)"; exit 0; fi
+tmp=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+art="$MAMORI_BUILD/test-artifacts"
+mkdir -p "$art"
+db="$tmp/m.db"
+M() { "$MAMORI" --db "$db" "$@"; }
+fx="$MAMORI_SRC/tests/fixtures/vuln"
+
+# This machine, scanned twice (a trend), then vulnerabilities and alerts.
+M scan >/dev/null 2>"$tmp/scan.err" || { echo "not ok 1 - mamori scan of this machine"; sed 's/^/# /' "$tmp/scan.err"; echo "1..1"; exit 1; }
+M scan >/dev/null 2>&1
+M vuln update "$fx/data/tracker.json" "$fx/data/kev.json" "$fx/data/epss.csv" >/dev/null 2>&1
+cp -a "$fx/bookworm-host" "$tmp/host"
+M vuln scan --root "$tmp/host" >/dev/null 2>&1
+logs=$(find "$MAMORI_SRC/tests/data/logs/crowdsec" "$MAMORI_SRC/tests/data/logs/fail2ban" -type f ! -name '*.assert' | sort)
+# shellcheck disable=SC2086
+M logs --json $logs 2>/dev/null | M alerts import --source logs 2>/dev/null
+printf 'owner-password-1\n' | M user add owner --role operator 2>/dev/null
+python3 - "$db" "$tmp/expect.json" <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+score, report = db.execute("SELECT score, report_json FROM scans WHERE report_json IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+doc = json.loads(report)
+pkgs = [p["name"] for p in doc["packages"] if p["name"] in ("bash", "coreutils", "libc6")] or [doc["packages"][0]["name"]]
+json.dump({"score": score, "hostname": doc["host"]["hostname"], "package": pkgs[0],
+           "first_cve": "CVE-2023-4911"}, open(sys.argv[2], "w"))
+PY
+
+"$MAMORI" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
+pid=$!
+port=
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+if [ -z "$port" ]; then echo "not ok 1 - server starts"; sed 's/^/# /' "$tmp/serve.err"; echo "1..1"; exit 1; fi
+PLAYWRIGHT_DIR="$pw_dir" HOME="$tmp" timeout 300 node "$MAMORI_SRC/tests/e2e/dashboard.mjs" \
+    "https://127.0.0.1:$port" owner owner-password-1 "$art" "$tmp/expect.json"
+rc=$?
+kill -TERM "$pid"; wait "$pid"; pid=
+exit $rc
