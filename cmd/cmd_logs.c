@@ -24,20 +24,22 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_logs.h"
 #include "common/err.h"
+#include "common/linebuf.h"
 #include "detection/decoder.h"
 #include "detection/detect_builtin.h"
 #include "detection/evtx.h"
 #include "detection/sigma.h"
+#include "storage/store_alert.h"
 
-#define LOGS_MAX_LINE (64 * 1024)
+#define LOGS_MAX_LINE LOG_MAX_LINE
 #define LOGS_BUF (1024 * 1024)
 
 struct reader {
 	FILE *f;
-	char *buf;		/* LOGS_BUF bytes, from malloc() */
-	size_t start, end;
-	bool eof, skip;
+	struct linebuf lb;
+	bool eof;
 	int err;		/* errno of a read error */
 };
 
@@ -46,42 +48,15 @@ struct reader {
 static bool
 reader_line(struct reader *r, struct span *line, bool *cut)
 {
-	*cut = false;
 	for (;;) {
-		char *nl = r->end > r->start ? memchr(r->buf + r->start, '\n', r->end - r->start) : NULL;
-		if (r->skip) {
-			if (nl) {
-				r->start = (size_t)(nl - r->buf) + 1;
-				r->skip = false;
-				continue;
-			}
-			r->start = r->end;
-		} else if (nl) {
-			*line = (struct span){ r->buf + r->start, (size_t)(nl - r->buf) - r->start };
-			r->start = (size_t)(nl - r->buf) + 1;
+		if (linebuf_next(&r->lb, line, cut))
 			return true;
-		} else if (r->end - r->start >= LOGS_MAX_LINE) {
-			*line = (struct span){ r->buf + r->start, LOGS_MAX_LINE };
-			r->start += LOGS_MAX_LINE;
-			r->skip = true;
-			*cut = true;
-			return true;
-		} else if (r->eof) {
-			if (r->end == r->start)
-				return false;
-			*line = (struct span){ r->buf + r->start, r->end - r->start };
-			r->start = r->end;
-			return true;
-		}
 		if (r->eof)
-			return false;
-		if (r->start > 0) {
-			memmove(r->buf, r->buf + r->start, r->end - r->start);
-			r->end -= r->start;
-			r->start = 0;
-		}
-		size_t n = fread(r->buf + r->end, 1, LOGS_BUF - r->end, r->f);
-		r->end += n;
+			return linebuf_rest(&r->lb, line);
+		size_t room;
+		char *p = linebuf_space(&r->lb, &room);
+		size_t n = fread(p, 1, room, r->f);
+		linebuf_added(&r->lb, n);
 		if (n == 0) {
 			if (ferror(r->f))
 				r->err = errno ? errno : EIO;
@@ -90,38 +65,50 @@ reader_line(struct reader *r, struct span *line, bool *cut)
 	}
 }
 
-struct run {
-	bool json;
-	enum lang lang;
-	const char *path;	/* current file, for the alerts */
-	uint64_t lineno;
-	uint64_t lines, decoded, undecoded, cut, alerts, sigma_alerts, write_errors;
-	struct detect_builtin *det;
-	struct sigma_ruleset *sigma;
-};
+/* Live inputs keep their alerts in the database for the dashboard and notifications. */
+static void
+store(struct cmd_logs_run *r, const struct alert *a)
+{
+	struct store_alert_in in = { .tenant_id = 1, .source = "logs" };
+	struct timespec ts;
+	int64_t id;
+	bool is_new;
+	json_t *o = alert_to_json(a);
+	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	in.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (line && store_alert_record_json(r->db, &in, line, strlen(line), &id, &is_new) == MAMORI_OK)
+		r->stored++;
+	else
+		r->store_errors++;
+	free(line);
+	json_decref(o);
+}
 
 static void
-emit(struct run *r, const struct alert *a)
+emit(struct cmd_logs_run *r, const struct alert *a)
 {
+	struct alert b = *a;
+	json_t *extra = json_pack("{s:s, s:I}", "log.file.path", r->path,
+	    "log.file.line", (json_int_t)r->lineno);
+	b.extra = extra;
+	if (r->db)
+		store(r, &b);
 	if (r->json) {
-		struct alert b = *a;
-		json_t *extra = json_pack("{s:s, s:I}", "log.file.path", r->path,
-		    "log.file.line", (json_int_t)r->lineno);
-		b.extra = extra;
 		if (alert_write_ndjson(&b, stdout) != MAMORI_OK)
 			r->write_errors++;
-		json_decref(extra);
 	} else {
 		alert_print_text(a, r->lang, stdout);
 		fprintf(stdout, "  %s %s:%llu\n\n", r->lang == LANG_JA ? "場所:" : "Where:", r->path,
 		    (unsigned long long)r->lineno);
 	}
+	json_decref(extra);
 }
 
 static void
 on_alert(void *arg, const struct alert *a)
 {
-	struct run *r = arg;
+	struct cmd_logs_run *r = arg;
 	r->alerts++;
 	emit(r, a);
 }
@@ -129,7 +116,7 @@ on_alert(void *arg, const struct alert *a)
 static void
 on_sigma(void *arg, const struct sigma_hit *h)
 {
-	struct run *r = arg;
+	struct cmd_logs_run *r = arg;
 	char ip[64] = "", user[128] = "", host[128] = "", msg[512];
 	struct span v;
 	if (h->ev && (event_get(h->ev, "source.ip", &v) || event_get(h->ev, "source.address", &v)))
@@ -153,30 +140,35 @@ on_sigma(void *arg, const struct sigma_hit *h)
 	emit(r, &a);
 }
 
+void
+cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span line, bool cut)
+{
+	struct event ev;
+	r->lines++;
+	r->lineno++;
+	if (cut)
+		r->cut++;
+	if (!decoder_decode(dc, line, &ev)) {
+		r->undecoded++;
+		return;
+	}
+	r->decoded++;
+	detect_builtin_event(r->det, &ev, on_alert, r);
+	if (r->sigma)
+		sigma_ruleset_match(r->sigma, &ev, on_sigma, r);
+}
+
 static void
-run_stream(struct run *r, struct reader *rd, int year, int ref_month)
+run_stream(struct cmd_logs_run *r, struct reader *rd, int year, int ref_month)
 {
 	static struct decode_ctx dc;	/* large (sshd ring): not on the stack */
-	struct event ev;
 	struct span line;
 	bool cut;
 
 	decoder_ctx_init(&dc, year, ref_month);
 	r->lineno = 0;
-	while (reader_line(rd, &line, &cut)) {
-		r->lines++;
-		r->lineno++;
-		if (cut)
-			r->cut++;
-		if (!decoder_decode(&dc, line, &ev)) {
-			r->undecoded++;
-			continue;
-		}
-		r->decoded++;
-		detect_builtin_event(r->det, &ev, on_alert, r);
-		if (r->sigma)
-			sigma_ruleset_match(r->sigma, &ev, on_sigma, r);
-	}
+	while (reader_line(rd, &line, &cut))
+		cmd_logs_line(r, &dc, line, cut);
 }
 
 /* EVTX files ("ElfFile\0") are read whole, up to this size. */
@@ -185,7 +177,7 @@ run_stream(struct run *r, struct reader *rd, int year, int ref_month)
 static int
 on_evtx(void *arg, const struct event *ev)
 {
-	struct run *r = arg;
+	struct cmd_logs_run *r = arg;
 	struct span id;
 	uint64_t n;
 	r->lines++;
@@ -204,7 +196,7 @@ on_evtx(void *arg, const struct event *ev)
  * as decoded lines. False (f rewound) when f is not a regular EVTX file.
  */
 static bool
-run_evtx(struct run *r, FILE *f, int *rc)
+run_evtx(struct cmd_logs_run *r, FILE *f, int *rc)
 {
 	struct stat sb;
 	char sig[8];
@@ -242,6 +234,65 @@ run_evtx(struct run *r, FILE *f, int *rc)
 	return true;
 }
 
+int
+cmd_logs_setup(struct cmd_logs_run *r, const char *rules_dir)
+{
+	if (detect_builtin_new(&r->det, 0) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: out of memory\n");
+		return EXIT_SOFTWARE;
+	}
+	if (rules_dir) {
+		struct sigma_report rep;
+		sigma_report_init(&rep);
+		int src = sigma_ruleset_load_dir(&r->sigma, rules_dir, &rep);
+		for (size_t i = 0; i < rep.items.n; i++) {
+			const struct sigma_report_item *it = vec_at(&rep.items, i);
+			fprintf(stderr, "mamori logs: %s:%zu: rule '%s' skipped: %s\n", it->file, it->line,
+			    it->title ? it->title : "?", it->reason);
+		}
+		fprintf(stderr, "mamori logs: %zu Sigma rules loaded, %zu skipped\n",
+		    rep.rules_loaded + rep.correlations_loaded, rep.rules_skipped);
+		sigma_report_release(&rep);
+		if (src != MAMORI_OK) {
+			fprintf(stderr, "mamori logs: cannot load rules from %s: %s\n", rules_dir, err_str(src));
+			detect_builtin_free(r->det);
+			r->det = NULL;
+			return EXIT_NOINPUT;
+		}
+	}
+	return EXIT_OK_RUN;
+}
+
+int
+cmd_logs_finish(struct cmd_logs_run *r, int rc)
+{
+	if (r->sigma)
+		sigma_ruleset_flush(r->sigma, on_sigma, r);
+	if (fflush(stdout) != 0 || r->write_errors)
+		rc = EXIT_IOERR;
+	struct detect_stats ds;
+	detect_builtin_stats(r->det, &ds);
+	fprintf(stderr, "mamori logs: %llu lines, %llu decoded, %llu undecoded, %llu alerts "
+	    "(%llu Sigma), %llu long lines cut at %d bytes, %llu correlation entries evicted\n",
+	    (unsigned long long)r->lines, (unsigned long long)r->decoded,
+	    (unsigned long long)r->undecoded, (unsigned long long)r->alerts,
+	    (unsigned long long)r->sigma_alerts, (unsigned long long)r->cut, LOGS_MAX_LINE,
+	    (unsigned long long)ds.evictions);
+	if (r->db)
+		fprintf(stderr, "mamori logs: %llu alerts stored in the database, %llu could not be stored\n",
+		    (unsigned long long)r->stored, (unsigned long long)r->store_errors);
+	return rc;
+}
+
+void
+cmd_logs_release(struct cmd_logs_run *r)
+{
+	detect_builtin_free(r->det);
+	sigma_ruleset_free(r->sigma);
+	r->det = NULL;
+	r->sigma = NULL;
+}
+
 static void
 logs_usage(FILE *out)
 {
@@ -265,11 +316,13 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run r = { .lang = env->lang };
+	struct cmd_logs_run r = { .lang = env->lang };
 	const char *rules_dir = NULL;
 	int year = 0, c, rc = EXIT_OK_RUN;
 	struct reader rd = { 0 };
 
+	if (argc > 1 && (strcmp(argv[1], "follow") == 0 || strcmp(argv[1], "listen") == 0))
+		return cmd_logs_live(env, argc - 1, argv + 1);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -296,31 +349,9 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 	if (optind >= argc)
 		return cmd_usage_error("logs", "give one or more log files, or - for standard input");
 
-	if (detect_builtin_new(&r.det, 0) != MAMORI_OK) {
-		fprintf(stderr, "mamori logs: out of memory\n");
-		return EXIT_SOFTWARE;
-	}
-	if (rules_dir) {
-		struct sigma_report rep;
-		sigma_report_init(&rep);
-		int src = sigma_ruleset_load_dir(&r.sigma, rules_dir, &rep);
-		for (size_t i = 0; i < rep.items.n; i++) {
-			const struct sigma_report_item *it = vec_at(&rep.items, i);
-			fprintf(stderr, "mamori logs: %s:%zu: rule '%s' skipped: %s\n", it->file, it->line,
-			    it->title ? it->title : "?", it->reason);
-		}
-		fprintf(stderr, "mamori logs: %zu Sigma rules loaded, %zu skipped\n",
-		    rep.rules_loaded + rep.correlations_loaded, rep.rules_skipped);
-		sigma_report_release(&rep);
-		if (src != MAMORI_OK) {
-			fprintf(stderr, "mamori logs: cannot load rules from %s: %s\n", rules_dir, err_str(src));
-			detect_builtin_free(r.det);
-			return EXIT_NOINPUT;
-		}
-	}
-
-	rd.buf = malloc(LOGS_BUF);
-	if (!rd.buf) {
+	if ((rc = cmd_logs_setup(&r, rules_dir)) != EXIT_OK_RUN)
+		return rc;
+	if (linebuf_init(&rd.lb, LOGS_BUF, LOGS_MAX_LINE) != MAMORI_OK) {
 		fprintf(stderr, "mamori logs: out of memory\n");
 		rc = EXIT_SOFTWARE;
 		goto out;
@@ -355,8 +386,8 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 			continue;
 		}
 		rd.f = f;
-		rd.start = rd.end = 0;
-		rd.eof = rd.skip = false;
+		linebuf_reset(&rd.lb);
+		rd.eof = false;
 		rd.err = 0;
 		r.path = is_stdin ? "(stdin)" : path;
 		run_stream(&r, &rd, y, ref_month);
@@ -367,21 +398,9 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 		if (!is_stdin)
 			fclose(f);
 	}
-	if (r.sigma)
-		sigma_ruleset_flush(r.sigma, on_sigma, &r);
-	if (fflush(stdout) != 0 || r.write_errors)
-		rc = EXIT_IOERR;
-	struct detect_stats ds;
-	detect_builtin_stats(r.det, &ds);
-	fprintf(stderr, "mamori logs: %llu lines, %llu decoded, %llu undecoded, %llu alerts "
-	    "(%llu Sigma), %llu long lines cut at %d bytes, %llu correlation entries evicted\n",
-	    (unsigned long long)r.lines, (unsigned long long)r.decoded,
-	    (unsigned long long)r.undecoded, (unsigned long long)r.alerts,
-	    (unsigned long long)r.sigma_alerts, (unsigned long long)r.cut, LOGS_MAX_LINE,
-	    (unsigned long long)ds.evictions);
+	rc = cmd_logs_finish(&r, rc);
 out:
-	free(rd.buf);
-	detect_builtin_free(r.det);
-	sigma_ruleset_free(r.sigma);
+	linebuf_release(&rd.lb);
+	cmd_logs_release(&r);
 	return rc;
 }

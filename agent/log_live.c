@@ -1,0 +1,92 @@
+#include "agent/log_live.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent/log_follow.h"
+#include "common/err.h"
+
+enum { PFD_SIG, PFD_FOLLOW, PFD_FIXED };
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+save(const struct log_live *l)
+{
+	int rc;
+	if (l->follow && (rc = log_follow_save(l->follow, (int64_t)time(NULL))) != MAMORI_OK &&
+	    l->on_save_error)
+		l->on_save_error(l->arg, rc);
+}
+
+int
+log_live_run(const struct log_live *l)
+{
+	struct pollfd pfd[PFD_FIXED];
+	sigset_t mask, old;
+	int tick = l->tick_ms > 0 ? l->tick_ms : 1000, rc = MAMORI_OK;
+	int64_t start = mono_ms(), next_tick = start;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	pfd[PFD_SIG].fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	pfd[PFD_SIG].events = POLLIN;
+	if (pfd[PFD_SIG].fd < 0) {
+		rc = MAMORI_E_IO;
+		goto out;
+	}
+	pfd[PFD_FOLLOW].fd = l->follow ? log_follow_fd(l->follow) : -1;
+	pfd[PFD_FOLLOW].events = POLLIN;
+	for (;;) {
+		int64_t now = mono_ms();
+		if (l->duration_ms > 0 && now - start >= l->duration_ms)
+			break;
+		if (now >= next_tick) {
+			/* the timer: polling fallback, files on filesystems without inotify */
+			if (l->follow)
+				log_follow_poll(l->follow);
+			save(l);
+			if (l->on_batch)
+				l->on_batch(l->arg);
+			next_tick = now + tick;
+		}
+		int64_t wait = next_tick - now;
+		if (l->duration_ms > 0 && start + l->duration_ms - now < wait)
+			wait = start + l->duration_ms - now;
+		int n = poll(pfd, PFD_FIXED, wait < 0 ? 0 : (int)wait);
+		if (n < 0 && errno != EINTR) {
+			rc = MAMORI_E_IO;
+			break;
+		}
+		if (n <= 0)
+			continue;
+		if (pfd[PFD_SIG].revents) {
+			/* consumed here, or it would end the process when unblocked */
+			struct signalfd_siginfo si;
+			if (read(pfd[PFD_SIG].fd, &si, sizeof(si)) > 0)
+				break;
+		}
+		if (pfd[PFD_FOLLOW].revents && l->follow)
+			log_follow_poll(l->follow);
+		if (l->on_batch)
+			l->on_batch(l->arg);
+	}
+	save(l);
+out:
+	if (pfd[PFD_SIG].fd >= 0)
+		close(pfd[PFD_SIG].fd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

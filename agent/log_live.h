@@ -1,0 +1,29 @@
+/*
+ * log_live.h - the loop of live log monitoring: waits on the inputs
+ * (followed files, the journal, syslog listeners) and on SIGINT/SIGTERM,
+ * reads what arrived, and saves read positions every tick and at the end.
+ */
+#ifndef MAMORI_AGENT_LOG_LIVE_H
+#define MAMORI_AGENT_LOG_LIVE_H
+
+#include <stdint.h>
+
+struct log_follow;
+struct log_journal;
+struct syslog_server;
+
+struct log_live {
+	struct log_follow *follow;	/* each may be NULL */
+	struct log_journal *journal;
+	struct syslog_server *syslog;
+	int tick_ms;			/* file polling and position saves (0 = 1000) */
+	int64_t duration_ms;		/* 0 = until SIGINT/SIGTERM */
+	void (*on_batch)(void *arg);	/* after each round of reading (flush output) */
+	void (*on_save_error)(void *arg, int err);
+	void *arg;
+};
+
+/* Returns 0 after a signal or the duration, or a negative error. */
+int log_live_run(const struct log_live *l);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * cmd_logs.h - the detection pipeline of "mamori logs", shared by the
+ * offline reader (cmd_logs.c) and the live inputs (cmd_logs_live.c):
+ * decode, built-in detections, Sigma rules, alerts to stdout.
+ */
+#ifndef MAMORI_CMD_CMD_LOGS_H
+#define MAMORI_CMD_CMD_LOGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "agent/log_source.h"
+#include "cmd/cmd.h"
+#include "common/span.h"
+#include "detection/decoder.h"
+#include "detection/detect_builtin.h"
+#include "detection/sigma.h"
+
+struct db;
+
+struct cmd_logs_run {
+	bool json;
+	enum lang lang;
+	const char *path;	/* current input, for the alerts */
+	uint64_t lineno;
+	uint64_t lines, decoded, undecoded, cut, alerts, sigma_alerts, write_errors;
+	struct detect_builtin *det;
+	struct sigma_ruleset *sigma;
+	struct db *db;		/* live inputs: alerts are stored here too */
+	uint64_t stored, store_errors;
+};
+
+/* Built-in detections and, with rules_dir, its Sigma rules; an exit code. */
+int cmd_logs_setup(struct cmd_logs_run *r, const char *rules_dir);
+/* One line through the pipeline; r->path and r->lineno name it in alerts. */
+void cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span line, bool cut);
+/* Flushes correlations and output, prints the summary; returns rc or EXIT_IOERR. */
+int cmd_logs_finish(struct cmd_logs_run *r, int rc);
+void cmd_logs_release(struct cmd_logs_run *r);
+/* mamori logs follow|listen (cmd_logs_live.c). */
+int cmd_logs_live(struct cmd_env *env, int argc, char **argv);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * cmd_logs_live.c - mamori logs follow|listen: live inputs into the same
+ * pipeline as "mamori logs FILE".
+ *
+ *	mamori logs follow [options] FILE...
+ *	mamori logs listen [options] --udp|--tcp|--tls ADDR:PORT ...
+ *
+ * Read positions live in the database (--db), so a restart carries on
+ * where the last run stopped. Runs until SIGINT/SIGTERM (or --duration).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent/log_follow.h"
+#include "agent/log_live.h"
+#include "cmd/cmd.h"
+#include "cmd/cmd_logs.h"
+#include "common/err.h"
+#include "storage/db.h"
+
+struct live {
+	struct cmd_logs_run run;
+};
+
+static void
+on_line(void *arg, struct log_source *src, struct span line, bool cut)
+{
+	struct live *lv = arg;
+	lv->run.path = src->name;
+	lv->run.lineno = src->lineno - 1;
+	cmd_logs_line(&lv->run, &src->dc, line, cut);
+}
+
+static void
+on_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "mamori logs: %s\n", msg);
+}
+
+static void
+on_batch(void *arg)
+{
+	struct live *lv = arg;
+	if (fflush(stdout) != 0)
+		lv->run.write_errors++;
+}
+
+static void
+on_save_error(void *arg, int err)
+{
+	(void)arg;
+	fprintf(stderr, "mamori logs: cannot save read positions: %s\n", err_str(err));
+}
+
+static void
+live_usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: mamori logs follow [options] FILE...\n"
+	    "  --json          one alert per line as JSON (NDJSON) instead of text\n"
+	    "  --rules DIR     also match the Sigma rules (*.yml) below DIR\n"
+	    "  --from-end      a file never read before starts at its end (default: its start)\n"
+	    "  --poll          no inotify: look at the files every --tick\n"
+	    "  --tick MS       polling and position saves (default 1000)\n"
+	    "  --duration SEC  stop after SEC seconds (default: at SIGINT/SIGTERM)\n"
+	    "Files are followed across rotation (rename or copytruncate); read positions are kept\n"
+	    "in the database (--db), so a restart neither misses nor repeats lines.\n");
+}
+
+static int
+parse_uint(const char *opt, const char *s, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > max)
+		return cmd_usage_error("logs", "%s takes a number up to %ld, not '%s'", opt, max, s);
+	*out = v;
+	return EXIT_OK_RUN;
+}
+
+int
+cmd_logs_live(struct cmd_env *env, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "from-end", no_argument, NULL, 'e' },
+		{ "poll", no_argument, NULL, 'p' },
+		{ "tick", required_argument, NULL, 't' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct live lv = { .run = { .lang = env->lang } };
+	struct log_follow_opts fo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
+	struct log_live loop = { .on_batch = on_batch, .on_save_error = on_save_error, .arg = &lv };
+	struct log_follow *follow = NULL;
+	struct db *db = NULL;
+	const char *rules_dir = NULL;
+	char err[512];
+	long v;
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': lv.run.json = true; break;
+		case 'r': rules_dir = optarg; break;
+		case 'e': fo.from_end = true; break;
+		case 'p': fo.no_inotify = true; break;
+		case 't':
+			if ((rc = parse_uint("--tick", optarg, 3600000, &v)) != EXIT_OK_RUN)
+				return rc;
+			loop.tick_ms = (int)v;
+			break;
+		case 'd':
+			if ((rc = parse_uint("--duration", optarg, 86400 * 366, &v)) != EXIT_OK_RUN)
+				return rc;
+			loop.duration_ms = v * 1000;
+			break;
+		case 'h':
+			live_usage(stdout);
+			return EXIT_OK_RUN;
+		case ':':
+			return cmd_usage_error("logs", "%s needs a value", argv[optind - 1]);
+		default:
+			return cmd_usage_error("logs", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	fo.paths = (const char *const *)argv + optind;
+	fo.npaths = (size_t)(argc - optind);
+	if (fo.npaths == 0)
+		return cmd_usage_error("logs", "follow: give one or more log files");
+
+	const char *path = env->db_path ? env->db_path : db_default_path();
+	if (db_open(path, env->db_path == NULL, &db, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: %s\n", err);
+		return EXIT_CANTCREAT;
+	}
+	if ((rc = cmd_logs_setup(&lv.run, rules_dir)) != EXIT_OK_RUN)
+		goto out;
+	fo.db = db;
+	lv.run.db = db;
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	if (log_follow_new(&fo, tm.tm_year + 1900, tm.tm_mon + 1, &follow) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: out of memory\n");
+		rc = EXIT_SOFTWARE;
+		goto out;
+	}
+	struct log_follow_stats fs;
+	log_follow_stats(follow, &fs);
+	fprintf(stderr, "mamori logs: following %zu file%s (%s)\n", fo.npaths, fo.npaths == 1 ? "" : "s",
+	    fs.inotify ? "inotify" : "polling");
+	loop.follow = follow;
+	if (log_live_run(&loop) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: the wait for input failed: %s\n", strerror(errno));
+		rc = EXIT_SOFTWARE;
+	}
+	log_follow_stats(follow, &fs);
+	log_follow_free(follow);
+	fprintf(stderr, "mamori logs: follow: %llu lines, %llu bytes, %llu rotations, %llu truncations, "
+	    "%llu resumed, %llu finished after a rotation while stopped, %llu lost while stopped, "
+	    "%llu read errors\n", (unsigned long long)fs.lines, (unsigned long long)fs.bytes,
+	    (unsigned long long)fs.rotations, (unsigned long long)fs.truncations,
+	    (unsigned long long)fs.resumed, (unsigned long long)fs.rotated_while_stopped,
+	    (unsigned long long)fs.lost_while_stopped, (unsigned long long)fs.read_errors);
+	rc = cmd_logs_finish(&lv.run, rc);
+out:
+	cmd_logs_release(&lv.run);
+	db_close(db);
+	return rc;
+}

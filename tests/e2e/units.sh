@@ -1,0 +1,31 @@
+#!/bin/sh
+# units.sh - the systemd units in dist/systemd: systemd-analyze verify finds
+# no unknown or bad settings, the command each unit starts exists in this
+# mamori, and `systemd-analyze security --offline=yes` rates each unit at or
+# below 2.0 ("OK"): no capabilities for the manager, CAP_NET_RAW only for
+# the sensor, a read-only system, a system-call allow-list.
+set -u
+: "${MAMORI:?}" "${MAMORI_SRC:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 fail=0
+t() { # description, then a command that must succeed
+	n=$((n + 1)); d=$1; shift
+	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
+}
+if ! command -v systemd-analyze >/dev/null; then echo "1..0 # SKIP systemd-analyze missing"; exit 0; fi
+limit=2.0
+for unit in "$MAMORI_SRC"/dist/systemd/*.service; do
+	name=$(basename "$unit")
+	sed "s#/usr/local/bin/mamori#$MAMORI#g" "$unit" >"$tmp/$name"
+	systemd-analyze verify --man=no "$tmp/$name" >"$tmp/verify.out" 2>&1
+	t "$name: systemd-analyze verify is clean" sh -c "[ ! -s '$tmp/verify.out' ] || { sed 's/^/# /' '$tmp/verify.out'; false; }"
+	# The subcommand after the global options must be one mamori knows.
+	sub=$(sed -n 's#^ExecStart=[^ ]*mamori\( --[a-z]* [^ ]*\)* \([a-z]*\).*#\2#p' "$unit")
+	t "$name: 'mamori $sub' exists" sh -c "[ -n '$sub' ] && '$MAMORI' '$sub' --help >/dev/null 2>&1"
+	score=$(systemd-analyze security --offline=yes "$tmp/$name" 2>/dev/null |
+	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	t "$name: exposure $score <= $limit" python3 -c "import sys; sys.exit(0 if sys.argv[1] and float(sys.argv[1]) <= $limit else 1)" "${score:-}"
+done
+echo "1..$n"
+[ $fail -eq 0 ]
