@@ -403,8 +403,7 @@ log_follow_free(struct log_follow *lf)
 		return;
 	for (size_t i = 0; i < lf->n; i++) {
 		struct follow_file *f = &lf->files[i];
-		if (f->old.fd >= 0)
-			stream_finish(lf, f, &f->old);
+		stream_close(&f->old);
 		stream_close(&f->cur);
 		linebuf_release(&f->cur.lb);
 		linebuf_release(&f->old.lb);
@@ -415,6 +414,14 @@ log_follow_free(struct log_follow *lf)
 		close(lf->ino_fd);
 	free(lf->files);
 	free(lf);
+}
+
+void
+log_follow_finish(struct log_follow *lf)
+{
+	for (size_t i = 0; i < lf->n; i++)
+		if (lf->files[i].old.fd >= 0)
+			stream_finish(lf, &lf->files[i], &lf->files[i].old);
 }
 
 int

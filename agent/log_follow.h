@@ -52,8 +52,9 @@ struct log_follow_opts {
 };
 
 int log_follow_new(const struct log_follow_opts *o, int year, int month, struct log_follow **out);
-/* Closes the files (reading what is left of a rotated file first). */
 void log_follow_free(struct log_follow *lf);
+/* At the end: reads what is left of files rotated away (their position is not kept). */
+void log_follow_finish(struct log_follow *lf);
 /* The inotify descriptor to poll for input, or -1 (polling only). */
 int log_follow_fd(const struct log_follow *lf);
 /* Reads what is new in every file (drains the inotify descriptor first). */

@@ -8,9 +8,10 @@
 #include <unistd.h>
 
 #include "agent/log_follow.h"
+#include "agent/log_journal.h"
 #include "common/err.h"
 
-enum { PFD_SIG, PFD_FOLLOW, PFD_FIXED };
+enum { PFD_SIG, PFD_FOLLOW, PFD_JOURNAL, PFD_FIXED };
 
 static int64_t
 mono_ms(void)
@@ -23,9 +24,12 @@ mono_ms(void)
 static void
 save(const struct log_live *l)
 {
-	int rc;
-	if (l->follow && (rc = log_follow_save(l->follow, (int64_t)time(NULL))) != MAMORI_OK &&
-	    l->on_save_error)
+	int rc = MAMORI_OK;
+	if (l->follow)
+		rc = log_follow_save(l->follow, (int64_t)time(NULL));
+	if (l->journal && rc == MAMORI_OK)
+		rc = log_journal_save(l->journal, (int64_t)time(NULL));
+	if (rc != MAMORI_OK && l->on_save_error)
 		l->on_save_error(l->arg, rc);
 }
 
@@ -49,6 +53,8 @@ log_live_run(const struct log_live *l)
 	}
 	pfd[PFD_FOLLOW].fd = l->follow ? log_follow_fd(l->follow) : -1;
 	pfd[PFD_FOLLOW].events = POLLIN;
+	pfd[PFD_JOURNAL].fd = l->journal ? log_journal_fd(l->journal) : -1;
+	pfd[PFD_JOURNAL].events = POLLIN;
 	for (;;) {
 		int64_t now = mono_ms();
 		if (l->duration_ms > 0 && now - start >= l->duration_ms)
@@ -57,6 +63,8 @@ log_live_run(const struct log_live *l)
 			/* the timer: polling fallback, files on filesystems without inotify */
 			if (l->follow)
 				log_follow_poll(l->follow);
+			if (l->journal)
+				log_journal_poll(l->journal);
 			save(l);
 			if (l->on_batch)
 				l->on_batch(l->arg);
@@ -80,9 +88,13 @@ log_live_run(const struct log_live *l)
 		}
 		if (pfd[PFD_FOLLOW].revents && l->follow)
 			log_follow_poll(l->follow);
+		if (pfd[PFD_JOURNAL].revents && l->journal)
+			log_journal_poll(l->journal);
 		if (l->on_batch)
 			l->on_batch(l->arg);
 	}
+	if (l->follow)
+		log_follow_finish(l->follow);
 	save(l);
 out:
 	if (pfd[PFD_SIG].fd >= 0)

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "agent/log_follow.h"
+#include "agent/log_journal.h"
 #include "agent/log_live.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_logs.h"
@@ -61,13 +62,15 @@ static void
 live_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: mamori logs follow [options] FILE...\n"
+	    "usage: mamori logs follow [options] FILE... | --journal\n"
 	    "  --json          one alert per line as JSON (NDJSON) instead of text\n"
 	    "  --rules DIR     also match the Sigma rules (*.yml) below DIR\n"
 	    "  --from-end      a file never read before starts at its end (default: its start)\n"
 	    "  --poll          no inotify: look at the files every --tick\n"
 	    "  --tick MS       polling and position saves (default 1000)\n"
 	    "  --duration SEC  stop after SEC seconds (default: at SIGINT/SIGTERM)\n"
+	    "  --journal       also follow this system's systemd journal\n"
+	    "  --journal-dir DIR  follow the journal files in DIR instead\n"
 	    "Files are followed across rotation (rename or copytruncate); read positions are kept\n"
 	    "in the database (--db), so a restart neither misses nor repeats lines.\n");
 }
@@ -94,13 +97,18 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		{ "poll", no_argument, NULL, 'p' },
 		{ "tick", required_argument, NULL, 't' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "journal", no_argument, NULL, 'J' },
+		{ "journal-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct live lv = { .run = { .lang = env->lang } };
 	struct log_follow_opts fo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
 	struct log_live loop = { .on_batch = on_batch, .on_save_error = on_save_error, .arg = &lv };
+	struct log_journal_opts jo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
 	struct log_follow *follow = NULL;
+	struct log_journal *journal_in = NULL;
+	bool journal = false;
 	struct db *db = NULL;
 	const char *rules_dir = NULL;
 	char err[512];
@@ -114,6 +122,8 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		case 'r': rules_dir = optarg; break;
 		case 'e': fo.from_end = true; break;
 		case 'p': fo.no_inotify = true; break;
+		case 'J': journal = true; break;
+		case 'D': journal = true; jo.dir = optarg; break;
 		case 't':
 			if ((rc = parse_uint("--tick", optarg, 3600000, &v)) != EXIT_OK_RUN)
 				return rc;
@@ -135,8 +145,8 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	}
 	fo.paths = (const char *const *)argv + optind;
 	fo.npaths = (size_t)(argc - optind);
-	if (fo.npaths == 0)
-		return cmd_usage_error("logs", "follow: give one or more log files");
+	if (fo.npaths == 0 && !journal)
+		return cmd_usage_error("logs", "follow: give one or more log files, or --journal");
 
 	const char *path = env->db_path ? env->db_path : db_default_path();
 	if (db_open(path, env->db_path == NULL, &db, err, sizeof(err)) != MAMORI_OK) {
@@ -145,35 +155,55 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	}
 	if ((rc = cmd_logs_setup(&lv.run, rules_dir)) != EXIT_OK_RUN)
 		goto out;
-	fo.db = db;
+	fo.db = jo.db = db;
+	jo.from_end = fo.from_end;
 	lv.run.db = db;
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
-	if (log_follow_new(&fo, tm.tm_year + 1900, tm.tm_mon + 1, &follow) != MAMORI_OK) {
-		fprintf(stderr, "mamori logs: out of memory\n");
-		rc = EXIT_SOFTWARE;
+	struct log_follow_stats fs = { 0 };
+	if (fo.npaths > 0) {
+		if (log_follow_new(&fo, tm.tm_year + 1900, tm.tm_mon + 1, &follow) != MAMORI_OK) {
+			fprintf(stderr, "mamori logs: out of memory\n");
+			rc = EXIT_SOFTWARE;
+			goto out;
+		}
+		log_follow_stats(follow, &fs);
+		fprintf(stderr, "mamori logs: following %zu file%s (%s)\n", fo.npaths,
+		    fo.npaths == 1 ? "" : "s", fs.inotify ? "inotify" : "polling");
+	}
+	if (journal && log_journal_new(&jo, tm.tm_year + 1900, tm.tm_mon + 1, &journal_in) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: cannot open the journal%s%s: %s\n", jo.dir ? " in " : "",
+		    jo.dir ? jo.dir : "", strerror(errno));
+		rc = EXIT_NOINPUT;
 		goto out;
 	}
-	struct log_follow_stats fs;
-	log_follow_stats(follow, &fs);
-	fprintf(stderr, "mamori logs: following %zu file%s (%s)\n", fo.npaths, fo.npaths == 1 ? "" : "s",
-	    fs.inotify ? "inotify" : "polling");
 	loop.follow = follow;
+	loop.journal = journal_in;
 	if (log_live_run(&loop) != MAMORI_OK) {
 		fprintf(stderr, "mamori logs: the wait for input failed: %s\n", strerror(errno));
 		rc = EXIT_SOFTWARE;
 	}
+	if (journal_in) {
+		struct log_journal_stats js;
+		log_journal_stats(journal_in, &js);
+		fprintf(stderr, "mamori logs: journal: %llu entries%s, %llu without message, %llu cut\n",
+		    (unsigned long long)js.entries, js.resumed ? " after the saved cursor" : "",
+		    (unsigned long long)js.no_message, (unsigned long long)js.cut);
+	}
+	if (follow) {
 	log_follow_stats(follow, &fs);
-	log_follow_free(follow);
 	fprintf(stderr, "mamori logs: follow: %llu lines, %llu bytes, %llu rotations, %llu truncations, "
 	    "%llu resumed, %llu finished after a rotation while stopped, %llu lost while stopped, "
 	    "%llu read errors\n", (unsigned long long)fs.lines, (unsigned long long)fs.bytes,
 	    (unsigned long long)fs.rotations, (unsigned long long)fs.truncations,
 	    (unsigned long long)fs.resumed, (unsigned long long)fs.rotated_while_stopped,
 	    (unsigned long long)fs.lost_while_stopped, (unsigned long long)fs.read_errors);
+	}
 	rc = cmd_logs_finish(&lv.run, rc);
 out:
+	log_follow_free(follow);
+	log_journal_free(journal_in);
 	cmd_logs_release(&lv.run);
 	db_close(db);
 	return rc;
