@@ -6,33 +6,9 @@
 # name; a Sigma rule alerts on every SSH failure, so the alerts' user
 # names tell which lines were read and how often.
 set -u
-: "${MAMORI:?}"
-tmp=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
-mkdir -p "$tmp/rules" "$tmp/log"
-cat >"$tmp/rules/each.yml" <<'YML'
-title: Each SSH failure
-id: 5f0e1c8a-0000-4000-8000-0000000000f1
-logsource:
-  product: linux
-  service: sshd
-detection:
-  selection:
-    event.outcome: failure
-    service.type: ssh
-  condition: selection
-level: low
-YML
+. "$(dirname "$0")/logs_live.inc"
+mkdir -p "$tmp/log"
 log="$tmp/log/app.log"
-db="$tmp/m.db"
-run=0
 lines() { # from to [file]: SSH failures for users u<from>..u<to>
 	i=$1
 	while [ "$i" -le "$2" ]; do
@@ -40,37 +16,9 @@ lines() { # from to [file]: SSH failures for users u<from>..u<to>
 		i=$((i + 1))
 	done >>"${3:-$log}"
 }
-start() { # extra options of mamori logs follow
-	run=$((run + 1))
-	"$MAMORI" --db "$db" logs follow --json --tick 200 --rules "$tmp/rules" "$@" "$log" \
-	    >"$tmp/out.$run" 2>"$tmp/err.$run" &
-	pid=$!
-}
-stop() {
-	kill -TERM "$pid"; wait "$pid"; rc=$?; pid=""
-	[ $rc -eq 0 ]
-}
-seen() { cat "$tmp"/out.* 2>/dev/null | grep -c '"rule.name":"Each SSH failure"'; }
-wait_seen() { # count: waits (at most 60 s) until that many alerts arrived
-	k=0
-	while [ "$(seen)" -lt "$1" ] && [ $k -lt 300 ]; do sleep 0.2; k=$((k + 1)); done
-	[ "$(seen)" -ge "$1" ]
-}
-exactly_once() { # n: users u1..un alerted on exactly once each, nothing else
-	cat "$tmp"/out.* | python3 -c '
-import collections, json, sys
-n = int(sys.argv[1])
-c = collections.Counter(json.loads(l).get("user.name") for l in sys.stdin
-                        if "\"Each SSH failure\"" in l)
-want = collections.Counter("u%d" % i for i in range(1, n + 1))
-if c != want:
-    print("# missing:", sorted(want - c)[:10], "twice or unknown:", sorted(c - want)[:10])
-    sys.exit(1)
-' "$1"
-}
 
 # The file does not exist yet: it is picked up when it appears.
-start
+start follow "$log"
 lines 1 100
 t "file that appears later is read (100 lines)" wait_seen 100
 # logrotate's default: rename, the writer goes on briefly in the old file, new file.
@@ -92,7 +40,7 @@ t "alerts stored in the database (230 Sigma alerts)" [ "$(grep -c '"rule.name":"
 # Stopped: more lines, a partial last line, then a rotation.
 lines 231 260
 printf 'Mar  1 10:00:01 srv sshd[10]: Failed password for u26' >>"$log"
-start
+start follow "$log"
 t "restart reads only the new lines (260)" wait_seen 260
 t "restart: resumed at the saved position" stop
 t "resumed is counted" grep -q " 1 resumed" "$tmp/err.$run"
@@ -101,7 +49,7 @@ printf '1 from 203.0.113.9 port 1 ssh2\n' >>"$log"
 lines 262 280
 mv "$log" "$log.3"
 lines 281 300
-start
+start follow "$log"
 t "rotated while stopped: rest of the old file, then the new one (300)" wait_seen 300
 t "stop" stop
 t "the old file was found by its inode" grep -q "rotated while mamori was stopped; reading the rest" "$tmp/err.$run"
@@ -109,7 +57,7 @@ t "300 lines each once, the partial line whole (u261)" exactly_once 300
 
 # Polling instead of inotify.
 lines 301 320
-start --poll
+start follow --poll "$log"
 lines 321 340
 t "--poll: lines before and during the run (340)" wait_seen 340
 t "polling is announced" grep -q "(polling)" "$tmp/err.$run"
@@ -121,7 +69,7 @@ lines 341 350
 mv "$log" "$log.4"
 lines 351 360
 rm "$log.4"
-start
+start follow "$log"
 t "new file read after a lost rotation (350 alerts)" wait_seen 350
 t "stop" stop
 t "the lost rest is reported" grep -q "old file is gone" "$tmp/err.$run"
@@ -129,7 +77,7 @@ t "the lost rest is reported" grep -q "old file is gone" "$tmp/err.$run"
 # Rewritten in place while stopped (shorter than the saved position): read from the start.
 : >"$log"
 lines 361 365
-start
+start follow "$log"
 t "rewritten while stopped: read again from its start (355 alerts)" wait_seen 355
 t "stop" stop
 t "the rewrite is reported" grep -q "rewritten while mamori was stopped" "$tmp/err.$run"
