@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <time.h>
@@ -19,9 +20,22 @@ capture_open_file(struct capture *c, const char *path)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	memset(c, 0, sizeof(*c));
-	/* pcap_open_offline reads both pcap and pcapng */
-	c->pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, eb);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(c->err, sizeof(c->err), "%s: %s", path, strerror(errno));
+		return MAMORI_E_IO;
+	}
+	/* stdio's default 4 KiB buffer made reading a large file a syscall
+	 * every few packets */
+	c->iobuf = malloc(CAPTURE_FILE_BUFFER_BYTES);
+	if (c->iobuf)
+		setvbuf(f, c->iobuf, _IOFBF, CAPTURE_FILE_BUFFER_BYTES);
+	/* reads both pcap and pcapng; owns f from here on */
+	c->pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, eb);
 	if (!c->pc) {
+		fclose(f);
+		free(c->iobuf);
+		c->iobuf = NULL;
 		snprintf(c->err, sizeof(c->err), "%s: %s", path, eb);
 		return MAMORI_E_IO;
 	}
@@ -63,6 +77,8 @@ capture_close(struct capture *c)
 	if (c->pc)
 		pcap_close(c->pc);
 	c->pc = NULL;
+	free(c->iobuf);	/* after pcap_close: its FILE used it */
+	c->iobuf = NULL;
 }
 
 int
@@ -177,6 +193,9 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 			rc = MAMORI_E_IO;
 			break;
 		}
+		/* live readers of the EVE file see events within a poll period */
+		if (got > 0 || s->eve.len)
+			eve_flush(&s->eve);
 		if (duration_s > 0 && mono_s() - start >= duration_s)
 			break;
 		/* expire idle flows even when no packet moves the clock */

@@ -15,11 +15,13 @@
 #include "sensor/sensor.h"
 
 #define CAPTURE_BUFFER_BYTES (64 * 1024 * 1024)
+#define CAPTURE_FILE_BUFFER_BYTES (1024 * 1024)
 
 struct capture {
 	pcap_t *pc;
 	int linktype;
 	bool live;
+	char *iobuf;			/* the capture file's stdio buffer */
 	char err[PCAP_ERRBUF_SIZE + 128];
 };
 

@@ -92,9 +92,9 @@ detect_dns_query(struct sensor *s, const struct flow *f, const struct pkt *p,
 		snprintf(msg, sizeof(msg), "%s sent %u suspicious DNS queries for *.%s (last type %s)",
 		    ip_addr_str(&p->src, a, sizeof(a)), sl->suspicious, sl->base,
 		    proto_dns_type_name(m->qtype) ? proto_dns_type_name(m->qtype) : "other");
-		json_t *x = json_pack("{s:s, s:i}", "domain", sl->base, "queries",
-		    (json_int_t)sl->suspicious);
-		sensor_alert(s, f, p, detect_rule(R_DNS_TUNNEL), msg, x);
-		json_decref(x);
+		sensor_alert_begin(s, f, p, detect_rule(R_DNS_TUNNEL), msg);
+		eve_str(&s->eve, "domain", sl->base);
+		eve_int(&s->eve, "queries", sl->suspicious);
+		sensor_alert_end(s);
 	}
 }

@@ -23,7 +23,7 @@ detect_exposed_packet(struct sensor *s, struct flow *f, const struct pkt *p, boo
 		f->done |= FLOW_DONE_EXPOSED;
 		snprintf(msg, sizeof(msg), "%s on the internet reached %s port %u",
 		    ip_addr_str(&f->src, a, sizeof(a)), ip_addr_str(&f->dst, b, sizeof(b)), f->dport);
-		sensor_alert(s, f, p, detect_rule(R_EXPOSED_SERVICE), msg, NULL);
+		sensor_alert(s, f, p, detect_rule(R_EXPOSED_SERVICE), msg);
 		return;
 	}
 	if (!to_server || p->payload.len < 5)
@@ -33,12 +33,12 @@ detect_exposed_packet(struct sensor *s, struct flow *f, const struct pkt *p, boo
 		f->done |= FLOW_DONE_EXPOSED;
 		snprintf(msg, sizeof(msg), "FTP login from %s to %s",
 		    ip_addr_str(&f->src, a, sizeof(a)), ip_addr_str(&f->dst, b, sizeof(b)));
-		sensor_alert(s, f, p, detect_rule(R_CLEARTEXT_FTP), msg, NULL);
+		sensor_alert(s, f, p, detect_rule(R_CLEARTEXT_FTP), msg);
 	} else if (f->dport == 23 && f->pkts_tc > 0 && f->bytes_ts > 16) {
 		/* past option negotiation: the user is typing a login */
 		f->done |= FLOW_DONE_EXPOSED;
 		snprintf(msg, sizeof(msg), "Telnet session from %s to %s",
 		    ip_addr_str(&f->src, a, sizeof(a)), ip_addr_str(&f->dst, b, sizeof(b)));
-		sensor_alert(s, f, p, detect_rule(R_CLEARTEXT_TELNET), msg, NULL);
+		sensor_alert(s, f, p, detect_rule(R_CLEARTEXT_TELNET), msg);
 	}
 }

@@ -110,7 +110,7 @@ detect_http_request(struct sensor *s, const struct flow *f, const struct pkt *p,
 		snprintf(msg, sizeof(msg), "JNDI lookup string in a request from %s to %.*s",
 		    ip_addr_str(&f->src, a, sizeof(a)), (int)(r->host.len > 100 ? 100 : r->host.len),
 		    r->host.p ? r->host.p : "");
-		sensor_alert(s, f, p, detect_rule(R_LOG4SHELL), msg, NULL);
+		sensor_alert(s, f, p, detect_rule(R_LOG4SHELL), msg);
 		return;
 	}
 	n = normalize(r->uri, norm, sizeof(norm));
@@ -118,8 +118,8 @@ detect_http_request(struct sensor *s, const struct flow *f, const struct pkt *p,
 	if (pat) {
 		snprintf(msg, sizeof(msg), "SQL injection (\"%s\") in a request from %s",
 		    pat, ip_addr_str(&f->src, a, sizeof(a)));
-		json_t *x = json_pack("{s:o}", "url", eve_str(r->uri));
-		sensor_alert(s, f, p, detect_rule(R_SQLI), msg, x);
-		json_decref(x);
+		sensor_alert_begin(s, f, p, detect_rule(R_SQLI), msg);
+		eve_span(&s->eve, "url", r->uri);
+		sensor_alert_end(s);
 	}
 }

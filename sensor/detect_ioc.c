@@ -4,11 +4,17 @@
 
 #include "sensor/sensor.h"
 
-static json_t *
-ioc_extra(const struct ioc_entry *e, const char *what, json_t *value)
+static void
+ioc_alert(struct sensor *s, const struct flow *f, const struct pkt *p, enum detect_rule_id rule,
+    const char *msg, const struct ioc_entry *e, const char *what, struct span value)
 {
-	return json_pack("{s:{s:s, s:o, s:s, s:s}}", "ioc", "type", what, "value", value,
-	    "label", e->label, "source", e->source);
+	sensor_alert_begin(s, f, p, detect_rule(rule), msg);
+	eve_obj(&s->eve, "ioc");
+	eve_str(&s->eve, "type", what);
+	eve_span(&s->eve, "value", value);
+	eve_str(&s->eve, "label", e->label);
+	eve_str(&s->eve, "source", e->source);
+	sensor_alert_end(s);
 }
 
 void
@@ -28,9 +34,7 @@ detect_ioc_flow(struct sensor *s, struct flow *f, const struct pkt *p)
 		return;
 	snprintf(msg, sizeof(msg), "%s <-> %s (listed%s%s)", ip_addr_str(&f->src, a, sizeof(a)),
 	    ip_addr_str(&f->dst, b, sizeof(b)), *e->label ? " as " : "", e->label);
-	json_t *x = ioc_extra(e, "ip", json_string(ip_addr_str(bad, a, sizeof(a))));
-	sensor_alert(s, f, p, detect_rule(R_IOC_IP), msg, x);
-	json_decref(x);
+	ioc_alert(s, f, p, R_IOC_IP, msg, e, "ip", span_from_cstr(ip_addr_str(bad, a, sizeof(a))));
 }
 
 void
@@ -46,9 +50,7 @@ detect_ioc_domain(struct sensor *s, const struct flow *f, const struct pkt *p,
 	snprintf(msg, sizeof(msg), "%s: %s %.*s (listed%s%s)", where,
 	    ip_addr_str(&p->src, a, sizeof(a)), (int)(name.len > 255 ? 255 : name.len), name.p,
 	    *e->label ? " as " : "", e->label);
-	json_t *x = ioc_extra(e, "domain", eve_str(name));
-	sensor_alert(s, f, p, detect_rule(R_IOC_DOMAIN), msg, x);
-	json_decref(x);
+	ioc_alert(s, f, p, R_IOC_DOMAIN, msg, e, "domain", name);
 }
 
 void
@@ -63,9 +65,7 @@ detect_ioc_ja3(struct sensor *s, const struct flow *f, const struct pkt *p,
 		return;
 	snprintf(msg, sizeof(msg), "%s made a TLS ClientHello with JA3 %s (listed%s%s)",
 	    ip_addr_str(&f->src, a, sizeof(a)), h->ja3_md5, *e->label ? " as " : "", e->label);
-	json_t *x = ioc_extra(e, "ja3", json_string(h->ja3_md5));
-	sensor_alert(s, f, p, detect_rule(R_IOC_JA3), msg, x);
-	json_decref(x);
+	ioc_alert(s, f, p, R_IOC_JA3, msg, e, "ja3", span_from_cstr(h->ja3_md5));
 }
 
 void
@@ -82,7 +82,5 @@ detect_ioc_url(struct sensor *s, const struct flow *f, const struct pkt *p,
 		return;
 	snprintf(msg, sizeof(msg), "request for %.300s (listed%s%s)", url, *e->label ? " as " : "",
 	    e->label);
-	json_t *x = ioc_extra(e, "url", eve_str((struct span){ url, (size_t)n }));
-	sensor_alert(s, f, p, detect_rule(R_IOC_URL), msg, x);
-	json_decref(x);
+	ioc_alert(s, f, p, R_IOC_URL, msg, e, "url", (struct span){ url, (size_t)n });
 }

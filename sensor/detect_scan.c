@@ -57,17 +57,17 @@ detect_scan_failed(struct sensor *s, const struct flow *f, int64_t ts_us)
 		sl->port_alerted = true;
 		snprintf(msg, sizeof(msg), "%s probed %u closed or filtered ports (last target %s) within 60 s",
 		    ip_addr_str(&f->src, a, sizeof(a)), sl->pairs, ip_addr_str(&f->dst, b, sizeof(b)));
-		json_t *x = json_pack("{s:i, s:i}", "distinct_ports", (json_int_t)sl->pairs,
-		    "distinct_hosts", (json_int_t)sl->hosts);
-		sensor_alert(s, f, NULL, detect_rule(R_PORT_SCAN), msg, x);
-		json_decref(x);
+		sensor_alert_begin(s, f, NULL, detect_rule(R_PORT_SCAN), msg);
+		eve_int(&s->eve, "distinct_ports", sl->pairs);
+		eve_int(&s->eve, "distinct_hosts", sl->hosts);
+		sensor_alert_end(s);
 	}
 	if (!sl->host_alerted && sl->hosts >= HOST_SCAN_MIN) {
 		sl->host_alerted = true;
 		snprintf(msg, sizeof(msg), "%s failed to connect to %u different hosts within 60 s",
 		    ip_addr_str(&f->src, a, sizeof(a)), sl->hosts);
-		json_t *x = json_pack("{s:i}", "distinct_hosts", (json_int_t)sl->hosts);
-		sensor_alert(s, f, NULL, detect_rule(R_HOST_SCAN), msg, x);
-		json_decref(x);
+		sensor_alert_begin(s, f, NULL, detect_rule(R_HOST_SCAN), msg);
+		eve_int(&s->eve, "distinct_hosts", sl->hosts);
+		sensor_alert_end(s);
 	}
 }

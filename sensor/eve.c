@@ -1,29 +1,381 @@
-/* eve.c - the EVE JSON envelope and line writer. */
+/* eve.c - the EVE envelope and a small streaming JSON writer. */
 #include "sensor/eve.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/err.h"
+
+/* Room every member write may take besides its string value: key, quotes,
+ * separators, a number. Checked once per write, so the loops need no test. */
+#define MEMBER_ROOM 256
+
+int
+eve_init(struct eve *e, FILE *out)
+{
+	memset(e, 0, sizeof(*e));
+	e->out = out;
+	e->buf = malloc(EVE_BUF_BYTES);
+	return e->buf ? MAMORI_OK : MAMORI_E_NOMEM;
+}
+
+void
+eve_free(struct eve *e)
+{
+	free(e->buf);
+	e->buf = NULL;
+}
+
+int
+eve_flush(struct eve *e)
+{
+	if (e->len == 0 || !e->out)
+		return MAMORI_OK;
+	size_t n = fwrite(e->buf, 1, e->len, e->out);
+	bool bad = n != e->len || fflush(e->out) != 0;
+	e->len = 0;
+	if (bad) {
+		e->errors++;
+		return MAMORI_E_IO;
+	}
+	return MAMORI_OK;
+}
+
+/* Makes room for n more bytes (n is always far below the buffer size). */
+static inline char *
+room(struct eve *e, size_t n)
+{
+	if (e->len + n > EVE_BUF_BYTES)
+		eve_flush(e);
+	return e->buf + e->len;
+}
+
+static inline void
+put(struct eve *e, const char *s, size_t n)
+{
+	memcpy(room(e, n), s, n);
+	e->len += n;
+}
+
+static inline void
+putc_(struct eve *e, char c)
+{
+	*room(e, 1) = c;
+	e->len++;
+}
+
+static size_t
+fmt_u64(char *out, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static void
+member(struct eve *e, const char *key)
+{
+	char *w = room(e, MEMBER_ROOM);
+	size_t k = 0;
+	if (e->comma)
+		w[k++] = ',';
+	if (key) {
+		size_t kl = strlen(key);
+		if (kl > MEMBER_ROOM - 64)
+			kl = MEMBER_ROOM - 64;
+		w[k++] = '"';
+		memcpy(w + k, key, kl);
+		k += kl;
+		w[k++] = '"';
+		w[k++] = ':';
+	}
+	e->len += k;
+	e->comma = true;
+}
+
+static void
+open_(struct eve *e, const char *key, bool array)
+{
+	if (e->depth >= EVE_DEPTH_MAX)
+		return;
+	member(e, key);
+	putc_(e, array ? '[' : '{');
+	if (array)
+		e->arrays |= (uint16_t)(1u << e->depth);
+	else
+		e->arrays &= (uint16_t)~(1u << e->depth);
+	e->depth++;
+	e->comma = false;
+}
+
+void
+eve_obj(struct eve *e, const char *key)
+{
+	open_(e, key, false);
+}
+
+void
+eve_arr(struct eve *e, const char *key)
+{
+	open_(e, key, true);
+}
+
+void
+eve_close(struct eve *e)
+{
+	if (e->depth <= 1)
+		return;	/* the event object itself is closed by eve_end */
+	e->depth--;
+	putc_(e, (e->arrays >> e->depth) & 1 ? ']' : '}');
+	e->comma = true;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), 0 when invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong 3/4-byte forms, surrogates, beyond U+10FFFF */
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+void
+eve_span(struct eve *e, const char *key, struct span v)
+{
+	static const char hexd[] = "0123456789abcdef";
+	if (v.len > EVE_STR_MAX)
+		v.len = EVE_STR_MAX;
+	member(e, key);
+	/* worst case 6 bytes out per byte in ("\u001f") */
+	char *w = room(e, v.len * 6 + 2);
+	size_t k = 0;
+	const unsigned char *s = (const unsigned char *)v.p;
+	w[k++] = '"';
+	for (size_t i = 0; i < v.len;) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			w[k++] = (char)c;
+			i++;
+		} else if (c == '"' || c == '\\') {
+			w[k++] = '\\';
+			w[k++] = (char)c;
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			memcpy(w + k, "\\u00", 4);
+			w[k + 4] = hexd[c >> 4];
+			w[k + 5] = hexd[c & 15];
+			k += 6;
+			i++;
+		} else {
+			size_t n = utf8_seq(s + i, v.len - i);
+			if (n) {
+				memcpy(w + k, s + i, n);
+				k += n;
+				i += n;
+			} else {
+				/* not UTF-8: the visible text \xNN */
+				memcpy(w + k, "\\\\x", 3);
+				w[k + 3] = hexd[c >> 4];
+				w[k + 4] = hexd[c & 15];
+				k += 5;
+				i++;
+			}
+		}
+	}
+	w[k++] = '"';
+	e->len += k;
+}
+
+void
+eve_str(struct eve *e, const char *key, const char *v)
+{
+	eve_span(e, key, span_from_cstr(v ? v : ""));
+}
+
+void
+eve_int(struct eve *e, const char *key, int64_t v)
+{
+	member(e, key);
+	char *w = room(e, 24);
+	size_t k = 0;
+	uint64_t u = (uint64_t)v;
+	if (v < 0) {
+		w[k++] = '-';
+		u = 0 - u;
+	}
+	k += fmt_u64(w + k, u);
+	e->len += k;
+}
+
+void
+eve_bool(struct eve *e, const char *key, bool v)
+{
+	member(e, key);
+	if (v)
+		put(e, "true", 4);
+	else
+		put(e, "false", 5);
+}
+
+static size_t
+fmt_ip(const struct ip_addr *a, char *buf, size_t n)
+{
+	if (ip_addr_is_v4(a)) {
+		size_t k = 0;
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				buf[k++] = '.';
+			k += fmt_u64(buf + k, a->b[12 + i]);
+		}
+		return k;
+	}
+	if (!inet_ntop(AF_INET6, a->b, buf, (socklen_t)n))
+		return 0;
+	return strlen(buf);
+}
+
+void
+eve_ip(struct eve *e, const char *key, const struct ip_addr *a)
+{
+	char b[64];
+	size_t n = fmt_ip(a, b, sizeof(b));
+	member(e, key);
+	char *w = room(e, n + 2);
+	w[0] = '"';
+	memcpy(w + 1, b, n);
+	w[n + 1] = '"';
+	e->len += n + 2;
+}
+
+void
+eve_hex(struct eve *e, const char *key, const uint8_t *b, size_t n, char sep)
+{
+	static const char hexd[] = "0123456789abcdef";
+	if (n > EVE_STR_MAX / 3)
+		n = EVE_STR_MAX / 3;
+	member(e, key);
+	char *w = room(e, n * 3 + 2);
+	size_t k = 0;
+	w[k++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (i && sep)
+			w[k++] = sep;
+		w[k++] = hexd[b[i] >> 4];
+		w[k++] = hexd[b[i] & 15];
+	}
+	w[k++] = '"';
+	e->len += k;
+}
+
+static void
+two(char *w, unsigned v)
+{
+	w[0] = (char)('0' + v / 10 % 10);
+	w[1] = (char)('0' + v % 10);
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+0000" (31 bytes) without gmtime/strftime:
+ * days to civil date as in Howard Hinnant's date algorithms. Years are
+ * clamped to 0000..9999 (a capture's clock can say anything). */
+static size_t
+fmt_time(int64_t ts_us, char *w)
+{
+	int64_t sec = ts_us / 1000000, us = ts_us % 1000000;
+	if (us < 0) {
+		us += 1000000;
+		sec--;
+	}
+	int64_t days = sec / 86400, rem = sec % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	unsigned d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	unsigned m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	if (m <= 2)
+		y++;
+	if (y < 0)
+		y = 0;
+	if (y > 9999)
+		y = 9999;
+	two(w, (unsigned)(y / 100));
+	two(w + 2, (unsigned)(y % 100));
+	w[4] = '-';
+	two(w + 5, m);
+	w[7] = '-';
+	two(w + 8, d);
+	w[10] = 'T';
+	two(w + 11, (unsigned)(rem / 3600));
+	w[13] = ':';
+	two(w + 14, (unsigned)(rem / 60 % 60));
+	w[16] = ':';
+	two(w + 17, (unsigned)(rem % 60));
+	w[19] = '.';
+	for (int i = 25; i >= 20; i--) {
+		w[i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	memcpy(w + 26, "+0000", 5);
+	return 31;
+}
 
 void
 eve_timestamp(int64_t ts_us, char *buf, size_t n)
 {
-	time_t t = (time_t)(ts_us / 1000000);
-	int us = (int)(ts_us % 1000000);
-	if (us < 0) {
-		us += 1000000;
-		t--;
-	}
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + k, n - k, ".%06d+0000", us);
+	char w[32];
+	size_t k = fmt_time(ts_us, w);
+	if (n == 0)
+		return;
+	if (k > n - 1)
+		k = n - 1;
+	memcpy(buf, w, k);
+	buf[k] = '\0';
+}
+
+void
+eve_time(struct eve *e, const char *key, int64_t ts_us)
+{
+	member(e, key);
+	char *w = room(e, 34);
+	w[0] = '"';
+	fmt_time(ts_us, w + 1);
+	w[32] = '"';
+	e->len += 33;
 }
 
 static const char *
-proto_name(uint8_t proto, char *buf, size_t n)
+proto_name(uint8_t proto, char *buf)
 {
 	switch (proto) {
 	case 6: return "TCP";
@@ -31,85 +383,89 @@ proto_name(uint8_t proto, char *buf, size_t n)
 	case 1: return "ICMP";
 	case 58: return "IPv6-ICMP";
 	default:
-		snprintf(buf, n, "%u", proto);
+		buf[fmt_u64(buf, proto)] = '\0';
 		return buf;
 	}
 }
 
-json_t *
-eve_new(int64_t ts_us, const char *type, const struct flow *f, const struct pkt *p)
+static void
+put_timestamp(struct eve *e, int64_t ts_us)
 {
-	char ts[48], a[64], b[64], pn[8];
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	eve_timestamp(ts_us, ts, sizeof(ts));
-	json_object_set_new(o, "timestamp", json_string(ts));
+	char *w = room(e, 64);
+	memcpy(w, "{\"timestamp\":\"", 14);
+	fmt_time(ts_us, w + 14);
+	w[45] = '"';
+	e->len += 46;
+}
+
+static void
+tuple_pkt(struct eve *e, const struct pkt *p)
+{
+	char pn[8];
+	eve_ip(e, "src_ip", &p->src);
+	if (p->l4 == L4_TCP || p->l4 == L4_UDP)
+		eve_int(e, "src_port", p->sport);
+	eve_ip(e, "dest_ip", &p->dst);
+	if (p->l4 == L4_TCP || p->l4 == L4_UDP)
+		eve_int(e, "dest_port", p->dport);
+	eve_str(e, "proto", proto_name(p->ip_proto, pn));
+}
+
+static void
+begin(struct eve *e, int64_t ts_us, const char *type, const struct flow *f)
+{
+	put_timestamp(e, ts_us);
+	e->depth = 1;
+	e->arrays = 0;
+	e->comma = true;
 	if (f)
-		json_object_set_new(o, "flow_id", json_integer((json_int_t)f->id));
-	json_object_set_new(o, "event_type", json_string(type));
+		eve_int(e, "flow_id", (int64_t)f->id);
+	eve_str(e, "event_type", type);
+}
+
+void
+eve_begin(struct eve *e, int64_t ts_us, const char *type, const struct flow *f,
+    const struct pkt *p)
+{
+	char pn[8];
+	begin(e, ts_us, type, f);
 	if (f) {
-		json_object_set_new(o, "src_ip", json_string(ip_addr_str(&f->src, a, sizeof(a))));
-		json_object_set_new(o, "src_port", json_integer(f->sport));
-		json_object_set_new(o, "dest_ip", json_string(ip_addr_str(&f->dst, b, sizeof(b))));
-		json_object_set_new(o, "dest_port", json_integer(f->dport));
-		json_object_set_new(o, "proto", json_string(proto_name(f->proto, pn, sizeof(pn))));
-		if (f->key.vlan)
-			json_object_set_new(o, "vlan", json_pack("[i]", f->key.vlan));
-	} else if (p && p->ip_ver) {
-		json_object_set_new(o, "src_ip", json_string(ip_addr_str(&p->src, a, sizeof(a))));
-		json_object_set_new(o, "dest_ip", json_string(ip_addr_str(&p->dst, b, sizeof(b))));
-		if (p->l4 == L4_TCP || p->l4 == L4_UDP) {
-			json_object_set_new(o, "src_port", json_integer(p->sport));
-			json_object_set_new(o, "dest_port", json_integer(p->dport));
+		eve_ip(e, "src_ip", &f->src);
+		eve_int(e, "src_port", f->sport);
+		eve_ip(e, "dest_ip", &f->dst);
+		eve_int(e, "dest_port", f->dport);
+		eve_str(e, "proto", proto_name(f->proto, pn));
+		if (f->key.vlan) {
+			eve_arr(e, "vlan");
+			eve_int(e, NULL, f->key.vlan);
+			eve_close(e);
 		}
-		json_object_set_new(o, "proto", json_string(proto_name(p->ip_proto, pn, sizeof(pn))));
+	} else if (p && p->ip_ver) {
+		tuple_pkt(e, p);
 	}
-	return o;
 }
 
-json_t *
-eve_str(struct span s)
+void
+eve_begin_packet(struct eve *e, int64_t ts_us, const char *type, const struct flow *f,
+    const struct pkt *p)
 {
-	json_t *j = json_stringn(s.p, s.len);
-	if (j) {
-		bool ctl = false;
-		for (size_t i = 0; i < s.len && !ctl; i++)
-			ctl = (unsigned char)s.p[i] < 0x20 && s.p[i] != '\t';
-		if (!ctl)
-			return j;
-		json_decref(j);
+	begin(e, ts_us, type, f);
+	if (p->ip_ver)
+		tuple_pkt(e, p);
+	if (f && f->key.vlan) {
+		eve_arr(e, "vlan");
+		eve_int(e, NULL, f->key.vlan);
+		eve_close(e);
 	}
-	size_t cap = s.len * 4 + 1;
-	char *buf = malloc(cap);
-	if (!buf)
-		return json_null();
-	size_t k = 0;
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c >= 0x20 && c < 0x7f)
-			buf[k++] = (char)c;
-		else
-			k += (size_t)snprintf(buf + k, cap - k, "\\x%02x", c);
-	}
-	j = json_stringn(buf, k);
-	free(buf);
-	return j ? j : json_null();
 }
 
-int
-eve_write(struct eve *e, json_t *ev)
+void
+eve_end(struct eve *e)
 {
-	if (!ev)
-		return MAMORI_E_NOMEM;
-	int rc = MAMORI_OK;
-	if (json_dumpf(ev, e->out, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0 ||
-	    fputc('\n', e->out) == EOF) {
-		e->errors++;
-		rc = MAMORI_E_IO;
-	} else {
-		e->written++;
-	}
-	json_decref(ev);
-	return rc;
+	while (e->depth > 1)
+		eve_close(e);
+	put(e, "}\n", 2);
+	e->depth = 0;
+	e->comma = false;
+	e->written++;
 }

@@ -1,33 +1,73 @@
 /*
  * eve.h - Suricata EVE-compatible NDJSON output: one JSON object per line
  * with "timestamp", "flow_id", "event_type", the 5-tuple and "proto", plus
- * the object named after the event type. Strings from packets are escaped
- * by jansson (invalid UTF-8 made readable first).
+ * the object named after the event type.
+ *
+ * Events are streamed into one buffer, not built as trees: at a few hundred
+ * thousand events per second a tree per event (and stdio per token) was most
+ * of the sensor's time. Keys are literals from our code and are written as
+ * they are; every value that can come from a packet goes through the string
+ * writers, which escape JSON specials and controls and turn bytes that are
+ * not valid UTF-8 into the visible text \xNN.
  */
 #ifndef MAMORI_SENSOR_EVE_H
 #define MAMORI_SENSOR_EVE_H
 
-#include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "common/span.h"
 #include "sensor/flow.h"
 
+#define EVE_BUF_BYTES (1024 * 1024)
+/* Longest string value written; longer packet strings are cut (a URI or
+ * header of 16 KiB is already an anomaly worth only its start). */
+#define EVE_STR_MAX 16384
+#define EVE_DEPTH_MAX 8
+
 struct eve {
 	FILE *out;
-	uint64_t written;
-	uint64_t errors;
+	char *buf;			/* EVE_BUF_BYTES */
+	size_t len;
+	bool comma;			/* the next member needs a ',' first */
+	uint8_t depth;
+	uint16_t arrays;			/* bit d: level d is an array */
+	uint64_t written;		/* complete events */
+	uint64_t errors;		/* failed writes */
 };
+
+int eve_init(struct eve *e, FILE *out);
+void eve_free(struct eve *e);
+/* Writes out what is buffered; 0 or MAMORI_E_IO. */
+int eve_flush(struct eve *e);
 
 /* "2022-02-03T10:11:12.123456+0000" */
 void eve_timestamp(int64_t ts_us, char *buf, size_t n);
-/* A new event object with the envelope filled from the flow (may be NULL)
- * or, when flow is NULL and p is given, from the packet. */
-json_t *eve_new(int64_t ts_us, const char *type, const struct flow *f, const struct pkt *p);
-/* A JSON string from packet bytes: invalid UTF-8 and controls as \xNN text. */
-json_t *eve_str(struct span s);
-/* Writes and frees ev. */
-int eve_write(struct eve *e, json_t *ev);
+
+/* Starts an event: timestamp, flow_id and 5-tuple from the flow (may be
+ * NULL) or, when flow is NULL and p is given, from the packet. */
+void eve_begin(struct eve *e, int64_t ts_us, const char *type, const struct flow *f,
+    const struct pkt *p);
+/* The same with the packet's own 5-tuple (DNS: query and answer differ)
+ * and the flow's id. */
+void eve_begin_packet(struct eve *e, int64_t ts_us, const char *type, const struct flow *f,
+    const struct pkt *p);
+/* Closes whatever is open and ends the line. */
+void eve_end(struct eve *e);
+
+/* Members of the innermost open object (key) or array (key NULL). */
+void eve_obj(struct eve *e, const char *key);
+void eve_arr(struct eve *e, const char *key);
+void eve_close(struct eve *e);
+void eve_str(struct eve *e, const char *key, const char *v);
+void eve_span(struct eve *e, const char *key, struct span v);
+void eve_int(struct eve *e, const char *key, int64_t v);
+void eve_bool(struct eve *e, const char *key, bool v);
+/* A timestamp value in the envelope's format. */
+void eve_time(struct eve *e, const char *key, int64_t ts_us);
+void eve_ip(struct eve *e, const char *key, const struct ip_addr *a);
+/* Bytes as lowercase hex, "aa:bb:.." when sep is ':' (MACs, hashes). */
+void eve_hex(struct eve *e, const char *key, const uint8_t *b, size_t n, char sep);
 
 #endif

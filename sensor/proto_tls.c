@@ -37,14 +37,24 @@ static void
 sb_u16(struct sb *b, uint16_t v, bool *first, char sep)
 {
 	char tmp[8];
-	int n = snprintf(tmp, sizeof(tmp), "%s%u", *first ? "" : (sep == '-' ? "-" : ","), v);
+	size_t n = 0, k = 0;
+	char rev[6];
+	if (!*first)
+		tmp[n++] = sep == '-' ? '-' : ',';
 	*first = false;
-	if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
+	do {
+		rev[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		tmp[n++] = rev[--k];
+	if (b->len + n + 1 > b->cap) {
 		b->over = true;
 		return;
 	}
-	memcpy(b->p + b->len, tmp, (size_t)n + 1);
-	b->len += (size_t)n;
+	memcpy(b->p + b->len, tmp, n);
+	b->len += n;
+	b->p[b->len] = '\0';
 }
 
 static void
@@ -108,8 +118,12 @@ md5_hex(const char *s, size_t n, char out[33])
 	out[0] = '\0';
 	if (!EVP_Digest(s, n, md, &mdlen, EVP_md5(), NULL) || mdlen != 16)
 		return;
-	for (unsigned i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	static const char hexd[] = "0123456789abcdef";
+	for (unsigned i = 0; i < 16; i++) {
+		out[2 * i] = hexd[md[i] >> 4];
+		out[2 * i + 1] = hexd[md[i] & 15];
+	}
+	out[32] = '\0';
 }
 
 static int

@@ -5,6 +5,7 @@
 
 #include "common/err.h"
 #include "sensor/decode.h"
+#include "sensor/eve_event.h"
 
 static void on_flow_end(void *ud, struct flow *f, enum flow_end_reason why);
 
@@ -15,16 +16,22 @@ sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE
 	memset(s, 0, sizeof(*s));
 	s->linktype = linktype;
 	s->iocs = iocs;
-	s->eve.out = eve_out;
-	size_t maxf = conf && conf->max_flows ? conf->max_flows : 65536;
-	int rc = flow_table_init(&s->flows, maxf, on_flow_end, s);
+	int rc = eve_init(&s->eve, eve_out);
 	if (rc != 0)
 		return rc;
+	size_t maxf = conf && conf->max_flows ? conf->max_flows : 65536;
+	rc = flow_table_init(&s->flows, maxf, on_flow_end, s);
+	if (rc != 0) {
+		eve_free(&s->eve);
+		return rc;
+	}
 	if (conf && conf->flow_timeout_s > 0)
 		s->flows.timeout_us = conf->flow_timeout_s * 1000000LL;
 	rc = detect_init(&s->det);
-	if (rc != 0)
+	if (rc != 0) {
 		flow_table_free(&s->flows);
+		eve_free(&s->eve);
+	}
 	return rc;
 }
 
@@ -33,77 +40,69 @@ sensor_free(struct sensor *s)
 {
 	flow_table_free(&s->flows);
 	detect_free(&s->det);
+	eve_free(&s->eve);
+}
+
+void
+sensor_alert_begin(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const struct detect_rule *r, const char *message)
+{
+	static const int eve_sev[] = { 3, 3, 2, 1, 1 };	/* Suricata: 1 is the worst */
+	struct eve *e = &s->eve;
+	eve_begin(e, p ? p->ts_us : s->now_us, "alert", f, p);
+	eve_obj(e, "alert");
+	eve_str(e, "action", "allowed");
+	eve_int(e, "gid", 1);
+	eve_int(e, "signature_id", r->sid);
+	eve_int(e, "rev", 1);
+	eve_str(e, "signature", r->r.name);
+	eve_str(e, "category", r->category);
+	eve_int(e, "severity", eve_sev[r->r.severity]);
+	eve_obj(e, "mamori");
+	eve_str(e, "rule_id", r->r.id);
+	eve_str(e, "severity", alert_severity_name(r->r.severity));
+	eve_str(e, "ir_step", alert_ir_step_name(r->r.ir_step));
+	eve_str(e, "message", message ? message : r->r.name);
+	s->cur_rule = r;
+	s->alert_depth = e->depth;
+	s->st.alerts++;
+}
+
+void
+sensor_alert_end(struct sensor *s)
+{
+	struct eve *e = &s->eve;
+	const struct detect_rule *r = s->cur_rule;
+	const struct i18n_text *t[3] = { &r->r.what, &r->r.why, &r->r.action };
+	static const char *const keys[3] = { "what", "why", "action" };
+	while (e->depth > s->alert_depth)
+		eve_close(e);	/* objects a detector left open */
+	eve_obj(e, "text");
+	eve_obj(e, "en");
+	for (int i = 0; i < 3; i++)
+		eve_str(e, keys[i], t[i]->en);
+	eve_close(e);
+	eve_obj(e, "ja");
+	for (int i = 0; i < 3; i++)
+		eve_str(e, keys[i], t[i]->ja);
+	eve_end(e);
 }
 
 void
 sensor_alert(struct sensor *s, const struct flow *f, const struct pkt *p,
-    const struct detect_rule *r, const char *message, json_t *extra)
+    const struct detect_rule *r, const char *message)
 {
-	static const int eve_sev[] = { 3, 3, 2, 1, 1 };	/* Suricata: 1 is the worst */
-	json_t *ev = eve_new(p ? p->ts_us : s->now_us, "alert", f, p);
-	if (!ev)
-		return;
-	json_t *al = json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:i}", "action", "allowed",
-	    "gid", 1, "signature_id", (json_int_t)r->sid, "rev", 1,
-	    "signature", r->r.name, "category", r->category,
-	    "severity", eve_sev[r->r.severity]);
-	json_t *mj = json_pack("{s:s, s:s, s:s, s:s, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}}",
-	    "rule_id", r->r.id, "severity", alert_severity_name(r->r.severity),
-	    "ir_step", alert_ir_step_name(r->r.ir_step), "message", message ? message : r->r.name,
-	    "text", "en", "what", r->r.what.en, "why", r->r.why.en, "action", r->r.action.en,
-	    "ja", "what", r->r.what.ja, "why", r->r.why.ja, "action", r->r.action.ja);
-	if (al && mj && extra)
-		json_object_update(mj, extra);
-	if (al && mj)
-		json_object_set_new(al, "mamori", mj);
-	else
-		json_decref(mj);
-	json_object_set_new(ev, "alert", al ? al : json_null());
-	s->st.alerts++;
-	eve_write(&s->eve, ev);
-}
-
-static const char *
-app_name(uint8_t app)
-{
-	static const char *const n[] = { NULL, "dns", "http", "tls", "smb", "rdp", "ssh",
-		"ftp", "telnet" };
-	return app < sizeof(n) / sizeof(n[0]) ? n[app] : NULL;
+	sensor_alert_begin(s, f, p, r, message);
+	sensor_alert_end(s);
 }
 
 static void
 on_flow_end(void *ud, struct flow *f, enum flow_end_reason why)
 {
 	struct sensor *s = ud;
-	char t1[48], t2[48];
 	if (f->proto == 6 && f->syn_seen && !f->synack_seen && !(f->done & FLOW_DONE_SCAN))
 		detect_scan_failed(s, f, f->last_us);
-	json_t *ev = eve_new(f->last_us, "flow", f, NULL);
-	if (!ev)
-		return;
-	const char *app = app_name(f->app);
-	if (app)
-		json_object_set_new(ev, "app_proto", json_string(app));
-	eve_timestamp(f->first_us, t1, sizeof(t1));
-	eve_timestamp(f->last_us, t2, sizeof(t2));
-	static const char *const reasons[] = { "timeout", "evicted", "shutdown" };
-	const char *state = f->closed ? "closed" : f->proto == 6 && f->synack_seen ?
-	    "established" : "new";
-	json_t *fo = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:b}",
-	    "pkts_toserver", (json_int_t)f->pkts_ts, "pkts_toclient", (json_int_t)f->pkts_tc,
-	    "bytes_toserver", (json_int_t)f->bytes_ts, "bytes_toclient", (json_int_t)f->bytes_tc,
-	    "start", t1, "end", t2, "age", (json_int_t)((f->last_us - f->first_us) / 1000000),
-	    "state", state, "reason", reasons[why], "alerted", 0);
-	if (fo && f->proto == 6) {
-		char flags[8];
-		uint8_t all = f->tcp_flags_ts | f->tcp_flags_tc;
-		snprintf(flags, sizeof(flags), "%02x", all);
-		json_object_set_new(ev, "tcp", json_pack("{s:s, s:b, s:b, s:b, s:b}",
-		    "tcp_flags", flags, "syn", (all & TCP_SYN) != 0, "fin", (all & TCP_FIN) != 0,
-		    "rst", (all & TCP_RST) != 0, "ack", (all & TCP_ACK) != 0));
-	}
-	json_object_set_new(ev, "flow", fo ? fo : json_null());
-	eve_write(&s->eve, ev);
+	eve_event_flow(&s->eve, f, why);
 }
 
 static void
@@ -113,51 +112,7 @@ anomaly_event(struct sensor *s, const struct pkt *p, enum anomaly a, const struc
 	if (s->anomaly_events >= SENSOR_MAX_ANOMALY_EVENTS)
 		return;
 	s->anomaly_events++;
-	json_t *ev = eve_new(p->ts_us, "anomaly", f, p);
-	if (!ev)
-		return;
-	const char *name = anomaly_name(a);
-	json_object_set_new(ev, "anomaly", json_pack("{s:s, s:s}", "type",
-	    strncmp(name, "applayer", 8) == 0 ? "applayer" : "decode", "event", name));
-	eve_write(&s->eve, ev);
-}
-
-static json_t *
-dns_json(const struct dns_msg *m)
-{
-	const char *tn = proto_dns_type_name(m->qtype);
-	char tbuf[16];
-	if (!tn) {
-		snprintf(tbuf, sizeof(tbuf), "TYPE%u", m->qtype);
-		tn = tbuf;
-	}
-	json_t *d = json_pack("{s:s, s:i, s:s, s:s}", "type", m->response ? "answer" : "query",
-	    "id", m->id, "rrname", m->qname, "rrtype", tn);
-	if (!d)
-		return NULL;
-	if (m->nextra) {
-		json_t *qs = json_array();
-		json_array_append_new(qs, json_pack("{s:s, s:s}", "rrname", m->qname, "rrtype", tn));
-		for (size_t i = 0; i < m->nextra; i++) {
-			const char *en = proto_dns_type_name(m->extra_qtype[i]);
-			json_array_append_new(qs, json_pack("{s:s, s:s}", "rrname", m->extra_qname[i],
-			    "rrtype", en ? en : "OTHER"));
-		}
-		json_object_set_new(d, "queries", qs);
-	}
-	if (m->response) {
-		json_object_set_new(d, "rcode", json_string(proto_dns_rcode_name(m->rcode)));
-		json_t *ans = json_array();
-		for (size_t i = 0; i < m->nanswers; i++) {
-			const struct dns_answer *a = &m->answers[i];
-			const char *an = proto_dns_type_name(a->rrtype);
-			json_array_append_new(ans, json_pack("{s:s, s:s, s:I, s:s}", "rrname",
-			    a->rrname, "rrtype", an ? an : "OTHER", "ttl", (json_int_t)a->ttl,
-			    "rdata", a->rdata));
-		}
-		json_object_set_new(d, "answers", ans);
-	}
-	return d;
+	eve_event_anomaly(&s->eve, f, p, anomaly_name(a));
 }
 
 static void
@@ -172,17 +127,7 @@ app_dns(struct sensor *s, struct flow *f, const struct pkt *p, struct span msg)
 		return;
 	f->app = APP_DNS;
 	s->st.dns++;
-	json_t *ev = eve_new(p->ts_us, "dns", f, NULL);
-	if (ev) {
-		/* EVE's 5-tuple is the packet's for DNS: queries and answers differ */
-		char a[64], b[64];
-		json_object_set_new(ev, "src_ip", json_string(ip_addr_str(&p->src, a, sizeof(a))));
-		json_object_set_new(ev, "src_port", json_integer(p->sport));
-		json_object_set_new(ev, "dest_ip", json_string(ip_addr_str(&p->dst, b, sizeof(b))));
-		json_object_set_new(ev, "dest_port", json_integer(p->dport));
-		json_object_set_new(ev, "dns", dns_json(&m));
-		eve_write(&s->eve, ev);
-	}
+	eve_event_dns(&s->eve, f, p, &m);
 	if (!m.response) {
 		detect_dns_query(s, f, p, &m);
 		detect_ioc_domain(s, f, p, span_from_cstr(m.qname), "DNS query");
@@ -208,19 +153,7 @@ app_http(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 		}
 		f->app = APP_HTTP;
 		s->st.http++;
-		json_t *ev = eve_new(p->ts_us, "http", f, NULL);
-		if (ev) {
-			json_t *h = json_object();
-			if (r.host.len)
-				json_object_set_new(h, "hostname", eve_str(r.host));
-			json_object_set_new(h, "url", eve_str(r.uri));
-			if (r.user_agent.len)
-				json_object_set_new(h, "http_user_agent", eve_str(r.user_agent));
-			json_object_set_new(h, "http_method", eve_str(r.method));
-			json_object_set_new(h, "protocol", eve_str(r.version));
-			json_object_set_new(ev, "http", h);
-			eve_write(&s->eve, ev);
-		}
+		eve_event_http_request(&s->eve, f, p, &r);
 		detect_http_request(s, f, p, &r);
 		if (r.host.len) {
 			/* Host may carry a port: match the name only */
@@ -236,17 +169,7 @@ app_http(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 		if (proto_http_parse_response(p->payload, &r) != 0)
 			return;
 		f->app = APP_HTTP;
-		json_t *ev = eve_new(p->ts_us, "http", f, NULL);
-		if (ev) {
-			uint64_t st = 0;
-			span_to_u64(r.status, 999, &st);
-			json_t *h = json_pack("{s:I, s:o}", "status", (json_int_t)st, "protocol",
-			    eve_str(r.version));
-			if (h && r.content_type.len)
-				json_object_set_new(h, "http_content_type", eve_str(r.content_type));
-			json_object_set_new(ev, "http", h ? h : json_null());
-			eve_write(&s->eve, ev);
-		}
+		eve_event_http_response(&s->eve, f, p, &r);
 	}
 }
 
@@ -267,25 +190,7 @@ app_tls(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 	}
 	f->app = APP_TLS;
 	s->st.tls++;
-	json_t *ev = eve_new(p->ts_us, "tls", f, NULL);
-	if (ev) {
-		json_t *t = json_object();
-		json_object_set_new(t, "version", json_string(proto_tls_version_name(h.version)));
-		if (h.client) {
-			if (h.sni[0])
-				json_object_set_new(t, "sni", json_string(h.sni));
-			json_object_set_new(t, "ja3", json_pack("{s:s, s:s}", "hash", h.ja3_md5,
-			    "string", h.ja3));
-		} else {
-			char cs[8];
-			snprintf(cs, sizeof(cs), "0x%04x", h.cipher);
-			json_object_set_new(t, "cipher_suite", json_string(cs));
-			json_object_set_new(t, "ja3s", json_pack("{s:s, s:s}", "hash", h.ja3_md5,
-			    "string", h.ja3));
-		}
-		json_object_set_new(ev, "tls", t);
-		eve_write(&s->eve, ev);
-	}
+	eve_event_tls(&s->eve, f, p, &h);
 	if (h.client) {
 		if (h.sni[0])
 			detect_ioc_domain(s, f, p, span_from_cstr(h.sni), "TLS SNI");
@@ -409,35 +314,49 @@ housekeeping:
 	}
 }
 
+static void
+counters(struct eve *e, const char *obj, const char *const *names, const uint64_t *v, size_t n)
+{
+	eve_obj(e, obj);
+	for (size_t i = 0; i < n; i++)
+		eve_int(e, names[i], (int64_t)v[i]);
+}
+
 void
 sensor_write_stats(struct sensor *s)
 {
-	json_t *ev = eve_new(s->now_us, "stats", NULL, NULL);
-	if (!ev)
-		return;
-	json_t *anom = json_object();
-	for (int i = 1; i < ANOM__COUNT; i++)
-		if (s->st.anomalies[i])
-			json_object_set_new(anom, anomaly_name((enum anomaly)i),
-			    json_integer((json_int_t)s->st.anomalies[i]));
 	const struct sensor_stats *t = &s->st;
-	json_t *st = json_pack("{s:I, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o},"
-	    " s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I}, s:{s:I}}",
-	    "uptime", (json_int_t)((s->now_us - s->first_us) / 1000000),
-	    "capture", "kernel_packets", (json_int_t)t->kernel_packets,
-	    "kernel_drops", (json_int_t)t->kernel_drops, "kernel_ifdrops", (json_int_t)t->kernel_ifdrops,
-	    "decoder", "pkts", (json_int_t)t->pkts, "bytes", (json_int_t)t->bytes,
-	    "invalid", (json_int_t)t->invalid, "ipv4", (json_int_t)t->ipv4, "ipv6", (json_int_t)t->ipv6,
-	    "tcp", (json_int_t)t->tcp, "udp", (json_int_t)t->udp, "icmpv4", (json_int_t)t->icmpv4,
-	    "icmpv6", (json_int_t)t->icmpv6, "arp", (json_int_t)t->arp, "vlan", (json_int_t)t->vlan,
-	    "fragments", (json_int_t)t->frag, "event", anom,
-	    "flow", "active", (json_int_t)s->flows.used, "total", (json_int_t)s->flows.total,
-	    "evicted", (json_int_t)s->flows.evicted, "timed_out", (json_int_t)s->flows.timed_out,
-	    "memcap_flows", (json_int_t)s->flows.cap,
-	    "app_layer", "dns", (json_int_t)t->dns, "http", (json_int_t)t->http, "tls", (json_int_t)t->tls,
-	    "detect", "alert", (json_int_t)t->alerts);
-	json_object_set_new(ev, "stats", st ? st : json_null());
-	eve_write(&s->eve, ev);
+	struct eve *e = &s->eve;
+	eve_begin(e, s->now_us, "stats", NULL, NULL);
+	eve_obj(e, "stats");
+	eve_int(e, "uptime", (s->now_us - s->first_us) / 1000000);
+	static const char *const capn[] = { "kernel_packets", "kernel_drops", "kernel_ifdrops" };
+	const uint64_t capv[] = { t->kernel_packets, t->kernel_drops, t->kernel_ifdrops };
+	counters(e, "capture", capn, capv, 3);
+	eve_close(e);
+	static const char *const decn[] = { "pkts", "bytes", "invalid", "ipv4", "ipv6", "tcp", "udp",
+		"icmpv4", "icmpv6", "arp", "vlan", "fragments" };
+	const uint64_t decv[] = { t->pkts, t->bytes, t->invalid, t->ipv4, t->ipv6, t->tcp, t->udp,
+		t->icmpv4, t->icmpv6, t->arp, t->vlan, t->frag };
+	counters(e, "decoder", decn, decv, 12);
+	eve_obj(e, "event");
+	for (int i = 1; i < ANOM__COUNT; i++)
+		if (t->anomalies[i])
+			eve_int(e, anomaly_name((enum anomaly)i), (int64_t)t->anomalies[i]);
+	eve_close(e);
+	eve_close(e);
+	static const char *const flown[] = { "active", "total", "evicted", "timed_out", "memcap_flows" };
+	const uint64_t flowv[] = { s->flows.used, s->flows.total, s->flows.evicted, s->flows.timed_out,
+		s->flows.cap };
+	counters(e, "flow", flown, flowv, 5);
+	eve_close(e);
+	static const char *const appn[] = { "dns", "http", "tls" };
+	const uint64_t appv[] = { t->dns, t->http, t->tls };
+	counters(e, "app_layer", appn, appv, 3);
+	eve_close(e);
+	static const char *const detn[] = { "alert" };
+	counters(e, "detect", detn, &t->alerts, 1);
+	eve_end(e);
 }
 
 void
@@ -445,5 +364,5 @@ sensor_finish(struct sensor *s)
 {
 	flow_table_flush(&s->flows);
 	sensor_write_stats(s);
-	fflush(s->eve.out);
+	eve_flush(&s->eve);
 }

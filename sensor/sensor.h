@@ -44,6 +44,8 @@ struct sensor {
 	int64_t now_us, first_us;
 	int64_t next_expire_us;
 	uint64_t anomaly_events;
+	const struct detect_rule *cur_rule;	/* between sensor_alert_begin and _end */
+	uint8_t alert_depth;			/* EVE depth of its "mamori" object */
 };
 
 int sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE *eve_out,
@@ -56,8 +58,13 @@ void sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_
 void sensor_finish(struct sensor *s);
 void sensor_write_stats(struct sensor *s);
 
-/* Writes an alert event for rule sid about flow f (or packet p). */
+/* Writes an alert event for rule r about flow f (or packet p). */
 void sensor_alert(struct sensor *s, const struct flow *f, const struct pkt *p,
-    const struct detect_rule *r, const char *message, json_t *extra);
+    const struct detect_rule *r, const char *message);
+/* The same in two steps: between them the detector adds its own members
+ * (eve_str(&s->eve, ...)) to the alert's "mamori" object. */
+void sensor_alert_begin(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const struct detect_rule *r, const char *message);
+void sensor_alert_end(struct sensor *s);
 
 #endif

@@ -11,7 +11,7 @@ case $what in
 run) ;;
 test) pkgs="$pkgs chromium curl openssl clang libclang-rt-14-dev iproute2 debootstrap lz4 zstd sqlite3 poppler-utils
       rpm python3-rpm tshark python3-evtx nftables rsync util-linux bsdextrautils systemd-journal-remote" ;;
-bench) pkgs="$pkgs lynis hyperfine time iproute2" ;;
+bench) pkgs="$pkgs lynis hyperfine time iproute2 suricata tcpdump tshark" ;;
 *) echo "usage: deps.sh [run|test|bench]" >&2; exit 2 ;;
 esac
 # The dashboard is bundled from npm packages at build time: node and npm are
@@ -26,6 +26,14 @@ done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 echo "installing:$missing" >&2
+# Suricata is not in bookworm itself, only in bookworm-backports
+case " $missing " in
+*" suricata "*)
+	if ! apt-cache policy suricata 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+		printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' |
+			$sudo tee /etc/apt/sources.list.d/mamori-bookworm-backports.sources >/dev/null
+	fi ;;
+esac
 $sudo apt-get update -q >/dev/null
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
