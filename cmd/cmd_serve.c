@@ -23,6 +23,7 @@
 #include "manager/http.h"
 #include "storage/db.h"
 #include "storage/store_auth.h"
+#include "storage/store_intake.h"
 
 #define HEADER_BYTES (32 * 1024)	/* request line + headers; 431 beyond */
 #define CONN_TIMEOUT_S 30		/* slow clients (slowloris) are dropped */
@@ -93,7 +94,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	const char *db_path = env->db_path;
 	char err[512], certp[4096], keyp[4096], url[128], fp[128];
 	char *cert = NULL, *key = NULL;
-	struct db *db = NULL;
+	struct db *db = NULL, *idb = NULL;
 	struct http_server *srv = NULL;
 	struct api api;
 	bool api_ready = false, created = false;
@@ -139,6 +140,14 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		fprintf(stderr, "mamori serve: %s\n", err);
 		return EXIT_CANTCREAT;
 	}
+	/* Agent batches get their own handle, committing with synchronous=FULL:
+	 * an acknowledged event survives a power cut. */
+	if (db_open(path, false, &idb, err, sizeof(err)) != MAMORI_OK ||
+	    store_intake_durable(idb) != MAMORI_OK) {
+		fprintf(stderr, "mamori serve: %s\n", idb ? db_errmsg(idb) : err);
+		rc = EXIT_CANTCREAT;
+		goto out;
+	}
 	const char *cp = conf_str(&env->conf, CONF_MANAGER_CERT);
 	const char *kp = conf_str(&env->conf, CONF_MANAGER_KEY);
 	if ((!*cp && beside_db(path, "manager.crt", certp, sizeof(certp))) ||
@@ -174,8 +183,10 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		.login_window_s = conf_int(&env->conf, CONF_MANAGER_LOGIN_WINDOW_SECONDS),
 		.max_fail_account = (int)conf_int(&env->conf, CONF_MANAGER_LOGIN_MAX_FAILURES),
 		.max_fail_ip = (int)conf_int(&env->conf, CONF_MANAGER_LOGIN_MAX_FAILURES_PER_IP),
+		.intake_max_decoded = (size_t)conf_int(&env->conf, CONF_MANAGER_INTAKE_MAX_DECODED_BYTES),
+		.history_keep = (int)conf_int(&env->conf, CONF_SCAN_HISTORY_KEEP),
 	};
-	if (api_init(&api, db, &env->log, &lim, err, sizeof(err)) != MAMORI_OK) {
+	if (api_init(&api, db, idb, &env->log, &lim, err, sizeof(err)) != MAMORI_OK) {
 		fprintf(stderr, "mamori serve: %s\n", err);
 		goto out;
 	}
@@ -226,6 +237,7 @@ out:
 		explicit_bzero(key, strlen(key));
 		free(key);
 	}
+	db_close(idb);
 	db_close(db);
 	return rc;
 }

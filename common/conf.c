@@ -86,6 +86,20 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	    256, NULL, 4, 65536, "simultaneous HTTPS connections" },
 	[CONF_MANAGER_THREADS] = { "manager.threads", CONF_INT, 4, NULL, 1, 64,
 	    "worker threads of the HTTPS server" },
+	[CONF_MANAGER_INTAKE_MAX_DECODED_BYTES] = { "manager.intake_max_decoded_bytes",
+	    CONF_INT, 16 * 1024 * 1024, NULL, 64 * 1024, 256 * 1024 * 1024,
+	    "largest agent batch after decompression (413 above: a zstd bomb is refused)" },
+	[CONF_AGENT_STATE_DIR] = { "agent.state_dir", CONF_STRING, 0, "", 0, 0,
+	    "the agent's credential and disk spool; empty = /var/lib/mamori/agent as root, "
+	    "else ./mamori-agent" },
+	[CONF_AGENT_SPOOL_MAX_BYTES] = { "agent.spool_max_bytes", CONF_INT,
+	    256 * 1024 * 1024, NULL, 64 * 1024, (int64_t)64 * 1024 * 1024 * 1024,
+	    "disk spool cap while the manager is unreachable; beyond it the oldest events "
+	    "are dropped and a gap event counts them" },
+	[CONF_AGENT_SCAN_INTERVAL_SECONDS] = { "agent.scan_interval_seconds", CONF_INT,
+	    3600, NULL, 0, 7 * 86400, "how often the agent runs a scan and sends it (0: never)" },
+	[CONF_AGENT_BATCH_EVENTS] = { "agent.batch_events", CONF_INT, 1000, NULL, 1, 20000,
+	    "events per batch sent to the manager" },
 };
 
 const struct conf_def *

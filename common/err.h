@@ -35,6 +35,8 @@ enum mamori_exit {
 	EXIT_SOFTWARE = 70,	/* internal error */
 	EXIT_CANTCREAT = 73,	/* cannot create output (database) */
 	EXIT_IOERR = 74,	/* I/O error */
+	EXIT_TEMPFAIL = 75,	/* try again later (the manager is unreachable) */
+	EXIT_NOPERM = 77,	/* refused: revoked agent, used token, changed certificate */
 	EXIT_CONFIG = 78,	/* configuration error */
 };
 

@@ -26,6 +26,12 @@ static const struct api_route routes[] = {
 	{ "GET", "/api/trend", API_SESSION, AUTH_ROLE_VIEWER, true, api_trend },
 	{ "GET", "/api/vulns", API_SESSION, AUTH_ROLE_VIEWER, true, api_vulns },
 	{ "GET", "/api/users", API_SESSION, AUTH_ROLE_ADMIN, true, api_users },
+	{ "POST", "/api/enrol", API_PUBLIC, AUTH_ROLE_VIEWER, false, api_enrol },
+	{ "POST", "/api/intake", API_AGENT, AUTH_ROLE_VIEWER, false, api_intake },
+	{ "GET", "/api/tokens", API_SESSION, AUTH_ROLE_ADMIN, true, api_tokens },
+	{ "POST", "/api/tokens", API_SESSION, AUTH_ROLE_ADMIN, true, api_token_create },
+	{ "GET", "/api/agents", API_SESSION, AUTH_ROLE_VIEWER, true, api_agents },
+	{ "DELETE", "/api/agents/{id}", API_SESSION, AUTH_ROLE_ADMIN, true, api_agent_revoke },
 };
 
 const struct api_route *
@@ -36,12 +42,13 @@ api_routes(size_t *n)
 }
 
 int
-api_init(struct api *a, struct db *db, const struct log *log,
+api_init(struct api *a, struct db *db, struct db *idb, const struct log *log,
     const struct api_limits *lim, char *err, size_t errsz)
 {
 	char pw[AUTH_TOKEN_CHARS + 1];
 	memset(a, 0, sizeof(*a));
 	a->db = db;
+	a->idb = idb;
 	a->log = log;
 	a->lim = *lim;
 	a->started_at = (int64_t)time(NULL);
@@ -49,10 +56,16 @@ api_init(struct api *a, struct db *db, const struct log *log,
 		snprintf(err, errsz, "cannot create a mutex");
 		return MAMORI_E_NOMEM;
 	}
+	if (pthread_mutex_init(&a->ilock, NULL) != 0) {
+		pthread_mutex_destroy(&a->lock);
+		snprintf(err, errsz, "cannot create a mutex");
+		return MAMORI_E_NOMEM;
+	}
 	auth_token_new(pw);
 	if (auth_password_hash(pw, strlen(pw), a->dummy_hash) != MAMORI_OK) {
 		snprintf(err, errsz, "cannot hash a password (out of memory?)");
 		pthread_mutex_destroy(&a->lock);
+		pthread_mutex_destroy(&a->ilock);
 		return MAMORI_E_NOMEM;
 	}
 	return MAMORI_OK;
@@ -62,6 +75,7 @@ void
 api_release(struct api *a)
 {
 	pthread_mutex_destroy(&a->lock);
+	pthread_mutex_destroy(&a->ilock);
 }
 
 void
@@ -160,7 +174,8 @@ api_handle(void *ctx, const struct http_request *req, struct http_response *resp
 	/* The dashboard's own files: no data in them, the login page among them. */
 	if (!route && !path_known && web_serve(req, resp))
 		return;
-	if (route && route->access == API_PUBLIC) {
+	/* Agents authenticate with their own credential, never a session. */
+	if (route && route->access != API_SESSION) {
 		if (route->locked)
 			pthread_mutex_lock(&a->lock);
 		route->fn(a, &c, resp);

@@ -24,6 +24,8 @@
 struct db;
 
 struct api_limits {
+	size_t intake_max_decoded;	/* decompressed batch bytes; 413 above */
+	int history_keep;		/* scans kept per host (scan.history_keep) */
 	int64_t idle_s;			/* session idle timeout */
 	int64_t absolute_s;		/* session lifetime */
 	int64_t login_window_s;		/* failures counted over this window */
@@ -43,6 +45,14 @@ struct api {
 	char dummy_hash[STORE_AUTH_HASH_MAX + 1];
 	atomic_ulong logins_ok, logins_failed, logins_limited;
 	atomic_ulong csrf_refused, unauthenticated;
+	/* Agent intake: its own handle, set to synchronous=FULL, so batches
+	 * commit durably without waiting behind dashboard reads. */
+	struct db *idb;
+	pthread_mutex_t ilock;
+	atomic_ulong enrol_ok, enrol_refused;
+	atomic_ulong intake_batches, intake_events, intake_stored, intake_duplicates;
+	atomic_ulong intake_rejected, intake_auth_failed, intake_disk_full, intake_scans;
+	atomic_ulong intake_alerts;
 };
 
 /* What a handler gets: the request, the caller's session, the {id} in the path. */
@@ -60,7 +70,8 @@ typedef void (*api_fn)(struct api *a, struct api_call *c, struct http_response *
 
 enum api_access {
 	API_SESSION,		/* a valid session of at least the route's role */
-	API_PUBLIC,		/* anyone: only health and login */
+	API_PUBLIC,		/* anyone: only health, login and enrol (token-gated) */
+	API_AGENT,		/* an enrolled agent's credential, checked by the handler */
 };
 
 struct api_route {
@@ -74,7 +85,8 @@ struct api_route {
 
 const struct api_route *api_routes(size_t *n);
 
-int api_init(struct api *a, struct db *db, const struct log *log,
+/* idb: a second handle on the same database for agent intake. */
+int api_init(struct api *a, struct db *db, struct db *idb, const struct log *log,
     const struct api_limits *lim, char *err, size_t errsz);
 void api_release(struct api *a);
 /* The http_handler_fn: routing, session, CSRF, role, then the handler. */
@@ -103,6 +115,13 @@ void api_metrics(struct api *a, struct api_call *c, struct http_response *r);
 void api_trend(struct api *a, struct api_call *c, struct http_response *r);
 void api_vulns(struct api *a, struct api_call *c, struct http_response *r);
 void api_users(struct api *a, struct api_call *c, struct http_response *r);
+/* api_agent.c: enrolment, tokens, agents; api_intake.c: event batches. */
+void api_enrol(struct api *a, struct api_call *c, struct http_response *r);
+void api_tokens(struct api *a, struct api_call *c, struct http_response *r);
+void api_token_create(struct api *a, struct api_call *c, struct http_response *r);
+void api_agents(struct api *a, struct api_call *c, struct http_response *r);
+void api_agent_revoke(struct api *a, struct api_call *c, struct http_response *r);
+void api_intake(struct api *a, struct api_call *c, struct http_response *r);
 
 /* The hand-written OpenAPI 3 document (manager/openapi.json, embedded). */
 const char *api_openapi_text(void);

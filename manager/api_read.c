@@ -12,6 +12,7 @@
 
 #include "common/err.h"
 #include "storage/db.h"
+#include "storage/store_agent.h"
 #include "storage/store_manager.h"
 
 static json_t *
@@ -214,6 +215,42 @@ api_metrics(struct api *a, struct api_call *c, struct http_response *r)
 	tprintf(&t, "mamori_hosts %" PRId64 "\n", hosts);
 	counter(&t, "mamori_http_connections", "Open HTTPS connections.", "gauge");
 	tprintf(&t, "mamori_http_connections %u\n", a->http ? http_connections(a->http) : 0u);
+	struct store_agent_totals at = { 0 };
+	(void)store_agent_totals(a->db, &at);
+	counter(&t, "mamori_agents", "Enrolled agents and sensors (all tenants), by state.", "gauge");
+	tprintf(&t, "mamori_agents{state=\"active\"} %" PRId64 "\n", at.agents - at.revoked);
+	tprintf(&t, "mamori_agents{state=\"revoked\"} %" PRId64 "\n", at.revoked);
+	counter(&t, "mamori_enrolments_total", "Enrolment requests by result.", "counter");
+	tprintf(&t, "mamori_enrolments_total{result=\"ok\"} %lu\n", atomic_load(&a->enrol_ok));
+	tprintf(&t, "mamori_enrolments_total{result=\"refused\"} %lu\n", atomic_load(&a->enrol_refused));
+	counter(&t, "mamori_intake_batches_total", "Event batches from agents, by result.", "counter");
+	tprintf(&t, "mamori_intake_batches_total{result=\"acknowledged\"} %lu\n",
+	    atomic_load(&a->intake_batches));
+	tprintf(&t, "mamori_intake_batches_total{result=\"rejected\"} %lu\n",
+	    atomic_load(&a->intake_rejected));
+	tprintf(&t, "mamori_intake_batches_total{result=\"unauthenticated\"} %lu\n",
+	    atomic_load(&a->intake_auth_failed));
+	tprintf(&t, "mamori_intake_batches_total{result=\"disk_full\"} %lu\n",
+	    atomic_load(&a->intake_disk_full));
+	counter(&t, "mamori_intake_events_total",
+	    "Events in acknowledged batches: received, newly stored, duplicates of stored ones.", "counter");
+	tprintf(&t, "mamori_intake_events_total{result=\"received\"} %lu\n",
+	    atomic_load(&a->intake_events));
+	tprintf(&t, "mamori_intake_events_total{result=\"stored\"} %lu\n",
+	    atomic_load(&a->intake_stored));
+	tprintf(&t, "mamori_intake_events_total{result=\"duplicate\"} %lu\n",
+	    atomic_load(&a->intake_duplicates));
+	counter(&t, "mamori_intake_scans_total", "Agent scans stored as host scans.", "counter");
+	tprintf(&t, "mamori_intake_scans_total %lu\n", atomic_load(&a->intake_scans));
+	counter(&t, "mamori_intake_alerts_total", "Agent alert events recorded as alerts.", "counter");
+	tprintf(&t, "mamori_intake_alerts_total %lu\n", atomic_load(&a->intake_alerts));
+	counter(&t, "mamori_agent_spool_records", "Events waiting in agents' disk spools (as last reported).", "gauge");
+	tprintf(&t, "mamori_agent_spool_records %" PRId64 "\n", at.spool_records);
+	counter(&t, "mamori_agent_spool_bytes", "Bytes in agents' disk spools (as last reported).", "gauge");
+	tprintf(&t, "mamori_agent_spool_bytes %" PRId64 "\n", at.spool_bytes);
+	counter(&t, "mamori_agent_dropped_events_total",
+	    "Events agents dropped from a full spool (reported by gap events).", "counter");
+	tprintf(&t, "mamori_agent_dropped_events_total %" PRId64 "\n", at.gaps);
 	counter(&t, "mamori_start_time_seconds", "When this manager started (unix time).", "gauge");
 	tprintf(&t, "mamori_start_time_seconds %" PRId64 "\n", a->started_at);
 	(void)c;

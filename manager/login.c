@@ -8,9 +8,9 @@
 #include "common/err.h"
 
 int
-login_name_ok(const char *s, size_t len)
+login_printable(const char *s, size_t len)
 {
-	if (len == 0 || len > STORE_AUTH_NAME_MAX)
+	if (len == 0)
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -20,9 +20,15 @@ login_name_ok(const char *s, size_t len)
 	return 1;
 }
 
-static int
-take(json_t *v, const char *key, char *dst, size_t dstsz, size_t *outlen,
-    char *why, size_t whysz)
+int
+login_name_ok(const char *s, size_t len)
+{
+	return len <= STORE_AUTH_NAME_MAX && login_printable(s, len);
+}
+
+int
+login_take_string(const struct json_t *v, const char *key, char *dst, size_t dstsz,
+    size_t *outlen, char *why, size_t whysz)
 {
 	if (!json_is_string(v)) {
 		snprintf(why, whysz, "'%s' must be a string", key);
@@ -68,16 +74,16 @@ login_parse(const char *buf, size_t len, struct login *out, char *why,
 	}
 	json_object_foreach(root, key, v) {
 		if (strcmp(key, "username") == 0) {
-			if (take(v, key, out->username, sizeof(out->username), &un, why, whysz))
+			if (login_take_string(v, key, out->username, sizeof(out->username), &un, why, whysz))
 				goto out;
 			have_user = 1;
 		} else if (strcmp(key, "password") == 0) {
-			if (take(v, key, out->password, sizeof(out->password),
+			if (login_take_string(v, key, out->password, sizeof(out->password),
 			    &out->password_len, why, whysz))
 				goto out;
 			have_pw = 1;
 		} else if (strcmp(key, "tenant") == 0) {
-			if (take(v, key, out->tenant, sizeof(out->tenant), &n, why, whysz))
+			if (login_take_string(v, key, out->tenant, sizeof(out->tenant), &n, why, whysz))
 				goto out;
 			if (!login_name_ok(out->tenant, n)) {
 				snprintf(why, whysz, "bad tenant name");

@@ -67,4 +67,10 @@ const char *db_col_text(sqlite3_stmt *st, int i);
 int store_scan_insert(struct db *db, const char *host_key, const char *hostname,
     int64_t started_at, const char *root, int64_t *host_id, int64_t *scan_id);
 
+/* Attaches the report and prunes to keep scans, inside the caller's
+ * transaction (store_scan_finish commits; agent intake batches do not). */
+struct store_scan;
+int store_scan_attach(struct store_scan *s, const char *report_json, int score,
+    int64_t duration_ms, int keep);
+
 #endif

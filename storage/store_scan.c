@@ -207,30 +207,35 @@ store_scan_diff(struct store_scan *s, store_change_fn fn, void *ctx)
 }
 
 int
-store_scan_finish(struct store_scan *s, const char *report_json, int score,
+store_scan_attach(struct store_scan *s, const char *report_json, int score,
     int64_t duration_ms, int keep)
 {
 	sqlite3_stmt *st = db_stmt(s->db, STMT_SCAN_REPORT);
 	if (!st)
-		goto fail;
+		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, s->scan_id);
 	db_bind_text(st, 2, report_json);
 	sqlite3_bind_int(st, 3, score);
 	sqlite3_bind_int64(st, 4, duration_ms);
 	if (db_step_done(st) != MAMORI_OK)
-		goto fail;
+		return MAMORI_E_DB;
 	if (!(st = db_stmt(s->db, STMT_SCAN_PRUNE)))
-		goto fail;
+		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, s->host_id);
 	sqlite3_bind_int(st, 2, keep);
-	if (db_step_done(st) != MAMORI_OK)
-		goto fail;
-	if (db_commit(s->db) != MAMORI_OK)
-		goto fail;
+	return db_step_done(st);
+}
+
+int
+store_scan_finish(struct store_scan *s, const char *report_json, int score,
+    int64_t duration_ms, int keep)
+{
+	if (store_scan_attach(s, report_json, score, duration_ms, keep) != MAMORI_OK ||
+	    db_commit(s->db) != MAMORI_OK) {
+		db_rollback(s->db);
+		return MAMORI_E_DB;
+	}
 	return MAMORI_OK;
-fail:
-	db_rollback(s->db);
-	return MAMORI_E_DB;
 }
 
 void
