@@ -34,7 +34,8 @@ printf '<h1>HACK</h1>\n' >"$d/html/index.html"
 printf 'ssh-ed25519 AAAA admin@pc\nssh-rsa BBBB evil\n' >"$d/.ssh/authorized_keys"
 chmod 4755 "$d/cgi/run.sh"
 rm "$d/html/site.css"
-rm "$d/home"; ln -s /etc/passwd "$d/home"
+# A new link made before the old one goes: it cannot reuse the old inode number.
+ln -s /etc/passwd "$d/home.new" && mv -T "$d/home.new" "$d/home"
 printf 'x' >"$d/html/$(printf 'bad\nname')"
 M check "$d" >"$tmp/c1.out"; rc=$?
 t "$([ $rc -eq 1 ] && echo 0 || echo 1)" "check exits 1 on changes"
