@@ -122,6 +122,55 @@ push_seg(struct spool *s, struct spool_seg seg)
 	return MAMORI_OK;
 }
 
+/* A gap event's count, when payload is one (they start with our own prefix). */
+static bool
+gap_count(const char *p, size_t len, uint64_t *dropped)
+{
+	const char *k = memmem(p, len < 64 ? len : 64, "\"kind\":\"gap\"", 12);
+	const char *d = k ? memmem(p, len, "\"dropped\":", 10) : NULL;
+	if (!d)
+		return false;
+	*dropped = strtoull(d + 10, NULL, 10);
+	return true;
+}
+
+static int
+gap_push(struct spool *s, uint64_t seq, uint64_t dropped)
+{
+	if (s->ngaps == s->gapcap) {
+		size_t cap = s->gapcap ? s->gapcap * 2 : 8;
+		struct spool_gap *p = realloc(s->gaps, cap * sizeof(*p));
+		if (!p)
+			return MAMORI_E_NOMEM;
+		s->gaps = p;
+		s->gapcap = cap;
+	}
+	s->gaps[s->ngaps++] = (struct spool_gap){ seq, dropped };
+	return MAMORI_OK;
+}
+
+/* Forgets gap events up to seq; returns how many there were in (from, seq]
+ * and the sum of their counts. */
+static uint64_t
+gap_take(struct spool *s, uint64_t from, uint64_t to, uint64_t *sum)
+{
+	size_t k = 0;
+	uint64_t n = 0;
+	*sum = 0;
+	for (size_t i = 0; i < s->ngaps; i++) {
+		if (s->gaps[i].seq <= to) {
+			if (s->gaps[i].seq > from) {
+				n++;
+				*sum += s->gaps[i].dropped;
+			}
+			continue;
+		}
+		s->gaps[k++] = s->gaps[i];
+	}
+	s->ngaps = k;
+	return n;
+}
+
 /* Validates one segment, truncating at the first bad record. */
 static int
 recover_seg(struct spool *s, const char *name, uint64_t first, bool last)
@@ -137,6 +186,11 @@ recover_seg(struct spool *s, const char *name, uint64_t first, bool last)
 	}
 	struct spool_seg seg = { .first = first, .last = first - 1 };
 	while ((r = read_record(s, fd, off, (uint64_t)st.st_size, seq, &len)) == 1) {
+		uint64_t dropped;
+		if (gap_count(s->rbuf, len, &dropped) && gap_push(s, seq, dropped) != MAMORI_OK)
+			r = -1;
+		if (r < 0)
+			break;
 		off += SPOOL_HEADER + len;
 		seg.last = seq++;
 		seg.nrec++;
@@ -259,6 +313,8 @@ report_lost(struct spool *s)
 	    now, s->unreported, s->lost_first, s->lost_last, s->lost_reason);
 	uint64_t seq;
 	int rc = append_record(s, buf, (size_t)n, &seq);
+	if (rc == MAMORI_OK)
+		rc = gap_push(s, seq, s->unreported);
 	if (rc == MAMORI_OK) {
 		s->stats.gap_events++;
 		s->unreported = 0;
@@ -341,6 +397,8 @@ spool_open(struct spool *s, const char *dir, uint64_t cap)
 			note_lost(s, to - from + 1, from, to, "spool_damaged");
 		}
 	}
+	uint64_t sum;
+	(void)gap_take(s, 0, s->acked, &sum);
 	s->next_seq = s->acked + 1;
 	if (s->nseg && s->segs[s->nseg - 1].last >= s->next_seq)
 		s->next_seq = s->segs[s->nseg - 1].last + 1;
@@ -380,6 +438,9 @@ spool_close(struct spool *s)
 		close(s->dirfd);
 	free(s->segs);
 	free(s->rbuf);
+	free(s->gaps);
+	s->gaps = NULL;
+	s->ngaps = s->gapcap = 0;
 	s->segs = NULL;
 	s->rbuf = NULL;
 	s->nseg = 0;
@@ -396,9 +457,12 @@ make_room(struct spool *s, uint64_t need)
 			s->wfd = -1;
 		}
 		struct spool_seg g = s->segs[0];
-		uint64_t lost = seg_unacked(s, &g);
-		s->stats.dropped_records += lost;
-		note_lost(s, lost, g.last - lost + 1, g.last, "spool_full");
+		uint64_t lost = seg_unacked(s, &g), carried = 0;
+		/* Gap events dropped here are not events lost: their counts carry over. */
+		uint64_t ngap = gap_take(s, s->acked, g.last, &carried);
+		s->stats.dropped_records += lost - ngap;
+		if (lost)
+			note_lost(s, lost - ngap + carried, g.last - lost + 1, g.last, "spool_full");
 		remove_oldest(s);
 	}
 }
@@ -593,6 +657,8 @@ spool_ack(struct spool *s, uint64_t seq)
 	if (rc != MAMORI_OK)
 		return rc;
 	s->acked = seq;
+	uint64_t sum;
+	(void)gap_take(s, 0, seq, &sum);
 	if (s->rfd >= 0 && seq == s->last_read_seq && s->rseg_first == s->last_read_seg) {
 		s->rseq = seq + 1;
 		s->roff = s->last_read_end;

@@ -55,6 +55,10 @@ struct spool {
 	uint64_t lost_first, lost_last;	/* their seq range (0: none known) */
 	const char *lost_reason;
 	int dir_dirty;
+	/* Unacknowledged gap events: when one is dropped with its segment its
+	 * count moves into the next gap event, so the total stays exact. */
+	struct spool_gap { uint64_t seq, dropped; } *gaps;
+	size_t ngaps, gapcap;
 	int64_t now_override;		/* tests: the clock for gap events; 0 = time() */
 };
 
