@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/monotime.h"
 #include "common/linebuf.h"
 #include "storage/db.h"
 #include "storage/store_logpos.h"
@@ -53,14 +54,6 @@ struct log_follow {
 	void *arg;
 	struct log_follow_stats st;
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void notice(struct log_follow *lf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -434,7 +427,7 @@ void
 log_follow_poll(struct log_follow *lf)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	int64_t now = now_ms();
+	int64_t now = monotime_ms();
 
 	while (lf->ino_fd >= 0 && read(lf->ino_fd, buf, sizeof(buf)) > 0)
 		;	/* which file changed does not matter: all are looked at */

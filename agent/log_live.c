@@ -3,23 +3,18 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "agent/log_follow.h"
 #include "agent/log_journal.h"
+#include "agent/syslog_server.h"
 #include "common/err.h"
+#include "common/monotime.h"
 
 enum { PFD_SIG, PFD_FOLLOW, PFD_JOURNAL, PFD_FIXED };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 save(const struct log_live *l)
@@ -36,11 +31,14 @@ save(const struct log_live *l)
 int
 log_live_run(const struct log_live *l)
 {
-	struct pollfd pfd[PFD_FIXED];
+	size_t nsys = l->syslog ? syslog_server_max_fds(l->syslog) : 0;
+	struct pollfd *pfd = calloc(PFD_FIXED + nsys, sizeof(*pfd));
 	sigset_t mask, old;
 	int tick = l->tick_ms > 0 ? l->tick_ms : 1000, rc = MAMORI_OK;
-	int64_t start = mono_ms(), next_tick = start;
+	int64_t start = monotime_ms(), next_tick = start;
 
+	if (!pfd)
+		return MAMORI_E_NOMEM;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -56,7 +54,7 @@ log_live_run(const struct log_live *l)
 	pfd[PFD_JOURNAL].fd = l->journal ? log_journal_fd(l->journal) : -1;
 	pfd[PFD_JOURNAL].events = POLLIN;
 	for (;;) {
-		int64_t now = mono_ms();
+		int64_t now = monotime_ms();
 		if (l->duration_ms > 0 && now - start >= l->duration_ms)
 			break;
 		if (now >= next_tick) {
@@ -65,6 +63,8 @@ log_live_run(const struct log_live *l)
 				log_follow_poll(l->follow);
 			if (l->journal)
 				log_journal_poll(l->journal);
+			if (l->syslog)
+				syslog_server_tick(l->syslog);
 			save(l);
 			if (l->on_batch)
 				l->on_batch(l->arg);
@@ -73,7 +73,8 @@ log_live_run(const struct log_live *l)
 		int64_t wait = next_tick - now;
 		if (l->duration_ms > 0 && start + l->duration_ms - now < wait)
 			wait = start + l->duration_ms - now;
-		int n = poll(pfd, PFD_FIXED, wait < 0 ? 0 : (int)wait);
+		size_t ns = l->syslog ? syslog_server_pollfds(l->syslog, pfd + PFD_FIXED, nsys) : 0;
+		int n = poll(pfd, PFD_FIXED + ns, wait < 0 ? 0 : (int)wait);
 		if (n < 0 && errno != EINTR) {
 			rc = MAMORI_E_IO;
 			break;
@@ -90,15 +91,20 @@ log_live_run(const struct log_live *l)
 			log_follow_poll(l->follow);
 		if (pfd[PFD_JOURNAL].revents && l->journal)
 			log_journal_poll(l->journal);
+		if (ns)
+			syslog_server_handle(l->syslog, pfd + PFD_FIXED, ns);
 		if (l->on_batch)
 			l->on_batch(l->arg);
 	}
 	if (l->follow)
 		log_follow_finish(l->follow);
+	if (l->syslog)
+		syslog_server_close_all(l->syslog);
 	save(l);
 out:
 	if (pfd[PFD_SIG].fd >= 0)
 		close(pfd[PFD_SIG].fd);
+	free(pfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,11 @@
 #include "agent/log_follow.h"
 #include "agent/log_journal.h"
 #include "agent/log_live.h"
+#include "agent/syslog_server.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd_logs.h"
 #include "common/err.h"
+#include "manager/cert.h"
 #include "storage/db.h"
 
 struct live {
@@ -71,6 +74,15 @@ live_usage(FILE *out)
 	    "  --duration SEC  stop after SEC seconds (default: at SIGINT/SIGTERM)\n"
 	    "  --journal       also follow this system's systemd journal\n"
 	    "  --journal-dir DIR  follow the journal files in DIR instead\n"
+	    "usage: mamori logs listen [options] --udp|--tcp|--tls ADDR:PORT...\n"
+	    "  --udp ADDR:PORT    syslog over UDP (RFC 3164 / 5424); port 0 picks a free port\n"
+	    "  --tcp ADDR:PORT    syslog over TCP (octet counting or LF framing, RFC 6587)\n"
+	    "  --tls ADDR:PORT    syslog over TLS (RFC 5425)\n"
+	    "  --tls-cert FILE --tls-key FILE  PEM files (default: syslog.crt/.key beside the database,\n"
+	    "                     made self-signed on first use)\n"
+	    "  --max-conns N      TCP/TLS connections at a time (default 256; more are refused)\n"
+	    "  --max-msg BYTES    longer messages are dropped and counted (default 65536)\n"
+	    "  --idle SEC         close connections idle this long (default 600)\n"
 	    "Files are followed across rotation (rename or copytruncate); read positions are kept\n"
 	    "in the database (--db), so a restart neither misses nor repeats lines.\n");
 }
@@ -87,6 +99,40 @@ parse_uint(const char *opt, const char *s, long max, long *out)
 	return EXIT_OK_RUN;
 }
 
+/*
+ * The TLS listener's certificate: the given files, or a self-signed one
+ * made on first use beside the database (syslog.crt, syslog.key), like
+ * the manager's. Senders that check certificates need its fingerprint,
+ * printed here.
+ */
+static int
+tls_files(const char *db_path, const char *cert, const char *key, char **cert_pem, char **key_pem)
+{
+	char certp[4096], keyp[4096], err[512], fp[128];
+	const char *slash = strrchr(db_path, '/');
+	int dl = slash ? (int)(slash - db_path) + 1 : 0;
+	bool created = false;
+
+	if (cert) {
+		snprintf(certp, sizeof(certp), "%s", cert);
+		snprintf(keyp, sizeof(keyp), "%s", key);
+	} else if (snprintf(certp, sizeof(certp), "%.*ssyslog.crt", dl, db_path) >= (int)sizeof(certp) ||
+	    snprintf(keyp, sizeof(keyp), "%.*ssyslog.key", dl, db_path) >= (int)sizeof(keyp)) {
+		fprintf(stderr, "mamori logs: database path too long\n");
+		return EXIT_USAGE;
+	}
+	if (cert_load_or_create(certp, keyp, NULL, cert == NULL, cert_pem, key_pem, &created, err,
+	    sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: TLS certificate: %s\n", err);
+		return EXIT_CONFIG;
+	}
+	if (created)
+		fprintf(stderr, "mamori logs: made a self-signed certificate %s (key %s)\n", certp, keyp);
+	if (cert_fingerprint(*cert_pem, fp, sizeof(fp)) == MAMORI_OK)
+		fprintf(stderr, "mamori logs: TLS certificate SHA-256 %s\n", fp);
+	return EXIT_OK_RUN;
+}
+
 int
 cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 {
@@ -98,6 +144,14 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		{ "tick", required_argument, NULL, 't' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "journal", no_argument, NULL, 'J' },
+		{ "udp", required_argument, NULL, 'U' },
+		{ "tcp", required_argument, NULL, 'T' },
+		{ "tls", required_argument, NULL, 'S' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "max-conns", required_argument, NULL, 'm' },
+		{ "max-msg", required_argument, NULL, 'M' },
+		{ "idle", required_argument, NULL, 'i' },
 		{ "journal-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -106,6 +160,11 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	struct log_follow_opts fo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
 	struct log_live loop = { .on_batch = on_batch, .on_save_error = on_save_error, .arg = &lv };
 	struct log_journal_opts jo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
+	struct syslog_server_opts so = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
+	struct syslog_server *syslog = NULL;
+	const char *tls_cert = NULL, *tls_key = NULL;
+	char *cert_pem = NULL, *key_pem = NULL;
+	bool tls = false;
 	struct log_follow *follow = NULL;
 	struct log_journal *journal_in = NULL;
 	bool journal = false;
@@ -123,6 +182,30 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		case 'e': fo.from_end = true; break;
 		case 'p': fo.no_inotify = true; break;
 		case 'J': journal = true; break;
+		case 'U': case 'T': case 'S':
+			if (so.nlisten == SYSLOG_MAX_LISTEN)
+				return cmd_usage_error("logs", "at most %d listeners", SYSLOG_MAX_LISTEN);
+			so.listen[so.nlisten++] = (struct syslog_listen){
+				c == 'U' ? SYSLOG_UDP : c == 'T' ? SYSLOG_TCP : SYSLOG_TLS, optarg };
+			tls |= c == 'S';
+			break;
+		case 'C': tls_cert = optarg; break;
+		case 'K': tls_key = optarg; break;
+		case 'm':
+			if ((rc = parse_uint("--max-conns", optarg, 65536, &v)) != EXIT_OK_RUN)
+				return rc;
+			so.max_conns = v ? (size_t)v : 1;
+			break;
+		case 'M':
+			if ((rc = parse_uint("--max-msg", optarg, LOG_MAX_LINE, &v)) != EXIT_OK_RUN)
+				return rc;
+			so.max_msg = v ? (size_t)v : 1;
+			break;
+		case 'i':
+			if ((rc = parse_uint("--idle", optarg, 86400, &v)) != EXIT_OK_RUN)
+				return rc;
+			so.idle_s = v ? (int)v : 1;
+			break;
 		case 'D': journal = true; jo.dir = optarg; break;
 		case 't':
 			if ((rc = parse_uint("--tick", optarg, 3600000, &v)) != EXIT_OK_RUN)
@@ -145,8 +228,10 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	}
 	fo.paths = (const char *const *)argv + optind;
 	fo.npaths = (size_t)(argc - optind);
-	if (fo.npaths == 0 && !journal)
-		return cmd_usage_error("logs", "follow: give one or more log files, or --journal");
+	if (fo.npaths == 0 && !journal && so.nlisten == 0)
+		return cmd_usage_error("logs", "give log files to follow, --journal, or --udp/--tcp/--tls ADDR:PORT to listen on");
+	if (!tls_cert != !tls_key)
+		return cmd_usage_error("logs", "--tls-cert and --tls-key go together");
 
 	const char *path = env->db_path ? env->db_path : db_default_path();
 	if (db_open(path, env->db_path == NULL, &db, err, sizeof(err)) != MAMORI_OK) {
@@ -178,8 +263,26 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		rc = EXIT_NOINPUT;
 		goto out;
 	}
+	if (tls && (rc = tls_files(path, tls_cert, tls_key, &cert_pem, &key_pem)) != EXIT_OK_RUN)
+		goto out;
+	so.tls_cert_pem = cert_pem;
+	so.tls_key_pem = key_pem;
+	if (so.nlisten && syslog_server_new(&so, tm.tm_year + 1900, tm.tm_mon + 1, &syslog, err,
+	    sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: cannot listen: %s\n", err);
+		rc = EXIT_NOINPUT;
+		goto out;
+	}
+	for (size_t i = 0; syslog && syslog_server_bound(syslog, i); i++)
+		fprintf(stderr, "mamori logs: listening on %s\n", syslog_server_bound(syslog, i));
+	if (syslog) {
+		/* a sender that goes away in the middle of a TLS handshake must not end us */
+		signal(SIGPIPE, SIG_IGN);
+		fflush(stderr);
+	}
 	loop.follow = follow;
 	loop.journal = journal_in;
+	loop.syslog = syslog;
 	if (log_live_run(&loop) != MAMORI_OK) {
 		fprintf(stderr, "mamori logs: the wait for input failed: %s\n", strerror(errno));
 		rc = EXIT_SOFTWARE;
@@ -191,20 +294,36 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		    (unsigned long long)js.entries, js.resumed ? " after the saved cursor" : "",
 		    (unsigned long long)js.no_message, (unsigned long long)js.cut);
 	}
+	if (syslog) {
+		struct syslog_server_stats ss;
+		syslog_server_stats(syslog, &ss);
+		fprintf(stderr, "mamori logs: syslog: %llu messages, %llu bytes; dropped: %llu oversize, "
+		    "%llu malformed; %llu connections, %llu refused (limit), %llu closed idle, "
+		    "%llu TLS failures\n", (unsigned long long)ss.messages, (unsigned long long)ss.bytes,
+		    (unsigned long long)ss.oversize, (unsigned long long)ss.malformed,
+		    (unsigned long long)ss.conns, (unsigned long long)ss.conns_refused,
+		    (unsigned long long)ss.conns_idle_closed, (unsigned long long)ss.tls_failures);
+	}
 	if (follow) {
-	log_follow_stats(follow, &fs);
-	fprintf(stderr, "mamori logs: follow: %llu lines, %llu bytes, %llu rotations, %llu truncations, "
-	    "%llu resumed, %llu finished after a rotation while stopped, %llu lost while stopped, "
-	    "%llu read errors\n", (unsigned long long)fs.lines, (unsigned long long)fs.bytes,
-	    (unsigned long long)fs.rotations, (unsigned long long)fs.truncations,
-	    (unsigned long long)fs.resumed, (unsigned long long)fs.rotated_while_stopped,
-	    (unsigned long long)fs.lost_while_stopped, (unsigned long long)fs.read_errors);
+		log_follow_stats(follow, &fs);
+		fprintf(stderr, "mamori logs: follow: %llu lines, %llu bytes, %llu rotations, %llu truncations, "
+		    "%llu resumed, %llu finished after a rotation while stopped, %llu lost while stopped, "
+		    "%llu read errors\n", (unsigned long long)fs.lines, (unsigned long long)fs.bytes,
+		    (unsigned long long)fs.rotations, (unsigned long long)fs.truncations,
+		    (unsigned long long)fs.resumed, (unsigned long long)fs.rotated_while_stopped,
+		    (unsigned long long)fs.lost_while_stopped, (unsigned long long)fs.read_errors);
 	}
 	rc = cmd_logs_finish(&lv.run, rc);
 out:
 	log_follow_free(follow);
 	log_journal_free(journal_in);
+	syslog_server_free(syslog);
 	cmd_logs_release(&lv.run);
+	free(cert_pem);
+	if (key_pem) {
+		explicit_bzero(key_pem, strlen(key_pem));
+		free(key_pem);
+	}
 	db_close(db);
 	return rc;
 }
