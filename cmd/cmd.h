@@ -31,6 +31,7 @@ int cmd_user(struct cmd_env *env, int argc, char **argv);
 int cmd_alerts(struct cmd_env *env, int argc, char **argv);
 int cmd_token(struct cmd_env *env, int argc, char **argv);
 int cmd_agent(struct cmd_env *env, int argc, char **argv);
+int cmd_incident(struct cmd_env *env, int argc, char **argv);
 /* mamori vuln update (cmd_vuln_update.c), called by cmd_vuln. */
 int cmd_vuln_update(struct cmd_env *env, int argc, char **argv);
 

@@ -47,6 +47,8 @@ static const struct command commands[] = {
 	    "エージェント・センサー登録用のワンタイムトークン（create, list）" } },
 	{ "agent", cmd_agent, { "enrol with a manager and send events (--enrol URL TOKEN; list, revoke)",
 	    "マネージャーに登録してイベントを送る（--enrol URL TOKEN、list、revoke）" } },
+	{ "incident", cmd_incident, { "incident response: IPA's three steps, reports and deadlines",
+	    "インシデント対応：IPAの3ステップ、届出先と報告期限" } },
 	{ "config", cmd_config, { "print the effective configuration",
 	    "現在の設定を表示する" } },
 	{ "version", cmd_version, { "print the version", "バージョンを表示する" } },
