@@ -4,6 +4,8 @@
 #ifndef MAMORI_CMD_CMD_H
 #define MAMORI_CMD_CMD_H
 
+#include <stddef.h>
+
 #include "common/conf.h"
 #include "common/i18n.h"
 #include "common/log.h"
@@ -32,6 +34,10 @@ int cmd_alerts(struct cmd_env *env, int argc, char **argv);
 int cmd_token(struct cmd_env *env, int argc, char **argv);
 int cmd_agent(struct cmd_env *env, int argc, char **argv);
 int cmd_incident(struct cmd_env *env, int argc, char **argv);
+int cmd_notify(struct cmd_env *env, int argc, char **argv);
+/* The notifier's settings from the configuration; url holds the public URL. */
+struct notify_config;
+void cmd_notify_config(struct cmd_env *env, struct notify_config *cfg, char *url, size_t urlsz);
 /* mamori vuln update (cmd_vuln_update.c), called by cmd_vuln. */
 int cmd_vuln_update(struct cmd_env *env, int argc, char **argv);
 

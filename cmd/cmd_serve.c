@@ -21,6 +21,7 @@
 #include "manager/auth.h"
 #include "manager/cert.h"
 #include "manager/http.h"
+#include "manager/notify.h"
 #include "storage/db.h"
 #include "storage/store_auth.h"
 #include "storage/store_intake.h"
@@ -96,6 +97,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	char *cert = NULL, *key = NULL;
 	struct db *db = NULL, *idb = NULL;
 	struct http_server *srv = NULL;
+	struct notify_thread *notifier = NULL;
 	struct api api;
 	bool api_ready = false, created = false;
 	int c, rc = EXIT_SOFTWARE;
@@ -221,6 +223,17 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		rc = EXIT_SOFTWARE;
 		goto out;
 	}
+	int64_t every = conf_int(&env->conf, CONF_NOTIFY_INTERVAL_SECONDS);
+	if (every > 0) {
+		struct notify_config ncfg;
+		char pub[512];
+		cmd_notify_config(env, &ncfg, pub, sizeof(pub));
+		if (notify_thread_start(path, &ncfg, (int)every, &notifier, err, sizeof(err)) != MAMORI_OK) {
+			fprintf(stderr, "mamori serve: notifications: %s\n", err);
+			rc = EXIT_SOFTWARE;
+			goto out;
+		}
+	}
 	fprintf(stderr, "mamori serve: listening on %s (TLS 1.3 only)\n", url);
 	fflush(stderr);
 
@@ -229,6 +242,7 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	fprintf(stderr, "mamori serve: %s, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	rc = EXIT_OK_RUN;
 out:
+	notify_thread_stop(notifier);
 	http_stop(srv);
 	if (api_ready)
 		api_release(&api);

@@ -49,6 +49,8 @@ static const struct command commands[] = {
 	    "マネージャーに登録してイベントを送る（--enrol URL TOKEN、list、revoke）" } },
 	{ "incident", cmd_incident, { "incident response: IPA's three steps, reports and deadlines",
 	    "インシデント対応：IPAの3ステップ、届出先と報告期限" } },
+	{ "notify", cmd_notify, { "notifications: e-mail, Slack, Teams, LINE, Chatwork, webhook (channel, run)",
+	    "通知：メール、Slack、Teams、LINE、Chatwork、Webhook（channel, run）" } },
 	{ "config", cmd_config, { "print the effective configuration",
 	    "現在の設定を表示する" } },
 	{ "version", cmd_version, { "print the version", "バージョンを表示する" } },

@@ -100,6 +100,18 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	    3600, NULL, 0, 7 * 86400, "how often the agent runs a scan and sends it (0: never)" },
 	[CONF_AGENT_BATCH_EVENTS] = { "agent.batch_events", CONF_INT, 1000, NULL, 1, 20000,
 	    "events per batch sent to the manager" },
+	[CONF_MANAGER_PUBLIC_URL] = { "manager.public_url", CONF_STRING, 0, "", 0, 0,
+	    "the dashboard address people open, used for links in notifications "
+	    "(empty = https:// and manager.listen)" },
+	[CONF_NOTIFY_INTERVAL_SECONDS] = { "notify.interval_seconds", CONF_INT, 60, NULL, 0,
+	    86400, "how often mamori serve sends notifications (0 = not from the manager)" },
+	[CONF_NOTIFY_TIMEOUT_SECONDS] = { "notify.timeout_seconds", CONF_INT, 20, NULL, 1, 300,
+	    "time allowed for one notification to be delivered" },
+	[CONF_NOTIFY_CA_FILE] = { "notify.ca_file", CONF_STRING, 0, "", 0, 0,
+	    "CA certificates (PEM) trusted for mail servers and webhooks instead of "
+	    "the system's (empty = the system's)" },
+	[CONF_NOTIFY_TLS_INSECURE] = { "notify.tls_insecure", CONF_BOOL, 0, NULL, 0, 1,
+	    "skip certificate checks of mail servers and webhooks (tests only; never in use)" },
 };
 
 const struct conf_def *

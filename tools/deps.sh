@@ -6,11 +6,11 @@ what=${1:-run}
 pkgs="meson ninja-build gcc pkg-config python3 libjansson-dev libyaml-dev libsqlite3-dev
       libcrypt-dev liblz4-dev zlib1g-dev liblzma-dev libzstd-dev
       libyajl-dev libxml2-dev libssl-dev libpcre2-dev libpcap-dev
-      libcairo2-dev libpango1.0-dev fonts-noto-cjk libmicrohttpd-dev libsodium-dev libsystemd-dev"
+      libcairo2-dev libpango1.0-dev fonts-noto-cjk libmicrohttpd-dev libsodium-dev libsystemd-dev libcurl4-openssl-dev"
 case $what in
 run) ;;
 test) pkgs="$pkgs chromium curl openssl clang libclang-rt-14-dev iproute2 debootstrap lz4 zstd sqlite3 poppler-utils
-      rpm python3-rpm tshark python3-evtx nftables rsync util-linux bsdextrautils systemd-journal-remote" ;;
+      rpm python3-rpm tshark python3-evtx nftables rsync util-linux bsdextrautils systemd-journal-remote python3-aiosmtpd" ;;
 bench) pkgs="$pkgs lynis hyperfine time iproute2 suricata tcpdump tshark" ;;
 *) echo "usage: deps.sh [run|test|bench]" >&2; exit 2 ;;
 esac
