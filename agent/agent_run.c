@@ -46,6 +46,7 @@ struct run {
 	uint64_t evoff, ino;		/* regular files: where the next line starts */
 	uint64_t skipped, undeliverable;
 	int64_t backoff, next_send;
+	int retry_hint;			/* the manager's Retry-After, seconds */
 };
 
 static int64_t
@@ -403,8 +404,7 @@ send_one(struct run *r, char *err, size_t errsz)
 		}
 	} else {
 		snprintf(err, errsz, "the manager answered %d: %s", ans.status, msg ? msg : "");
-		if (ans.retry_after)
-			r->backoff = ans.retry_after;
+		r->retry_hint = ans.retry_after;
 	}
 	json_decref(reply);
 	agent_http_answer_free(&ans);
@@ -519,6 +519,9 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 			scanned = true;
 			next_scan = o->scan_interval > 0 ? now + o->scan_interval : 0;
 		}
+		/* --once spools the whole source first, then sends. */
+		if (o->once && !r.ev_done)
+			continue;
 		now = now_s();
 		for (int round = 0; round < SEND_ROUNDS && now >= r.next_send; round++) {
 			enum send_result s = send_one(&r, err, errsz);
@@ -529,8 +532,12 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 				goto out;
 			}
 			if (s == RETRY) {
-				r.backoff = r.backoff ? (r.backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-				    r.backoff * 2) : 1;
+				if (r.retry_hint > 0)
+					r.backoff = r.retry_hint;
+				else
+					r.backoff = r.backoff ? (r.backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+					    r.backoff * 2) : 1;
+				r.retry_hint = 0;
 				r.next_send = now + r.backoff;
 				log_warn(o->log, "agent: %s; %" PRIu64 " events kept in the spool, retrying in "
 				    "%" PRId64 " s", err, spool_pending(&r.sp), r.backoff);
