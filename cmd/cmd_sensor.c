@@ -107,9 +107,9 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 	const char *file = NULL, *iface = NULL, *eve_path = "-", *user = NULL;
 	const char *iocs[MAX_IOC_FILES];
 	size_t niocs = 0;
-	int64_t duration = 0, stats_interval = 0, max_flows = 65536;
+	int64_t duration = 0, stats_interval = 0;
+	int64_t max_flows = conf_int(&env->conf, CONF_SENSOR_MAX_FLOWS);
 	int c;
-	(void)env;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:i:", opts, NULL)) != -1) {
 		switch (c) {
@@ -177,7 +177,21 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 		rc = EXIT_SOFTWARE;
 		goto out;
 	}
-	struct sensor_conf conf = { .max_flows = (size_t)max_flows };
+	const struct conf *cf = &env->conf;
+	struct sensor_conf conf = {
+		.max_flows = (size_t)max_flows,
+		.flow_timeout_s = conf_int(cf, CONF_SENSOR_FLOW_TIMEOUT_S),
+		.detect = {
+			.port_scan_ports = (uint32_t)conf_int(cf, CONF_SENSOR_PORT_SCAN_PORTS),
+			.host_scan_hosts = (uint32_t)conf_int(cf, CONF_SENSOR_HOST_SCAN_HOSTS),
+			.dns_tunnel_queries = (uint32_t)conf_int(cf, CONF_SENSOR_DNS_TUNNEL_QUERIES),
+			.icmp_tunnel_bytes = (uint64_t)conf_int(cf, CONF_SENSOR_ICMP_TUNNEL_BYTES),
+			.beacon_min_connections = (uint32_t)conf_int(cf, CONF_SENSOR_BEACON_MIN_CONNECTIONS),
+			.beacon_min_interval_s = (uint32_t)conf_int(cf, CONF_SENSOR_BEACON_MIN_INTERVAL_S),
+			.beacon_max_jitter_pct = (uint32_t)conf_int(cf, CONF_SENSOR_BEACON_MAX_JITTER_PCT),
+			.outbound_bytes_per_hour = (uint64_t)conf_int(cf, CONF_SENSOR_OUTBOUND_MB_PER_HOUR) << 20,
+		},
+	};
 	if (sensor_init(&s, &conf, cap.linktype, out, &set) != 0) {
 		fprintf(stderr, "mamori sensor: out of memory\n");
 		rc = EXIT_SOFTWARE;

@@ -7,7 +7,6 @@
 #include "sensor/sensor.h"
 
 #define DNST_WINDOW_US (300 * 1000000LL)
-#define DNST_MIN_SUSPICIOUS 20
 
 static bool
 suspicious(const struct dns_msg *m, struct span sub)
@@ -86,7 +85,7 @@ detect_dns_query(struct sensor *s, const struct flow *f, const struct pkt *p,
 		sl->window_start_us = p->ts_us;
 	}
 	sl->suspicious++;
-	if (!sl->alerted && sl->suspicious >= DNST_MIN_SUSPICIOUS) {
+	if (!sl->alerted && sl->suspicious >= s->det.conf.dns_tunnel_queries) {
 		char msg[300], a[64];
 		sl->alerted = true;
 		snprintf(msg, sizeof(msg), "%s sent %u suspicious DNS queries for *.%s (last type %s)",

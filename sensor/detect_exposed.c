@@ -26,6 +26,11 @@ detect_exposed_packet(struct sensor *s, struct flow *f, const struct pkt *p, boo
 		sensor_alert(s, f, p, detect_rule(R_EXPOSED_SERVICE), msg);
 		return;
 	}
+	if (answered) {
+		detect_outbound_answered(s, f, p);
+		if (f->done & FLOW_DONE_EXPOSED)
+			return;
+	}
 	if (!to_server || p->payload.len < 5)
 		return;
 	if (f->dport == 21 && (span_starts_with(p->payload, "PASS ") ||

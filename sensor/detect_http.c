@@ -2,6 +2,7 @@
  * ${lower:j}/${::-j} obfuscations and a bare "jndi:ldap://"), SQL injection
  * in the URI. Matching runs on a percent-decoded, lower-cased copy. */
 #include <string.h>
+#include <strings.h>
 
 #include "sensor/sensor.h"
 
@@ -101,10 +102,19 @@ sqli(const char *s, size_t n)
 }
 
 void
-detect_http_request(struct sensor *s, const struct flow *f, const struct pkt *p,
+detect_http_request(struct sensor *s, struct flow *f, const struct pkt *p,
     const struct http_req *r)
 {
 	char norm[NORM_MAX], msg[300], a[64];
+	if (r->authorization.len > 6 && strncasecmp(r->authorization.p, "basic ", 6) == 0 &&
+	    !(f->done & FLOW_DONE_EXPOSED)) {
+		f->done |= FLOW_DONE_EXPOSED;
+		char b[64];
+		snprintf(msg, sizeof(msg), "%s sent a password in clear to %s (HTTP Basic, host %.*s)",
+		    ip_addr_str(&f->src, a, sizeof(a)), ip_addr_str(&f->dst, b, sizeof(b)),
+		    (int)(r->host.len > 100 ? 100 : r->host.len), r->host.p ? r->host.p : "");
+		sensor_alert(s, f, p, detect_rule(R_CLEARTEXT_HTTP_BASIC), msg);
+	}
 	size_t n = normalize(r->head, norm, sizeof(norm));
 	if (log4shell(norm, n)) {
 		snprintf(msg, sizeof(msg), "JNDI lookup string in a request from %s to %.*s",

@@ -104,6 +104,52 @@ static const struct detect_rule rules[R__COUNT] = {
 	      "通信経路上の誰でもパスワードを盗み見て悪用できます。" },
 	    { "Use SFTP or FTPS instead, and change the password that was used.",
 	      "SFTPまたはFTPSに切り替え、使われたパスワードは変更してください。" } } },
+	[R_ICMP_TUNNEL] = { 2100031, "Potentially Bad Traffic", { "mamori.net.icmp_tunnel",
+	    "ICMP tunnelling", ALERT_HIGH, IR_DETECT,
+	    { "Two computers exchanged a lot of data hidden inside ping (ICMP echo) packets.",
+	      "2台の機器の間で、ping（ICMPエコー）の中に大量のデータを隠したやり取りがありました。" },
+	    { "Ordinary ping carries a fixed test pattern. Data inside ping is how malware and data thieves slip past firewalls.",
+	      "普通のpingは決まった試験用の中身しか運びません。pingの中にデータを入れるのは、ウイルスや情報の持ち出しがファイアウォールをすり抜ける手口です。" },
+	    INFECTED_ACTION } },
+	[R_BEACON] = { 2100060, "A Network Trojan was detected", { "mamori.net.beacon",
+	    "Regular check-ins to an internet server (beaconing)", ALERT_MEDIUM, IR_DETECT,
+	    { "A computer connected to the same internet server again and again at a steady interval, like clockwork.",
+	      "1台のパソコンが、同じインターネット上のサーバに、時計のように一定の間隔で何度も接続しました。" },
+	    { "Malware checks in with its command server on a timer. Some legitimate software (updates, monitoring) does too, so check what the server is.",
+	      "ウイルスは一定の間隔で指令サーバに連絡します。更新や監視のソフトも同じことをするため、相手のサーバが何かを確認する必要があります。" },
+	    { "Ask your IT support to identify the program making these connections. If nobody can explain it, unplug the PC's network cable, keep it on, and call for help.",
+	      "この接続をしているプログラムをIT担当者に調べてもらってください。説明がつかなければ、そのパソコンのLANケーブルを抜き、電源は入れたままで相談窓口に連絡してください。" } } },
+	[R_OUTBOUND_SMB_RDP] = { 2100021, "Potential Corporate Privacy Violation", { "mamori.net.outbound_smb_rdp",
+	    "File sharing or remote desktop to the internet", ALERT_MEDIUM, IR_DETECT,
+	    { "An office computer tried to use Windows file sharing (SMB) or remote desktop with a server on the internet.",
+	      "社内のパソコンが、インターネット上のサーバとファイル共有（SMB）やリモートデスクトップで通信しようとしました。" },
+	    { "File sharing to the internet can leak Windows passwords (their hashes) and files; worms spread this way. Remote desktop out of the office may be an unapproved remote-control tool.",
+	      "インターネットへのファイル共有はWindowsのパスワード情報やファイルの流出につながり、ワームの感染経路にもなります。社外へのリモートデスクトップは、許可されていない遠隔操作の可能性があります。" },
+	    { "Block ports 445, 139 and 3389 going out on the router, and ask your IT support which program on that computer made the connection.",
+	      "ルータで外向きの445・139・3389番ポートを遮断し、そのパソコンのどのプログラムが接続したかIT担当者に調べてもらってください。" } } },
+	[R_LARGE_UPLOAD] = { 2100061, "Potential Corporate Privacy Violation", { "mamori.net.large_upload",
+	    "Large upload to the internet", ALERT_MEDIUM, IR_DETECT,
+	    { "One office computer sent an unusually large amount of data to the internet within an hour.",
+	      "社内の1台のパソコンが、1時間のうちに普段より非常に多くのデータをインターネットへ送りました。" },
+	    { "Before locking files, ransomware gangs copy them out to threaten to publish them. It can also be a backup or a large file shared on purpose.",
+	      "ランサムウェア攻撃者は、ファイルを暗号化する前に盗み出して公開すると脅します。意図したバックアップや大きなファイルの共有の場合もあります。" },
+	    { "Check with the computer's user whether they sent large files (backup, cloud sharing). If not, unplug its network cable, keep it on, and call for help.",
+	      "そのパソコンの利用者に、大きなファイルを送ったか（バックアップやクラウド共有）確認してください。心当たりがなければ、LANケーブルを抜き、電源は入れたままで相談窓口に連絡してください。" } } },
+	[R_CLEARTEXT_HTTP_BASIC] = { 2100052, "Potential Corporate Privacy Violation", { "mamori.net.cleartext_http_basic",
+	    "Password sent over plain HTTP (Basic authentication)", ALERT_LOW, IR_RECOVER,
+	    { "A password was sent to a web page or device without encryption (HTTP Basic authentication).",
+	      "Webページや機器に、パスワードが暗号化されずに送られました（HTTPのBasic認証）。" },
+	    { "Anyone on the network path can read the password and reuse it.",
+	      "通信経路上の誰でもパスワードを盗み見て悪用できます。" },
+	    { "Use the HTTPS address of that site or device (turn on HTTPS in its settings), and change the password that was used.",
+	      "そのサイトや機器にはHTTPSのアドレスで接続し（設定でHTTPSを有効にし）、使われたパスワードは変更してください。" } } },
+	[R_IOC_CERT] = { 2100005, "A Network Trojan was detected", { "mamori.net.ioc_cert",
+	    "Encrypted connection to a server with a known malicious certificate", ALERT_HIGH, IR_DETECT,
+	    { "A computer connected to a server whose certificate (SHA-1 fingerprint) is listed as used by malware.",
+	      "ウイルスが使うものとして登録された証明書（SHA-1指紋）を持つサーバに、パソコンが接続しました。" },
+	    { "Such servers are malware command servers; the computer is probably infected.",
+	      "このようなサーバはウイルスの指令サーバです。パソコンが感染している可能性が高い状態です。" },
+	    INFECTED_ACTION } },
 };
 
 const struct detect_rule *
@@ -112,12 +158,34 @@ detect_rule(enum detect_rule_id id)
 	return (unsigned)id < R__COUNT ? &rules[id] : &rules[0];
 }
 
-int
-detect_init(struct detect_state *d)
+static uint64_t
+or_default(uint64_t v, uint64_t def)
 {
+	return v ? v : def;
+}
+
+int
+detect_init(struct detect_state *d, const struct detect_conf *conf)
+{
+	memset(d, 0, sizeof(*d));
+	if (conf)
+		d->conf = *conf;
+	struct detect_conf *c = &d->conf;
+	c->port_scan_ports = (uint32_t)or_default(c->port_scan_ports, 50);
+	c->host_scan_hosts = (uint32_t)or_default(c->host_scan_hosts, 30);
+	c->dns_tunnel_queries = (uint32_t)or_default(c->dns_tunnel_queries, 20);
+	c->icmp_tunnel_bytes = or_default(c->icmp_tunnel_bytes, 32768);
+	c->beacon_min_connections = (uint32_t)or_default(c->beacon_min_connections, 8);
+	if (c->beacon_min_connections > BEACON_TIMES)
+		c->beacon_min_connections = BEACON_TIMES;
+	c->beacon_min_interval_s = (uint32_t)or_default(c->beacon_min_interval_s, 10);
+	c->beacon_max_jitter_pct = (uint32_t)or_default(c->beacon_max_jitter_pct, 10);
+	c->outbound_bytes_per_hour = or_default(c->outbound_bytes_per_hour, 1024ULL << 20);
 	d->scan = calloc(SCAN_SLOTS, sizeof(*d->scan));
 	d->dnst = calloc(DNST_SLOTS, sizeof(*d->dnst));
-	if (!d->scan || !d->dnst) {
+	d->beacon = calloc(BEACON_SLOTS, sizeof(*d->beacon));
+	d->upload = calloc(UPLOAD_SLOTS, sizeof(*d->upload));
+	if (!d->scan || !d->dnst || !d->beacon || !d->upload) {
 		detect_free(d);
 		return MAMORI_E_NOMEM;
 	}
@@ -129,8 +197,12 @@ detect_free(struct detect_state *d)
 {
 	free(d->scan);
 	free(d->dnst);
+	free(d->beacon);
+	free(d->upload);
 	d->scan = NULL;
 	d->dnst = NULL;
+	d->beacon = NULL;
+	d->upload = NULL;
 }
 
 double

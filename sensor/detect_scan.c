@@ -8,8 +8,6 @@
 #include "sensor/sensor.h"
 
 #define SCAN_WINDOW_US (60 * 1000000LL)
-#define PORT_SCAN_MIN 50	/* distinct (host, port) failures */
-#define HOST_SCAN_MIN 30	/* distinct hosts failed */
 
 static uint32_t
 mix(const uint8_t *b, size_t n, uint32_t seed)
@@ -53,7 +51,7 @@ detect_scan_failed(struct sensor *s, const struct flow *f, int64_t ts_us)
 	if (set_bit(sl->host_bits, mix(f->dst.b, 16, 3)))
 		sl->hosts++;
 	char msg[200], a[64], b[64];
-	if (!sl->port_alerted && sl->pairs >= PORT_SCAN_MIN && sl->hosts * 4 < sl->pairs) {
+	if (!sl->port_alerted && sl->pairs >= s->det.conf.port_scan_ports && sl->hosts * 4 < sl->pairs) {
 		sl->port_alerted = true;
 		snprintf(msg, sizeof(msg), "%s probed %u closed or filtered ports (last target %s) within 60 s",
 		    ip_addr_str(&f->src, a, sizeof(a)), sl->pairs, ip_addr_str(&f->dst, b, sizeof(b)));
@@ -62,7 +60,7 @@ detect_scan_failed(struct sensor *s, const struct flow *f, int64_t ts_us)
 		eve_int(&s->eve, "distinct_hosts", sl->hosts);
 		sensor_alert_end(s);
 	}
-	if (!sl->host_alerted && sl->hosts >= HOST_SCAN_MIN) {
+	if (!sl->host_alerted && sl->hosts >= s->det.conf.host_scan_hosts) {
 		sl->host_alerted = true;
 		snprintf(msg, sizeof(msg), "%s failed to connect to %u different hosts within 60 s",
 		    ip_addr_str(&f->src, a, sizeof(a)), sl->hosts);

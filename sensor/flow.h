@@ -29,6 +29,7 @@ enum flow_app { APP_NONE = 0, APP_DNS, APP_HTTP, APP_TLS, APP_SMB, APP_RDP, APP_
 #define FLOW_DONE_IOC_IP 0x10
 #define FLOW_DONE_EXPOSED 0x20
 #define FLOW_DONE_SCAN 0x40
+#define FLOW_DONE_ICMP 0x80
 
 #define FLOW_CLOSED_FIN_C 0x01
 #define FLOW_CLOSED_FIN_S 0x02
@@ -47,6 +48,7 @@ struct flow {
 	bool syn_seen, synack_seen;
 	uint64_t pkts_ts, pkts_tc;	/* to server (from initiator), to client */
 	uint64_t bytes_ts, bytes_tc;
+	uint64_t odd_bytes;		/* ICMP echo payload that is not a ping pattern */
 	int64_t first_us, last_us;
 	/* table links: hash chain and least-recently-seen list */
 	struct flow *hnext;

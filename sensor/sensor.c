@@ -27,7 +27,7 @@ sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE
 	}
 	if (conf && conf->flow_timeout_s > 0)
 		s->flows.timeout_us = conf->flow_timeout_s * 1000000LL;
-	rc = detect_init(&s->det);
+	rc = detect_init(&s->det, conf ? &conf->detect : NULL);
 	if (rc != 0) {
 		flow_table_free(&s->flows);
 		eve_free(&s->eve);
@@ -288,6 +288,11 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 		goto housekeeping;
 	update_flow(s, f, &p, to_server);
 	detect_ioc_flow(s, f, &p);
+	if (created)
+		detect_outbound_flow(s, f, &p);
+	detect_outbound_bytes(s, f, &p, to_server);
+	if (p.l4 == L4_ICMP || p.l4 == L4_ICMP6)
+		detect_icmp_echo(s, f, &p);
 	if (p.l4 == L4_TCP)
 		detect_exposed_packet(s, f, &p, to_server);
 	if (p.payload.len == 0)

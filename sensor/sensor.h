@@ -32,6 +32,7 @@ struct sensor_stats {
 struct sensor_conf {
 	size_t max_flows;		/* hard cap; 0 = 65536 */
 	int64_t flow_timeout_s;		/* idle timeout; 0 = 120 */
+	struct detect_conf detect;	/* thresholds; 0 = default */
 };
 
 struct sensor {

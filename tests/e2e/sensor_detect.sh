@@ -1,0 +1,100 @@
+#!/bin/sh
+# sensor_detect.sh - the behaviour detectors on captures written here (every
+# packet known): beaconing at a steady interval and not at an irregular one,
+# SMB/RDP answered by an internet server, a large upload against the
+# sensor.outbound_mb_per_hour threshold from a config file, HTTP Basic
+# passwords; and the real ICMP tunnel capture, also against its threshold.
+set -u
+: "${MAMORI:?}" "${MAMORI_SRC:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 fail=0
+t() {
+	n=$((n + 1)); d=$1; shift
+	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
+}
+py() { # file expression over alerts -> exit status
+	python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; al=[e["alert"]["mamori"] | {"src": e.get("src_ip"), "dst": e.get("dest_ip"), "dport": e.get("dest_port")} for e in ev if e["event_type"]=="alert"]; ids=[a["rule_id"] for a in al]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
+}
+python3 - "$tmp/mix.pcap" <<'PY'
+import struct, sys
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+def ip4(a):
+    return bytes(int(x) for x in a.split("."))
+
+def frame(src, dst, proto, l4):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0, ip4(src), ip4(dst))
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00" + hdr + l4
+
+def tcp(src, sp, dst, dp, flags, payload=b"", seq=1):
+    return frame(src, dst, 6, struct.pack("!HHIIBBHHH", sp, dp, seq, 0, 0x50, flags, 65535, 0, 0) + payload)
+
+def udp(src, sp, dst, dp, payload):
+    return frame(src, dst, 17, struct.pack("!HHHH", sp, dp, 8 + len(payload), 0) + payload)
+
+pk = []
+t0 = 1700000000.0
+# beaconing: 10 connections every 60 s (+-0.5 s) to one internet server
+for i in range(10):
+    ts = t0 + i * 60 + (0.5 if i % 2 else 0)
+    pk.append((ts, tcp("192.168.1.10", 50000 + i, "203.0.113.5", 8443, 0x02)))
+    pk.append((ts + 0.01, tcp("203.0.113.5", 8443, "192.168.1.10", 50000 + i, 0x12)))
+# irregular connections from another PC: no beacon
+for i, d in enumerate([0, 7, 100, 130, 400, 410, 500, 720, 725, 900]):
+    ts = t0 + d
+    pk.append((ts, tcp("192.168.1.20", 51000 + i, "203.0.113.6", 443, 0x02)))
+    pk.append((ts + 0.01, tcp("203.0.113.6", 443, "192.168.1.20", 51000 + i, 0x12)))
+# SMB answered by an internet server; RDP attempt that nobody answers
+pk.append((t0 + 5, tcp("192.168.1.11", 52000, "198.51.100.7", 445, 0x02)))
+pk.append((t0 + 5.01, tcp("198.51.100.7", 445, "192.168.1.11", 52000, 0x12)))
+pk.append((t0 + 6, tcp("192.168.1.11", 52001, "198.51.100.8", 3389, 0x02)))
+# 1.5 MB uploaded by one PC within the hour
+for i in range(1100):
+    pk.append((t0 + 10 + i * 0.5, udp("192.168.1.12", 40000, "198.51.100.9", 9000, bytes(1400))))
+# HTTP Basic authentication to a printer
+pk.append((t0 + 20, tcp("192.168.1.13", 53000, "192.168.1.200", 80, 0x18,
+                        b"GET /admin HTTP/1.1\r\nHost: printer\r\nAuthorization: Basic YWRtaW46YWRtaW4=\r\n\r\n")))
+pk.sort(key=lambda r: r[0])
+with open(sys.argv[1], "wb") as o:
+    o.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    for ts, f in pk:
+        o.write(struct.pack("<IIII", int(ts), int((ts % 1) * 1e6), len(f), len(f)) + f)
+PY
+printf 'sensor:\n  outbound_mb_per_hour: 1\n' >"$tmp/low.yaml"
+"$MAMORI" --config "$tmp/low.yaml" sensor -r "$tmp/mix.pcap" --eve - >"$tmp/low.json" 2>"$tmp/low.err"; rc=$?
+"$MAMORI" sensor -r "$tmp/mix.pcap" --eve - >"$tmp/def.json" 2>"$tmp/def.err"; rc2=$?
+t "both runs exit 0 ($rc, $rc2)" [ $rc -eq 0 ] && [ $rc2 -eq 0 ]
+t "beaconing: 192.168.1.10 -> 203.0.113.5:8443 every 60 s" py "$tmp/def.json" \
+	"any(a['rule_id']=='mamori.net.beacon' and a['src']=='192.168.1.10' and a['dport']==8443 and a['interval_s']==60 for a in al)"
+t "irregular connections are not beaconing" py "$tmp/def.json" "ids.count('mamori.net.beacon')==1"
+t "SMB answered by an internet server" py "$tmp/def.json" \
+	"[a['dst'] for a in al if a['rule_id']=='mamori.net.outbound_smb_rdp']==['198.51.100.7']"
+t "large upload: over 1 MB/h with the config threshold at 1" py "$tmp/low.json" \
+	"any(a['rule_id']=='mamori.net.large_upload' and a['src']=='192.168.1.12' and a['bytes']>=1048576 for a in al)"
+t "large upload: nothing at the default 1024 MB/h" py "$tmp/def.json" "'mamori.net.large_upload' not in ids"
+t "HTTP Basic password in clear" py "$tmp/def.json" \
+	"any(a['rule_id']=='mamori.net.cleartext_http_basic' and a['dst']=='192.168.1.200' for a in al)"
+t "every alert has ja/en what/why/action" py "$tmp/def.json" \
+	"all(a['text'][l][k] for a in al for l in ('en','ja') for k in ('what','why','action'))"
+printf 'sensor:\n  outbound_mb_per_hour: 0\n' >"$tmp/bad.yaml"
+"$MAMORI" --config "$tmp/bad.yaml" sensor -r "$tmp/mix.pcap" >/dev/null 2>"$tmp/bad.err"; rc=$?
+t "threshold out of range: config error 78 ($rc)" [ $rc -eq 78 ]
+
+icmp="$MAMORI_SRC/tests/data/pcap/ndpi_icmp-tunnel.pcap"
+"$MAMORI" sensor -r "$icmp" --eve - >"$tmp/icmp.json" 2>/dev/null
+t "ICMP tunnel between 192.168.154.131 and .132" py "$tmp/icmp.json" \
+	"[a['rule_id'] for a in al]==['mamori.net.icmp_tunnel'] and {al[0]['src'], al[0]['dst']}=={'192.168.154.131','192.168.154.132'}"
+printf 'sensor:\n  icmp_tunnel_bytes: 1000000\n' >"$tmp/icmp.yaml"
+"$MAMORI" --config "$tmp/icmp.yaml" sensor -r "$icmp" --eve - >"$tmp/icmp2.json" 2>/dev/null
+t "ICMP tunnel threshold from the config (1 MB: quiet)" py "$tmp/icmp2.json" "not al"
+echo "1..$n"
+[ $fail -eq 0 ]
