@@ -296,36 +296,38 @@ out:
 	return rc;
 }
 
-struct list_ctx {
-	struct db *db;
-	bool json;
-	int rc;
-};
+static const char *
+field(json_t *v, const char *key)
+{
+	const char *s = json_string_value(json_object_get(v, key));
+	return s && *s ? s : "-";
+}
+
+static long long
+delivered(json_t *v, const char *state)
+{
+	return (long long)json_integer_value(json_object_get(json_object_get(v, "deliveries"), state));
+}
 
 static int
-list_one(void *ctx, const struct store_notify_channel *ch)
+print_channels(struct db *db, int64_t tenant_id, bool json)
 {
-	struct list_ctx *l = ctx;
-	struct store_notify_counts n;
-	int rc = store_notify_counts(l->db, ch->id, &n);
-	if (rc != MAMORI_OK)
-		return rc;
-	json_t *v = notify_channel_json(ch, &n);
-	if (!v)
-		return MAMORI_E_NOMEM;
-	if (l->json) {
-		rc = json_dumpf(v, stdout, JSON_COMPACT) == 0 && putchar('\n') != EOF ? 0 : MAMORI_E_IO;
-	} else {
-		printf("%4lld  %-16s %-8s %-2s  >=%-8s quiet %-11s digest %-5s  sent %lld, pending %lld, failed %lld  %s\n",
-		    (long long)ch->id, ch->name, ch->kind, ch->lang,
-		    json_string_value(json_object_get(v, "min_severity")),
-		    *json_string_value(json_object_get(v, "quiet")) ? json_string_value(json_object_get(v, "quiet")) : "-",
-		    ch->digest_at >= 0 ? json_string_value(json_object_get(v, "digest")) : "-",
-		    (long long)n.sent, (long long)n.pending, (long long)n.failed,
-		    json_string_value(json_object_get(v, "target")));
-		rc = ferror(stdout) ? MAMORI_E_IO : 0;
+	json_t *arr = NULL, *v;
+	size_t i;
+	int rc = notify_channel_list_json(db, tenant_id, &arr);
+	json_array_foreach(arr, i, v) {
+		if (json && json_dumpf(v, stdout, JSON_COMPACT) == 0)
+			putchar('\n');
+		else if (!json)
+			printf("%4lld  %-16s %-8s %-2s  >=%-8s quiet %-11s digest %-5s  sent %lld, pending %lld, failed %lld  %s\n",
+			    (long long)json_integer_value(json_object_get(v, "id")), field(v, "name"),
+			    field(v, "kind"), field(v, "lang"), field(v, "min_severity"), field(v, "quiet"),
+			    field(v, "digest"), delivered(v, "sent"), delivered(v, "pending"),
+			    delivered(v, "failed"), field(v, "target"));
 	}
-	json_decref(v);
+	json_decref(arr);
+	if (rc == MAMORI_OK && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = MAMORI_E_IO;
 	return rc;
 }
 
@@ -342,7 +344,7 @@ channel_named(struct cmd_env *env, const char *sub, int argc, char **argv)
 	char cmd[32], err[512], url[512];
 	const char *tenant = "default";
 	bool list = strcmp(sub, "list") == 0;
-	struct list_ctx l = { .json = false };
+	bool json = false;
 	struct store_notify_channel *ch = NULL;
 	struct db *db = NULL;
 	int64_t tid = 0;
@@ -353,7 +355,7 @@ channel_named(struct cmd_env *env, const char *sub, int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': l.json = true; break;
+		case 'j': json = true; break;
 		case 'T': tenant = optarg; break;
 		case 'h': notify_usage(stdout); return EXIT_OK_RUN;
 		case ':': return cmd_usage_error("notify", "%s needs a value", argv[optind - 1]);
@@ -366,8 +368,7 @@ channel_named(struct cmd_env *env, const char *sub, int argc, char **argv)
 	    (rc = tenant_id(db, cmd, tenant, &tid)) != EXIT_OK_RUN)
 		goto out;
 	if (list) {
-		l.db = db;
-		int r = store_notify_channel_list(db, tid, list_one, &l);
+		int r = print_channels(db, tid, json);
 		if (r != MAMORI_OK)
 			fprintf(stderr, "mamori notify channel list: %s\n", err_str(r));
 		rc = r == MAMORI_OK ? EXIT_OK_RUN : r == MAMORI_E_IO ? EXIT_IOERR : EXIT_SOFTWARE;

@@ -98,6 +98,8 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 	struct db *db = NULL, *idb = NULL;
 	struct http_server *srv = NULL;
 	struct notify_thread *notifier = NULL;
+	struct notify_config ncfg;
+	char pub[512];
 	struct api api;
 	bool api_ready = false, created = false;
 	int c, rc = EXIT_SOFTWARE;
@@ -224,10 +226,11 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 		goto out;
 	}
 	int64_t every = conf_int(&env->conf, CONF_NOTIFY_INTERVAL_SECONDS);
+	cmd_notify_config(env, &ncfg, pub, sizeof(pub));
+	pthread_mutex_lock(&api.lock);
+	api.notify = &ncfg;
+	pthread_mutex_unlock(&api.lock);
 	if (every > 0) {
-		struct notify_config ncfg;
-		char pub[512];
-		cmd_notify_config(env, &ncfg, pub, sizeof(pub));
 		if (notify_thread_start(path, &ncfg, (int)every, &notifier, err, sizeof(err)) != MAMORI_OK) {
 			fprintf(stderr, "mamori serve: notifications: %s\n", err);
 			rc = EXIT_SOFTWARE;

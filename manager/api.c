@@ -39,6 +39,12 @@ static const struct api_route routes[] = {
 	{ "POST", "/api/tokens", API_SESSION, AUTH_ROLE_ADMIN, true, api_token_create },
 	{ "GET", "/api/agents", API_SESSION, AUTH_ROLE_VIEWER, true, api_agents },
 	{ "DELETE", "/api/agents/{id}", API_SESSION, AUTH_ROLE_ADMIN, true, api_agent_revoke },
+	{ "GET", "/api/notify/channels", API_SESSION, AUTH_ROLE_ADMIN, true, api_notify_channels },
+	{ "POST", "/api/notify/channels", API_SESSION, AUTH_ROLE_ADMIN, true, api_notify_channel_add },
+	{ "DELETE", "/api/notify/channels/{id}", API_SESSION, AUTH_ROLE_ADMIN, true,
+	    api_notify_channel_remove },
+	/* Not locked: the handler locks around the database, not the sending. */
+	{ "POST", "/api/notify/test/{id}", API_SESSION, AUTH_ROLE_ADMIN, false, api_notify_test },
 };
 
 const struct api_route *

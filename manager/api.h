@@ -22,6 +22,7 @@
 #include "storage/store_auth.h"
 
 struct db;
+struct notify_config;
 
 struct api_limits {
 	size_t intake_max_decoded;	/* decompressed batch bytes; 413 above */
@@ -40,6 +41,8 @@ struct api {
 	const struct log *log;
 	struct api_limits lim;
 	struct http_server *http;	/* for /metrics; set once started */
+	/* For POST /api/notify/test/{id}; NULL: test messages are unavailable. */
+	const struct notify_config *notify;
 	int64_t started_at;
 	/* Verified for unknown accounts so that timing does not tell them apart. */
 	char dummy_hash[STORE_AUTH_HASH_MAX + 1];
@@ -129,6 +132,10 @@ void api_token_create(struct api *a, struct api_call *c, struct http_response *r
 void api_agents(struct api *a, struct api_call *c, struct http_response *r);
 void api_agent_revoke(struct api *a, struct api_call *c, struct http_response *r);
 void api_intake(struct api *a, struct api_call *c, struct http_response *r);
+void api_notify_channels(struct api *a, struct api_call *c, struct http_response *r);
+void api_notify_channel_add(struct api *a, struct api_call *c, struct http_response *r);
+void api_notify_channel_remove(struct api *a, struct api_call *c, struct http_response *r);
+void api_notify_test(struct api *a, struct api_call *c, struct http_response *r);
 
 /* The hand-written OpenAPI 3 document (manager/openapi.json, embedded). */
 const char *api_openapi_text(void);

@@ -190,3 +190,33 @@ notify_channel_json(const struct store_notify_channel *ch, const struct store_no
 		    "skipped", (json_int_t)c->skipped, "failed", (json_int_t)c->failed));
 	return v;
 }
+
+struct list_ctx {
+	struct db *db;
+	json_t *arr;
+};
+
+static int
+list_one(void *ctx, const struct store_notify_channel *ch)
+{
+	struct list_ctx *l = ctx;
+	struct store_notify_counts n;
+	int rc = store_notify_counts(l->db, ch->id, &n);
+	if (rc != MAMORI_OK)
+		return rc;
+	json_t *v = notify_channel_json(ch, &n);
+	return v && json_array_append_new(l->arr, v) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+int
+notify_channel_list_json(struct db *db, int64_t tenant_id, json_t **out)
+{
+	struct list_ctx l = { .db = db, .arr = json_array() };
+	int rc = l.arr ? store_notify_channel_list(db, tenant_id, list_one, &l) : MAMORI_E_NOMEM;
+	if (rc != MAMORI_OK) {
+		json_decref(l.arr);
+		l.arr = NULL;
+	}
+	*out = l.arr;
+	return rc;
+}

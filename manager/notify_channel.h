@@ -7,6 +7,7 @@
 #define MAMORI_MANAGER_NOTIFY_CHANNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "storage/store_notify.h"
 
@@ -26,5 +27,8 @@ int notify_channel_set(struct store_notify_channel *ch, const char *key, const c
 int notify_channel_check(const struct store_notify_channel *ch, char *err, size_t errsz);
 struct json_t *notify_channel_json(const struct store_notify_channel *ch,
     const struct store_notify_counts *c);
+/* Every channel of a tenant, with its delivery counts, as a JSON array. */
+struct db;
+int notify_channel_list_json(struct db *db, int64_t tenant_id, struct json_t **out);
 
 #endif

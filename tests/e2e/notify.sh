@@ -221,6 +221,9 @@ M notify channel test nothing 2>/dev/null
 t "an unknown channel is 65" [ $? -eq 65 ]
 
 # mamori serve sends from its own thread (every second here).
+printf 'ada-password-1\n' | M user add ada --role admin 2>/dev/null
+printf 'vic-password-1\n' | M user add vic --role viewer 2>/dev/null
+printf 'bob-password-1\n' | M user add bob --role admin --tenant acme 2>/dev/null
 sed -i 's/^notify:$/notify:\n  interval_seconds: 1/' "$tmp/mamori.yaml"
 "$MAMORI" --config "$tmp/mamori.yaml" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
 srv=$!
@@ -233,6 +236,48 @@ PY
 for _ in $(seq 1 100); do grep -q 'served-1' "$tmp/sink/http.jsonl" 2>/dev/null && break; sleep 0.2; done
 t "mamori serve sends a new alert from its notification thread" \
     q "any(J(h)['alerts'] and J(h)['alerts'][0]['host'] == 'served-1' for h in P('/hook'))"
+
+# The channels API: admin only, CSRF, secrets never shown, tenant-scoped.
+port=
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+api="https://127.0.0.1:$port"
+C() { curl -sk --max-time 30 "$@"; }
+code() { C -o "$tmp/body" -w '%{http_code}' "$@"; }
+login() { # user password jar [tenant] -> the session's CSRF token
+	code -c "$3" -H 'Content-Type: application/json' \
+	    -d "{\"username\":\"$1\",\"password\":\"$2\",\"tenant\":\"${4:-default}\"}" "$api/api/login" >/dev/null
+	"$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("csrf_token", ""))' "$tmp/body"
+}
+jb() { "$PY" -c 'import json,sys; doc=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/body" "$1"; }
+csrf=$(login ada ada-password-1 "$tmp/jar.ada")
+vcsrf=$(login vic vic-password-1 "$tmp/jar.vic")
+bcsrf=$(login bob bob-password-1 "$tmp/jar.bob" acme)
+t "admins log in" [ -n "$csrf" ] && [ -n "$bcsrf" ]
+t "GET /api/notify/channels: the tenant's channels" [ "$(code -b "$tmp/jar.ada" "$api/api/notify/channels")" = 200 ] && jb 'len(doc) == 7'
+t "no secret in the answer" sh -c "! grep -q 'hmac-key-1\|line-token-1\|cw-token-1\|mail-password-1\|T0/B0' '$tmp/body'"
+t "a viewer may not see them (403)" [ "$(code -b "$tmp/jar.vic" "$api/api/notify/channels")" = 403 ]
+new_ch="{\"name\":\"api-hook\",\"kind\":\"webhook\",\"target\":\"$base/apihook\",\"secret\":\"hmac-key-2\",\"min_severity\":\"low\",\"quiet\":\"22:00-07:00\",\"quiet_critical\":true}"
+t "POST without the CSRF token: 403" [ "$(code -b "$tmp/jar.ada" -H 'Content-Type: application/json' -d "$new_ch" "$api/api/notify/channels")" = 403 ]
+t "POST by a viewer: 403" [ "$(code -b "$tmp/jar.vic" -H "X-CSRF-Token: $vcsrf" -d "$new_ch" "$api/api/notify/channels")" = 403 ]
+t "POST adds a channel (201)" [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" -d "$new_ch" "$api/api/notify/channels")" = 201 ] && \
+    jb 'doc["name"] == "api-hook" and doc["has_secret"] and doc["quiet"] == "22:00-07:00" and doc["quiet_critical"] and "secret" not in doc'
+cid=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/body")
+t "the same name again: 409" [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" -d "$new_ch" "$api/api/notify/channels")" = 409 ]
+t "http:// to another machine: 400 with the reason" [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" \
+    -d '{"name":"x","kind":"slack","target":"http://hooks.example.com/x"}' "$api/api/notify/channels")" = 400 ] && grep -q 'https' "$tmp/body"
+t "an unknown setting: 400" [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" \
+    -d '{"name":"x","kind":"slack","target":"https://127.0.0.1/x","colour":"red"}' "$api/api/notify/channels")" = 400 ]
+t "POST /api/notify/test/ID sends a signed test message" [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" -X POST "$api/api/notify/test/$cid")" = 200 ] && \
+    q "J(P('/apihook')[-1])['test'] and P('/apihook')[-1]['headers']['x-mamori-signature'] == 'sha256=' + hmac.new(b'hmac-key-2', P('/apihook')[-1]['body'].encode(), hashlib.sha256).hexdigest()"
+t "another tenant's admin sees no channels" [ "$(code -b "$tmp/jar.bob" "$api/api/notify/channels")" = 200 ] && jb 'doc == []'
+t "nor tests or removes this tenant's (404)" [ "$(code -b "$tmp/jar.bob" -H "X-CSRF-Token: $bcsrf" -X POST "$api/api/notify/test/$cid")" = 404 ] && \
+    [ "$(code -b "$tmp/jar.bob" -H "X-CSRF-Token: $bcsrf" -X DELETE "$api/api/notify/channels/$cid")" = 404 ]
+t "DELETE removes it" [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" -X DELETE "$api/api/notify/channels/$cid")" = 200 ] && \
+    [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" -X DELETE "$api/api/notify/channels/$cid")" = 404 ]
 kill "$srv"
 wait "$srv"
 t "and stops cleanly" [ $? -eq 0 ]
