@@ -164,19 +164,32 @@ struct row_ctx {
 	bool dedupe;			/* a second key: skip CVEs already seen */
 };
 
+/* Copies a borrowed row string; *ok turns false when the arena is full. */
+static const char *
+keep(struct arena *a, const char *s, bool *ok)
+{
+	if (!s)
+		return NULL;
+	char *d = arena_strdup(a, s);
+	*ok &= d != NULL;
+	return d;
+}
+
 static int
-on_row(void *ctx, const struct store_vuln_pkg *row)
+on_row(void *ctx, const struct store_vuln_pkg *row, const struct store_vuln_cve *info)
 {
 	struct row_ctx *c = ctx;
+	struct arena *a = c->vs->arena;
 	struct match_advisory adv = {
 		.cve = row->cve,
 		.status = row->status,
 		.fixed_version = row->fixed_version,
 		.urgency = row->urgency,
 		.minor = row->minor,
+		.ranges = row->ranges,
 	};
-	enum match_state state;
-	if (!match_eval(c->src, &adv, &state))
+	struct match_verdict v;
+	if (!match_eval(c->src, &adv, &v))
 		return 0;
 	/* A CVE seen under an earlier (better) key stays as it was. */
 	for (size_t i = c->first; c->dedupe && i < c->vs->results.n; i++) {
@@ -184,63 +197,29 @@ on_row(void *ctx, const struct store_vuln_pkg *row)
 		if (strcmp(r->cve, row->cve) == 0)
 			return 0;
 	}
-	struct match_result *r = vec_push(c->vs->arena, &c->vs->results);
+	struct match_result *r = vec_push(a, &c->vs->results);
 	if (!r)
 		return MAMORI_E_NOMEM;
+	bool ok = true;
 	r->source = c->src;
-	r->cve = arena_strdup(c->vs->arena, row->cve);
-	r->fixed_version = row->fixed_version && *row->fixed_version ?
-	    arena_strdup(c->vs->arena, row->fixed_version) : NULL;
-	r->urgency = row->urgency ? arena_strdup(c->vs->arena, row->urgency) : NULL;
-	r->state = state;
-	r->epss = r->epss_percentile = r->cvss = -1;
-	if (!r->cve || (row->fixed_version && *row->fixed_version && !r->fixed_version) ||
-	    (row->urgency && !r->urgency))
-		return MAMORI_E_NOMEM;
-	return 0;
-}
-
-static int
-save_jvn(void *ctx, const char *id, const char *title, const char *link,
-    const char *published)
-{
-	struct row_ctx *c = ctx;
-	struct match_result *r = vec_at(&c->vs->results, c->first);
-	(void)published;
-	r->jvn_id = id ? arena_strdup(c->vs->arena, id) : NULL;
-	r->jvn_title = title ? arena_strdup(c->vs->arena, title) : NULL;
-	r->jvn_link = link ? arena_strdup(c->vs->arena, link) : NULL;
-	/* The newest advisory is enough. */
-	return 1;
-}
-
-static int
-enrich(struct vuln_scan *vs, struct db *db)
-{
-	for (size_t i = 0; i < vs->results.n; i++) {
-		struct match_result *r = vec_at(&vs->results, i);
-		struct store_vuln_cve info;
-		int rc = store_vuln_cve_info(db, r->cve, vs->arena, &info);
-		if (rc)
-			return rc;
-		r->kev = info.kev;
-		r->kev_ransomware = info.kev_ransomware;
-		r->kev_date_added = info.kev_date_added;
-		r->kev_due_date = info.kev_due_date;
-		r->kev_name = info.kev_name;
-		r->epss = info.epss;
-		r->epss_percentile = info.epss_percentile;
-		r->cvss = info.cvss;
-		r->description = info.description;
-		r->severity = match_severity(info.severity, info.cvss, r->urgency);
-		if (info.has_jvn) {
-			struct row_ctx c = { vs, NULL, i, false };
-			rc = store_vuln_jvn(db, r->cve, save_jvn, &c);
-			if (rc < 0)
-				return rc;
-		}
-	}
-	return MAMORI_OK;
+	r->cve = keep(a, row->cve, &ok);
+	r->fixed_version = keep(a, v.fixed_version, &ok);
+	r->urgency = keep(a, row->urgency, &ok);
+	r->state = v.state;
+	r->kev = info->kev;
+	r->kev_ransomware = info->kev_ransomware;
+	r->kev_date_added = keep(a, info->kev_date_added, &ok);
+	r->kev_due_date = keep(a, info->kev_due_date, &ok);
+	r->kev_name = keep(a, info->kev_name, &ok);
+	r->epss = info->epss;
+	r->epss_percentile = info->epss_percentile;
+	r->cvss = info->cvss;
+	r->description = keep(a, info->description, &ok);
+	r->severity = match_severity(info->severity, info->cvss, row->urgency);
+	r->jvn_id = keep(a, info->jvn_id, &ok);
+	r->jvn_title = keep(a, info->jvn_title, &ok);
+	r->jvn_link = keep(a, info->jvn_link, &ok);
+	return ok ? 0 : MAMORI_E_NOMEM;
 }
 
 static int
@@ -366,8 +345,6 @@ run(struct vuln_scan *vs, struct db *db, const struct inventory *inv, time_t now
 				return rc;
 		}
 	}
-	if ((rc = enrich(vs, db)))
-		return rc;
 	match_sort(vs->results.items, vs->results.n);
 	if ((rc = make_groups(vs)))
 		return rc;

@@ -20,6 +20,9 @@ struct feed_pkg {
 	const char *fixed_version; /* or NULL; "0" with not-affected */
 	const char *urgency;	/* or NULL */
 	int minor;		/* unimportant, no-DSA, postponed or ignored */
+	/* or NULL: OSV events when one fixed version cannot describe the
+	 * record (several ranges, an explicit version list); see feed_osv.c */
+	const char *ranges;
 };
 
 struct feed_cve {

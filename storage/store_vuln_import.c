@@ -38,11 +38,11 @@ static const char sql_count_epss[] = "SELECT count(*) FROM vuln_epss";
 static const char sql_count_jvn[] = "SELECT count(*) FROM vuln_jvn";
 /* ?10: this kind outranks whatever kind holds the row now. */
 static const char sql_pkg[] =
-    "INSERT INTO vuln_pkg (kind, distro, release, package, cve, status, fixed_version, urgency, minor) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "INSERT INTO vuln_pkg (kind, distro, release, package, cve, status, fixed_version, urgency, "
+    "minor, ranges) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11) "
     "ON CONFLICT (distro, release, package, cve) DO UPDATE SET kind = excluded.kind, "
     "status = excluded.status, fixed_version = excluded.fixed_version, "
-    "urgency = excluded.urgency, minor = excluded.minor "
+    "urgency = excluded.urgency, minor = excluded.minor, ranges = excluded.ranges "
     "WHERE vuln_pkg.kind = excluded.kind OR ?10";
 static const char sql_cve[] =
     "INSERT INTO vuln_cve (cve, description) VALUES (?1, ?2) "
@@ -228,6 +228,7 @@ store_vuln_import_pkg(void *ctx, const struct feed_pkg *r)
 	text(st, 8, r->urgency);
 	sqlite3_bind_int(st, 9, r->minor != 0);
 	sqlite3_bind_int(st, 10, strcmp(r->kind, "debian-tracker") == 0);
+	text(st, 11, r->ranges);
 	return step_done(imp, st);
 }
 

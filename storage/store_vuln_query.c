@@ -7,26 +7,23 @@
 
 #include <string.h>
 
-#include "common/arena.h"
 #include "common/err.h"
 #include "storage/db_internal.h"
 
+/* Each row with its CVE's details (one B-tree probe per table, the newest
+ * JVN advisory by a correlated max). */
 static const char sql_pkg_rows[] =
-    "SELECT package, cve, status, fixed_version, urgency, minor FROM vuln_pkg "
-    "WHERE distro = ?1 AND release = ?2 AND package = ?3";
+    "SELECT p.package, p.cve, p.status, p.fixed_version, p.urgency, p.minor, p.ranges, "
+    "c.description, c.cvss, c.severity, k.name, k.date_added, k.due_date, k.ransomware, "
+    "k.required_action, e.epss, e.percentile, j.jvn_id, j.title_ja, j.link, "
+    "(k.cve IS NOT NULL), (e.cve IS NOT NULL) "
+    "FROM vuln_pkg p LEFT JOIN vuln_cve c ON c.cve = p.cve "
+    "LEFT JOIN vuln_kev k ON k.cve = p.cve LEFT JOIN vuln_epss e ON e.cve = p.cve "
+    "LEFT JOIN vuln_jvn j ON j.cve = p.cve AND j.jvn_id = "
+    "(SELECT max(x.jvn_id) FROM vuln_jvn x WHERE x.cve = p.cve) "
+    "WHERE p.distro = ?1 AND p.release = ?2 AND p.package = ?3";
 static const char sql_pkg_count[] =
     "SELECT EXISTS (SELECT 1 FROM vuln_pkg WHERE distro = ?1 AND release = ?2)";
-/* Everything known about one CVE in one statement (scalar subqueries keep
- * it a single B-tree probe per table). */
-static const char sql_info[] =
-    "SELECT c.description, c.cvss, c.severity, k.name, k.date_added, k.due_date, k.ransomware, "
-    "k.required_action, e.epss, e.percentile, "
-    "(SELECT max(j.jvn_id) FROM vuln_jvn j WHERE j.cve = q.cve), "
-    "(c.cve IS NOT NULL), (k.cve IS NOT NULL), (e.cve IS NOT NULL) "
-    "FROM (SELECT ?1 AS cve) q LEFT JOIN vuln_cve c ON c.cve = q.cve "
-    "LEFT JOIN vuln_kev k ON k.cve = q.cve LEFT JOIN vuln_epss e ON e.cve = q.cve";
-static const char sql_jvn[] =
-    "SELECT jvn_id, title_ja, link, published FROM vuln_jvn WHERE cve = ?1 ORDER BY jvn_id DESC";
 static const char sql_sources[] =
     "SELECT kind, origin, feed_date, imported_at, records FROM vuln_sources ORDER BY kind";
 static const char sql_ready[] =
@@ -57,8 +54,8 @@ static const char sql_put_source[] =
     "INSERT OR REPLACE INTO vuln_sources (kind, origin, sha256, feed_date, imported_at, records) "
     "VALUES (?1, ?2, '', ?3, ?4, ?5)";
 static const char sql_put_pkg[] =
-    "INSERT OR REPLACE INTO vuln_pkg (kind, distro, release, package, cve, status, fixed_version, urgency, minor) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "INSERT OR REPLACE INTO vuln_pkg (kind, distro, release, package, cve, status, fixed_version, urgency, minor, ranges) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char sql_put_cve[] =
     "INSERT OR REPLACE INTO vuln_cve (cve, description, cvss, severity) VALUES (?1, ?2, ?3, ?4)";
 static const char sql_put_kev[] =
@@ -111,6 +108,12 @@ store_vuln_ready(struct db *db)
 	return ready;
 }
 
+static double
+col_num(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_double(st, i);
+}
+
 int
 store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
     const char *package, store_vuln_pkg_fn fn, void *ctx)
@@ -130,10 +133,30 @@ store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
 			.fixed_version = col(st, 3),
 			.urgency = col(st, 4),
 			.minor = sqlite3_column_int(st, 5) != 0,
+			.ranges = col(st, 6),
 		};
 		if (!row.package || !row.cve || !row.status)
 			continue;
-		int r = fn(ctx, &row);
+		bool epss = sqlite3_column_int(st, 21) != 0;
+		struct store_vuln_cve info = {
+			.description = col(st, 7),
+			.cvss = col_num(st, 8),
+			.severity = col(st, 9),
+			.kev = sqlite3_column_int(st, 20) != 0,
+			.epss = epss ? sqlite3_column_double(st, 15) : -1,
+			.epss_percentile = epss ? col_num(st, 16) : -1,
+			.jvn_id = col(st, 17),
+			.jvn_title = col(st, 18),
+			.jvn_link = col(st, 19),
+		};
+		if (info.kev) {
+			info.kev_name = col(st, 10);
+			info.kev_date_added = col(st, 11);
+			info.kev_due_date = col(st, 12);
+			info.kev_ransomware = sqlite3_column_int(st, 13) != 0;
+			info.kev_required_action = col(st, 14);
+		}
+		int r = fn(ctx, &row, &info);
 		if (r) {
 			sqlite3_reset(st);
 			return r;
@@ -158,82 +181,6 @@ store_vuln_has_release(struct db *db, const char *distro, const char *release,
 		*count = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
-}
-
-/* Copies column i into the arena; *ok turns false when the arena is full. */
-static const char *
-dup_col(struct arena *a, sqlite3_stmt *st, int i, bool *ok)
-{
-	const char *s = col(st, i);
-	if (!s)
-		return NULL;
-	char *d = arena_strdup(a, s);
-	if (!d)
-		*ok = false;
-	return d;
-}
-
-int
-store_vuln_cve_info(struct db *db, const char *cve, struct arena *arena,
-    struct store_vuln_cve *out)
-{
-	sqlite3_stmt *st;
-	bool ok = true;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	out->cvss = -1;
-	out->epss = -1;
-	out->epss_percentile = -1;
-	if (!(st = db_cached(db, sql_info)))
-		return MAMORI_E_DB;
-	db_bind_text(st, 1, cve);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->have_cve = sqlite3_column_int(st, 11) != 0;
-		out->kev = sqlite3_column_int(st, 12) != 0;
-		if (out->have_cve) {
-			out->description = dup_col(arena, st, 0, &ok);
-			if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-				out->cvss = sqlite3_column_double(st, 1);
-			out->severity = dup_col(arena, st, 2, &ok);
-		}
-		if (out->kev) {
-			out->kev_name = dup_col(arena, st, 3, &ok);
-			out->kev_date_added = dup_col(arena, st, 4, &ok);
-			out->kev_due_date = dup_col(arena, st, 5, &ok);
-			out->kev_ransomware = sqlite3_column_int(st, 6) != 0;
-			out->kev_required_action = dup_col(arena, st, 7, &ok);
-		}
-		if (sqlite3_column_int(st, 13)) {
-			out->epss = sqlite3_column_double(st, 8);
-			if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-				out->epss_percentile = sqlite3_column_double(st, 9);
-		}
-		out->has_jvn = sqlite3_column_type(st, 10) != SQLITE_NULL;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return MAMORI_E_DB;
-	return ok ? MAMORI_OK : MAMORI_E_NOMEM;
-}
-
-int
-store_vuln_jvn(struct db *db, const char *cve, store_vuln_jvn_fn fn, void *ctx)
-{
-	sqlite3_stmt *st = db_cached(db, sql_jvn);
-	int rc;
-	if (!st)
-		return MAMORI_E_DB;
-	db_bind_text(st, 1, cve);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = fn(ctx, col(st, 0), col(st, 1), col(st, 2), col(st, 3));
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
 }
 
 int
@@ -409,6 +356,7 @@ store_vuln_put_pkg(struct db *db, const char *kind, const char *distro,
 	bind_opt(st, 7, row->fixed_version);
 	bind_opt(st, 8, row->urgency);
 	sqlite3_bind_int(st, 9, row->minor);
+	bind_opt(st, 10, row->ranges);
 	return db_step_done(st);
 }
 

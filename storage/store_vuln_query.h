@@ -23,22 +23,15 @@ struct store_vuln_pkg {
 	const char *fixed_version;	/* NULL when none */
 	const char *urgency;		/* NULL when none */
 	bool minor;
+	/* OSV ranges with more than one fixed version or explicit versions,
+	 * encoded by vuln/feed_osv.c (feed_pkg.ranges); NULL when the row's
+	 * fixed_version says it all. */
+	const char *ranges;
 };
 
-typedef int (*store_vuln_pkg_fn)(void *ctx, const struct store_vuln_pkg *row);
-
-/* Calls fn for every row of (distro, release, package); a non-zero return
- * from fn stops and is returned. */
-int store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
-    const char *package, store_vuln_pkg_fn fn, void *ctx);
-/* *count is 1 when vuln_pkg has any row of (distro, release), else 0: tells
- * "no data for this release" from "nothing found" without counting them. */
-int store_vuln_has_release(struct db *db, const char *distro, const char *release,
-    int64_t *count);
-
-/* Enrichment of one CVE; absent parts stay zero/NULL. */
+/* Enrichment of one CVE from vuln_cve, vuln_kev, vuln_epss and vuln_jvn;
+ * absent parts stay zero/NULL. */
 struct store_vuln_cve {
-	bool have_cve;
 	const char *description;
 	double cvss;			/* < 0 when unknown */
 	const char *severity;		/* low..critical, NULL when unknown */
@@ -48,19 +41,22 @@ struct store_vuln_cve {
 	bool kev_ransomware;
 	double epss;			/* < 0 when unknown */
 	double epss_percentile;		/* < 0 when unknown */
-	bool has_jvn;			/* store_vuln_jvn() has rows */
+	const char *jvn_id, *jvn_title, *jvn_link;	/* the newest JVN advisory */
 };
 
-/* Fills *out from vuln_cve, vuln_kev and vuln_epss; strings are copied
- * into the arena. MAMORI_E_NOMEM when the arena is full. */
-int store_vuln_cve_info(struct db *db, const char *cve, struct arena *arena,
-    struct store_vuln_cve *out);
+typedef int (*store_vuln_pkg_fn)(void *ctx, const struct store_vuln_pkg *row,
+    const struct store_vuln_cve *info);
 
-/* JVN advisories of a CVE, newest id first. */
-typedef int (*store_vuln_jvn_fn)(void *ctx, const char *jvn_id,
-    const char *title_ja, const char *link, const char *published);
-int store_vuln_jvn(struct db *db, const char *cve, store_vuln_jvn_fn fn,
-    void *ctx);
+/* Calls fn for every row of (distro, release, package) with what is known
+ * about its CVE, in one statement: matching a host is one query per
+ * installed source package, not one more per CVE found. A non-zero return
+ * from fn stops and is returned. */
+int store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
+    const char *package, store_vuln_pkg_fn fn, void *ctx);
+/* *count is 1 when vuln_pkg has any row of (distro, release), else 0: tells
+ * "no data for this release" from "nothing found" without counting them. */
+int store_vuln_has_release(struct db *db, const char *distro, const char *release,
+    int64_t *count);
 
 /* The imported sources. */
 struct store_vuln_source {

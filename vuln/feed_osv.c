@@ -9,8 +9,10 @@
  * per affected package and CVE alias. Ecosystems map to (distro, release):
  * "Debian:12" -> debian/bookworm, "Ubuntu:22.04:LTS" -> ubuntu/22.04,
  * "Alpine:v3.19" -> alpine/v3.19, language ecosystems -> (name, "").
- * The table keeps one fixed version per package, so with several ranges
- * the last "fixed" event wins (distro records have one range).
+ * A package with one range and one fix is described by its fixed version.
+ * With several ranges, fixes or an explicit versions[] list, the events
+ * are also kept encoded (vuln/match_range.h) so the fix that applies to
+ * the installed branch is found; GIT ranges (commit ids) are left out.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "common/err.h"
 #include "vuln/feed.h"
 #include "vuln/feed_json.h"
+#include "vuln/match_range.h"
 
 #define MAX_AFFECTED 256
 #define MAX_CVES 32
@@ -27,6 +30,11 @@
 struct affected {
 	char ecosystem[64], name[256], fixed[256], urgency[64];
 	bool introduced, last_affected, bad;
+	/* Encoded events of the finished ranges, and of the current one. */
+	char ranges[MATCH_RANGE_MAX], cur[MATCH_RANGE_MAX];
+	char versions[MATCH_RANGE_MAX];
+	size_t nranges, nfixed, cur_events, nversions;
+	bool cur_git;
 };
 
 struct osv {
@@ -87,6 +95,15 @@ o_open(struct feed_json *j, bool array)
 		o->id[0] = '\0';
 		o->ncves = o->naff = 0;
 		o->withdrawn = o->bad_id = o->aff_over = false;
+		return MAMORI_OK;
+	}
+	/* ranges[] entry */
+	struct affected *af = cur_aff(o);
+	if (af && j->depth == o->base + 4 && !array && keyis(j, o, 0, "affected") &&
+	    keyis(j, o, 2, "ranges") && j->arr[o->base + 3]) {
+		af->cur[0] = '\0';
+		af->cur_events = 0;
+		af->cur_git = false;
 		return MAMORI_OK;
 	}
 	/* affected[] entry */
@@ -160,6 +177,33 @@ map_ecosystem(const char *eco, char *distro, size_t dsz, char *rel, size_t rsz)
 	return true;
 }
 
+/* Appends " tok" (or "tok" to an empty buffer); false when it does not fit. */
+static bool
+append(char *buf, size_t cap, char kind, const char *s, size_t len)
+{
+	size_t n = strlen(buf), need = (n ? 1 : 0) + 1 + len;
+	if (n + need + 1 > cap)
+		return false;
+	if (n)
+		buf[n++] = ' ';
+	buf[n++] = kind;
+	memcpy(buf + n, s, len);
+	buf[n + len] = '\0';
+	return true;
+}
+
+/* A version goes into the encoding only if it is one token. */
+static bool
+token_ok(const unsigned char *s, size_t len)
+{
+	if (len == 0 || len >= MATCH_RANGE_VERSION_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] == '|' || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 static int
 emit(struct osv *o)
 {
@@ -197,6 +241,16 @@ emit(struct osv *o)
 			.urgency = af->urgency[0] ? af->urgency : NULL,
 			.minor = strncmp(af->urgency, "unimportant", 11) == 0,
 		};
+		/* One range with at most one fix says it all (versions[] only
+		 * enumerates it), unless versions[] lists some outside it. */
+		bool listed = af->nversions > 0 && (af->nfixed > 0 || af->nranges == 0);
+		if (af->nranges > 1 || af->nfixed > 1 || listed) {
+			if (af->nversions && (!af->ranges[0] || append(af->ranges,
+			    sizeof(af->ranges), '|', "", 0)))
+				(void)append(af->ranges, sizeof(af->ranges), af->versions[0],
+				    af->versions + 1, strlen(af->versions + 1));
+			r.ranges = af->ranges;
+		}
 		if (af->fixed[0])
 			r.status = "resolved";
 		else if (af->introduced || af->last_affected)
@@ -219,8 +273,18 @@ o_close(struct feed_json *j, bool array)
 	struct osv *o = j->ctx;
 	if (j->depth == o->base && !array)
 		return emit(o);
+	struct affected *af = cur_aff(o);
+	if (af && j->depth == o->base + 4 && !array && keyis(j, o, 0, "affected") &&
+	    keyis(j, o, 2, "ranges") && j->arr[o->base + 3] && !af->cur_git && af->cur_events) {
+		if ((af->ranges[0] && !append(af->ranges, sizeof(af->ranges), '|', "", 0)) ||
+		    !append(af->ranges, sizeof(af->ranges), af->cur[0], af->cur + 1,
+		    strlen(af->cur + 1)))
+			af->bad = true;	/* too many ranges to keep: counted as skipped */
+		af->nranges++;
+	}
 	return MAMORI_OK;
 }
+
 
 static void
 copy_field(bool *bad, char *dst, size_t dstsz, const unsigned char *s, size_t len)
@@ -273,16 +337,31 @@ o_value(struct feed_json *j, enum feed_json_type type, const unsigned char *s, s
 			copy_field(&af->bad, af->name, sizeof(af->name), s, len);
 	} else if (d == 3 && keyis(j, o, 2, "ecosystem_specific") && keyis(j, o, 3, "urgency")) {
 		copy_field(&af->bad, af->urgency, sizeof(af->urgency), s, len);
+	} else if (d == 4 && keyis(j, o, 2, "ranges") && keyis(j, o, 4, "type")) {
+		af->cur_git = len == 3 && memcmp(s, "GIT", 3) == 0;
+	} else if (d == 3 && keyis(j, o, 2, "versions") && j->arr[o->base + 3]) {
+		/* Kept only while they fit: the ranges normally cover them. */
+		if (token_ok(s, len) && append(af->versions, sizeof(af->versions), 'v',
+		    (const char *)s, len))
+			af->nversions++;
 	} else if (d == 6 && keyis(j, o, 2, "ranges") && keyis(j, o, 4, "events")) {
 		const char *k = key_at(j, o, 6);
 		if (!k)
 			return MAMORI_OK;
-		if (strcmp(k, "fixed") == 0)
+		char kind = strcmp(k, "fixed") == 0 ? 'f' : strcmp(k, "introduced") == 0 ? 'i' :
+		    strcmp(k, "last_affected") == 0 ? 'l' : 0;
+		if (!kind)
+			return MAMORI_OK;	/* "limit": a bound for git bisection */
+		if (kind == 'f' && !af->cur_git) {
 			copy_field(&af->bad, af->fixed, sizeof(af->fixed), s, len);
-		else if (strcmp(k, "introduced") == 0)
-			af->introduced = true;
-		else if (strcmp(k, "last_affected") == 0)
-			af->last_affected = true;
+			af->nfixed++;
+		}
+		af->introduced |= kind == 'i';
+		af->last_affected |= kind == 'l';
+		if (token_ok(s, len) && append(af->cur, sizeof(af->cur), kind, (const char *)s, len))
+			af->cur_events++;
+		else
+			af->cur_git = true;	/* unusable range: not kept */
 	}
 	return MAMORI_OK;
 }

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "common/err.h"
+#include "vuln/match_range.h"
 
 const char *
 match_state_name(enum match_state s)
@@ -106,26 +107,34 @@ urgency_minor(const char *u)
 
 bool
 match_eval(const struct match_source *src, const struct match_advisory *adv,
-    enum match_state *state)
+    struct match_verdict *out)
 {
 	const char *st = adv->status ? adv->status : "";
 	bool has_fix = adv->fixed_version && *adv->fixed_version;
 
 	if (strcmp(st, "not-affected") == 0)
 		return false;
-	if (has_fix) {
+	out->fixed_version = has_fix ? adv->fixed_version : NULL;
+	bool affected;
+	if (adv->ranges && *adv->ranges && match_range_eval(src->format, src->version,
+	    adv->ranges, &affected, out->buf, sizeof(out->buf)) == MAMORI_OK) {
+		if (!affected)
+			return false;
+		out->fixed_version = out->buf[0] ? out->buf : NULL;
+		out->state = out->fixed_version ? MATCH_FIXABLE : MATCH_UNFIXED;
+	} else if (has_fix) {
 		/* "0" (never affected) sorts below any installed version. */
 		if (version_cmp(src->format, src->version, adv->fixed_version) >= 0)
 			return false;
-		*state = MATCH_FIXABLE;
+		out->state = MATCH_FIXABLE;
 	} else {
 		/* Resolved without a version: nothing left to fix here. */
 		if (strcmp(st, "resolved") == 0)
 			return false;
-		*state = MATCH_UNFIXED;
+		out->state = MATCH_UNFIXED;
 	}
 	if (adv->minor || urgency_minor(adv->urgency))
-		*state = MATCH_MINOR;
+		out->state = MATCH_MINOR;
 	return true;
 }
 

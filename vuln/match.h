@@ -58,12 +58,21 @@ struct match_advisory {
 	const char *fixed_version;	/* NULL or "" when none */
 	const char *urgency;		/* NULL when none */
 	bool minor;			/* unimportant / no-DSA / ignored */
+	const char *ranges;		/* NULL, or OSV ranges (match_range.h) */
 };
 
-/* True when the advisory applies to src (then *state is set); false when
- * it does not (not affected, or the installed version has the fix). */
+/* What match_eval decided for an advisory that applies. */
+struct match_verdict {
+	enum match_state state;
+	const char *fixed_version;	/* NULL when no fix; may point into buf */
+	char buf[256];
+};
+
+/* True when the advisory applies to src (then *out is set); false when it
+ * does not (not affected, or the installed version has the fix). With
+ * ranges, the fix is the one of the range the installed version is in. */
 bool match_eval(const struct match_source *src, const struct match_advisory *adv,
-    enum match_state *state);
+    struct match_verdict *out);
 
 /* One finding; the enrichment fields are filled by the caller. */
 struct match_result {

@@ -29,9 +29,11 @@ static int
 got_pkg(void *ctx, const struct feed_pkg *r)
 {
 	char b[1024];
-	snprintf(b, sizeof(b), "%s|%s|%s|%s|%s|%s|%s|%s|%d", r->kind, r->distro, r->release,
+	/* Encoded ranges, when a record has them, follow as "|R:..." */
+	snprintf(b, sizeof(b), "%s|%s|%s|%s|%s|%s|%s|%s|%d%s%.500s", r->kind, r->distro, r->release,
 	    r->package, r->cve, r->status, r->fixed_version ? r->fixed_version : "-",
-	    r->urgency ? r->urgency : "-", r->minor);
+	    r->urgency ? r->urgency : "-", r->minor, r->ranges ? "|R:" : "",
+	    r->ranges ? r->ranges : "");
 	got_add(ctx, b);
 	return 0;
 }

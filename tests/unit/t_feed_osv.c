@@ -55,6 +55,17 @@ main(void)
 	is_int(bad, 0, "every truncation is a parse error");
 	unload(s);
 
+	s = load("osv/branches.json");
+	is_int(run(feed_osv_parse, s, 7, &g, &sink), MAMORI_OK, "records with several ranges parse");
+	ok(got_has(&g, "osv-pypi|PyPI||django|CVE-2024-38875|resolved|5.0.7|-|0|R:i4.2 f4.2.14 | i5.0 f5.0.7"),
+	    "two branches: both ranges kept, each with its fix");
+	ok(got_has(&g, "osv-debian:12|debian|bookworm|examplesrc|CVE-2024-99999|resolved|1.2.3-1+deb12u1|-|0|"
+	    "R:i0 f1.2.3-1+deb12u1 | i2.0-1 l2.0.4-1 | v1.2.3-1 v2.0.4-1"),
+	    "GIT range left out; last_affected and versions[] kept");
+	is_int(g.n, 2, "2 rows");
+	got_free(&g);
+	unload(s);
+
 	struct span x = SPAN_LIT("[1]");
 	ok(run(feed_osv_parse, x, 0, &g, &sink) == MAMORI_E_PARSE, "an array of numbers is refused");
 	struct span y = SPAN_LIT("\"id\"");

@@ -80,8 +80,54 @@ eval(const char *installed, const char *status, const char *fixed, const char *u
     bool minor, enum match_state *st)
 {
 	struct match_source src = { "pkg", installed, VERSION_DEB, { 0 } };
-	struct match_advisory adv = { "CVE-2024-0001", status, fixed, urgency, minor };
-	return match_eval(&src, &adv, st);
+	struct match_advisory adv = { "CVE-2024-0001", status, fixed, urgency, minor, NULL };
+	struct match_verdict v;
+	bool hit = match_eval(&src, &adv, &v);
+	*st = v.state;
+	return hit;
+}
+
+/* An OSV record with ranges: "" when not affected, "-" when affected
+ * without a fix, else the fix that applies. */
+static const char *
+eval_ranges(const char *installed, const char *ranges, struct match_verdict *v)
+{
+	struct match_source src = { "pkg", installed, VERSION_DEB, { 0 } };
+	struct match_advisory adv = { "CVE-2024-0002", "resolved", "9.9-1", NULL, false, ranges };
+	if (!match_eval(&src, &adv, v))
+		return "";
+	return v->fixed_version ? v->fixed_version : "-";
+}
+
+static void
+test_ranges(void)
+{
+	struct match_verdict v;
+	/* Two branches, each fixed separately (an upstream LTS and current). */
+	const char *two = "i0 f1.2.3-1 | i2.0-1 f2.0.5-1";
+	is_str(eval_ranges("1.2.0-1", two, &v), "1.2.3-1", "ranges: old branch gets its own fix");
+	is_str(eval_ranges("1.2.3-1", two, &v), "", "ranges: old branch at the fix: not listed");
+	is_str(eval_ranges("1.9-1", two, &v), "", "ranges: between the branches: not affected");
+	is_str(eval_ranges("2.0.1-1", two, &v), "2.0.5-1", "ranges: new branch gets the new fix");
+	ok(v.state == MATCH_FIXABLE, "ranges: fixable state");
+	is_str(eval_ranges("2.0.5-1", two, &v), "", "ranges: new branch fixed");
+	/* Events written out of order are ordered by version. */
+	is_str(eval_ranges("2.0.1-1", "f2.0.5-1 i2.0-1 | f1.2.3-1 i0", &v), "2.0.5-1",
+	    "ranges: event order does not matter");
+	/* last_affected: that version is still affected, no fix known. */
+	is_str(eval_ranges("3.1-1", "i3.0-1 l3.1-1", &v), "-", "last_affected: its version affected");
+	ok(v.state == MATCH_UNFIXED, "last_affected: unfixed");
+	is_str(eval_ranges("3.2-1", "i3.0-1 l3.1-1", &v), "", "last_affected: above it not affected");
+	/* An open branch next to a fixed one. */
+	is_str(eval_ranges("4.0-1", "i0 f1.0-1 | i4.0-1", &v), "-", "open range: unfixed");
+	/* Explicit versions[] outside every range. */
+	is_str(eval_ranges("1.5-1", "i2.0-1 f2.1-1 | v1.5-1", &v), "2.1-1",
+	    "versions[]: listed version affected, lowest fix above it");
+	is_str(eval_ranges("1.6-1", "i2.0-1 f2.1-1 | v1.5-1", &v), "", "versions[]: others not");
+	/* Same version introduced and fixed: the fix wins. */
+	is_str(eval_ranges("1.0-1", "i1.0-1 f1.0-1", &v), "", "introduced = fixed: not affected");
+	/* A malformed encoding falls back to fixed_version (9.9-1). */
+	is_str(eval_ranges("1.0-1", "x1 | |", &v), "9.9-1", "bad encoding: fixed_version used");
 }
 
 static void
@@ -117,11 +163,13 @@ test_states(void)
 	    "empty fixed version counts as none");
 
 	struct match_source rpm = { "openssl", "1:3.0.7-16.el9_2", VERSION_RPM, { 0 } };
-	struct match_advisory adv = { "CVE-2023-1", "resolved", "1:3.0.7-24.el9", NULL, false };
-	ok(match_eval(&rpm, &adv, &st) && st == MATCH_FIXABLE, "rpm EVR ordering used for rpm");
+	struct match_advisory adv = { "CVE-2023-1", "resolved", "1:3.0.7-24.el9", NULL, false, NULL };
+	struct match_verdict v;
+	ok(match_eval(&rpm, &adv, &v) && v.state == MATCH_FIXABLE, "rpm EVR ordering used for rpm");
 	struct match_source apk = { "musl", "1.2.4-r2", VERSION_APK, { 0 } };
-	struct match_advisory adv2 = { "CVE-2023-2", "resolved", "1.2.4_git20230717-r0", NULL, false };
-	ok(match_eval(&apk, &adv2, &st) && st == MATCH_FIXABLE, "apk: _git is after the release");
+	struct match_advisory adv2 = { "CVE-2023-2", "resolved", "1.2.4_git20230717-r0", NULL, false,
+	    NULL };
+	ok(match_eval(&apk, &adv2, &v) && v.state == MATCH_FIXABLE, "apk: _git is after the release");
 }
 
 static void
@@ -205,7 +253,7 @@ test_db(void)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct store_vuln_pkg p = { rows[i].pkg, rows[i].cve, rows[i].status,
-		    rows[i].fixed, rows[i].urg, rows[i].minor };
+		    rows[i].fixed, rows[i].urg, rows[i].minor, NULL };
 		is_int(store_vuln_put_pkg(db, "debian-tracker", "debian", "bookworm", &p), MAMORI_OK,
 		    "put %s %s", rows[i].pkg, rows[i].cve);
 	}
@@ -292,6 +340,7 @@ main(void)
 {
 	test_group();
 	test_states();
+	test_ranges();
 	test_order();
 	test_db();
 	return done_testing();
