@@ -3,7 +3,10 @@
  */
 #include "agent/vuln_output.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <yajl/yajl_gen.h>
 
 #include "common/err.h"
 
@@ -13,159 +16,295 @@ str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static json_t *
-num_or_null(double v)
+struct jw {
+	yajl_gen g;
+	FILE *out;
+	bool bad;
+};
+
+/* yajl collects output in its own buffer (a print callback would be one
+ * stdio call per token); it is handed to stdio after each entry. */
+static void
+jw_flush(struct jw *w)
 {
-	return v >= 0 ? json_real(v) : json_null();
+	const unsigned char *buf;
+	size_t len;
+	if (yajl_gen_get_buf(w->g, &buf, &len) != yajl_gen_status_ok) {
+		w->bad = true;
+		return;
+	}
+	if (len && fwrite(buf, 1, len, w->out) != len)
+		w->bad = true;
+	yajl_gen_clear(w->g);
 }
 
-static json_t *
-string_array(const struct vec *v)
+/* Strings from feeds may hold invalid UTF-8: such bytes become '?'. */
+static void
+jw_str(struct jw *w, const char *s)
 {
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < v->n; i++)
-		if (json_array_append_new(arr, json_string(*(const char **)vec_at(v, i))) != 0) {
-			json_decref(arr);
-			return NULL;
+	if (!s) {
+		w->bad |= yajl_gen_null(w->g) != yajl_gen_status_ok;
+		return;
+	}
+	size_t n = strlen(s);
+	yajl_gen_status st = yajl_gen_string(w->g, (const unsigned char *)s, n);
+	if (st == yajl_gen_invalid_string) {
+		char *copy = malloc(n + 1);
+		if (!copy) {
+			w->bad = true;
+			return;
 		}
-	return arr;
+		for (size_t i = 0; i <= n; i++)
+			copy[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+		st = yajl_gen_string(w->g, (const unsigned char *)copy, n);
+		free(copy);
+	}
+	w->bad |= st != yajl_gen_status_ok;
 }
 
-static json_t *
-result_json(const struct match_result *r, struct arena *a, enum lang lang)
+static void
+jw_key(struct jw *w, const char *k)
+{
+	w->bad |= yajl_gen_string(w->g, (const unsigned char *)k, strlen(k)) != yajl_gen_status_ok;
+}
+
+static void
+kv_str(struct jw *w, const char *k, const char *v)
+{
+	jw_key(w, k);
+	jw_str(w, v);
+}
+
+static void
+kv_bool(struct jw *w, const char *k, bool v)
+{
+	jw_key(w, k);
+	w->bad |= yajl_gen_bool(w->g, v) != yajl_gen_status_ok;
+}
+
+static void
+kv_int(struct jw *w, const char *k, long long v)
+{
+	jw_key(w, k);
+	w->bad |= yajl_gen_integer(w->g, v) != yajl_gen_status_ok;
+}
+
+/* A number, or null when unknown (< 0). */
+static void
+kv_num(struct jw *w, const char *k, double v)
+{
+	jw_key(w, k);
+	w->bad |= (v >= 0 ? yajl_gen_double(w->g, v) : yajl_gen_null(w->g)) != yajl_gen_status_ok;
+}
+
+static void
+jw_open(struct jw *w, bool array)
+{
+	w->bad |= (array ? yajl_gen_array_open(w->g) : yajl_gen_map_open(w->g)) !=
+	    yajl_gen_status_ok;
+}
+
+static void
+jw_close(struct jw *w, bool array)
+{
+	w->bad |= (array ? yajl_gen_array_close(w->g) : yajl_gen_map_close(w->g)) !=
+	    yajl_gen_status_ok;
+}
+
+static void
+kv_strings(struct jw *w, const char *k, const struct vec *v)
+{
+	jw_key(w, k);
+	jw_open(w, true);
+	for (size_t i = 0; i < v->n; i++)
+		jw_str(w, *(const char **)vec_at(v, i));
+	jw_close(w, true);
+}
+
+static void
+kv_action(struct jw *w, const struct vuln_scan_action *act, enum lang lang)
+{
+	kv_str(w, "action", lang == LANG_JA ? act->ja : act->en);
+	kv_str(w, "action_en", act->en);
+	kv_str(w, "action_ja", act->ja);
+	kv_str(w, "command", act->command);
+	kv_bool(w, "reboot", act->reboot);
+}
+
+/* A group's action upgrades to the highest fixed version it needs. */
+static int
+group_action(const struct vuln_scan *vs, const struct vuln_scan_group *g, struct arena *a,
+    struct vuln_scan_action *act)
+{
+	struct match_result fix = *(const struct match_result *)vec_at(&vs->results, g->first);
+	fix.fixed_version = g->fixed_version;
+	fix.state = g->nfixable ? MATCH_FIXABLE : g->nunfixed ? MATCH_UNFIXED : MATCH_MINOR;
+	return vuln_scan_action(a, &fix, act);
+}
+
+static int
+result_json(struct jw *w, const struct match_result *r, struct arena *a, enum lang lang)
 {
 	struct vuln_scan_action act;
 	if (vuln_scan_action(a, r, &act) != MAMORI_OK)
-		return NULL;
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	int bad = 0;
-	bad |= json_object_set_new(o, "cve", json_string(r->cve));
-	bad |= json_object_set_new(o, "source_package", json_string(r->source->name));
-	bad |= json_object_set_new(o, "packages", string_array(&r->source->binaries));
-	bad |= json_object_set_new(o, "installed_version", json_string(r->source->version));
-	bad |= json_object_set_new(o, "fixed_version", str_or_null(r->fixed_version));
-	bad |= json_object_set_new(o, "state", json_string(match_state_name(r->state)));
-	bad |= json_object_set_new(o, "kev", json_boolean(r->kev));
+		return MAMORI_E_NOMEM;
+	jw_open(w, false);
+	kv_str(w, "cve", r->cve);
+	kv_str(w, "source_package", r->source->name);
+	kv_strings(w, "packages", &r->source->binaries);
+	kv_str(w, "installed_version", r->source->version);
+	kv_str(w, "fixed_version", r->fixed_version);
+	kv_str(w, "state", match_state_name(r->state));
+	kv_bool(w, "kev", r->kev);
 	if (r->kev) {
-		bad |= json_object_set_new(o, "kev_date_added", str_or_null(r->kev_date_added));
-		bad |= json_object_set_new(o, "kev_due_date", str_or_null(r->kev_due_date));
-		bad |= json_object_set_new(o, "kev_ransomware", json_boolean(r->kev_ransomware));
+		kv_str(w, "kev_date_added", r->kev_date_added);
+		kv_str(w, "kev_due_date", r->kev_due_date);
+		kv_bool(w, "kev_ransomware", r->kev_ransomware);
 	}
-	bad |= json_object_set_new(o, "epss", num_or_null(r->epss));
-	bad |= json_object_set_new(o, "epss_percentile", num_or_null(r->epss_percentile));
-	bad |= json_object_set_new(o, "severity", json_string(r->severity ? r->severity : "unknown"));
-	bad |= json_object_set_new(o, "cvss", num_or_null(r->cvss));
-	bad |= json_object_set_new(o, "urgency", str_or_null(r->urgency));
-	bad |= json_object_set_new(o, "jvn", str_or_null(r->jvn_id));
-	bad |= json_object_set_new(o, "jvn_title", str_or_null(r->jvn_title));
-	bad |= json_object_set_new(o, "jvn_link", str_or_null(r->jvn_link));
-	bad |= json_object_set_new(o, "description", str_or_null(r->description));
-	bad |= json_object_set_new(o, "action", json_string(lang == LANG_JA ? act.ja : act.en));
-	bad |= json_object_set_new(o, "action_en", json_string(act.en));
-	bad |= json_object_set_new(o, "action_ja", json_string(act.ja));
-	bad |= json_object_set_new(o, "command", json_string(act.command));
-	bad |= json_object_set_new(o, "reboot", json_boolean(act.reboot));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	kv_num(w, "epss", r->epss);
+	kv_num(w, "epss_percentile", r->epss_percentile);
+	kv_str(w, "severity", r->severity ? r->severity : "unknown");
+	kv_num(w, "cvss", r->cvss);
+	kv_str(w, "urgency", r->urgency);
+	kv_str(w, "jvn", r->jvn_id);
+	kv_str(w, "jvn_title", r->jvn_title);
+	kv_str(w, "jvn_link", r->jvn_link);
+	kv_str(w, "description", r->description);
+	kv_action(w, &act, lang);
+	jw_close(w, false);
+	return MAMORI_OK;
 }
 
-static json_t *
-group_json(const struct vuln_scan *vs, const struct vuln_scan_group *g,
+static int
+group_json(struct jw *w, const struct vuln_scan *vs, const struct vuln_scan_group *g,
     struct arena *a, enum lang lang)
 {
-	const struct match_result *first = vec_at(&vs->results, g->first);
-	struct match_result fix = *first;
 	struct vuln_scan_action act;
-	json_t *cves = json_array();
-	if (!cves)
-		return NULL;
+	if (group_action(vs, g, a, &act) != MAMORI_OK)
+		return MAMORI_E_NOMEM;
+	jw_open(w, false);
+	kv_str(w, "source_package", g->source->name);
+	kv_strings(w, "packages", &g->source->binaries);
+	kv_str(w, "installed_version", g->source->version);
+	kv_str(w, "fixed_version", g->fixed_version);
+	kv_bool(w, "kev", g->kev);
+	kv_int(w, "fixable", (long long)g->nfixable);
+	kv_int(w, "unfixed", (long long)g->nunfixed);
+	kv_int(w, "minor", (long long)g->nminor);
+	jw_key(w, "cves");
+	jw_open(w, true);
 	for (size_t i = g->first; i < vs->results.n; i++) {
 		const struct match_result *r = vec_at(&vs->results, i);
-		if (r->source == g->source && json_array_append_new(cves, json_string(r->cve))) {
-			json_decref(cves);
-			return NULL;
-		}
+		if (r->source == g->source)
+			jw_str(w, r->cve);
 	}
-	/* The group's action upgrades to the highest fixed version. */
-	fix.fixed_version = g->fixed_version;
-	fix.state = g->nfixable ? MATCH_FIXABLE : g->nunfixed ? MATCH_UNFIXED : MATCH_MINOR;
-	if (vuln_scan_action(a, &fix, &act) != MAMORI_OK) {
-		json_decref(cves);
-		return NULL;
-	}
-	return json_pack("{s:s, s:o, s:s, s:o, s:b, s:i, s:i, s:i, s:o, s:s, s:s, s:s, s:s, s:b}",
-	    "source_package", g->source->name,
-	    "packages", string_array(&g->source->binaries),
-	    "installed_version", g->source->version,
-	    "fixed_version", str_or_null(g->fixed_version),
-	    "kev", g->kev,
-	    "fixable", (int)g->nfixable, "unfixed", (int)g->nunfixed, "minor", (int)g->nminor,
-	    "cves", cves,
-	    "action", lang == LANG_JA ? act.ja : act.en,
-	    "action_en", act.en, "action_ja", act.ja,
-	    "command", act.command, "reboot", act.reboot);
+	jw_close(w, true);
+	kv_action(w, &act, lang);
+	jw_close(w, false);
+	return MAMORI_OK;
 }
 
-json_t *
-vuln_output_json(const struct vuln_scan *vs, struct arena *a, enum lang lang,
-    time_t now, const struct vuln_output_changes *ch)
+static void
+changes_json(struct jw *w, const char *k, const struct vec *v)
 {
-	json_t *doc = json_object(), *arr, *groups, *warnings, *sources;
-	if (!doc)
-		return NULL;
-	arr = json_array();
-	groups = json_array();
-	warnings = json_array();
-	sources = json_array();
-	int bad = !arr || !groups || !warnings || !sources;
-	bad |= json_object_set_new(doc, "mamori_vuln_version", json_integer(1));
-	bad |= json_object_set_new(doc, "generated_at", json_integer((json_int_t)now));
-	bad |= json_object_set_new(doc, "distro", str_or_null(vs->distro));
-	bad |= json_object_set_new(doc, "release", str_or_null(vs->release));
-	bad |= json_object_set_new(doc, "have_data", json_boolean(vs->have_data));
-	bad |= json_object_set_new(doc, "summary", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:I}",
-	    "vulnerabilities", (int)vs->results.n, "packages", (int)vs->groups.n,
-	    "kev", (int)vs->nkev, "fixable", (int)vs->nfixable, "unfixed", (int)vs->nunfixed,
-	    "minor", (int)vs->nminor, "match_ms", (json_int_t)vs->match_ms));
-	for (size_t i = 0; !bad && i < vs->results.n; i++)
-		bad |= json_array_append_new(arr, result_json(vec_at(&vs->results, i), a, lang));
-	for (size_t i = 0; !bad && i < vs->groups.n; i++)
-		bad |= json_array_append_new(groups, group_json(vs, vec_at(&vs->groups, i), a, lang));
-	for (size_t i = 0; !bad && i < vs->warnings.n; i++) {
-		const struct vuln_scan_warning *w = vec_at(&vs->warnings, i);
-		bad |= json_array_append_new(warnings, json_pack("{s:s, s:s, s:s}",
-		    "message", lang == LANG_JA ? w->ja : w->en, "en", w->en, "ja", w->ja));
+	jw_key(w, k);
+	jw_open(w, true);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct vuln_output_change *c = vec_at(v, i);
+		jw_open(w, false);
+		kv_str(w, "cve", c->cve);
+		kv_str(w, "source_package", c->source_package);
+		kv_str(w, "state", c->state);
+		jw_close(w, false);
 	}
-	for (size_t i = 0; !bad && i < vs->sources.n; i++) {
-		const struct vuln_scan_source *s = vec_at(&vs->sources, i);
-		bad |= json_array_append_new(sources, json_pack("{s:s, s:s, s:I, s:b}",
-		    "kind", s->kind, "origin", s->origin, "date", (json_int_t)s->date,
-		    "stale", s->stale));
+	jw_close(w, true);
+}
+
+int
+vuln_output_json(const struct vuln_scan *vs, struct arena *a, enum lang lang,
+    time_t now, const struct vuln_output_changes *ch, FILE *out)
+{
+	struct jw w = { yajl_gen_alloc(NULL), out, false };
+	int rc = MAMORI_OK;
+	if (!w.g)
+		return MAMORI_E_NOMEM;
+	/* validate_utf8 makes yajl refuse bad strings instead of writing them. */
+	if (!yajl_gen_config(w.g, yajl_gen_validate_utf8, 1) ||
+	    !yajl_gen_config(w.g, yajl_gen_beautify, 1) ||
+	    !yajl_gen_config(w.g, yajl_gen_indent_string, " ")) {
+		rc = MAMORI_E_NOMEM;
+		goto out;
 	}
-	bad |= json_object_set_new(doc, "vulnerabilities", arr);
-	bad |= json_object_set_new(doc, "groups", groups);
-	bad |= json_object_set_new(doc, "warnings", warnings);
-	bad |= json_object_set_new(doc, "sources", sources);
-	if (ch && !bad) {
-		json_t *c = json_object();
-		bad |= !c;
-		if (c) {
-			bad |= json_object_set_new(c, "first_scan", json_boolean(ch->first_scan));
-			bad |= json_object_set(c, "new", ch->new_vulns ? ch->new_vulns : json_array());
-			bad |= json_object_set(c, "fixed", ch->fixed_vulns ? ch->fixed_vulns : json_array());
-			bad |= json_object_set_new(doc, "changes", c);
-		}
+	jw_open(&w, false);
+	kv_int(&w, "mamori_vuln_version", 1);
+	kv_int(&w, "generated_at", (long long)now);
+	kv_str(&w, "distro", vs->distro);
+	kv_str(&w, "release", vs->release);
+	kv_bool(&w, "have_data", vs->have_data);
+	jw_key(&w, "summary");
+	jw_open(&w, false);
+	kv_int(&w, "vulnerabilities", (long long)vs->results.n);
+	kv_int(&w, "packages", (long long)vs->groups.n);
+	kv_int(&w, "kev", (long long)vs->nkev);
+	kv_int(&w, "fixable", (long long)vs->nfixable);
+	kv_int(&w, "unfixed", (long long)vs->nunfixed);
+	kv_int(&w, "minor", (long long)vs->nminor);
+	kv_int(&w, "match_ms", (long long)vs->match_ms);
+	jw_close(&w, false);
+	jw_key(&w, "vulnerabilities");
+	jw_open(&w, true);
+	for (size_t i = 0; !rc && i < vs->results.n; i++) {
+		rc = result_json(&w, vec_at(&vs->results, i), a, lang);
+		jw_flush(&w);
 	}
-	if (bad) {
-		json_decref(doc);
-		return NULL;
+	jw_close(&w, true);
+	jw_key(&w, "groups");
+	jw_open(&w, true);
+	for (size_t i = 0; !rc && i < vs->groups.n; i++) {
+		rc = group_json(&w, vs, vec_at(&vs->groups, i), a, lang);
+		jw_flush(&w);
 	}
-	return doc;
+	jw_close(&w, true);
+	jw_key(&w, "warnings");
+	jw_open(&w, true);
+	for (size_t i = 0; i < vs->warnings.n; i++) {
+		const struct vuln_scan_warning *x = vec_at(&vs->warnings, i);
+		jw_open(&w, false);
+		kv_str(&w, "message", lang == LANG_JA ? x->ja : x->en);
+		kv_str(&w, "en", x->en);
+		kv_str(&w, "ja", x->ja);
+		jw_close(&w, false);
+	}
+	jw_close(&w, true);
+	jw_key(&w, "sources");
+	jw_open(&w, true);
+	for (size_t i = 0; i < vs->sources.n; i++) {
+		const struct vuln_scan_source *x = vec_at(&vs->sources, i);
+		jw_open(&w, false);
+		kv_str(&w, "kind", x->kind);
+		kv_str(&w, "origin", x->origin);
+		kv_int(&w, "date", (long long)x->date);
+		kv_bool(&w, "stale", x->stale);
+		jw_close(&w, false);
+	}
+	jw_close(&w, true);
+	if (ch) {
+		jw_key(&w, "changes");
+		jw_open(&w, false);
+		kv_bool(&w, "first_scan", ch->first_scan);
+		changes_json(&w, "new", &ch->new_vulns);
+		changes_json(&w, "fixed", &ch->fixed_vulns);
+		jw_close(&w, false);
+	}
+	jw_close(&w, false);
+	jw_flush(&w);
+	if (!rc && w.bad)
+		rc = ferror(out) ? MAMORI_E_IO : MAMORI_E_NOMEM;
+	if (!rc && (fputc('\n', out) == EOF || ferror(out)))
+		rc = MAMORI_E_IO;
+out:
+	yajl_gen_free(w.g);
+	return rc;
 }
 
 static const char *
@@ -305,19 +444,15 @@ vuln_output_text(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 		    "%zu fixable, %zu without a fix, %zu minor.\n", vs->results.n, vs->groups.n,
 		    vs->nkev, vs->nfixable, vs->nunfixed, vs->nminor);
 	if (ch && !ch->first_scan) {
-		size_t nnew = ch->new_vulns ? json_array_size(ch->new_vulns) : 0;
-		size_t nfix = ch->fixed_vulns ? json_array_size(ch->fixed_vulns) : 0;
+		size_t nnew = ch->new_vulns.n, nfix = ch->fixed_vulns.n;
 		fprintf(out, ja ? "前回の確認から: 新規 %zu 件、解消 %zu 件。\n" :
 		    "Since the last check: %zu new, %zu fixed.\n", nnew, nfix);
 	}
 	for (size_t i = 0; i < vs->groups.n; i++) {
 		const struct vuln_scan_group *g = vec_at(&vs->groups, i);
 		const struct match_result *first = vec_at(&vs->results, g->first);
-		struct match_result fix = *first;
 		struct vuln_scan_action act;
-		fix.fixed_version = g->fixed_version;
-		fix.state = g->nfixable ? MATCH_FIXABLE : g->nunfixed ? MATCH_UNFIXED : MATCH_MINOR;
-		if (vuln_scan_action(a, &fix, &act) != MAMORI_OK)
+		if (group_action(vs, g, a, &act) != MAMORI_OK)
 			return MAMORI_E_NOMEM;
 		fprintf(out, "\n%s%s %s: %zu CVE", g->kev ? (ja ? "[悪用確認済み] " : "[EXPLOITED] ") : "",
 		    g->source->name, g->source->version, g->ncves);

@@ -12,16 +12,22 @@
 #include "common/i18n.h"
 #include "agent/vuln_scan.h"
 
+/* One vulnerability that appeared or went away since the previous scan. */
+struct vuln_output_change {
+	const char *cve, *source_package, *state;
+};
+
 /* What changed since the previous scan (may be NULL). */
 struct vuln_output_changes {
-	json_t *new_vulns;		/* array of {cve, source_package, state} */
-	json_t *fixed_vulns;
+	struct vec new_vulns;		/* struct vuln_output_change */
+	struct vec fixed_vulns;
 	bool first_scan;
 };
 
-/* New references; NULL when memory ran out. */
-json_t *vuln_output_json(const struct vuln_scan *vs, struct arena *a,
-    enum lang lang, time_t now, const struct vuln_output_changes *ch);
+/* mamori's own document, streamed to out (a result list of thousands is
+ * never built as a tree): 0, MAMORI_E_NOMEM or MAMORI_E_IO. */
+int vuln_output_json(const struct vuln_scan *vs, struct arena *a,
+    enum lang lang, time_t now, const struct vuln_output_changes *ch, FILE *out);
 json_t *vuln_output_sarif(const struct vuln_scan *vs, struct arena *a,
     enum lang lang);
 json_t *vuln_output_cyclonedx(const struct vuln_scan *vs, struct arena *a,

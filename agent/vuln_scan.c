@@ -175,11 +175,9 @@ keep(struct arena *a, const char *s, bool *ok)
 	return d;
 }
 
-static int
-on_row(void *ctx, const struct store_vuln_pkg *row, const struct store_vuln_cve *info)
+static bool
+eval_row(const struct row_ctx *c, const struct store_vuln_pkg *row, struct match_verdict *v)
 {
-	struct row_ctx *c = ctx;
-	struct arena *a = c->vs->arena;
 	struct match_advisory adv = {
 		.cve = row->cve,
 		.status = row->status,
@@ -188,15 +186,34 @@ on_row(void *ctx, const struct store_vuln_pkg *row, const struct store_vuln_cve 
 		.minor = row->minor,
 		.ranges = row->ranges,
 	};
-	struct match_verdict v;
-	if (!match_eval(c->src, &adv, &v))
-		return 0;
+	if (!match_eval(c->src, &adv, v))
+		return false;
 	/* A CVE seen under an earlier (better) key stays as it was. */
 	for (size_t i = c->first; c->dedupe && i < c->vs->results.n; i++) {
 		const struct match_result *r = vec_at(&c->vs->results, i);
 		if (strcmp(r->cve, row->cve) == 0)
-			return 0;
+			return false;
 	}
+	return true;
+}
+
+/* Called inside the query: rows the installed version is not affected by
+ * are dropped before their CVE details are looked up. */
+static bool
+keep_row(void *ctx, const struct store_vuln_pkg *row)
+{
+	struct match_verdict v;
+	return eval_row(ctx, row, &v);
+}
+
+static int
+on_row(void *ctx, const struct store_vuln_pkg *row, const struct store_vuln_cve *info)
+{
+	struct row_ctx *c = ctx;
+	struct arena *a = c->vs->arena;
+	struct match_verdict v;
+	if (!eval_row(c, row, &v))
+		return 0;
 	struct match_result *r = vec_push(a, &c->vs->results);
 	if (!r)
 		return MAMORI_E_NOMEM;
@@ -340,7 +357,7 @@ run(struct vuln_scan *vs, struct db *db, const struct inventory *inv, time_t now
 		for (size_t k = 0; k < nkeys; k++) {
 			c.dedupe = k > 0;
 			rc = store_vuln_pkg_rows(db, keys[k].distro, keys[k].release,
-			    c.src->name, on_row, &c);
+			    c.src->name, keep_row, on_row, &c);
 			if (rc)
 				return rc;
 		}

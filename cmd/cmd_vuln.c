@@ -138,6 +138,7 @@ host_key(const struct inventory *inv, const char *root)
 
 struct diff_ctx {
 	struct vuln_output_changes *ch;
+	struct arena *arena;
 };
 
 static int
@@ -145,16 +146,21 @@ on_change(void *ctx, enum store_vuln_change kind, const char *cve,
     const char *package, const char *state)
 {
 	struct diff_ctx *d = ctx;
-	json_t *arr = kind == STORE_VULN_NEW ? d->ch->new_vulns : d->ch->fixed_vulns;
-	return json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "cve", cve,
-	    "source_package", package, "state", state)) == 0 ? 0 : MAMORI_E_NOMEM;
+	struct vuln_output_change *c = vec_push(d->arena,
+	    kind == STORE_VULN_NEW ? &d->ch->new_vulns : &d->ch->fixed_vulns);
+	if (!c)
+		return MAMORI_E_NOMEM;
+	c->cve = arena_strdup(d->arena, cve);
+	c->source_package = arena_strdup(d->arena, package);
+	c->state = arena_strdup(d->arena, state);
+	return c->cve && c->source_package && c->state ? 0 : MAMORI_E_NOMEM;
 }
 
 /* Records this result and collects what changed since the last one. */
 static int
 record(struct db *db, const struct vuln_scan *vs, const struct inventory *inv,
     const char *root, time_t now, int64_t duration_ms, int keep,
-    struct vuln_output_changes *ch)
+    struct vuln_output_changes *ch, struct arena *arena)
 {
 	int64_t scan_id, prev;
 	int rc = store_vuln_scan_begin(db, host_key(inv, root),
@@ -167,11 +173,7 @@ record(struct db *db, const struct vuln_scan *vs, const struct inventory *inv,
 		    match_state_name(r->state));
 	}
 	ch->first_scan = prev == 0;
-	ch->new_vulns = json_array();
-	ch->fixed_vulns = json_array();
-	if (!rc && (!ch->new_vulns || !ch->fixed_vulns))
-		rc = MAMORI_E_NOMEM;
-	struct diff_ctx d = { ch };
+	struct diff_ctx d = { ch, arena };
 	if (!rc)
 		rc = store_vuln_scan_diff(db, scan_id, prev, on_change, &d);
 	if (rc) {
@@ -247,7 +249,7 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 	struct inventory inv;
 	struct db *db = NULL;
 	struct vuln_scan vs;
-	struct vuln_output_changes ch = { NULL, NULL, true };
+	struct vuln_output_changes ch = { .first_scan = true };
 	bool have_changes = false;
 	json_t *doc = NULL;
 	int64_t t0 = scan_monotonic_ms();
@@ -267,6 +269,8 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 	ctx.now = now;
 	ctx.privileged = geteuid() == 0;
 	vec_init(&ctx.warnings, sizeof(struct scan_warning), 10000);
+	vec_init(&ch.new_vulns, sizeof(struct vuln_output_change), 0);
+	vec_init(&ch.fixed_vulns, sizeof(struct vuln_output_change), 0);
 	inventory_init(&inv);
 	/* Only what matching needs: the release and the package databases. */
 	if ((rc = inventory_os_collect(&ctx, &inv)) || (rc = inventory_system_collect(&ctx, &inv)) ||
@@ -305,7 +309,7 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 		}
 		if (store && vs.have_data) {
 			rc = record(db, &vs, &inv, root_path, now, scan_monotonic_ms() - t0,
-			    (int)conf_int(&env->conf, CONF_SCAN_HISTORY_KEEP), &ch);
+			    (int)conf_int(&env->conf, CONF_SCAN_HISTORY_KEEP), &ch, &arena);
 			if (rc) {
 				fprintf(stderr, "mamori vuln scan: cannot record the result: %s\n",
 				    db_errmsg(db));
@@ -330,7 +334,11 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 			exit_code = EXIT_SOFTWARE;
 		break;
 	case OUT_JSON:
-		doc = vuln_output_json(&vs, &arena, env->lang, now, have_changes ? &ch : NULL);
+		rc = vuln_output_json(&vs, &arena, env->lang, now, have_changes ? &ch : NULL, stdout);
+		if (rc) {
+			fprintf(stderr, "mamori vuln scan: cannot write JSON: %s\n", err_str(rc));
+			exit_code = rc == MAMORI_E_IO ? EXIT_IOERR : EXIT_SOFTWARE;
+		}
 		break;
 	case OUT_SARIF:
 		doc = vuln_output_sarif(&vs, &arena, env->lang);
@@ -339,7 +347,7 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 		doc = vuln_output_cyclonedx(&vs, &arena, now);
 		break;
 	}
-	if (fmt != OUT_TEXT) {
+	if (fmt == OUT_SARIF || fmt == OUT_CYCLONEDX) {
 		if (!doc || json_dumpf(doc, stdout, JSON_INDENT(1)) != 0) {
 			fprintf(stderr, "mamori vuln scan: cannot write JSON\n");
 			exit_code = EXIT_IOERR;
@@ -350,8 +358,6 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 		exit_code = EXIT_IOERR;
 out:
 	json_decref(doc);
-	json_decref(ch.new_vulns);
-	json_decref(ch.fixed_vulns);
 	db_close(db);
 	rootfs_close(&root);
 	arena_release(&arena);

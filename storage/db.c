@@ -200,8 +200,11 @@ db_open(const char *path, bool create_dirs, struct db **out, char *err,
 	sqlite3_busy_timeout(db->h, 5000);
 	sqlite3_extended_result_codes(db->h, 1);
 	/* journal_mode returns a row; exec() ignores it. A file that is not a
-	 * database fails here with "file is not a database". */
-	if (exec(db, "PRAGMA journal_mode = WAL") != MAMORI_OK ||
+	 * database fails here with "file is not a database". The page size
+	 * only takes on a new file: 16 KiB pages halve the reads of a
+	 * vulnerability scan (thousands of scattered lookups, one pread each). */
+	if (exec(db, "PRAGMA page_size = 16384") != MAMORI_OK ||
+	    exec(db, "PRAGMA journal_mode = WAL") != MAMORI_OK ||
 	    exec(db, "PRAGMA foreign_keys = ON") != MAMORI_OK ||
 	    exec(db, "PRAGMA synchronous = NORMAL") != MAMORI_OK) {
 		snprintf(err, errsz, "cannot use database %s: %s", path, db_errmsg(db));

@@ -11,7 +11,8 @@
 #include "storage/db_internal.h"
 
 /* Each row with its CVE's details (one B-tree probe per table, the newest
- * JVN advisory by a correlated max). */
+ * JVN advisory by a correlated max). The keep test only reads p's columns,
+ * so SQLite runs it before the joins: refused rows cost no probes. */
 static const char sql_pkg_rows[] =
     "SELECT p.package, p.cve, p.status, p.fixed_version, p.urgency, p.minor, p.ranges, "
     "c.description, c.cvss, c.severity, k.name, k.date_added, k.due_date, k.ransomware, "
@@ -21,7 +22,9 @@ static const char sql_pkg_rows[] =
     "LEFT JOIN vuln_kev k ON k.cve = p.cve LEFT JOIN vuln_epss e ON e.cve = p.cve "
     "LEFT JOIN vuln_jvn j ON j.cve = p.cve AND j.jvn_id = "
     "(SELECT max(x.jvn_id) FROM vuln_jvn x WHERE x.cve = p.cve) "
-    "WHERE p.distro = ?1 AND p.release = ?2 AND p.package = ?3";
+    "WHERE p.distro = ?1 AND p.release = ?2 AND p.package = ?3 "
+    "AND mamori_vuln_keep(?4, p.package, p.cve, p.status, p.fixed_version, p.urgency, p.minor, "
+    "p.ranges)";
 static const char sql_pkg_count[] =
     "SELECT EXISTS (SELECT 1 FROM vuln_pkg WHERE distro = ?1 AND release = ?2)";
 static const char sql_sources[] =
@@ -82,9 +85,42 @@ bind_opt(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* The caller's keep test, reached through a pointer bound to ?4. */
+struct keep_call {
+	store_vuln_keep_fn keep;
+	void *ctx;
+};
+
+static const char keep_ptr_type[] = "mamori_vuln_keep";
+
+static void
+sql_keep(sqlite3_context *sc, int argc, sqlite3_value **argv)
+{
+	const struct keep_call *k = sqlite3_value_pointer(argv[0], keep_ptr_type);
+	struct store_vuln_pkg row = {
+		.package = (const char *)sqlite3_value_text(argv[1]),
+		.cve = (const char *)sqlite3_value_text(argv[2]),
+		.status = (const char *)sqlite3_value_text(argv[3]),
+		.fixed_version = (const char *)sqlite3_value_text(argv[4]),
+		.urgency = (const char *)sqlite3_value_text(argv[5]),
+		.minor = sqlite3_value_int(argv[6]) != 0,
+		.ranges = (const char *)sqlite3_value_text(argv[7]),
+	};
+	(void)argc;
+	if (!k || !row.package || !row.cve || !row.status) {
+		sqlite3_result_int(sc, 0);
+		return;
+	}
+	sqlite3_result_int(sc, k->keep(k->ctx, &row));
+}
+
 int
 store_vuln_read_begin(struct db *db)
 {
+	/* Defined once per read: statements prepared with it stay valid. */
+	if (sqlite3_create_function(db->h, "mamori_vuln_keep", 8,
+	    SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL, sql_keep, NULL, NULL) != SQLITE_OK)
+		return MAMORI_E_DB;
 	return sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? MAMORI_OK : MAMORI_E_DB;
 }
 
@@ -116,15 +152,17 @@ col_num(sqlite3_stmt *st, int i)
 
 int
 store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
-    const char *package, store_vuln_pkg_fn fn, void *ctx)
+    const char *package, store_vuln_keep_fn keep, store_vuln_pkg_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_cached(db, sql_pkg_rows);
+	struct keep_call k = { keep, ctx };
 	int rc;
 	if (!st)
 		return MAMORI_E_DB;
 	db_bind_text(st, 1, distro);
 	db_bind_text(st, 2, release);
 	db_bind_text(st, 3, package);
+	sqlite3_bind_pointer(st, 4, &k, keep_ptr_type, NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_vuln_pkg row = {
 			.package = col(st, 0),

@@ -46,13 +46,20 @@ struct store_vuln_cve {
 
 typedef int (*store_vuln_pkg_fn)(void *ctx, const struct store_vuln_pkg *row,
     const struct store_vuln_cve *info);
+/* Decides from the row alone whether its details are wanted; info is
+ * then NULL. */
+typedef bool (*store_vuln_keep_fn)(void *ctx, const struct store_vuln_pkg *row);
 
-/* Calls fn for every row of (distro, release, package) with what is known
- * about its CVE, in one statement: matching a host is one query per
- * installed source package, not one more per CVE found. A non-zero return
- * from fn stops and is returned. */
+/*
+ * Calls fn for every row of (distro, release, package) that keep accepts,
+ * with what is known about its CVE, in one statement: matching a host is
+ * one query per installed source package, not one more per CVE found, and
+ * the details of rows keep refuses (the installed version has the fix) are
+ * never read. A non-zero return from fn stops and is returned. Needs
+ * store_vuln_read_begin().
+ */
 int store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
-    const char *package, store_vuln_pkg_fn fn, void *ctx);
+    const char *package, store_vuln_keep_fn keep, store_vuln_pkg_fn fn, void *ctx);
 /* *count is 1 when vuln_pkg has any row of (distro, release), else 0: tells
  * "no data for this release" from "nothing found" without counting them. */
 int store_vuln_has_release(struct db *db, const char *distro, const char *release,

@@ -34,7 +34,7 @@ t "nothing on stderr" [ ! -s "$tmp/err" ]
 t "tracker summary" grep -q "^debian-tracker: $tmp/a.dat: 7 records, 25 rows, 0 skipped, feed date none stated, sha256 3ae30b511a0e0738" "$tmp/out"
 t "KEV summary with its date" grep -q "^kev: .*1404 records, 1404 rows.*feed date 2025-08-25" "$tmp/out"
 t "gzip EPSS read" grep -q "^epss: .*4 records, 4 rows.*feed date 2025-08-25" "$tmp/out"
-t "OSV directory" grep -q "^osv: $data/osv: 6 records, 6 rows" "$tmp/out"
+t "OSV directory" grep -q "^osv: $data/osv: 8 records, 8 rows" "$tmp/out"
 t "vuln_sources: sha256 of the file" [ "$(q "SELECT sha256 FROM vuln_sources WHERE kind='debian-tracker'")" = "$(sha256sum <"$tmp/a.dat" | cut -d' ' -f1)" ]
 t "vuln_sources: gzip hashed as stored" [ "$(q "SELECT sha256 FROM vuln_sources WHERE kind='epss'")" = "$(sha256sum <"$tmp/c.dat" | cut -d' ' -f1)" ]
 t "vuln_sources: records and date" [ "$(q "SELECT records, feed_date FROM vuln_sources WHERE kind='kev'")" = "1404|1756141459" ]
