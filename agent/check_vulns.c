@@ -13,6 +13,7 @@
 #include "agent/check.h"
 #include "common/err.h"
 #include "storage/db.h"
+#include "agent/vuln_mirror.h"
 #include "agent/vuln_scan.h"
 
 enum { DEF_EXPLOITED, DEF_VULNERABLE, DEF_UNFIXED };
@@ -111,13 +112,10 @@ add_group(struct check_run *run, const struct vuln_scan *vs,
 {
 	struct arena *a = run->ctx->arena;
 	const struct match_result *first = vec_at(&vs->results, g->first);
-	struct match_result fix = *first;
 	struct vuln_scan_action act;
 	size_t n;
 
-	fix.fixed_version = g->fixed_version;
-	fix.state = g->nfixable ? MATCH_FIXABLE : g->nunfixed ? MATCH_UNFIXED : MATCH_MINOR;
-	int rc = vuln_scan_action(a, &fix, &act);
+	int rc = vuln_scan_group_action(vs, g, a, &act);
 	if (rc)
 		return rc;
 	char *list = cve_list(a, vs, g, kev_only, &n);
@@ -192,6 +190,8 @@ run_vulns(struct check_run *run, const struct inventory *inv)
 		return MAMORI_OK;
 	}
 	rc = vuln_scan_run(&vs, db, inv, ctx->now, ctx->arena);
+	if (!rc)
+		rc = vuln_mirror_check(&vs, ctx);
 	if (rc == MAMORI_E_NOMEM)
 		goto out;
 	if (rc) {

@@ -131,17 +131,6 @@ kv_action(struct jw *w, const struct vuln_scan_action *act, enum lang lang)
 	kv_bool(w, "reboot", act->reboot);
 }
 
-/* A group's action upgrades to the highest fixed version it needs. */
-static int
-group_action(const struct vuln_scan *vs, const struct vuln_scan_group *g, struct arena *a,
-    struct vuln_scan_action *act)
-{
-	struct match_result fix = *(const struct match_result *)vec_at(&vs->results, g->first);
-	fix.fixed_version = g->fixed_version;
-	fix.state = g->nfixable ? MATCH_FIXABLE : g->nunfixed ? MATCH_UNFIXED : MATCH_MINOR;
-	return vuln_scan_action(a, &fix, act);
-}
-
 static int
 result_json(struct jw *w, const struct match_result *r, struct arena *a, enum lang lang)
 {
@@ -155,6 +144,15 @@ result_json(struct jw *w, const struct match_result *r, struct arena *a, enum la
 	kv_str(w, "installed_version", r->source->version);
 	kv_str(w, "fixed_version", r->fixed_version);
 	kv_str(w, "state", match_state_name(r->state));
+	/* "fixed upstream, not in your mirror" vs "upgrade available now";
+	 * null when the host's package lists were not known. */
+	jw_key(w, "fix_in_mirror");
+	if (r->state != MATCH_FIXABLE || !r->source->available)
+		w->bad |= yajl_gen_null(w->g) != yajl_gen_status_ok;
+	else
+		w->bad |= yajl_gen_bool(w->g, !match_fix_missing(r->source, r->fixed_version)) !=
+		    yajl_gen_status_ok;
+	kv_str(w, "available_version", r->source->available);
 	kv_bool(w, "kev", r->kev);
 	if (r->kev) {
 		kv_str(w, "kev_date_added", r->kev_date_added);
@@ -180,7 +178,7 @@ group_json(struct jw *w, const struct vuln_scan *vs, const struct vuln_scan_grou
     struct arena *a, enum lang lang)
 {
 	struct vuln_scan_action act;
-	if (group_action(vs, g, a, &act) != MAMORI_OK)
+	if (vuln_scan_group_action(vs, g, a, &act) != MAMORI_OK)
 		return MAMORI_E_NOMEM;
 	jw_open(w, false);
 	kv_str(w, "source_package", g->source->name);
@@ -249,6 +247,7 @@ vuln_output_json(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 	kv_int(&w, "fixable", (long long)vs->nfixable);
 	kv_int(&w, "unfixed", (long long)vs->nunfixed);
 	kv_int(&w, "minor", (long long)vs->nminor);
+	kv_int(&w, "fixable_not_in_mirror", (long long)vs->nnot_in_mirror);
 	kv_int(&w, "match_ms", (long long)vs->match_ms);
 	jw_close(&w, false);
 	jw_key(&w, "vulnerabilities");
@@ -443,6 +442,9 @@ vuln_output_text(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 		fprintf(out, "Known vulnerabilities: %zu in %zu packages; %zu actively exploited, "
 		    "%zu fixable, %zu without a fix, %zu minor.\n", vs->results.n, vs->groups.n,
 		    vs->nkev, vs->nfixable, vs->nunfixed, vs->nminor);
+	if (vs->nnot_in_mirror)
+		fprintf(out, ja ? "うち %zu 件は修正版がまだ取得元（ミラー）に届いていません。\n" :
+		    "Of the fixable ones, %zu are not in your package mirror yet.\n", vs->nnot_in_mirror);
 	if (ch && !ch->first_scan) {
 		size_t nnew = ch->new_vulns.n, nfix = ch->fixed_vulns.n;
 		fprintf(out, ja ? "前回の確認から: 新規 %zu 件、解消 %zu 件。\n" :
@@ -452,7 +454,7 @@ vuln_output_text(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 		const struct vuln_scan_group *g = vec_at(&vs->groups, i);
 		const struct match_result *first = vec_at(&vs->results, g->first);
 		struct vuln_scan_action act;
-		if (group_action(vs, g, a, &act) != MAMORI_OK)
+		if (vuln_scan_group_action(vs, g, a, &act) != MAMORI_OK)
 			return MAMORI_E_NOMEM;
 		fprintf(out, "\n%s%s %s: %zu CVE", g->kev ? (ja ? "[悪用確認済み] " : "[EXPLOITED] ") : "",
 		    g->source->name, g->source->version, g->ncves);

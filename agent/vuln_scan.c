@@ -432,7 +432,21 @@ vuln_scan_action(struct arena *a, const struct match_result *r,
 		    " その後、コンピュータを再起動してください（修正済みのカーネルは再起動後に使われます）。" :
 		    needs_restart(s->name) ?
 		    " その後、これを使うサービスを再起動してください（コンピュータの再起動でも構いません）。" : "";
-		if (r->state == MATCH_MINOR) {
+		if (r->state == MATCH_FIXABLE && match_fix_missing(s, r->fixed_version)) {
+			/* apt-get would find nothing newer: say why, and what helps. */
+			out->en = arena_printf(a,
+			    "Fixed in %s, but your package sources only offer %s: the fix has not reached "
+			    "your mirror yet. Run 'apt-get update' as root; if it still does not appear, "
+			    "check that the security suite (for example 'bookworm-security') is in the apt "
+			    "sources, or change to an up-to-date mirror. Then run: %s.%s",
+			    r->fixed_version, s->available, out->command, after_en);
+			out->ja = arena_printf(a,
+			    "%s で修正済みですが、このコンピュータのパッケージ取得元にはまだ %s までしかありません"
+			    "（ミラーに修正版が届いていません）。管理者権限で 'apt-get update' を実行し、それでも"
+			    "出てこない場合は apt の取得元にセキュリティ用のスイート（例: 'bookworm-security'）"
+			    "があるか確認するか、最新のミラーに切り替えてください。その後、次を実行します: %s%s",
+			    r->fixed_version, s->available, out->command, after_ja);
+		} else if (r->state == MATCH_MINOR) {
 			out->en = arena_printf(a,
 			    "Low priority: the distribution rates this as minor. It is fixed in %s; "
 			    "to update now, run as root: %s.%s", r->fixed_version, out->command, after_en);
@@ -463,4 +477,14 @@ vuln_scan_action(struct arena *a, const struct match_result *r,
 		    "定期的に実行して修正版の公開を確認してください。", s->name, remove, bins);
 	}
 	return out->en && out->ja && out->command ? MAMORI_OK : MAMORI_E_NOMEM;
+}
+
+int
+vuln_scan_group_action(const struct vuln_scan *vs, const struct vuln_scan_group *g,
+    struct arena *a, struct vuln_scan_action *out)
+{
+	struct match_result fix = *(const struct match_result *)vec_at(&vs->results, g->first);
+	fix.fixed_version = g->fixed_version;
+	fix.state = g->nfixable ? MATCH_FIXABLE : g->nunfixed ? MATCH_UNFIXED : MATCH_MINOR;
+	return vuln_scan_action(a, &fix, out);
 }

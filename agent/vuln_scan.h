@@ -51,6 +51,8 @@ struct vuln_scan {
 	struct vec groups;		/* struct vuln_scan_group, fix-first */
 	struct vec warnings;		/* struct vuln_scan_warning */
 	size_t nkev, nfixable, nunfixed, nminor;
+	size_t nnot_in_mirror;		/* fixable, but the lists lack the fix
+					 * (vuln_mirror_check) */
 	int64_t match_ms;		/* time spent matching (monotonic) */
 };
 
@@ -71,5 +73,8 @@ struct vuln_scan_action {
 };
 int vuln_scan_action(struct arena *a, const struct match_result *r,
     struct vuln_scan_action *out);
+/* A group's action: one upgrade to the highest fixed version it needs. */
+int vuln_scan_group_action(const struct vuln_scan *vs, const struct vuln_scan_group *g,
+    struct arena *a, struct vuln_scan_action *out);
 
 #endif

@@ -17,6 +17,7 @@
 #include "storage/db.h"
 #include "storage/store_vuln_query.h"
 #include "vuln/version.h"
+#include "agent/vuln_mirror.h"
 #include "agent/vuln_output.h"
 #include "agent/vuln_scan.h"
 
@@ -302,7 +303,8 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 			exit_code = EXIT_CANTCREAT;
 			goto out;
 		}
-		if ((rc = vuln_scan_run(&vs, db, &inv, now, &arena))) {
+		if ((rc = vuln_scan_run(&vs, db, &inv, now, &arena)) ||
+		    (rc = vuln_mirror_check(&vs, &ctx))) {
 			fprintf(stderr, "mamori vuln scan: %s (%s)\n", err_str(rc), db_errmsg(db));
 			exit_code = EXIT_SOFTWARE;
 			goto out;

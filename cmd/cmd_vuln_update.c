@@ -7,7 +7,9 @@
  * e.g. an unpacked osv.dev all.zip). All sources go in one transaction:
  * if any of them is truncated or corrupt, nothing changes.
  *
- * Downloading is not built in (mamori stays offline). The usual sources:
+ * A SOURCE that is an http(s) URL is downloaded first (libcurl, into a
+ * temporary file, before the database is touched); mamori never fetches
+ * anything it was not told to. The usual sources (README, mamori(1)):
  *   Debian tracker  https://security-tracker.debian.org/tracker/data/json
  *   CISA KEV        https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json
  *   EPSS            https://epss.empiricalsecurity.com/epss_scores-current.csv.gz
@@ -32,6 +34,7 @@
 #include <zlib.h>
 
 #include "cmd/cmd.h"
+#include "common/download.h"
 #include "common/err.h"
 #include "storage/db.h"
 #include "storage/store_vuln_import.h"
@@ -270,8 +273,10 @@ date_str(int64_t t, char *out, size_t outsz)
 		strftime(out, outsz, "%Y-%m-%d", &tm);
 }
 
+/* path is what is read; origin (the path, or the URL it came from) is
+ * what messages and vuln_sources name. */
 static int
-import_source(struct run *r, const char *path, char *msg, size_t msgsz)
+import_source(struct run *r, const char *path, const char *origin, char *msg, size_t msgsz)
 {
 	struct stat st;
 	struct src *s = calloc(1, sizeof(*s));
@@ -317,23 +322,25 @@ import_source(struct run *r, const char *path, char *msg, size_t msgsz)
 		f = FEED_OSV;
 	} else {
 		if ((rc = src_open(s, path, md)) != MAMORI_OK)
-			snprintf(msg, msgsz, "%s: %s", path, s->err);
-		else
+			snprintf(msg, msgsz, "%s: %s", origin, s->err);
+		else {
+			s->path = origin;
 			rc = import_file(r, s, FEED_UNKNOWN, &f, msg, msgsz);
+		}
 		src_close(s);
 	}
 	if (rc)
 		goto out;
 	hex(md, sha);
-	if ((rc = store_vuln_import_source(r->imp, path, sha, r->sink.feed_date)) != MAMORI_OK) {
-		snprintf(msg, msgsz, "%s: out of memory", path);
+	if ((rc = store_vuln_import_source(r->imp, origin, sha, r->sink.feed_date)) != MAMORI_OK) {
+		snprintf(msg, msgsz, "%s: out of memory", origin);
 		goto out;
 	}
 	date_str(r->sink.feed_date, date, sizeof(date));
 	if (r->nsummary < (int)(sizeof(r->summary) / sizeof(r->summary[0])))
 		snprintf(r->summary[r->nsummary++], sizeof(r->summary[0]),
 		    "%s: %s: %llu records, %llu rows, %llu skipped, feed date %s, sha256 %.16s",
-		    feed_format_name(f), path, (unsigned long long)r->sink.records,
+		    feed_format_name(f), origin, (unsigned long long)r->sink.records,
 		    (unsigned long long)(store_vuln_import_rows(r->imp) - rows0),
 		    (unsigned long long)r->sink.skipped, date, sha);
 out:
@@ -354,12 +361,44 @@ update_usage(FILE *out)
 	    "  directory of OSV *.json records. Feeds: Debian security tracker JSON,\n"
 	    "  OSV, CISA KEV JSON, EPSS CSV, JVN iPedia RSS or VULDEF XML.\n"
 	    "  All sources are imported in one transaction: on any error nothing changes.\n"
-	    "  Downloading is not built in; fetch the files first, e.g.\n"
+	    "  An http:// or https:// SOURCE is downloaded first (at most 1 GiB). The usual\n"
+	    "  sources (mamori never downloads anything unless given its URL):\n"
 	    "    https://security-tracker.debian.org/tracker/data/json\n"
 	    "    https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json\n"
 	    "    https://epss.empiricalsecurity.com/epss_scores-current.csv.gz\n"
 	    "    https://osv-vulnerabilities.storage.googleapis.com/Debian/all.zip (unzip it)\n"
 	    "    https://jvndb.jvn.jp/ja/rss/years/jvndb_YYYY.rdf\n");
+}
+
+#define DOWNLOAD_MAX ((uint64_t)1 << 30)
+
+/* Downloads url into a new temporary file; *out is its path (malloc). */
+static int
+fetch(const char *url, char **out, char *err, size_t errsz)
+{
+	const char *dir = getenv("TMPDIR");
+	char tmpl[4096];
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(tmpl, sizeof(tmpl), "%s/mamori-feed-XXXXXX", dir) >= sizeof(tmpl)) {
+		snprintf(err, errsz, "TMPDIR is too long");
+		return MAMORI_E_INVAL;
+	}
+	int fd = mkstemp(tmpl);
+	if (fd < 0) {
+		snprintf(err, errsz, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+		return MAMORI_E_IO;
+	}
+	int rc = download_to_fd(url, fd, DOWNLOAD_MAX, err, errsz);
+	if (close(fd) != 0 && rc == MAMORI_OK) {
+		snprintf(err, errsz, "cannot write the download: %s", strerror(errno));
+		rc = MAMORI_E_IO;
+	}
+	if (rc == MAMORI_OK && !(*out = strdup(tmpl)))
+		rc = MAMORI_E_NOMEM;
+	if (rc != MAMORI_OK)
+		(void)unlink(tmpl);
+	return rc;
 }
 
 static int
@@ -387,6 +426,7 @@ cmd_vuln_update(struct cmd_env *env, int argc, char **argv)
 	const char *db_path = env->db_path;
 	struct db *db = NULL;
 	struct run *run = NULL;
+	char **local = NULL;		/* per argv: the temporary file of a URL */
 	char err[512];
 	int c, rc, ex = EXIT_OK_RUN;
 
@@ -406,11 +446,24 @@ cmd_vuln_update(struct cmd_env *env, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cmd_usage_error("vuln update", "needs at least one SOURCE file");
+	for (int i = optind; i < argc; i++)
+		if (strstr(argv[i], "://") && !download_is_url(argv[i]))
+			return cmd_usage_error("vuln update", "%s: only http:// and https:// URLs "
+			    "can be downloaded", argv[i]);
+	if (!(local = calloc((size_t)argc, sizeof(*local)))) {
+		ex = EXIT_SOFTWARE;
+		goto out;
+	}
+	/* Downloads first: the import transaction never waits on the network. */
 	for (int i = optind; i < argc; i++) {
-		if (strncmp(argv[i], "http://", 7) == 0 || strncmp(argv[i], "https://", 8) == 0) {
-			fprintf(stderr, "mamori vuln update: %s: downloading is not built in; "
-			    "download the file and pass its path\n", argv[i]);
-			return EXIT_USAGE;
+		if (!download_is_url(argv[i]))
+			continue;
+		if ((rc = fetch(argv[i], &local[i], err, sizeof(err))) != MAMORI_OK) {
+			fprintf(stderr, "mamori vuln update: %s: %s; the database was not changed\n",
+			    argv[i], err);
+			ex = rc == MAMORI_E_LIMIT ? EXIT_DATAERR : rc == MAMORI_E_NOMEM ?
+			    EXIT_SOFTWARE : EXIT_NOINPUT;
+			goto out;
 		}
 	}
 
@@ -430,7 +483,8 @@ cmd_vuln_update(struct cmd_env *env, int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
-		if ((rc = import_source(run, argv[i], err, sizeof(err))) != MAMORI_OK) {
+		if ((rc = import_source(run, local[i] ? local[i] : argv[i], argv[i], err,
+		    sizeof(err))) != MAMORI_OK) {
 			store_vuln_import_abort(run->imp);
 			fprintf(stderr, "mamori vuln update: %s; the database was not changed\n", err);
 			ex = exit_for(rc);
@@ -446,6 +500,12 @@ cmd_vuln_update(struct cmd_env *env, int argc, char **argv)
 	for (int i = 0; i < run->nsummary; i++)
 		printf("%s\n", run->summary[i]);
 out:
+	for (int i = 0; local && i < argc; i++) {
+		if (local[i])
+			(void)unlink(local[i]);
+		free(local[i]);
+	}
+	free(local);
 	free(run);
 	db_close(db);
 	return ex;

@@ -138,6 +138,13 @@ match_eval(const struct match_source *src, const struct match_advisory *adv,
 	return true;
 }
 
+bool
+match_fix_missing(const struct match_source *src, const char *fixed_version)
+{
+	return src->available && fixed_version && *fixed_version &&
+	    version_cmp(src->format, src->available, fixed_version) < 0;
+}
+
 const char *
 match_severity(const char *severity, double cvss, const char *urgency)
 {

@@ -29,7 +29,15 @@ struct match_source {
 	const char *version;		/* installed source version */
 	enum version_format format;
 	struct vec binaries;		/* const char *: binary package names */
+	/* The highest version of its binaries the host's package lists
+	 * (apt's mirror indexes) offer; NULL when unknown. */
+	const char *available;
 };
+
+/* A fix exists but the package lists do not offer it yet (the mirror or
+ * the configured suites are behind): "fixed upstream, not in your
+ * mirror". False when the lists are unknown. */
+bool match_fix_missing(const struct match_source *src, const char *fixed_version);
 
 /* An installed binary package, as the inventory describes it. */
 struct match_pkg {

@@ -190,5 +190,38 @@ else
 	n=$((n + 1)); echo "ok $n - # SKIP python3-rpm not installed"
 fi
 
+# "Fixed upstream, not in your mirror": the host's apt lists offer the glibc
+# fix but only curl 7.88.1-10+deb12u5, older than its fix deb12u6.
+t "without apt lists the mirror state is unknown" check_json "$tmp/scan1.json" '
+assert all(v["fix_in_mirror"] is None for v in doc["vulnerabilities"])
+assert doc["summary"]["fixable_not_in_mirror"] == 0
+'
+cp -a "$fx/bookworm-host" "$tmp/mirror"
+lists="$tmp/mirror/var/lib/apt/lists"
+mkdir -p "$lists"
+printf 'Origin: Debian\nLabel: Debian\nSuite: stable\nCodename: bookworm\n' \
+	>"$lists/deb.debian.org_debian_dists_bookworm_InRelease"
+for p in "libc6 glibc 2.36-9+deb12u3" "libc-bin glibc 2.36-9+deb12u3" \
+	"curl curl 7.88.1-10+deb12u5" "libcurl4 curl 7.88.1-10+deb12u5"; do
+	set -- $p
+	printf 'Package: %s\nSource: %s\nVersion: %s\nArchitecture: amd64\n\n' "$1" "$2" "$3"
+done | lz4 -q >"$lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4"
+"$MAMORI" --db "$db" vuln scan --root "$tmp/mirror" --json --no-store --now $NOW >"$tmp/mirror.json" 2>"$tmp/err"
+t "apt lists read: fix in the mirror vs not yet there" check_json "$tmp/mirror.json" '
+v = {(x["cve"], x["source_package"]): x for x in doc["vulnerabilities"]}
+g = v[("CVE-2023-4911", "glibc")]
+assert g["fix_in_mirror"] is True and g["available_version"] == "2.36-9+deb12u3", g
+c = v[("CVE-2024-2398", "curl")]
+assert c["state"] == "fixable" and c["fix_in_mirror"] is False, c
+assert c["available_version"] == "7.88.1-10+deb12u5"
+assert "not reached your mirror" in c["action_en"] and "apt-get update" in c["action_en"]
+assert "ミラー" in c["action_ja"]
+assert v[("CVE-2024-9681", "curl")]["fix_in_mirror"] is None, "unfixed: no mirror state"
+assert v[("CVE-2024-53104", "linux")]["fix_in_mirror"] is None, "not in the lists: unknown"
+assert doc["summary"]["fixable_not_in_mirror"] == 1
+'
+"$MAMORI" --db "$db" vuln scan --root "$tmp/mirror" --no-store --now $NOW >"$tmp/mirror.txt" 2>&1
+t "text report counts fixes missing from the mirror" grep -q "1 are not in your package mirror yet" "$tmp/mirror.txt"
+
 echo "1..$n"
 [ $fail -eq 0 ]

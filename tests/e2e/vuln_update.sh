@@ -72,8 +72,8 @@ printf 'garbage\n' >"$tmp/g.txt"
 t "unknown format: exit 65 ($rc)" [ $rc -eq 65 ] && grep -q "not a feed mamori knows" "$tmp/err"
 "$MAMORI" --db "$db" vuln update "$tmp/none.json" 2>"$tmp/err"; rc=$?
 t "missing file: exit 66 ($rc)" [ $rc -eq 66 ]
-"$MAMORI" --db "$db" vuln update https://www.cisa.gov/x.json 2>"$tmp/err"; rc=$?
-t "URL: clear error ($rc)" [ $rc -eq 2 ] && grep -q "downloading is not built in; download the file and pass its path" "$tmp/err"
+"$MAMORI" --db "$db" vuln update ftp://127.0.0.1/x.json 2>"$tmp/err"; rc=$?
+t "ftp:// URL: usage error ($rc)" [ $rc -eq 2 ] && grep -q "only http:// and https:// URLs" "$tmp/err"
 "$MAMORI" --db "$db" vuln update 2>/dev/null; rc=$?
 t "no source: usage error" [ $rc -eq 2 ]
 t "after all failures: tables unchanged" [ "$(snapshot)" = "$before" ]
@@ -99,6 +99,42 @@ J
 t "tracker takes over the OSV row" [ "$(q "SELECT kind, urgency FROM vuln_pkg WHERE release='bookworm' AND package='glibc'")" = "debian-tracker|high" ]
 "$MAMORI" --db "$db" vuln update "$data/osv" >/dev/null 2>&1
 t "re-importing OSV leaves the tracker row" [ "$(q "SELECT kind FROM vuln_pkg WHERE release='bookworm' AND package='glibc'")" = "debian-tracker" ]
+
+# Downloads: a real HTTP server on loopback, started here, serving the feeds.
+mkdir "$tmp/www"
+cp "$data/known_exploited_vulnerabilities.json" "$tmp/www/kev.json"
+gzip -c "$data/epss_sample.csv" >"$tmp/www/epss.csv.gz"
+head -c 3000 "$data/known_exploited_vulnerabilities.json" >"$tmp/www/cut.json"
+(cd "$tmp/www" && exec python3 -u -m http.server 0 --bind 127.0.0.1) >"$tmp/http.log" 2>&1 &
+http_pid=$!
+port=""
+for _ in $(seq 100); do
+	port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$tmp/http.log" | head -1)
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+t "HTTP server on 127.0.0.1 started (port ${port:-none})" [ -n "$port" ]
+url="http://127.0.0.1:$port"
+db2="$tmp/dl.db"
+TMPDIR="$tmp/dltmp" && mkdir "$TMPDIR" && export TMPDIR
+"$MAMORI" --db "$db2" vuln update "$url/kev.json" "$url/epss.csv.gz" >"$tmp/out" 2>"$tmp/err"; rc=$?
+t "import from two URLs exits 0 ($rc)" [ $rc -eq 0 ]
+t "URL sources: one summary line each, named by URL" \
+	[ "$(grep -c "^kev: $url/kev.json: 1404 records\|^epss: $url/epss.csv.gz: 4 records" "$tmp/out")" = 2 ]
+db_save=$db; db=$db2
+t "vuln_sources records the URL as origin" [ "$(q "SELECT origin FROM vuln_sources WHERE kind='kev'")" = "$url/kev.json" ]
+t "downloaded gzip hashed as served" [ "$(q "SELECT sha256 FROM vuln_sources WHERE kind='epss'")" = "$(sha256sum <"$tmp/www/epss.csv.gz" | cut -d' ' -f1)" ]
+before=$(snapshot)
+"$MAMORI" --db "$db2" vuln update "$url/kev.json" "$url/missing.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+t "HTTP 404: exit 66 ($rc), reason named" [ $rc -eq 66 ] && grep -q "missing.json: the server answered HTTP 404; the database was not changed" "$tmp/err"
+"$MAMORI" --db "$db2" vuln update "$url/cut.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+t "truncated download: parse error ($rc)" [ $rc -eq 65 ] && grep -q "cut.json: .*the database was not changed" "$tmp/err"
+kill "$http_pid" 2>/dev/null; wait "$http_pid" 2>/dev/null
+"$MAMORI" --db "$db2" vuln update "$url/kev.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+t "server gone: exit 66 ($rc)" [ $rc -eq 66 ] && grep -q "kev.json: .*[Cc]onnect" "$tmp/err"
+t "after the failed downloads: tables unchanged" [ "$(snapshot)" = "$before" ]
+t "no temporary files left behind" [ -z "$(ls -A "$TMPDIR")" ]
+db=$db_save
 
 echo "1..$n"
 [ $fail -eq 0 ]

@@ -79,7 +79,7 @@ static bool
 eval(const char *installed, const char *status, const char *fixed, const char *urgency,
     bool minor, enum match_state *st)
 {
-	struct match_source src = { "pkg", installed, VERSION_DEB, { 0 } };
+	struct match_source src = { "pkg", installed, VERSION_DEB, { 0 }, NULL };
 	struct match_advisory adv = { "CVE-2024-0001", status, fixed, urgency, minor, NULL };
 	struct match_verdict v;
 	bool hit = match_eval(&src, &adv, &v);
@@ -92,7 +92,7 @@ eval(const char *installed, const char *status, const char *fixed, const char *u
 static const char *
 eval_ranges(const char *installed, const char *ranges, struct match_verdict *v)
 {
-	struct match_source src = { "pkg", installed, VERSION_DEB, { 0 } };
+	struct match_source src = { "pkg", installed, VERSION_DEB, { 0 }, NULL };
 	struct match_advisory adv = { "CVE-2024-0002", "resolved", "9.9-1", NULL, false, ranges };
 	if (!match_eval(&src, &adv, v))
 		return "";
@@ -162,11 +162,11 @@ test_states(void)
 	ok(eval("1.0-1", "open", "", NULL, false, &st) && st == MATCH_UNFIXED,
 	    "empty fixed version counts as none");
 
-	struct match_source rpm = { "openssl", "1:3.0.7-16.el9_2", VERSION_RPM, { 0 } };
+	struct match_source rpm = { "openssl", "1:3.0.7-16.el9_2", VERSION_RPM, { 0 }, NULL };
 	struct match_advisory adv = { "CVE-2023-1", "resolved", "1:3.0.7-24.el9", NULL, false, NULL };
 	struct match_verdict v;
 	ok(match_eval(&rpm, &adv, &v) && v.state == MATCH_FIXABLE, "rpm EVR ordering used for rpm");
-	struct match_source apk = { "musl", "1.2.4-r2", VERSION_APK, { 0 } };
+	struct match_source apk = { "musl", "1.2.4-r2", VERSION_APK, { 0 }, NULL };
 	struct match_advisory adv2 = { "CVE-2023-2", "resolved", "1.2.4_git20230717-r0", NULL, false,
 	    NULL };
 	ok(match_eval(&apk, &adv2, &v) && v.state == MATCH_FIXABLE, "apk: _git is after the release");
@@ -175,7 +175,7 @@ test_states(void)
 static void
 test_order(void)
 {
-	struct match_source s = { "x", "1", VERSION_DEB, { 0 } };
+	struct match_source s = { "x", "1", VERSION_DEB, { 0 }, NULL };
 	struct match_result r[5];
 	memset(r, 0, sizeof(r));
 	const char *ids[] = { "CVE-2020-1", "CVE-2021-2", "CVE-2022-3", "CVE-2023-4", "CVE-2024-5" };
