@@ -4,6 +4,7 @@
 #ifndef MAMORI_CMD_CMD_H
 #define MAMORI_CMD_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/conf.h"
@@ -15,6 +16,7 @@ struct cmd_env {
 	struct log log;
 	enum lang lang;
 	const char *db_path;	/* --db, else storage.path, else the default */
+	const char *config_path;	/* --config, NULL when not given */
 };
 
 /* One-line usage error on stderr; returns EXIT_USAGE. */
@@ -29,6 +31,36 @@ int cmd_sensor(struct cmd_env *env, int argc, char **argv);
 int cmd_assess(struct cmd_env *env, int argc, char **argv);
 int cmd_report(struct cmd_env *env, int argc, char **argv);
 int cmd_serve(struct cmd_env *env, int argc, char **argv);
+int cmd_up(struct cmd_env *env, int argc, char **argv);
+
+/*
+ * The manager as cmd_serve and cmd_up run it (cmd_serve.c): the database,
+ * the certificate, the API and the HTTPS server, started with SIGINT and
+ * SIGTERM blocked in every thread so the caller waits for them.
+ * cmd_serve_start returns EXIT_OK_RUN or the exit code to end with (the
+ * reason is on stderr); cmd_serve_stop releases whatever was started.
+ */
+struct api;
+struct db;
+struct notify_thread;
+struct notify_config;
+struct http_server;
+struct serve {
+	struct db *db;
+	struct db *idb;		/* agent intake: its own handle, synchronous=FULL */
+	struct http_server *srv;
+	struct notify_thread *notifier;	/* NULL when notify.interval_seconds is 0 */
+	struct notify_config *notify;	/* the channels' settings, for the API's test messages */
+	char notify_url[512];		/* the public URL in messages */
+	struct api *api;
+	bool api_ready;
+	char *cert, *key;
+	char url[128];		/* https://host:port/ to open */
+	char setup[256];	/* on the very first start: the one-time setup link */
+};
+int cmd_serve_start(struct cmd_env *env, const char *listen, const char *db_path,
+    const char *who, struct serve *s);
+void cmd_serve_stop(struct serve *s);
 int cmd_user(struct cmd_env *env, int argc, char **argv);
 int cmd_alerts(struct cmd_env *env, int argc, char **argv);
 int cmd_token(struct cmd_env *env, int argc, char **argv);

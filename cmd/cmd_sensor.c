@@ -171,6 +171,9 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 		rc = EXIT_CANTCREAT;
 		goto out;
 	}
+	/* Live: each event leaves when it is written (mamori up reads the pipe). */
+	if (iface)
+		setvbuf(out, NULL, _IOLBF, 0);
 	/* Everything privileged is open: give up root before the first packet. */
 	if (capture_drop_privileges(&cap, user) != 0) {
 		fprintf(stderr, "mamori sensor: %s\n", cap.err);

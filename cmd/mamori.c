@@ -37,6 +37,8 @@ static const struct command commands[] = {
 	    "5分でできる！情報セキュリティ自社診断（25問）" } },
 	{ "report", cmd_report, { "the monthly report (PDF or HTML)",
 	    "月次レポート（PDF または HTML）" } },
+	{ "up", cmd_up, { "everything on this box: manager, dashboard, scans and network sensor",
+	    "この1台ですべて：管理サーバ、ダッシュボード、定期スキャン、ネットワーク監視" } },
 	{ "serve", cmd_serve, { "the manager: HTTPS JSON API (default 127.0.0.1:8443)",
 	    "管理サーバ：HTTPS の JSON API（既定 127.0.0.1:8443）" } },
 	{ "user", cmd_user, { "manager accounts (add NAME --role admin|operator|viewer)",
@@ -127,7 +129,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'L': lang = optarg; break;
 		case 'd': env.db_path = optarg; break;
-		case 'c': config = optarg; break;
+		case 'c': config = env.config_path = optarg; break;
 		case 'l': level = optarg; break;
 		case 'h':
 			usage(stdout, env.lang);

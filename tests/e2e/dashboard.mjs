@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 
-const [base, user, password, outdir, expectPath] = process.argv.slice(2);
+const [base, user, password, outdir, expectPath, setupLink] = process.argv.slice(2);
 const expect = JSON.parse(readFileSync(expectPath, 'utf8'));
 const require = createRequire(process.env.PLAYWRIGHT_DIR + '/');
 const { chromium } = require('playwright-core');
@@ -21,7 +21,9 @@ function ok(cond, desc, detail) {
   }
 }
 async function step(desc, fn) {
-  try { ok(await fn(), desc); } catch (e) { ok(false, desc, e && e.message); }
+  try { ok(await fn(), desc); } catch (e) {
+    ok(false, desc, (e && e.message) + '\npage: ' + (await page.locator('body').innerText().catch(() => '?')).slice(0, 400));
+  }
 }
 
 const browser = await chromium.launch({
@@ -52,6 +54,36 @@ try {
     'the page is served with a strict CSP', csp);
   ok(resp.headers()['x-content-type-options'] === 'nosniff', 'X-Content-Type-Options: nosniff');
   ok(!!resp.headers()['referrer-policy'], 'Referrer-Policy is set');
+  await step('the one-time setup link logs the administrator in and leaves the address bar', async () => {
+    await page.goto(setupLink, { waitUntil: 'load' });
+    await page.locator('[data-testid=score]').waitFor({ timeout: TIMEOUT });
+    return !page.url().includes('setup') && (await text()).includes('admin');
+  });
+  await step('settings: an administrator sees the users of the tenant', async () => {
+    await page.click('nav a[href="#/settings"]');
+    const users = page.locator('[data-testid=users]');
+    await users.waitFor({ timeout: TIMEOUT });
+    const s = await users.innerText();
+    return s.includes('admin') && s.includes('管理者') && s.includes(user) && s.includes('担当者');
+  });
+  await step('settings: an administrator makes a one-time enrolment token', async () => {
+    await page.getByRole('button', { name: 'エージェント用トークンを作る' }).click();
+    const box = page.locator('[data-testid=token-new]');
+    await box.waitFor({ timeout: TIMEOUT });
+    const s = await box.innerText();
+    await page.locator('[data-testid=tokens]', { hasText: '未使用' }).waitFor({ timeout: TIMEOUT });
+    return s.includes('この画面でしか表示されません') && s.includes('mamori agent --enrol ' + base + ' ');
+  });
+  await step('settings: agents are listed (none enrolled here)', async () => {
+    return (await page.locator('[data-testid=agents]').innerText()).includes('まだ登録されたエージェントはありません');
+  });
+  await step('logout returns to the login page', async () => {
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await page.getByRole('button', { name: 'ログイン' }).waitFor({ timeout: TIMEOUT });
+    const r = await page.evaluate(async () => (await fetch('/api/me')).status);
+    return r === 401;
+  });
+  await page.goto(base + '/#/overview', { waitUntil: 'load' });
   await step('the login page is in Japanese', async () => {
     await page.getByRole('button', { name: 'ログイン' }).waitFor({ timeout: TIMEOUT });
     return (await text()).includes('ユーザー名');

@@ -32,7 +32,6 @@ M vuln scan --root "$tmp/host" >/dev/null 2>&1
 logs=$(find "$MAMORI_SRC/tests/data/logs/crowdsec" "$MAMORI_SRC/tests/data/logs/fail2ban" -type f ! -name '*.assert' | sort)
 # shellcheck disable=SC2086
 M logs --json $logs 2>/dev/null | M alerts import --source logs 2>/dev/null
-printf 'owner-password-1\n' | M user add owner --role operator 2>/dev/null
 python3 - "$db" "$tmp/expect.json" <<'PY'
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -52,8 +51,12 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 if [ -z "$port" ]; then echo "not ok 1 - server starts"; sed 's/^/# /' "$tmp/serve.err"; echo "1..1"; exit 1; fi
+# The server made the first administrator (its setup link is opened first);
+# the operator who works through the pages is added beside it.
+setup=$(sed -n 's|^  setup: *\(https://.*\)$|\1|p' "$tmp/serve.err")
+printf 'owner-password-1\n' | M user add owner --role operator 2>/dev/null
 PLAYWRIGHT_DIR="$pw_dir" HOME="$tmp" timeout 300 node "$MAMORI_SRC/tests/e2e/dashboard.mjs" \
-    "https://127.0.0.1:$port" owner owner-password-1 "$art" "$tmp/expect.json"
+    "https://127.0.0.1:$port" owner owner-password-1 "$art" "$tmp/expect.json" "$setup"
 rc=$?
 kill -TERM "$pid"; wait "$pid"; pid=
 exit $rc

@@ -34,3 +34,4 @@ async function call(method, path, body) {
 
 export const get = (path) => call('GET', path);
 export const post = (path, body) => call('POST', path, body === undefined ? {} : body);
+export const del = (path) => call('DELETE', path);

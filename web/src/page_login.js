@@ -1,6 +1,9 @@
 // page_login.js - the login form. The password is sent once to /api/login
 // and never kept; the session is the HttpOnly cookie the answer sets.
-import { useState } from 'preact/hooks';
+// The one-time setup link printed at the first start (https://…/#setup=PW)
+// fills in the administrator's password: a fragment never reaches a server
+// or a log, and it is removed from the address bar at once.
+import { useEffect, useState } from 'preact/hooks';
 import { post } from './api.js';
 import { t } from './i18n.js';
 import { html } from './ui.js';
@@ -11,12 +14,11 @@ export function Login({ onLogin, onLang }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
-  async function submit(e) {
-    e.preventDefault();
+  async function login(name, pw) {
     setBusy(true);
     setError('');
     try {
-      const session = await post('/api/login', { username, password });
+      const session = await post('/api/login', { username: name, password: pw });
       setPassword('');
       onLogin(session);
     } catch (err) {
@@ -26,6 +28,19 @@ export function Login({ onLogin, onLang }) {
       setBusy(false);
     }
   }
+
+  function submit(e) {
+    e.preventDefault();
+    login(username, password);
+  }
+
+  useEffect(() => {
+    const m = /^#setup=([A-Za-z0-9_-]{16,128})$/.exec(location.hash);
+    if (!m) return;
+    history.replaceState(null, '', location.pathname);
+    setUsername('admin');
+    login('admin', m[1]);
+  }, []);
 
   return html`<main class="login">
     <form class="card login-card" onSubmit=${submit}>
