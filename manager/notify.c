@@ -15,6 +15,7 @@
 
 #define DUE_MAX 1000		/* deliveries looked at per channel and pass */
 #define ERR_MAX 256
+#define CLAIM_MS (15LL * 60 * 1000)	/* a try that never recorded its end is retried after this */
 
 struct run {
 	struct db *db;
@@ -117,6 +118,15 @@ deliver(struct run *run, const struct store_notify_channel *ch, struct store_not
 	int rc = notify_msg_init(m, ch, run->cfg->public_url, digest);
 	for (int i = 0; i < k && rc == MAMORI_OK; i++) {
 		struct add_ctx a = { .m = m };
+		rc = store_notify_claim(run->db, d[i].delivery_id, run->now, run->now + CLAIM_MS);
+		if (rc == MAMORI_E_NOTFOUND) {
+			/* Another dispatcher has it. */
+			d[i].delivery_id = 0;
+			rc = MAMORI_OK;
+			continue;
+		}
+		if (rc != MAMORI_OK)
+			break;
 		rc = store_alert_get(run->db, ch->tenant_id, d[i].alert_id, add_alert, NULL, &a);
 		if (rc == MAMORI_OK && a.rc != MAMORI_OK)
 			rc = a.rc;
@@ -137,8 +147,11 @@ deliver(struct run *run, const struct store_notify_channel *ch, struct store_not
 		rc = record_failed(run, ch, d, k, err);
 		goto out;
 	}
-	snprintf(seed, sizeof(seed), "mamori:%lld:%lld:%d", (long long)ch->id,
-	    (long long)d[0].delivery_id, live);
+	int64_t first = 0;
+	for (int i = 0; i < k && !first; i++)
+		first = d[i].delivery_id;
+	/* The same deliveries give the same key on every retry. */
+	snprintf(seed, sizeof(seed), "mamori:%lld:%lld:%d", (long long)ch->id, (long long)first, live);
 	notify_send_retry_key(seed, key);
 	if (notify_send(ch, &run->cfg->send, payload, len, key, err, sizeof(err)) != MAMORI_OK) {
 		log_warn(run->cfg->log, "notify: %s %s: %s", ch->kind, ch->name, err);

@@ -31,7 +31,7 @@ static const char sql_digest_done[] = "UPDATE notify_channels SET last_digest = 
 /* Open alerts at or above the channel's severity, raised after it was added,
  * that have no delivery on it yet. */
 static const char sql_enqueue[] =
-    "INSERT INTO notify_deliveries (channel_id, alert_id) "
+    "INSERT OR IGNORE INTO notify_deliveries (channel_id, alert_id) "
     "SELECT ?1, a.id FROM alerts a WHERE a.tenant_id = ?2 AND a.id > ?3 AND a.severity >= ?4 "
     "AND a.state <> 'resolved' AND NOT EXISTS (SELECT 1 FROM notify_deliveries d "
     "WHERE d.channel_id = ?1 AND d.alert_id = a.id)";
@@ -39,6 +39,8 @@ static const char sql_due[] =
     "SELECT d.id, d.alert_id, d.attempts, a.severity FROM notify_deliveries d "
     "JOIN alerts a ON a.id = d.alert_id WHERE d.channel_id = ?1 AND d.state = 'pending' "
     "AND d.next_at <= ?2 ORDER BY d.alert_id LIMIT ?3";
+static const char sql_claim[] =
+    "UPDATE notify_deliveries SET next_at = ?3 WHERE id = ?1 AND state = 'pending' AND next_at <= ?2";
 static const char sql_set[] =
     "UPDATE notify_deliveries SET state = ?2, attempts = ?3, next_at = ?4, "
     "done_at = CASE WHEN ?2 = 'pending' THEN 0 ELSE ?5 END, last_error = ?6 WHERE id = ?1";
@@ -285,6 +287,21 @@ store_notify_due_list(struct db *db, int64_t channel_id, int64_t now_ms,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_notify_claim(struct db *db, int64_t delivery_id, int64_t now_ms, int64_t until_ms)
+{
+	sqlite3_stmt *st = db_cached(db, sql_claim);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, delivery_id);
+	sqlite3_bind_int64(st, 2, now_ms);
+	sqlite3_bind_int64(st, 3, until_ms);
+	int rc = db_step_done(st);
+	if (rc == MAMORI_OK && sqlite3_changes(db->h) == 0)
+		rc = MAMORI_E_NOTFOUND;
+	return rc;
 }
 
 int

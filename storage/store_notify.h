@@ -70,6 +70,12 @@ struct store_notify_due {
 int store_notify_due_list(struct db *db, int64_t channel_id, int64_t now_ms,
     struct store_notify_due *out, int max, int *n);
 
+/* Takes a due delivery for one try: its next_at moves to until_ms, so a
+ * second dispatcher on the same database (or this one after a crash, once
+ * until_ms passed) does not send it at the same time. MAMORI_E_NOTFOUND
+ * when it is no longer pending and due (another dispatcher took it). */
+int store_notify_claim(struct db *db, int64_t delivery_id, int64_t now_ms, int64_t until_ms);
+
 /* A delivery's new state: "sent", "skipped", "failed", or "pending" again
  * (a failed try: attempts and next_at say when to try again). */
 int store_notify_delivery_set(struct db *db, int64_t delivery_id, const char *state,

@@ -210,6 +210,25 @@ run $((T0 + 30 * 3600 + 60))
 t "the next day's digest has the new high alert still open" \
     q "len(digests()) == 2 and [a['host'] for a in digests()[1]['alerts']] == ['nas-2']"
 
+# Two dispatchers at once on one database: each alert still goes out once.
+"$PY" - "$tmp/alerts.ndjson" >"$tmp/par.ndjson" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+for i in range(1, 7):
+    r["host.name"] = "par-%d" % i
+    print(json.dumps(r, ensure_ascii=False))
+PY
+M alerts import --source logs "$tmp/par.ndjson" 2>/dev/null
+M notify run --once --now $((T0 + 30 * 3600 + 120)) >"$tmp/par1.out" 2>&1 &
+p1=$!
+M notify run --once --now $((T0 + 30 * 3600 + 120)) >"$tmp/par2.out" 2>&1
+r2=$?
+wait $p1
+t "two dispatchers at once both finish" [ $? -eq 0 ] && [ $r2 -eq 0 ]
+t "and every new alert reached the webhook once, not twice" \
+    q "sorted(J(h)['alerts'][0]['host'] for h in P('/hook') if J(h)['alerts'] and J(h)['alerts'][0]['host'].startswith('par-')) == ['par-%d' % i for i in range(1, 7)]"
+t "and the mailbox once" q "sorted(h for s in S for h in re.findall(r'par-\\d', s['text'])) == ['par-%d' % i for i in range(1, 7)]"
+
 # Certificates are checked: without the test CA the receivers are not trusted.
 M notify channel test hook >/dev/null 2>&1
 t "channel test sends a test message" [ $? -eq 0 ] && q "J(P('/hook')[-1])['test']"
