@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "common/arena.h"
@@ -78,6 +80,84 @@ load_ioc(struct ioc_set *set, const char *path)
 	return rc;
 }
 
+/* The --ioc files and the set loaded from them. A reload builds the new
+ * set beside the old one and swaps only when every file loaded, so a bad
+ * edit of a feed never leaves the sensor without indicators. */
+struct ioc_files {
+	const char *paths[MAX_IOC_FILES];
+	size_t n;
+	struct timespec mtime[MAX_IOC_FILES];
+	struct ioc_set sets[2];
+	int cur;
+	int64_t every_s, last_check_s;
+	uint64_t reloads;
+};
+
+static int
+ioc_files_load(struct ioc_files *fs, struct ioc_set *set)
+{
+	ioc_set_init(set, 0);
+	for (size_t i = 0; i < fs->n; i++) {
+		int rc = load_ioc(set, fs->paths[i]);
+		if (rc != EXIT_OK_RUN) {
+			ioc_set_release(set);
+			return rc;
+		}
+	}
+	return EXIT_OK_RUN;
+}
+
+static bool
+ioc_files_changed(struct ioc_files *fs, bool record)
+{
+	bool changed = false;
+	for (size_t i = 0; i < fs->n; i++) {
+		struct stat st;
+		if (stat(fs->paths[i], &st) != 0)
+			continue;	/* being replaced: look again next time */
+		if (st.st_mtim.tv_sec != fs->mtime[i].tv_sec || st.st_mtim.tv_nsec != fs->mtime[i].tv_nsec)
+			changed = true;
+		if (record)
+			fs->mtime[i] = st.st_mtim;
+	}
+	return changed;
+}
+
+static int64_t
+mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void
+ioc_files_tick(void *ud, struct sensor *s, bool hup)
+{
+	struct ioc_files *fs = ud;
+	if (fs->n == 0)
+		return;
+	bool go = hup;
+	if (!go && fs->every_s > 0 && mono_s() - fs->last_check_s >= fs->every_s) {
+		fs->last_check_s = mono_s();
+		go = ioc_files_changed(fs, false);
+	}
+	if (!go)
+		return;
+	int next = 1 - fs->cur;
+	ioc_files_changed(fs, true);
+	if (ioc_files_load(fs, &fs->sets[next]) != EXIT_OK_RUN) {
+		fprintf(stderr, "mamori sensor: reloading the indicators failed; the previous ones stay in use\n");
+		return;
+	}
+	s->iocs = &fs->sets[next];
+	ioc_set_release(&fs->sets[fs->cur]);
+	fs->cur = next;
+	fs->reloads++;
+	fprintf(stderr, "mamori sensor: indicators reloaded (%zu)%s\n", s->iocs->n,
+	    hup ? " on SIGHUP" : ", a file changed");
+}
+
 static int
 parse_num(const char *opt, const char *v, int64_t max, int64_t *out)
 {
@@ -105,11 +185,11 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL, *iface = NULL, *eve_path = "-", *user = NULL;
-	const char *iocs[MAX_IOC_FILES];
-	size_t niocs = 0;
+	struct ioc_files fs;
 	int64_t duration = 0, stats_interval = 0;
 	int64_t max_flows = conf_int(&env->conf, CONF_SENSOR_MAX_FLOWS);
 	int c;
+	memset(&fs, 0, sizeof(fs));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:i:", opts, NULL)) != -1) {
 		switch (c) {
@@ -118,9 +198,9 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 		case 'e': eve_path = optarg; break;
 		case 'u': user = optarg; break;
 		case 'I':
-			if (niocs == MAX_IOC_FILES)
+			if (fs.n == MAX_IOC_FILES)
 				return cmd_usage_error("sensor", "at most %d --ioc files", MAX_IOC_FILES);
-			iocs[niocs++] = optarg;
+			fs.paths[fs.n++] = optarg;
 			break;
 		case 'd':
 			if (parse_num("--duration", optarg, 86400 * 365, &duration) != 0)
@@ -147,16 +227,16 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 		return cmd_usage_error("sensor", "give exactly one of -r FILE or -i IFACE");
 
 	int rc = EXIT_OK_RUN;
-	struct ioc_set set;
 	struct capture cap;
 	struct sensor s;
 	FILE *out = NULL;
 	bool sensor_ok = false;
-	ioc_set_init(&set, 0);
 	memset(&cap, 0, sizeof(cap));
-	for (size_t i = 0; i < niocs; i++)
-		if ((rc = load_ioc(&set, iocs[i])) != EXIT_OK_RUN)
-			goto out;
+	fs.every_s = conf_int(&env->conf, CONF_SENSOR_IOC_RELOAD_S);
+	fs.last_check_s = mono_s();
+	ioc_files_changed(&fs, true);
+	if ((rc = ioc_files_load(&fs, &fs.sets[0])) != EXIT_OK_RUN)
+		return rc;
 
 	int r = file ? capture_open_file(&cap, file) : capture_open_live(&cap, iface);
 	if (r != 0) {
@@ -195,13 +275,14 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 			.outbound_bytes_per_hour = (uint64_t)conf_int(cf, CONF_SENSOR_OUTBOUND_MB_PER_HOUR) << 20,
 		},
 	};
-	if (sensor_init(&s, &conf, cap.linktype, out, &set) != 0) {
+	if (sensor_init(&s, &conf, cap.linktype, out, &fs.sets[0]) != 0) {
 		fprintf(stderr, "mamori sensor: out of memory\n");
 		rc = EXIT_SOFTWARE;
 		goto out;
 	}
 	sensor_ok = true;
-	r = capture_run(&cap, &s, duration, stats_interval);
+	struct capture_hook hook = { ioc_files_tick, &fs };
+	r = capture_run(&cap, &s, duration, stats_interval, &hook);
 	if (r != 0) {
 		fprintf(stderr, "mamori sensor: capture stopped early: %s\n", cap.err);
 		rc = file ? EXIT_DATAERR : EXIT_IOERR;
@@ -220,6 +301,6 @@ out:
 		fclose(out);
 	else if (out)
 		fflush(out);
-	ioc_set_release(&set);
+	ioc_set_release(&fs.sets[fs.cur]);
 	return rc;
 }

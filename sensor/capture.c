@@ -154,7 +154,8 @@ mono_s(void)
 }
 
 int
-capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t stats_interval_s)
+capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t stats_interval_s,
+    const struct capture_hook *hook)
 {
 	struct loop_ctx lc = { s, stats_interval_s * 1000000LL, 0, c };
 	if (!c->live) {
@@ -170,6 +171,7 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	char eb[PCAP_ERRBUF_SIZE];
@@ -184,8 +186,16 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 			rc = MAMORI_E_IO;
 			break;
 		}
-		if (sfd >= 0 && (fds[1].revents & POLLIN))
-			break;
+		bool hup = false;
+		if (sfd >= 0 && (fds[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo == SIGHUP)
+				hup = true;
+			else
+				break;
+		}
+		if (hook && hook->tick)
+			hook->tick(hook->ud, s, hup);
 		/* poll may miss packets already in the ring: always dispatch */
 		int got = pcap_dispatch(c->pc, -1, on_packet, (u_char *)&lc);
 		if (got == PCAP_ERROR) {

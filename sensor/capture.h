@@ -34,10 +34,19 @@ void capture_close(struct capture *c);
 int capture_drop_privileges(struct capture *c, const char *user);
 /*
  * Feeds every packet to the sensor until the file ends, or (live) until
- * SIGINT/SIGTERM or duration_s seconds (0 = no limit). Signals are taken
+ * SIGINT/SIGTERM or duration_s seconds (0 = no limit); SIGHUP goes to the
+ * hook. Signals are taken
  * through a signalfd, so no handler state is global. Writes a stats event
  * every stats_interval_s seconds of capture time (0 = only at the end).
  */
-int capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t stats_interval_s);
+/* Called about every 200 ms of a live capture; hup is true once per SIGHUP
+ * received (the caller reloads its indicator files then). */
+struct capture_hook {
+	void (*tick)(void *ud, struct sensor *s, bool hup);
+	void *ud;
+};
+
+int capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t stats_interval_s,
+    const struct capture_hook *hook);
 
 #endif

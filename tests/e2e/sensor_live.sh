@@ -60,5 +60,27 @@ t "stats report kernel counters" py "ev[-1]['event_type']=='stats' and ev[-1]['s
 # privileges: the sensor ran as nobody after opening the interface
 ip netns exec "$a" "$MAMORI" sensor -i va$$ --duration 1 --user root >/dev/null 2>"$tmp/err2"; rc=$?
 t "refuses to 'drop' to uid 0 ($rc)" [ $rc -ne 0 ] && grep -q "uid 0" "$tmp/err2"
+
+# Indicators reloaded without a restart: on SIGHUP, and when the file's
+# mtime changes (sensor.ioc_reload_s: 1). Only new flows are checked.
+printf '192.0.2.99\n' >"$tmp/ioc.txt"; chmod 644 "$tmp/ioc.txt"
+printf 'sensor:\n  ioc_reload_s: 1\n' >"$tmp/reload.yaml"
+ip netns exec "$a" "$MAMORI" --config "$tmp/reload.yaml" sensor -i va$$ --duration 9 --eve - \
+	--ioc "$tmp/ioc.txt" >"$tmp/r.json" 2>"$tmp/r.err" &
+spid=$!
+send() { ip netns exec "$b" python3 -c 'import socket,sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("10.77.0.1", int(sys.argv[1])))' "$1"; }
+sleep 1.5; send 7001
+sleep 0.5; printf '10.77.0.1\n' >"$tmp/ioc.txt"; kill -HUP "$spid"
+sleep 1; send 7002
+sleep 0.5; printf '192.0.2.98\n' >"$tmp/ioc.txt"
+sleep 2.5; send 7003
+wait "$spid"; rc=$?; spid=
+t "reload run exits 0 ($rc)" [ $rc -eq 0 ]
+rpy() { python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; al=[e["dest_port"] for e in ev if e["event_type"]=="alert" and e["alert"]["mamori"]["rule_id"]=="mamori.net.ioc_ip"]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/r.json" "$1"; }
+t "before the reload: no indicator alert (port 7001)" rpy "7001 not in al"
+hup_ok() { rpy "7002 in al" && grep -q "reloaded (1) on SIGHUP" "$tmp/r.err"; }
+mtime_ok() { rpy "7003 not in al" && grep -q "a file changed" "$tmp/r.err"; }
+t "after SIGHUP the new indicator alerts (port 7002)" hup_ok
+t "after the file changed, the removed indicator is gone (port 7003)" mtime_ok
 echo "1..$n"
 [ $fail -eq 0 ]
