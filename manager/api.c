@@ -74,11 +74,18 @@ api_init(struct api *a, struct db *db, struct db *idb, const struct log *log,
 		snprintf(err, errsz, "cannot create a mutex");
 		return MAMORI_E_NOMEM;
 	}
+	if (pthread_mutex_init(&a->qlock, NULL) != 0) {
+		pthread_mutex_destroy(&a->lock);
+		pthread_mutex_destroy(&a->ilock);
+		snprintf(err, errsz, "cannot create a mutex");
+		return MAMORI_E_NOMEM;
+	}
 	auth_token_new(pw);
 	if (auth_password_hash(pw, strlen(pw), a->dummy_hash) != MAMORI_OK) {
 		snprintf(err, errsz, "cannot hash a password (out of memory?)");
 		pthread_mutex_destroy(&a->lock);
 		pthread_mutex_destroy(&a->ilock);
+		pthread_mutex_destroy(&a->qlock);
 		return MAMORI_E_NOMEM;
 	}
 	return MAMORI_OK;
@@ -89,6 +96,7 @@ api_release(struct api *a)
 {
 	pthread_mutex_destroy(&a->lock);
 	pthread_mutex_destroy(&a->ilock);
+	pthread_mutex_destroy(&a->qlock);
 }
 
 void

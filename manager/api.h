@@ -23,6 +23,7 @@
 
 struct db;
 struct notify_config;
+struct intake_job;
 
 struct api_limits {
 	size_t intake_max_decoded;	/* decompressed batch bytes; 413 above */
@@ -51,7 +52,10 @@ struct api {
 	/* Agent intake: its own handle, set to synchronous=FULL, so batches
 	 * commit durably without waiting behind dashboard reads. */
 	struct db *idb;
-	pthread_mutex_t ilock;
+	pthread_mutex_t ilock;		/* held by the one committing a group */
+	pthread_mutex_t qlock;		/* the batches waiting for the next group */
+	struct intake_job *iqueue, *iqueue_tail;
+	atomic_ulong intake_commits;
 	atomic_ulong enrol_ok, enrol_refused;
 	atomic_ulong intake_batches, intake_events, intake_stored, intake_duplicates;
 	atomic_ulong intake_rejected, intake_auth_failed, intake_disk_full, intake_scans;

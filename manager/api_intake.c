@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,67 @@ scan_doc_load(struct scan_doc *d, const struct intake_event *e, const struct sto
 	return true;
 }
 
+/* One agent's batch waiting for a group commit (on its request's stack). */
+struct intake_job {
+	const struct store_agent *ag;
+	int64_t floor, spool_records, spool_bytes, now;
+	const struct store_intake_event *ev;
+	size_t n;
+	int rc;
+	bool done;
+	struct store_intake_result res;
+	char why[160];
+	struct intake_job *next;
+};
+
+/*
+ * Group commit. Each request queues its batch, then takes the writer lock;
+ * whoever gets it first stores every queued batch in one transaction and
+ * commits once, so concurrent agents share one fsync. A request whose batch
+ * was committed by another finds it done when it gets the lock: the
+ * committer finishes every job before it lets go.
+ */
+static void
+intake_commit(struct api *a, struct intake_job *job)
+{
+	pthread_mutex_lock(&a->qlock);
+	if (a->iqueue_tail)
+		a->iqueue_tail->next = job;
+	else
+		a->iqueue = job;
+	a->iqueue_tail = job;
+	pthread_mutex_unlock(&a->qlock);
+
+	pthread_mutex_lock(&a->ilock);
+	if (!job->done) {
+		pthread_mutex_lock(&a->qlock);
+		struct intake_job *list = a->iqueue;
+		a->iqueue = a->iqueue_tail = NULL;
+		pthread_mutex_unlock(&a->qlock);
+		int grc = store_intake_group_begin(a->idb);
+		for (struct intake_job *j = list; j; j = j->next) {
+			j->rc = grc != MAMORI_OK ? grc : store_intake_apply(a->idb, j->ag, j->floor,
+			    j->spool_records, j->spool_bytes, j->ev, j->n, j->now, a->lim.history_keep,
+			    &j->res);
+			if (j->rc == MAMORI_E_DB || j->rc == MAMORI_E_LIMIT)
+				snprintf(j->why, sizeof(j->why), "%s", db_errmsg(a->idb));
+		}
+		if (grc == MAMORI_OK) {
+			grc = store_intake_group_commit(a->idb);
+			atomic_fetch_add(&a->intake_commits, 1);
+		}
+		/* Nothing is acknowledged unless the commit made it to disk. */
+		for (struct intake_job *j = list; j; j = j->next) {
+			if (grc != MAMORI_OK && j->rc == MAMORI_OK) {
+				j->rc = grc;
+				snprintf(j->why, sizeof(j->why), "%s", db_errmsg(a->idb));
+			}
+			j->done = true;
+		}
+	}
+	pthread_mutex_unlock(&a->ilock);
+}
+
 static void
 reject(struct api *a, struct http_response *r, int status, const char *code,
     const char *msg, int64_t agent, const char *ip, const char *why)
@@ -149,10 +211,11 @@ api_intake(struct api *a, struct api_call *c, struct http_response *r)
 	const char *enc;
 	int rc;
 
-	pthread_mutex_lock(&a->ilock);
-	rc = agent_cred_check(a->idb, http_header(c->req, "X-Mamori-Agent"),
+	/* The main handle: the intake handle may be busy committing a group. */
+	pthread_mutex_lock(&a->lock);
+	rc = agent_cred_check(a->db, http_header(c->req, "X-Mamori-Agent"),
 	    http_header(c->req, "Authorization"), &ag);
-	pthread_mutex_unlock(&a->ilock);
+	pthread_mutex_unlock(&a->lock);
 	if (rc == MAMORI_E_PERM) {
 		reject(a, r, 401, "unauthenticated", "agent credential missing or wrong", 0,
 		    c->req->ip, NULL);
@@ -224,12 +287,14 @@ api_intake(struct api *a, struct api_call *c, struct http_response *r)
 			ndocs++;
 		}
 	}
-	pthread_mutex_lock(&a->ilock);
-	rc = store_intake_batch(a->idb, &ag, b.floor, b.spool_records < 0 ? 0 : b.spool_records,
-	    b.spool_bytes < 0 ? 0 : b.spool_bytes, ev, b.n, c->now, a->lim.history_keep, &res);
-	if (rc == MAMORI_E_DB || rc == MAMORI_E_LIMIT)
-		snprintf(why, sizeof(why), "%s", db_errmsg(a->idb));
-	pthread_mutex_unlock(&a->ilock);
+	struct intake_job job = { .ag = &ag, .floor = b.floor,
+		.spool_records = b.spool_records < 0 ? 0 : b.spool_records,
+		.spool_bytes = b.spool_bytes < 0 ? 0 : b.spool_bytes, .ev = ev, .n = b.n,
+		.now = c->now };
+	intake_commit(a, &job);
+	rc = job.rc;
+	res = job.res;
+	snprintf(why, sizeof(why), "%s", job.why);
 	if (rc == MAMORI_E_PERM) {
 		reject(a, r, 403, "revoked", "this agent was revoked; enrol it again", ag.id,
 		    c->req->ip, NULL);

@@ -240,6 +240,9 @@ api_metrics(struct api *a, struct api_call *c, struct http_response *r)
 	    atomic_load(&a->intake_stored));
 	tprintf(&t, "mamori_intake_events_total{result=\"duplicate\"} %lu\n",
 	    atomic_load(&a->intake_duplicates));
+	counter(&t, "mamori_intake_commits_total",
+	    "Durable commits of agent batches (a group commit carries several).", "counter");
+	tprintf(&t, "mamori_intake_commits_total %lu\n", atomic_load(&a->intake_commits));
 	counter(&t, "mamori_intake_scans_total", "Agent scans stored as host scans.", "counter");
 	tprintf(&t, "mamori_intake_scans_total %lu\n", atomic_load(&a->intake_scans));
 	counter(&t, "mamori_intake_alerts_total", "Agent alert events recorded as alerts.", "counter");

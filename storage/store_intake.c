@@ -46,8 +46,36 @@ fail_code(struct db *db)
 	return (sqlite3_extended_errcode(db->h) & 0xff) == SQLITE_FULL ? MAMORI_E_LIMIT : MAMORI_E_DB;
 }
 
+static int
+exec_sql(struct db *db, const char *sql)
+{
+	return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? MAMORI_OK : fail_code(db);
+}
+
 int
-store_intake_batch(struct db *db, const struct store_agent *a, int64_t floor,
+store_intake_group_begin(struct db *db)
+{
+	return db_begin(db) == MAMORI_OK ? MAMORI_OK : fail_code(db);
+}
+
+int
+store_intake_group_commit(struct db *db)
+{
+	if (db_commit(db) == MAMORI_OK)
+		return MAMORI_OK;
+	int rc = fail_code(db);
+	db_rollback(db);
+	return rc;
+}
+
+void
+store_intake_group_abort(struct db *db)
+{
+	db_rollback(db);
+}
+
+int
+store_intake_apply(struct db *db, const struct store_agent *a, int64_t floor,
     int64_t spool_records, int64_t spool_bytes, const struct store_intake_event *ev,
     size_t n, int64_t now, int history_keep, struct store_intake_result *out)
 {
@@ -56,8 +84,10 @@ store_intake_batch(struct db *db, const struct store_agent *a, int64_t floor,
 	int rc = MAMORI_E_DB;
 
 	*out = (struct store_intake_result){ 0 };
-	if (db_begin(db) != MAMORI_OK)
-		return fail_code(db);
+	/* A savepoint per batch: one refused batch leaves the others of the group. */
+	if ((rc = exec_sql(db, "SAVEPOINT intake_batch")) != MAMORI_OK)
+		return rc;
+	rc = MAMORI_E_DB;
 	/* Read inside the write transaction: two batches of one agent cannot race. */
 	if (!(st = db_cached(db, sql_state)))
 		goto out;
@@ -139,15 +169,36 @@ store_intake_batch(struct db *db, const struct store_agent *a, int64_t floor,
 	sqlite3_bind_int64(st, 4, spool_records);
 	sqlite3_bind_int64(st, 5, spool_bytes);
 	sqlite3_bind_int64(st, 6, gaps);
-	if (db_step_done(st) != MAMORI_OK || db_commit(db) != MAMORI_OK) {
+	if (db_step_done(st) != MAMORI_OK) {
 		rc = fail_code(db);
 		goto out;
 	}
+	if ((rc = exec_sql(db, "RELEASE intake_batch")) != MAMORI_OK)
+		goto out;
 	out->acked = cur;
 	return MAMORI_OK;
 out:
-	db_rollback(db);
+	(void)exec_sql(db, "ROLLBACK TO intake_batch");
+	(void)exec_sql(db, "RELEASE intake_batch");
+	*out = (struct store_intake_result){ 0 };
 	return rc;
+}
+
+int
+store_intake_batch(struct db *db, const struct store_agent *a, int64_t floor,
+    int64_t spool_records, int64_t spool_bytes, const struct store_intake_event *ev,
+    size_t n, int64_t now, int history_keep, struct store_intake_result *out)
+{
+	int rc = store_intake_group_begin(db);
+	if (rc != MAMORI_OK)
+		return rc;
+	rc = store_intake_apply(db, a, floor, spool_records, spool_bytes, ev, n, now, history_keep,
+	    out);
+	if (rc != MAMORI_OK) {
+		store_intake_group_abort(db);
+		return rc;
+	}
+	return store_intake_group_commit(db);
 }
 
 int

@@ -63,6 +63,20 @@ int store_intake_batch(struct db *db, const struct store_agent *a, int64_t floor
     int64_t spool_records, int64_t spool_bytes, const struct store_intake_event *ev,
     size_t n, int64_t now, int history_keep, struct store_intake_result *out);
 
+/*
+ * Group commit: several agents' batches in one transaction, so one fsync
+ * covers them all. store_intake_apply() stores one batch inside the group
+ * (its own savepoint: a refused batch leaves the others); nothing is
+ * durable, and nothing may be acknowledged, before store_intake_group_commit()
+ * returns MAMORI_OK (MAMORI_E_LIMIT: disk full; the group is rolled back).
+ */
+int store_intake_group_begin(struct db *db);
+int store_intake_apply(struct db *db, const struct store_agent *a, int64_t floor,
+    int64_t spool_records, int64_t spool_bytes, const struct store_intake_event *ev,
+    size_t n, int64_t now, int history_keep, struct store_intake_result *out);
+int store_intake_group_commit(struct db *db);
+void store_intake_group_abort(struct db *db);
+
 /* For tests and tools: the number of events of an agent and the highest seq. */
 int store_intake_count(struct db *db, int64_t agent_id, int64_t *n, int64_t *max_seq);
 
