@@ -139,16 +139,24 @@ emit(struct log_follow *lf, struct follow_file *f, struct span line, bool cut)
 	lf->on_line(lf->arg, &f->src, line, cut);
 }
 
-/* Reads s to its current end, handing out whole lines. */
-static void
-stream_read(struct log_follow *lf, struct follow_file *f, struct follow_stream *s)
+/*
+ * Reads s to its current end or at most budget bytes (0 = no limit),
+ * handing out whole lines; true when it stopped at the budget.
+ */
+static bool
+stream_read_some(struct log_follow *lf, struct follow_file *f, struct follow_stream *s, size_t budget)
 {
 	struct span line;
-	bool cut;
+	bool cut, more = false;
+	size_t got = 0;
 
 	if (s->fd < 0)
-		return;
+		return false;
 	for (;;) {
+		if (budget && got >= budget) {
+			more = true;
+			break;
+		}
 		size_t room;
 		char *p = linebuf_space(&s->lb, &room);
 		ssize_t n = read(s->fd, p, room);
@@ -162,6 +170,7 @@ stream_read(struct log_follow *lf, struct follow_file *f, struct follow_stream *
 		if (n == 0)
 			break;
 		linebuf_added(&s->lb, (size_t)n);
+		got += (size_t)n;
 		s->read_pos += (uint64_t)n;
 		lf->st.bytes += (uint64_t)n;
 		while (linebuf_next(&s->lb, &line, &cut))
@@ -171,6 +180,13 @@ stream_read(struct log_follow *lf, struct follow_file *f, struct follow_stream *
 		ssize_t h = pread(s->fd, s->head, FOLLOW_HEAD, 0);
 		s->head_len = h > 0 ? (uint32_t)h : 0;
 	}
+	return more;
+}
+
+static void
+stream_read(struct log_follow *lf, struct follow_file *f, struct follow_stream *s)
+{
+	(void)stream_read_some(lf, f, s, 0);
 }
 
 /* The last line of a file that will not grow any more. */
@@ -297,7 +313,7 @@ file_start(struct log_follow *lf, struct follow_file *f, bool from_end)
 	}
 }
 
-static void
+static bool
 poll_file(struct log_follow *lf, struct follow_file *f, int64_t now)
 {
 	struct stat sb;
@@ -309,13 +325,14 @@ poll_file(struct log_follow *lf, struct follow_file *f, int64_t now)
 	}
 	if (f->cur.fd < 0) {
 		if (!stream_open(&f->cur, AT_FDCWD, f->path))
-			return;
+			return false;
 		notice(lf, "%s: appeared; reading it from the start", f->path);
 	}
 	check_truncated(lf, f);
-	stream_read(lf, f, &f->cur);
+	if (stream_read_some(lf, f, &f->cur, LOG_FOLLOW_ROUND))
+		return true;	/* rotation is looked at once the file is read */
 	if (stat(f->path, &sb) != 0 || ((uint64_t)sb.st_dev == f->cur.dev && (uint64_t)sb.st_ino == f->cur.ino))
-		return;	/* unchanged, or renamed away and not yet replaced */
+		return false;	/* unchanged, or renamed away and not yet replaced */
 	/* rotated by rename: the old file is read on for a while, the new from its start */
 	lf->st.rotations++;
 	if (f->old.fd >= 0)
@@ -324,8 +341,8 @@ poll_file(struct log_follow *lf, struct follow_file *f, int64_t now)
 	f->old = f->cur;
 	f->cur = t;
 	f->old_until_ms = now + FOLLOW_GRACE_MS;
-	if (stream_open(&f->cur, AT_FDCWD, f->path))
-		stream_read(lf, f, &f->cur);
+	return stream_open(&f->cur, AT_FDCWD, f->path) &&
+	    stream_read_some(lf, f, &f->cur, LOG_FOLLOW_ROUND);
 }
 
 int
@@ -423,16 +440,18 @@ log_follow_fd(const struct log_follow *lf)
 	return lf->ino_fd;
 }
 
-void
+bool
 log_follow_poll(struct log_follow *lf)
 {
+	bool more = false;
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	int64_t now = monotime_ms();
 
 	while (lf->ino_fd >= 0 && read(lf->ino_fd, buf, sizeof(buf)) > 0)
 		;	/* which file changed does not matter: all are looked at */
 	for (size_t i = 0; i < lf->n; i++)
-		poll_file(lf, &lf->files[i], now);
+		more |= poll_file(lf, &lf->files[i], now);
+	return more;
 }
 
 int

@@ -57,8 +57,12 @@ void log_follow_free(struct log_follow *lf);
 void log_follow_finish(struct log_follow *lf);
 /* The inotify descriptor to poll for input, or -1 (polling only). */
 int log_follow_fd(const struct log_follow *lf);
-/* Reads what is new in every file (drains the inotify descriptor first). */
-void log_follow_poll(struct log_follow *lf);
+/*
+ * Reads what is new in every file (drains the inotify descriptor first),
+ * at most LOG_FOLLOW_ROUND bytes per file; true when a file has more.
+ */
+#define LOG_FOLLOW_ROUND (8 * 1024 * 1024)
+bool log_follow_poll(struct log_follow *lf);
 /* Saves the positions that changed, in one transaction. */
 int log_follow_save(struct log_follow *lf, int64_t now);
 void log_follow_stats(const struct log_follow *lf, struct log_follow_stats *st);

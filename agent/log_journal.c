@@ -97,18 +97,19 @@ read_entry(struct log_journal *lj)
 	lj->on_line(lj->arg, &lj->src, (struct span){ lj->line, at }, cut);
 }
 
-void
+bool
 log_journal_poll(struct log_journal *lj)
 {
-	int r;
+	int r = 0;
 	sd_journal_process(lj->j);
-	while ((r = sd_journal_next(lj->j)) > 0) {
+	for (int k = 0; k < LOG_JOURNAL_ROUND && (r = sd_journal_next(lj->j)) > 0; k++) {
 		char *c = NULL;
 		read_entry(lj);
 		if (sd_journal_get_cursor(lj->j, &c) >= 0 && strlen(c) < sizeof(lj->cursor))
 			memcpy(lj->cursor, c, strlen(c) + 1);
 		free(c);
 	}
+	return r > 0;
 }
 
 int

@@ -36,8 +36,10 @@ int log_journal_new(const struct log_journal_opts *o, int year, int month, struc
 void log_journal_free(struct log_journal *j);
 /* Descriptor to poll (POLLIN), or -1. */
 int log_journal_fd(struct log_journal *j);
-/* Reads every entry after the last one read. */
-void log_journal_poll(struct log_journal *j);
+/* Reads the entries after the last one read, at most LOG_JOURNAL_ROUND;
+ * true when there may be more. */
+#define LOG_JOURNAL_ROUND 50000
+bool log_journal_poll(struct log_journal *j);
 int log_journal_save(struct log_journal *j, int64_t now);
 void log_journal_stats(const struct log_journal *j, struct log_journal_stats *st);
 

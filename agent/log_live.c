@@ -53,24 +53,29 @@ log_live_run(const struct log_live *l)
 	pfd[PFD_FOLLOW].events = POLLIN;
 	pfd[PFD_JOURNAL].fd = l->journal ? log_journal_fd(l->journal) : -1;
 	pfd[PFD_JOURNAL].events = POLLIN;
+	bool more = false;	/* an input stopped at its per-round budget */
 	for (;;) {
 		int64_t now = monotime_ms();
 		if (l->duration_ms > 0 && now - start >= l->duration_ms)
 			break;
-		if (now >= next_tick) {
-			/* the timer: polling fallback, files on filesystems without inotify */
+		if (now >= next_tick || more) {
+			/* the timer: polling fallback, files on filesystems without inotify;
+			 * and inputs with more to read than one round's budget */
+			more = false;
 			if (l->follow)
-				log_follow_poll(l->follow);
+				more |= log_follow_poll(l->follow);
 			if (l->journal)
-				log_journal_poll(l->journal);
+				more |= log_journal_poll(l->journal);
+		}
+		if (now >= next_tick) {
 			if (l->syslog)
 				syslog_server_tick(l->syslog);
-			save(l);
 			if (l->on_batch)
 				l->on_batch(l->arg);
+			save(l);
 			next_tick = now + tick;
 		}
-		int64_t wait = next_tick - now;
+		int64_t wait = more ? 0 : next_tick - now;
 		if (l->duration_ms > 0 && start + l->duration_ms - now < wait)
 			wait = start + l->duration_ms - now;
 		size_t ns = l->syslog ? syslog_server_pollfds(l->syslog, pfd + PFD_FIXED, nsys) : 0;
@@ -88,9 +93,9 @@ log_live_run(const struct log_live *l)
 				break;
 		}
 		if (pfd[PFD_FOLLOW].revents && l->follow)
-			log_follow_poll(l->follow);
+			more |= log_follow_poll(l->follow);
 		if (pfd[PFD_JOURNAL].revents && l->journal)
-			log_journal_poll(l->journal);
+			more |= log_journal_poll(l->journal);
 		if (ns)
 			syslog_server_handle(l->syslog, pfd + PFD_FIXED, ns);
 		if (l->on_batch)
@@ -100,6 +105,8 @@ log_live_run(const struct log_live *l)
 		log_follow_finish(l->follow);
 	if (l->syslog)
 		syslog_server_close_all(l->syslog);
+	if (l->on_batch)
+		l->on_batch(l->arg);
 	save(l);
 out:
 	if (pfd[PFD_SIG].fd >= 0)

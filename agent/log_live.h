@@ -18,7 +18,9 @@ struct log_live {
 	struct syslog_server *syslog;
 	int tick_ms;			/* file polling and position saves (0 = 1000) */
 	int64_t duration_ms;		/* 0 = until SIGINT/SIGTERM */
-	void (*on_batch)(void *arg);	/* after each round of reading (flush output) */
+	/* after each round of reading and before positions are saved (flush
+	 * output, commit what the round stored) */
+	void (*on_batch)(void *arg);
 	void (*on_save_error)(void *arg, int err);
 	void *arg;
 };

@@ -12,6 +12,9 @@
 # runs on those too, and on the whole file. "Attacking addresses" for
 # fail2ban = its sshd matches with jail.conf defaults applied (maxretry 5
 # within findtime 10 min); for mamori = mamori.bruteforce.ssh alerts.
+# The live inputs (logs follow on a file being appended, logs listen over
+# TCP) are timed on the same subset by logs_live.py, beside the offline
+# run of that subset: their lines/s against mamori logs FILE and fail2ban.
 set -eu
 build=${1:?usage: logs.sh BUILD_DIR [SIZE_MB] [F2B_LINES] [WORKDIR]}
 size=${2:-1024}
@@ -49,6 +52,9 @@ timed mamori_sub "$mamori" logs --json "$sub" | awk -v n="$f2b_lines" \
     '{ printf "  mamori:         %.2f s wall, %.2f CPU s, %.0f lines per CPU s, %.1f MB max RSS\n", $2, $3, n / $3, $4 / 1024 }'
 timed f2b_sub fail2ban-regex -o row "$sub" sshd | awk -v n="$f2b_lines" \
     '{ printf "  fail2ban-regex: %.2f s wall, %.2f CPU s, %.0f lines per CPU s, %.1f MB max RSS\n", $2, $3, n / $3, $4 / 1024 }'
+
+echo "== live intake of the same subset: logs follow (appended file) and logs listen (TCP syslog), 3 runs"
+python3 "$here/logs_live.py" "$mamori" "$sub" "$work" 3
 
 python3 - "$work/mamori_sub.out" "$work/f2b_sub.out" <<'PY'
 import ast, collections, json, sys

@@ -31,6 +31,7 @@
 #include "detection/detect_builtin.h"
 #include "detection/evtx.h"
 #include "detection/sigma.h"
+#include "storage/db.h"
 #include "storage/store_alert.h"
 
 #define LOGS_MAX_LINE LOG_MAX_LINE
@@ -67,22 +68,21 @@ reader_line(struct reader *r, struct span *line, bool *cut)
 
 /* Live inputs keep their alerts in the database for the dashboard and notifications. */
 static void
-store(struct cmd_logs_run *r, const struct alert *a)
+store(struct cmd_logs_run *r, const char *line)
 {
 	struct store_alert_in in = { .tenant_id = 1, .source = "logs" };
 	struct timespec ts;
 	int64_t id;
 	bool is_new;
-	json_t *o = alert_to_json(a);
-	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	/* one transaction per round of input (cmd_logs_commit), not per alert */
+	if (!r->in_tx && db_begin(r->db) == MAMORI_OK)
+		r->in_tx = true;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	in.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (line && store_alert_record_json(r->db, &in, line, strlen(line), &id, &is_new) == MAMORI_OK)
 		r->stored++;
 	else
 		r->store_errors++;
-	free(line);
-	json_decref(o);
 }
 
 static void
@@ -92,12 +92,18 @@ emit(struct cmd_logs_run *r, const struct alert *a)
 	json_t *extra = json_pack("{s:s, s:I}", "log.file.path", r->path,
 	    "log.file.line", (json_int_t)r->lineno);
 	b.extra = extra;
-	if (r->db)
-		store(r, &b);
-	if (r->json) {
-		if (alert_write_ndjson(&b, stdout) != MAMORI_OK)
+	if (r->db || r->json) {
+		/* one JSON text for both the output line and the database */
+		json_t *o = alert_to_json(&b);
+		char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		if (r->db)
+			store(r, line);
+		if (r->json && (!line || fputs(line, stdout) == EOF || fputc('\n', stdout) == EOF))
 			r->write_errors++;
-	} else {
+		free(line);
+		json_decref(o);
+	}
+	if (!r->json) {
 		alert_print_text(a, r->lang, stdout);
 		fprintf(stdout, "  %s %s:%llu\n\n", r->lang == LANG_JA ? "場所:" : "Where:", r->path,
 		    (unsigned long long)r->lineno);
@@ -263,11 +269,25 @@ cmd_logs_setup(struct cmd_logs_run *r, const char *rules_dir)
 	return EXIT_OK_RUN;
 }
 
+void
+cmd_logs_commit(struct cmd_logs_run *r)
+{
+	if (!r->in_tx)
+		return;
+	r->in_tx = false;
+	if (db_commit(r->db) != MAMORI_OK) {
+		db_rollback(r->db);
+		r->store_errors++;
+		fprintf(stderr, "mamori logs: alerts could not be stored: %s\n", db_errmsg(r->db));
+	}
+}
+
 int
 cmd_logs_finish(struct cmd_logs_run *r, int rc)
 {
 	if (r->sigma)
 		sigma_ruleset_flush(r->sigma, on_sigma, r);
+	cmd_logs_commit(r);
 	if (fflush(stdout) != 0 || r->write_errors)
 		rc = EXIT_IOERR;
 	struct detect_stats ds;

@@ -28,12 +28,15 @@ struct cmd_logs_run {
 	struct sigma_ruleset *sigma;
 	struct db *db;		/* live inputs: alerts are stored here too */
 	uint64_t stored, store_errors;
+	bool in_tx;		/* alerts of this round are in an open transaction */
 };
 
 /* Built-in detections and, with rules_dir, its Sigma rules; an exit code. */
 int cmd_logs_setup(struct cmd_logs_run *r, const char *rules_dir);
 /* One line through the pipeline; r->path and r->lineno name it in alerts. */
 void cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span line, bool cut);
+/* Commits the alerts stored since the last call. */
+void cmd_logs_commit(struct cmd_logs_run *r);
 /* Flushes correlations and output, prints the summary; returns rc or EXIT_IOERR. */
 int cmd_logs_finish(struct cmd_logs_run *r, int rc);
 void cmd_logs_release(struct cmd_logs_run *r);

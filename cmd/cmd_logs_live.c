@@ -50,6 +50,7 @@ static void
 on_batch(void *arg)
 {
 	struct live *lv = arg;
+	cmd_logs_commit(&lv->run);
 	if (fflush(stdout) != 0)
 		lv->run.write_errors++;
 }
@@ -171,7 +172,7 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	struct db *db = NULL;
 	const char *rules_dir = NULL;
 	char err[512];
-	long v;
+	long v = 0;
 	int c, rc;
 
 	opterr = 0;

@@ -11,7 +11,7 @@ case $what in
 run) ;;
 test) pkgs="$pkgs chromium curl openssl clang libclang-rt-14-dev iproute2 debootstrap lz4 zstd sqlite3 poppler-utils
       rpm python3-rpm tshark python3-evtx nftables rsync util-linux bsdextrautils systemd-journal-remote python3-aiosmtpd" ;;
-bench) pkgs="$pkgs lynis hyperfine time iproute2 suricata tcpdump tshark debsecan aide" ;;
+bench) pkgs="$pkgs lynis hyperfine time iproute2 suricata tcpdump tshark debsecan aide fail2ban" ;;
 *) echo "usage: deps.sh [run|test|bench]" >&2; exit 2 ;;
 esac
 # The dashboard is bundled from npm packages at build time: node and npm are
