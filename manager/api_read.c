@@ -32,11 +32,11 @@ stored_json(const char *text)
 static int
 add_host(void *ctx, const struct store_mgr_host *h)
 {
-	json_t *v = json_pack("{s:I, s:s, s:I, s:I, s:o, s:o}", "id", (json_int_t)h->id,
+	json_t *v = json_pack("{s:I, s:s, s:I, s:I, s:o, s:o, s:o}", "id", (json_int_t)h->id,
 	    "hostname", h->hostname, "first_seen", (json_int_t)h->first_seen,
 	    "last_seen", (json_int_t)h->last_seen,
 	    "last_scan_id", h->last_scan_id ? json_integer(h->last_scan_id) : json_null(),
-	    "score", score_json(h->score));
+	    "score", score_json(h->score), "summary", stored_json(h->summary_json));
 	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
 }
 

@@ -11,7 +11,8 @@
 
 static const char sql_hosts[] =
     "SELECT h.id, h.hostname, h.first_seen, h.last_seen, coalesce(s.id, 0), "
-    "coalesce(s.score, -1) FROM hosts h LEFT JOIN scans s ON s.id = " LATEST_SCAN
+    "coalesce(s.score, -1), coalesce(s.summary_json, 'null') FROM hosts h "
+    "LEFT JOIN scans s ON s.id = " LATEST_SCAN
     " WHERE h.tenant_id = ?1 ORDER BY h.hostname, h.id";
 static const char sql_latest[] =
     "SELECT s.id, h.id, h.hostname, s.started_at, s.duration_ms, coalesce(s.score, -1), "
@@ -100,6 +101,7 @@ row_host(sqlite3_stmt *st, const struct cb *cb)
 		.last_seen = sqlite3_column_int64(st, 3),
 		.last_scan_id = sqlite3_column_int64(st, 4),
 		.score = sqlite3_column_int(st, 5),
+		.summary_json = db_col_text(st, 6),
 	};
 	return cb->host(cb->ctx, &h);
 }

@@ -22,6 +22,7 @@ struct store_mgr_host {
 	int64_t first_seen, last_seen;
 	int64_t last_scan_id;	/* 0: no stored report */
 	int score;		/* -1: unknown */
+	const char *summary_json;	/* {kajo, os, packages} of that scan, or "null" */
 };
 
 struct store_mgr_scan {

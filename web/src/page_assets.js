@@ -8,20 +8,17 @@ import { html, useLoad, Loading, Failed, Severity } from './ui.js';
 const SHOWN = 300;	// software rows drawn at once; the filter finds the rest
 
 async function load() {
-  const [hosts, scans, findings] = await Promise.all([get('/api/hosts'), get('/api/scans/latest'),
-    get('/api/findings')]);
-  const byHost = new Map(scans.map((s) => [s.host_id, s]));
-  return { hosts: hosts.map((h) => ({ ...h, scan: byHost.get(h.id) || null })), findings };
+  const [hosts, findings] = await Promise.all([get('/api/hosts'), get('/api/findings')]);
+  return { hosts, findings };
 }
 
-function osName(scan) {
-  const os = scan && scan.report && scan.report.host && scan.report.host.os;
-  return os ? os.pretty_name || os.name || '' : '';
+function osName(h) {
+  return (h.summary && h.summary.os) || '';
 }
 
-function Software({ host }) {
+function Software({ host, report }) {
   const [q, setQ] = useState('');
-  const pkgs = (host.scan && host.scan.report && host.scan.report.packages) || [];
+  const pkgs = report.packages || [];
   const needle = q.trim().toLowerCase();
   const match = needle ? pkgs.filter((p) => p.name.toLowerCase().includes(needle)) : pkgs;
   return html`<section class="card" data-testid="software">
@@ -36,8 +33,8 @@ function Software({ host }) {
   </section>`;
 }
 
-function Listening({ host }) {
-  const socks = (host.scan && host.scan.report && host.scan.report.listening) || [];
+function Listening({ report }) {
+  const socks = report.listening || [];
   if (!socks.length) return null;
   return html`<section class="card"><h2>${t('listening_title')}</h2>
     <ul class="chips">${socks.map((l) => html`<li class="chip mono">${l.proto} ${l.address}:${l.port}
@@ -73,13 +70,21 @@ export function Assets() {
           <th>${t('host_score')}</th><th>${t('host_packages')}</th></tr></thead>
         <tbody>${hosts.map((h) => html`<tr key=${h.id} class=${host && h.id === host.id ? 'chosen' : ''}>
           <td><button type="button" class="link" onClick=${() => setChosen(h.id)}>${h.hostname}</button></td>
-          <td>${osName(h.scan)}</td><td>${formatTime(h.last_seen)}</td>
+          <td>${osName(h)}</td><td>${formatTime(h.last_seen)}</td>
           <td>${h.score === null ? '—' : h.score}</td>
-          <td>${h.scan && h.scan.report && h.scan.report.packages ? h.scan.report.packages.length : '—'}</td>
+          <td>${h.summary && h.summary.packages !== undefined ? h.summary.packages : '—'}</td>
         </tr>`)}</tbody></table>`}
     </section>
     ${host && html`<${Findings} list=${findings.filter((f) => f.host_id === host.id)} />`}
-    ${host && html`<${Software} host=${host} key=${'s' + host.id} />`}
-    ${host && html`<${Listening} host=${host} />`}
+    ${host && host.last_scan_id && html`<${HostScan} host=${host} key=${'s' + host.id} />`}
   </div>`;
+}
+
+// The full report of one computer's last scan (software, ports): loaded only for it.
+function HostScan({ host }) {
+  const [st, reload] = useLoad(() => get('/api/scans/' + host.last_scan_id), [host.last_scan_id]);
+  if (st.error) return html`<${Failed} error=${st.error} retry=${reload} />`;
+  if (!st.data) return html`<${Loading} />`;
+  const report = st.data.report || {};
+  return html`<${Software} host=${host} report=${report} /><${Listening} report=${report} />`;
 }

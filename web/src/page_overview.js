@@ -10,10 +10,12 @@ import { html, useLoad, Loading, Failed, Severity, SEVERITY_RANK, grade } from '
 const optional = (p, empty) => p.catch(() => empty);
 
 async function load() {
-  const [scans, trend, findings, vulns, alerts] = await Promise.all([
-    get('/api/scans/latest'), get('/api/trend'), get('/api/findings'),
+  const [hosts, trend, findings, vulns, alerts] = await Promise.all([
+    get('/api/hosts'), get('/api/trend'), get('/api/findings'),
     optional(get('/api/vulns'), null), optional(get('/api/alerts?state=open&limit=50'), []),
   ]);
+  // Computers with a stored scan; their summary carries the five basics' scores.
+  const scans = hosts.filter((h) => h.last_scan_id);
   return { scans, trend, findings, vulns, alerts };
 }
 
@@ -80,8 +82,8 @@ function Score({ scans, trend }) {
 
 function Basics({ scans, findings }) {
   const items = [1, 2, 3, 4, 5].map((k) => {
-    const scores = scans.map((s) => s.report && s.report.score && s.report.score.kajo
-      ? s.report.score.kajo[String(k)] : null).filter((x) => typeof x === 'number');
+    const scores = scans.map((s) => s.summary && s.summary.kajo
+      ? s.summary.kajo[String(k)] : null).filter((x) => typeof x === 'number');
     const issues = findings.filter((f) => f.kajo === k).length;
     return { k, score: mean(scores), issues };
   });
