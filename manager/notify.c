@@ -24,6 +24,7 @@ struct run {
 	struct notify_stats *st;
 	struct store_notify_due *due, *pick;
 	struct notify_msg *msg;
+	bool down;		/* the channel's receiver failed in this pass */
 };
 
 struct add_ctx {
@@ -155,6 +156,7 @@ deliver(struct run *run, const struct store_notify_channel *ch, struct store_not
 	notify_send_retry_key(seed, key);
 	if (notify_send(ch, &run->cfg->send, payload, len, key, err, sizeof(err)) != MAMORI_OK) {
 		log_warn(run->cfg->log, "notify: %s %s: %s", ch->kind, ch->name, err);
+		run->down = true;
 		rc = record_failed(run, ch, d, k, err);
 		goto out;
 	}
@@ -178,10 +180,16 @@ channel_pass(void *ctx, const struct store_notify_channel *ch)
 	    (rc = store_notify_due_list(run->db, ch->id, run->now, run->due, DUE_MAX, &n)) != MAMORI_OK)
 		return rc;
 	run->st->queued += added;
+	run->down = false;
 	for (int i = 0; i < n && rc == MAMORI_OK; i++) {
 		switch (notify_route_alert(ch, run->due[i].severity, run->now)) {
 		case NOTIFY_ROUTE_SEND:
-			rc = deliver(run, ch, &run->due[i], 1, false);
+			/* After one failure the rest wait for the next pass: a receiver
+			 * that hangs costs one timeout per pass, not one per alert. */
+			if (run->down)
+				run->st->retry++;
+			else
+				rc = deliver(run, ch, &run->due[i], 1, false);
 			break;
 		case NOTIFY_ROUTE_HOLD:
 			run->st->held++;
@@ -196,7 +204,7 @@ channel_pass(void *ctx, const struct store_notify_channel *ch)
 			break;
 		}
 	}
-	if (rc != MAMORI_OK || !notify_route_digest_due(ch, run->now)) {
+	if (rc != MAMORI_OK || run->down || !notify_route_digest_due(ch, run->now)) {
 		run->st->held += k;
 		return rc;
 	}

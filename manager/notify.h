@@ -6,9 +6,12 @@
  * Delivery is at least once: a delivery is marked sent right after the
  * receiver accepted it, and never sent again after that; a failure is
  * retried with backoff (notify_route_backoff_ms) and given up, reported,
- * after NOTIFY_ROUTE_MAX_ATTEMPTS tries. A crash between the receiver's
- * answer and the commit can repeat one message (LINE drops it by its retry
- * key); nothing is lost.
+ * after NOTIFY_ROUTE_MAX_ATTEMPTS tries. After one failure the channel's
+ * other deliveries wait for the next pass, so a dead receiver costs one
+ * timeout per pass. Each delivery is claimed before it is sent, so two
+ * dispatchers never send it both. A crash between the receiver's answer
+ * and the commit can repeat one message (LINE drops it by its retry key);
+ * nothing is lost.
  */
 #ifndef MAMORI_MANAGER_NOTIFY_H
 #define MAMORI_MANAGER_NOTIFY_H
