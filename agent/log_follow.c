@@ -250,7 +250,8 @@ find_rotated(struct follow_file *f, const struct store_logpos *p, struct follow_
 	struct dirent *e;
 	while (!found && (e = readdir(d)) && seen++ < FOLLOW_DIR_SCAN) {
 		struct stat sb;
-		if (e->d_ino != p->inode || fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		/* no d_ino shortcut: overlayfs may report other numbers there than stat */
+		if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISREG(sb.st_mode) || (uint64_t)sb.st_dev != p->dev || (uint64_t)sb.st_ino != p->inode ||
 		    (uint64_t)sb.st_size < p->offset)
 			continue;
@@ -363,14 +364,19 @@ log_follow_new(const struct log_follow_opts *o, int year, int month, struct log_
 		goto out;
 	for (size_t i = 0; i < o->npaths; i++) {
 		struct follow_file *f = &lf->files[i];
-		size_t kl = strlen(o->paths[i]) + 6;
+		/* the saved position is keyed by the absolute path: the same file
+		 * named from another directory is the same input */
+		char cwd[PATH_MAX] = "";
+		if (o->paths[i][0] != '/' && !getcwd(cwd, sizeof(cwd)))
+			cwd[0] = '\0';
+		size_t kl = strlen(cwd) + strlen(o->paths[i]) + 7;
 		f->cur.fd = f->old.fd = -1;
 		lf->n++;
 		if (!(f->path = strdup(o->paths[i])) || !(f->key = malloc(kl)) ||
 		    linebuf_init(&f->cur.lb, FOLLOW_BUF, LOG_MAX_LINE) != MAMORI_OK ||
 		    linebuf_init(&f->old.lb, FOLLOW_BUF, LOG_MAX_LINE) != MAMORI_OK)
 			goto out;
-		snprintf(f->key, kl, "file:%s", o->paths[i]);
+		snprintf(f->key, kl, "file:%s%s%s", cwd, cwd[0] ? "/" : "", o->paths[i]);
 		f->src.name = f->path;
 		decoder_ctx_init(&f->src.dc, year, month);
 	}

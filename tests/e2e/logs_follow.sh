@@ -82,6 +82,10 @@ t "rewritten while stopped: read again from its start (355 alerts)" wait_seen 35
 t "stop" stop
 t "the rewrite is reported" grep -q "rewritten while mamori was stopped" "$tmp/err.$run"
 
+# The position belongs to the file, not to how it is named: a relative path resumes too.
+(cd "$tmp/log" && "$MAMORI" --db "$db" logs follow --duration 1 app.log >/dev/null 2>"$tmp/rel.err")
+t "relative path: resumed, nothing read again" grep -q "follow: 0 lines, .* 1 resumed" "$tmp/rel.err"
+
 # Bad input: a directory, a usage error.
 "$MAMORI" --db "$db" logs follow >/dev/null 2>"$tmp/u.err"; rc=$?
 t "follow without a file: usage error 2" [ $rc -eq 2 ]
