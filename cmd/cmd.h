@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/conf.h"
 #include "common/i18n.h"
@@ -22,6 +23,14 @@ struct cmd_env {
 /* One-line usage error on stderr; returns EXIT_USAGE. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Opens the --db database for a subcommand (creating the default one's
+ * directory); on failure prints "mamori WHAT: reason" and returns
+ * EXIT_CANTCREAT, else EXIT_OK_RUN. */
+struct db;
+int cmd_open_db(struct cmd_env *env, const char *what, struct db **db);
+/* A positive decimal id without sign or leading zero: 0, else MAMORI_E_INVAL. */
+int cmd_parse_id(const char *s, int64_t *id);
 
 int cmd_scan(struct cmd_env *env, int argc, char **argv);
 int cmd_vuln(struct cmd_env *env, int argc, char **argv);
@@ -70,6 +79,7 @@ int cmd_notify(struct cmd_env *env, int argc, char **argv);
 /* The notifier's settings from the configuration; url holds the public URL. */
 struct notify_config;
 void cmd_notify_config(struct cmd_env *env, struct notify_config *cfg, char *url, size_t urlsz);
+int cmd_risk(struct cmd_env *env, int argc, char **argv);
 /* mamori vuln update (cmd_vuln_update.c), called by cmd_vuln. */
 int cmd_vuln_update(struct cmd_env *env, int argc, char **argv);
 

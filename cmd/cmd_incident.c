@@ -47,18 +47,6 @@ incident_usage(FILE *out)
 	    "TIME is unix seconds or 2026-04-01T10:00+09:00.\n");
 }
 
-static int
-open_db(struct cmd_env *env, struct db **db)
-{
-	char err[512];
-	const char *path = env->db_path ? env->db_path : db_default_path();
-	if (db_open(path, env->db_path == NULL, db, err, sizeof(err)) != MAMORI_OK) {
-		fprintf(stderr, "mamori incident: %s\n", err);
-		return EXIT_CANTCREAT;
-	}
-	return EXIT_OK_RUN;
-}
-
 static const char *
 actor(void)
 {
@@ -75,16 +63,6 @@ parse_time(const char *s, int64_t *out)
 		return *out > 0 ? MAMORI_OK : MAMORI_E_INVAL;
 	}
 	return feed_parse_date(span_from_cstr(s), out) == 0 && *out > 0 ? MAMORI_OK : MAMORI_E_INVAL;
-}
-
-static int
-parse_id(const char *s, int64_t *id)
-{
-	size_t n = strspn(s, "0123456789");
-	if (n == 0 || n > 18 || s[n] != '\0' || s[0] == '0')
-		return MAMORI_E_INVAL;
-	*id = strtoll(s, NULL, 10);
-	return MAMORI_OK;
 }
 
 /* Japanese time, as the law counts the days. */
@@ -236,7 +214,7 @@ incident_open(struct cmd_env *env, int argc, char **argv)
 		case 'k': json_object_set_new(body, "kind", json_string(optarg)); break;
 		case 't': json_object_set_new(body, "title", json_string(optarg)); break;
 		case 'a':
-			if (parse_id(optarg, &v)) {
+			if (cmd_parse_id(optarg, &v)) {
 				rc = cmd_usage_error("incident open", "'%s' is not an alert id", optarg);
 				goto out;
 			}
@@ -257,7 +235,7 @@ incident_open(struct cmd_env *env, int argc, char **argv)
 		rc = cmd_usage_error("incident open", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if ((rc = open_db(env, &db)) != EXIT_OK_RUN)
+	if ((rc = cmd_open_db(env, "incident", &db)) != EXIT_OK_RUN)
 		goto out;
 	int r = incident_json_open(db, DEFAULT_TENANT, body, actor(), (int64_t)time(NULL), &id, err,
 	    sizeof(err));
@@ -306,7 +284,7 @@ incident_list(struct cmd_env *env, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage_error("incident list", "no arguments expected");
-	if ((rc = open_db(env, &db)) != EXIT_OK_RUN)
+	if ((rc = cmd_open_db(env, "incident", &db)) != EXIT_OK_RUN)
 		return rc;
 	int r = incident_json_list(db, DEFAULT_TENANT, !all, (int64_t)time(NULL), &arr);
 	if (r != MAMORI_OK) {
@@ -346,11 +324,11 @@ incident_show(struct cmd_env *env, int argc, char **argv)
 		else
 			return cmd_usage_error("incident show", "unexpected argument '%s'", argv[i]);
 	}
-	if (!ids || parse_id(ids, &id))
+	if (!ids || cmd_parse_id(ids, &id))
 		return cmd_usage_error("incident show", "give an incident id");
 	struct db *db = NULL;
 	json_t *v = NULL;
-	int rc = open_db(env, &db);
+	int rc = cmd_open_db(env, "incident", &db);
 	if (rc != EXIT_OK_RUN)
 		return rc;
 	int r = incident_json_get(db, DEFAULT_TENANT, id, (int64_t)time(NULL), &v);
@@ -446,7 +424,7 @@ parse_changes(const char *cmd, int argc, char **argv, json_t *ch, int64_t *id)
 		if (fname)
 			json_object_set_new(fields, fname, json_string(optarg));
 	}
-	if (optind >= argc || parse_id(argv[optind], id)) {
+	if (optind >= argc || cmd_parse_id(argv[optind], id)) {
 		rc = cmd_usage_error(cmd, "give an incident id");
 		goto out;
 	}
@@ -496,7 +474,7 @@ incident_change(struct cmd_env *env, const char *cmd, int argc, char **argv)
 		rc = cmd_usage_error(cmd, "nothing to change: give checklist items or options (see --help)");
 		goto out;
 	}
-	if ((rc = open_db(env, &db)) != EXIT_OK_RUN)
+	if ((rc = cmd_open_db(env, "incident", &db)) != EXIT_OK_RUN)
 		goto out;
 	int r = incident_json_apply(db, DEFAULT_TENANT, id, ch, actor(), (int64_t)time(NULL), err,
 	    sizeof(err));
@@ -548,7 +526,7 @@ incident_contacts(struct cmd_env *env, int argc, char **argv)
 		rc = cmd_usage_error("incident contacts", "give one role (lead, provider, insurer, vendor, isp, other) with the fields");
 		goto out;
 	}
-	if ((rc = open_db(env, &db)) != EXIT_OK_RUN)
+	if ((rc = cmd_open_db(env, "incident", &db)) != EXIT_OK_RUN)
 		goto out;
 	if (optind < argc) {
 		json_object_set_new(body, "role", json_string(argv[optind]));

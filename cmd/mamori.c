@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "common/err.h"
+#include "storage/db.h"
 
 #define DEFAULT_CONFIG "/etc/mamori/mamori.yaml"
 
@@ -53,6 +54,8 @@ static const struct command commands[] = {
 	    "インシデント対応：IPAの3ステップ、届出先と報告期限" } },
 	{ "notify", cmd_notify, { "notifications: e-mail, Slack, Teams, LINE, Chatwork, webhook (channel, run)",
 	    "通知：メール、Slack、Teams、LINE、Chatwork、Webhook（channel, run）" } },
+	{ "risk", cmd_risk, { "risk analysis: the information asset ledger and CSV for Excel",
+	    "リスク分析：情報資産管理台帳と Excel 用 CSV" } },
 	{ "config", cmd_config, { "print the effective configuration",
 	    "現在の設定を表示する" } },
 	{ "version", cmd_version, { "print the version", "バージョンを表示する" } },
@@ -68,6 +71,28 @@ cmd_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, " (try 'mamori --help')\n");
 	return EXIT_USAGE;
+}
+
+int
+cmd_open_db(struct cmd_env *env, const char *what, struct db **db)
+{
+	char err[512];
+	const char *path = env->db_path ? env->db_path : db_default_path();
+	if (db_open(path, env->db_path == NULL, db, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori %s: %s\n", what, err);
+		return EXIT_CANTCREAT;
+	}
+	return EXIT_OK_RUN;
+}
+
+int
+cmd_parse_id(const char *s, int64_t *id)
+{
+	size_t n = strspn(s, "0123456789");
+	if (n == 0 || n > 18 || s[n] != '\0' || s[0] == '0')
+		return MAMORI_E_INVAL;
+	*id = strtoll(s, NULL, 10);
+	return MAMORI_OK;
 }
 
 static void

@@ -124,6 +124,11 @@ void api_incident_update(struct api *a, struct api_call *c, struct http_response
 void api_incident_kinds(struct api *a, struct api_call *c, struct http_response *r);
 void api_contacts(struct api *a, struct api_call *c, struct http_response *r);
 void api_contact_set(struct api *a, struct api_call *c, struct http_response *r);
+void api_risk(struct api *a, struct api_call *c, struct http_response *r);
+void api_risk_add(struct api *a, struct api_call *c, struct http_response *r);
+void api_risk_update(struct api *a, struct api_call *c, struct http_response *r);
+void api_risk_import(struct api *a, struct api_call *c, struct http_response *r);
+void api_risk_csv(struct api *a, struct api_call *c, struct http_response *r);
 void api_openapi(struct api *a, struct api_call *c, struct http_response *r);
 void api_metrics(struct api *a, struct api_call *c, struct http_response *r);
 void api_trend(struct api *a, struct api_call *c, struct http_response *r);

@@ -278,3 +278,16 @@ db_col_text(sqlite3_stmt *st, int i)
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? (const char *)t : "";
 }
+
+int
+db_step_rows(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg)
+{
+	int rc, ret = MAMORI_OK;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((ret = each(st, arg)) != 0)
+			break;
+	if (ret == MAMORI_OK && rc != SQLITE_DONE)
+		ret = MAMORI_E_DB;
+	sqlite3_reset(st);
+	return ret;
+}

@@ -58,6 +58,9 @@ int db_step_done(sqlite3_stmt *st);
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* A text column, "" for NULL; valid until the next step or reset. */
 const char *db_col_text(sqlite3_stmt *st, int i);
+/* Steps st to the end, handing each row to each() (non-zero stops and is
+ * returned); MAMORI_E_DB when stepping fails. Resets st. */
+int db_step_rows(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg);
 
 /*
  * Records a host (upsert by key, tenant 1) and a new scan row for it, inside

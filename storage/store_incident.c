@@ -204,20 +204,6 @@ row_out(sqlite3_stmt *st, store_incident_fn fn, void *ctx)
 	return fn(ctx, &r);
 }
 
-/* Steps st to the end, handing each row to each(); resets st. */
-static int
-step_rows(sqlite3_stmt *st, int (*each)(sqlite3_stmt *, void *), void *arg)
-{
-	int rc, ret = MAMORI_OK;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((ret = each(st, arg)) != 0)
-			break;
-	if (ret == MAMORI_OK && rc != SQLITE_DONE)
-		ret = MAMORI_E_DB;
-	sqlite3_reset(st);
-	return ret;
-}
-
 struct list_arg {
 	store_incident_fn fn;
 	void *ctx;
@@ -240,7 +226,7 @@ store_incident_list(struct db *db, int64_t tenant_id, bool open_only, store_inci
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int(st, 2, open_only);
 	struct list_arg l = { fn, ctx };
-	return step_rows(st, each_incident, &l);
+	return db_step_rows(st, each_incident, &l);
 }
 
 struct detail_arg {
@@ -257,7 +243,7 @@ each_row(struct db *db, const char *sql, int64_t id, int (*each)(sqlite3_stmt *,
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, id);
-	return step_rows(st, each, arg);
+	return db_step_rows(st, each, arg);
 }
 
 static int
@@ -615,5 +601,5 @@ store_contact_list(struct db *db, int64_t tenant_id,
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	struct contact_arg a = { fn, ctx };
-	return step_rows(st, each_contact, &a);
+	return db_step_rows(st, each_contact, &a);
 }

@@ -23,6 +23,7 @@ for tool in curl python3; do
 done
 db="$tmp/m.db"
 M() { "$MAMORI" --db "$db" "$@"; }
+. "$(dirname "$0")/manager.inc"
 
 logs=$(find "$MAMORI_SRC/tests/data/logs/crowdsec" "$MAMORI_SRC/tests/data/logs/fail2ban" -type f ! -name '*.assert' | sort)
 # shellcheck disable=SC2086
@@ -91,27 +92,8 @@ M incident show 77 2>/dev/null
 t "an unknown incident is 65" [ $? -eq 65 ]
 
 # API
-printf 'olivia-password-1\n' | M user add olivia --role operator 2>/dev/null
-printf 'victor-password-1\n' | M user add victor --role viewer 2>/dev/null
-printf 'bob-password-123\n' | M user add bob --role admin --tenant acme 2>/dev/null
-"$MAMORI" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
-pid=$!
-port=
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-t "server starts" [ -n "$port" ]
-[ -n "$port" ] || { sed 's/^/# /' "$tmp/serve.err"; echo "1..$n"; exit 1; }
-base="https://127.0.0.1:$port"
-C() { curl -sk --max-time 10 "$@"; }
-code() { C -o "$tmp/body" -w '%{http_code}' "$@"; }
-login() { # user password jar [tenant]
-	code -c "$3" -H 'Content-Type: application/json' \
-	    -d "{\"username\":\"$1\",\"password\":\"$2\",\"tenant\":\"${4:-default}\"}" "$base/api/login" >/dev/null
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$tmp/body"
-}
+manager_accounts
+manager_start
 csrf=$(login olivia olivia-password-1 "$tmp/jar")
 P() { code -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' "$@"; }
 
