@@ -14,6 +14,7 @@
 #include "storage/db.h"
 #include "storage/store_agent.h"
 #include "storage/store_manager.h"
+#include "storage/store_notify.h"
 
 static json_t *
 score_json(int score)
@@ -254,6 +255,14 @@ api_metrics(struct api *a, struct api_call *c, struct http_response *r)
 	counter(&t, "mamori_agent_dropped_events_total",
 	    "Events agents dropped from a full spool (reported by gap events).", "counter");
 	tprintf(&t, "mamori_agent_dropped_events_total %" PRId64 "\n", at.gaps);
+	struct store_notify_counts nc = { 0 };
+	(void)store_notify_counts(a->db, 0, &nc);
+	counter(&t, "mamori_notify_deliveries",
+	    "Notification deliveries (all channels): pending is the queue, failed gave up.", "gauge");
+	tprintf(&t, "mamori_notify_deliveries{state=\"pending\"} %" PRId64 "\n", nc.pending);
+	tprintf(&t, "mamori_notify_deliveries{state=\"sent\"} %" PRId64 "\n", nc.sent);
+	tprintf(&t, "mamori_notify_deliveries{state=\"skipped\"} %" PRId64 "\n", nc.skipped);
+	tprintf(&t, "mamori_notify_deliveries{state=\"failed\"} %" PRId64 "\n", nc.failed);
 	counter(&t, "mamori_start_time_seconds", "When this manager started (unix time).", "gauge");
 	tprintf(&t, "mamori_start_time_seconds %" PRId64 "\n", a->started_at);
 	(void)c;

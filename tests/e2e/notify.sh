@@ -295,6 +295,8 @@ t "POST /api/notify/test/ID sends a signed test message" [ "$(code -b "$tmp/jar.
 t "another tenant's admin sees no channels" [ "$(code -b "$tmp/jar.bob" "$api/api/notify/channels")" = 200 ] && jb 'doc == []'
 t "nor tests or removes this tenant's (404)" [ "$(code -b "$tmp/jar.bob" -H "X-CSRF-Token: $bcsrf" -X POST "$api/api/notify/test/$cid")" = 404 ] && \
     [ "$(code -b "$tmp/jar.bob" -H "X-CSRF-Token: $bcsrf" -X DELETE "$api/api/notify/channels/$cid")" = 404 ]
+t "/metrics counts the deliveries" [ "$(code -b "$tmp/jar.ada" "$api/metrics")" = 200 ] && \
+    grep -q '^mamori_notify_deliveries{state="sent"} [1-9]' "$tmp/body" && grep -q '^mamori_notify_deliveries{state="pending"} ' "$tmp/body"
 t "DELETE removes it" [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" -X DELETE "$api/api/notify/channels/$cid")" = 200 ] && \
     [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" -X DELETE "$api/api/notify/channels/$cid")" = 404 ]
 kill "$srv"
