@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "agent/fim_pool.h"
 #include "common/err.h"
 
 struct pending {
@@ -24,6 +25,7 @@ struct walker {
 	fim_walk_fn fn;
 	void *arg;
 	struct fim_hasher hasher;
+	struct fim_pool *pool;	/* NULL: hash here */
 	int rootfd;
 	const char *root;	/* display prefix, no trailing slash ("/" kept) */
 	dev_t dev;
@@ -195,6 +197,18 @@ do_file(struct walker *w, int dfd, const char *name, const char *rel,
 		close(fd);
 		return emit(w, e, rel);
 	}
+	if (w->opt->hash && w->pool) {
+		struct fim_job *j = calloc(1, sizeof(*j));
+		char *r = strdup(rel);
+		if (!j || !r) {
+			free(j);
+			free(r);
+			close(fd);
+			return MAMORI_E_NOMEM;
+		}
+		*j = (struct fim_job){ .e = *e, .rel = r, .fd = fd, .st = st };
+		return fim_pool_submit(w->pool, j);
+	}
 	if (w->opt->hash) {
 		uint64_t n = 0;
 		int rc = fim_hash_fd(&w->hasher, fd, e->hash, &n);
@@ -353,6 +367,13 @@ walk_dir(struct walker *w, struct pending *pd)
 	return rc;
 }
 
+/* A file hashed by the pool, back on the walking thread. */
+static int
+pool_done(void *arg, struct fim_job *j)
+{
+	return emit(arg, &j->e, j->rel);
+}
+
 int
 fim_walk(const char *root, const struct fim_walk_opts *opt, fim_walk_fn fn,
     void *arg)
@@ -412,14 +433,25 @@ fim_walk(const char *root, const struct fim_walk_opts *opt, fim_walk_fn fn,
 	w.dev = st.st_dev;
 	if ((rc = push(&w, "", &st)) != 0)
 		goto out;
+	if (opt->hash && opt->threads > 1 &&
+	    (rc = fim_pool_start(&w.pool, opt->threads, pool_done, &w)) != 0)
+		goto out;
 	while (w.nstack > 0) {
 		struct pending pd = w.stack[--w.nstack];
 		rc = walk_dir(&w, &pd);
 		free(pd.rel);
+		if (!rc && w.pool)
+			rc = fim_pool_poll(w.pool);
 		if (rc)
 			break;
 	}
 out:
+	if (w.pool) {
+		/* Every job finishes (descriptors closed) even after an error. */
+		int prc = fim_pool_finish(w.pool);
+		if (!rc)
+			rc = prc;
+	}
 	while (w.nstack > 0)
 		free(w.stack[--w.nstack].rel);
 	free(w.stack);

@@ -55,6 +55,9 @@ struct fim_walk_opts {
 	bool hash;		/* hash regular files */
 	bool xdev;		/* stay on the root's filesystem */
 	uint64_t max_entries;	/* 0 = no cap */
+	unsigned threads;	/* reader threads hashing in parallel (fim_pool.h);
+				 * 0 or 1: hash on the walking thread. Entries
+				 * then arrive in no particular order. */
 };
 
 /* Called for every entry; the strings live until the callback returns.

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "agent/fim_baseline.h"
+#include "agent/fim_pool.h"
 #include "agent/fim_watch.h"
 #include "agent/ransom_detect.h"
 #include "agent/ransom_respond.h"
@@ -206,7 +207,8 @@ fim_init(struct cmd_env *env, int argc, char **argv)
 	int exit_code = EXIT_OK_RUN;
 	for (size_t i = 0; i < np; i++) {
 		struct fim_set set;
-		struct fim_walk_opts o = { .hash = true, .xdev = true };
+		struct fim_walk_opts o = { .hash = true, .xdev = true,
+		    .threads = FIM_POOL_DEFAULT_THREADS };
 		struct timespec t0, t1;
 		char *key = root_key(paths[i]);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -392,7 +394,8 @@ fim_check(struct cmd_env *env, int argc, char **argv)
 	json_t *doc = json_array();
 	for (size_t i = 0; i < np; i++) {
 		struct fim_set old, cur;
-		struct fim_walk_opts o = { .hash = true, .xdev = true };
+		struct fim_walk_opts o = { .hash = true, .xdev = true,
+		    .threads = FIM_POOL_DEFAULT_THREADS };
 		struct check_out co = { .json = json, .changes = json_array() };
 		int64_t created = 0;
 		char *key = root_key(paths[i]);

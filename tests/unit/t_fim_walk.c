@@ -192,6 +192,36 @@ main(void)
 	is_int(fim_walk(root, &nh, depth_cb, &maxlen), 0, "600-deep tree walked");
 	ok(maxlen > PATH_MAX, "paths longer than PATH_MAX reported (%zu)", maxlen);
 
+	/* Reader threads: the same records as hashing on the walking thread. */
+	for (int i = 0; i < 300; i++) {
+		char name[32], body[64];
+		snprintf(name, sizeof(name), "f%03d", i);
+		snprintf(body, sizeof(body), "content %d", i * 7919);
+		put(root, name, body);
+	}
+	struct fim_walk_opts par = o;
+	par.threads = 4;
+	struct fim_set ser, pa;
+	fim_set_init(&ser);
+	fim_set_init(&pa);
+	is_int(fim_set_collect(&ser, root, &o), 0, "serial walk");
+	is_int(fim_set_collect(&pa, root, &par), 0, "walk with 4 reader threads");
+	fim_set_sort(&ser);
+	fim_set_sort(&pa);
+	int same = ser.n == pa.n;
+	for (size_t i = 0; same && i < ser.n; i++)
+		same = strcmp(ser.v[i].path, pa.v[i].path) == 0 &&
+		    ser.v[i].has_hash == pa.v[i].has_hash && ser.v[i].state == pa.v[i].state &&
+		    memcmp(ser.v[i].hash, pa.v[i].hash, FIM_HASH_LEN) == 0;
+	ok(same && pa.n > 300, "threads give identical entries and hashes (%zu, %zu)", ser.n, pa.n);
+	fim_set_free(&pa);
+	fim_set_init(&pa);
+	par.max_entries = 50;
+	is_int(fim_set_collect(&pa, root, &par), MAMORI_E_LIMIT,
+	    "a stop from the callback ends the threaded walk");
+	fim_set_free(&pa);
+	fim_set_free(&ser);
+
 	/* A single file as root. */
 	fim_set_free(&a);
 	fim_set_init(&a);
