@@ -68,6 +68,9 @@ struct watcher {
 	char cache_path[PATH_MAX];
 	unsigned char head[SAMPLE], tail[SAMPLE];
 	char path[PATH_MAX], path2[PATH_MAX];
+	/* The command line of the last deleting process (read once per pid). */
+	int cmd_pid;
+	char cmdline[1024];
 };
 
 static int64_t
@@ -342,6 +345,34 @@ on_fan(void *arg, const struct fim_fan_event *e)
 	return 0;
 }
 
+/* /proc/PID/cmdline with spaces between the arguments, or NULL. */
+static const char *
+cmdline_of(struct watcher *w, int pid)
+{
+	if (pid <= 0)
+		return NULL;
+	if (pid == w->cmd_pid)
+		return w->cmdline[0] ? w->cmdline : NULL;
+	w->cmd_pid = pid;
+	w->cmdline[0] = '\0';
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/cmdline", pid);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ssize_t k = read(fd, w->cmdline, sizeof(w->cmdline) - 1);
+	close(fd);
+	if (k <= 0)
+		return NULL;
+	for (ssize_t i = 0; i < k; i++)
+		if (w->cmdline[i] == '\0')
+			w->cmdline[i] = ' ';
+	while (k > 0 && w->cmdline[k - 1] == ' ')
+		k--;
+	w->cmdline[k] = '\0';
+	return w->cmdline;
+}
+
 static int
 on_fid(void *arg, const struct fim_fan_event *e)
 {
@@ -353,7 +384,10 @@ on_fid(void *arg, const struct fim_fan_event *e)
 		overflow(w);
 		return 0;
 	}
-	if (e->pid == w->self || (e->mask & FAN_ONDIR))
+	if (e->pid == w->self)
+		return 0;
+	/* Directories matter only when removed (a snapshot, a backup set). */
+	if ((e->mask & FAN_ONDIR) && !(e->mask & FAN_DELETE))
 		return 0;
 	if (e->mask & FAN_RENAME) {
 		const char *o = NULL, *n = NULL;
@@ -363,7 +397,7 @@ on_fid(void *arg, const struct fim_fan_event *e)
 			else if (e->names[i].type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
 				n = resolve(w, &e->names[i], w->path, sizeof(w->path));
 		}
-		if (!n || !in_roots(w, n))
+		if (!n || !(in_roots(w, n) || ransom_detect_in_backup(w->det, o)))
 			return 0;
 		ev.kind = RE_RENAME;
 		ev.path = n;
@@ -372,10 +406,13 @@ on_fid(void *arg, const struct fim_fan_event *e)
 		if (e->nnames < 1)
 			return 0;
 		const char *p = resolve(w, &e->names[0], w->path, sizeof(w->path));
-		if (!p || !in_roots(w, p))
+		bool backup = p && ransom_detect_in_backup(w->det, p);
+		if (!p || !(in_roots(w, p) || backup) || ((e->mask & FAN_ONDIR) && !backup))
 			return 0;
 		ev.path = p;
 		ev.kind = (e->mask & FAN_DELETE) ? RE_DELETE : RE_CREATE;
+		if (ev.kind == RE_DELETE)
+			ev.cmdline = cmdline_of(w, e->pid);
 	}
 	feed(w, &ev);
 	return 0;
@@ -416,11 +453,11 @@ setup_fanotify(struct watcher *w)
 			return MAMORI_E_UNSUPPORTED;
 		if (w->fid_fd < 0)
 			continue;
-		uint64_t mask = FAN_RENAME | FAN_CREATE | FAN_DELETE;
+		uint64_t mask = FAN_RENAME | FAN_CREATE | FAN_DELETE | FAN_ONDIR;
 		if (fanotify_mark(w->fid_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
 		    mask, AT_FDCWD, w->roots[i]) != 0) {
 			/* Before 5.17 there is no FAN_RENAME. */
-			mask = FAN_MOVED_TO | FAN_CREATE | FAN_DELETE;
+			mask = FAN_MOVED_TO | FAN_CREATE | FAN_DELETE | FAN_ONDIR;
 			if (fanotify_mark(w->fid_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
 			    mask, AT_FDCWD, w->roots[i]) != 0) {
 				notice(w, "renames are not watched on %s: %s",

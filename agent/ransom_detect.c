@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agent/ransom_backup.h"
 #include "common/conf.h"
 #include "common/err.h"
 
@@ -29,6 +30,9 @@ struct ransom_proc {
 	char *note_dirs[MAX_NOTE_DIRS];
 	unsigned nnote_dirs;
 	int64_t note_ms;
+	unsigned backup_deletes;
+	int64_t backup_first_ms;
+	bool backup_command;
 };
 
 void
@@ -39,6 +43,7 @@ ransom_conf_defaults(struct ransom_conf *c)
 	c->entropy_min = 7.5;
 	c->min_sample = 512;
 	c->note_dirs = 3;
+	c->backup_files = 5;
 }
 
 void
@@ -262,20 +267,79 @@ ransom_detect_release(struct ransom_detector *d)
 	for (size_t i = 0; i < d->ncanaries; i++)
 		free(d->canaries[i]);
 	free(d->canaries);
+	for (size_t i = 0; i < d->nbackups; i++)
+		free(d->backups[i]);
+	free(d->backups);
 	memset(d, 0, sizeof(*d));
+}
+
+/* Appends a copy of path to a list of strings. */
+static int
+add_path(char ***list, size_t *n, const char *path)
+{
+	char **v = realloc(*list, (*n + 1) * sizeof(*v));
+	if (!v)
+		return MAMORI_E_NOMEM;
+	*list = v;
+	if (!(v[*n] = strdup(path)))
+		return MAMORI_E_NOMEM;
+	(*n)++;
+	return MAMORI_OK;
+}
+
+int
+ransom_detect_add_backup(struct ransom_detector *d, const char *path)
+{
+	int rc = add_path(&d->backups, &d->nbackups, path);
+	if (rc)
+		return rc;
+	/* "/x/" and "/x" are one directory. */
+	char *b = d->backups[d->nbackups - 1];
+	for (size_t n = strlen(b); n > 1 && b[n - 1] == '/'; n--)
+		b[n - 1] = '\0';
+	return MAMORI_OK;
+}
+
+bool
+ransom_detect_in_backup(const struct ransom_detector *d, const char *path)
+{
+	if (!path)
+		return false;
+	for (size_t i = 0; i < d->nbackups; i++) {
+		size_t n = strlen(d->backups[i]);
+		if (strncmp(path, d->backups[i], n) == 0 && path[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* A deletion of a backup (or moving one away): the Linux counterpart of
+ * deleting shadow copies. Backup tools pruning their own old backups are
+ * not counted; snapshot-removal commands count at once. */
+static bool
+backup_deleted(struct ransom_detector *d, struct ransom_proc *p, const struct ransom_event *ev)
+{
+	bool cmd = ransom_backup_command(ev->cmdline);
+	if (!cmd && !ransom_detect_in_backup(d, ev->kind == RE_RENAME ? ev->old_path : ev->path))
+		return false;
+	if (cmd) {
+		p->backup_command = true;
+		p->backup_deletes++;
+		return true;
+	}
+	if (ransom_backup_tool(ev->cmdline))
+		return false;
+	if (!p->backup_deletes || ev->ts_ms - p->backup_first_ms > d->conf.window_ms) {
+		p->backup_deletes = 0;
+		p->backup_first_ms = ev->ts_ms;
+	}
+	return ++p->backup_deletes >= d->conf.backup_files;
 }
 
 int
 ransom_detect_add_canary(struct ransom_detector *d, const char *path)
 {
-	char **v = realloc(d->canaries, (d->ncanaries + 1) * sizeof(*v));
-	if (!v)
-		return MAMORI_E_NOMEM;
-	d->canaries = v;
-	if (!(v[d->ncanaries] = strdup(path)))
-		return MAMORI_E_NOMEM;
-	d->ncanaries++;
-	return MAMORI_OK;
+	return add_path(&d->canaries, &d->ncanaries, path);
 }
 
 bool
@@ -428,8 +492,14 @@ ransom_detect_feed(struct ransom_detector *d, const struct ransom_event *ev)
 		break;
 	}
 	case RE_DELETE:
+		if (backup_deleted(d, p, ev))
+			now_reasons |= RANSOM_R_BACKUP;
 		break;
 	}
+	/* Moving backups out of their directory counts like deleting them. */
+	if (ev->kind == RE_RENAME && ev->old_path && !ransom_detect_in_backup(d, ev->path) &&
+	    backup_deleted(d, p, ev))
+		now_reasons |= RANSOM_R_BACKUP;
 	/* The burst counts writes and renames together: a family that
 	 * encrypts in place and renames gives both per file. */
 	if (now_reasons & (RANSOM_R_ENTROPY | RANSOM_R_RENAME)) {
@@ -458,5 +528,7 @@ ransom_detect_feed(struct ransom_detector *d, const struct ransom_event *ev)
 	v->ext = p->ext[0] ? p->ext : NULL;
 	v->note = p->note[0] ? p->note : NULL;
 	v->canary = canary;
+	v->backup_deletes = p->backup_deletes;
+	v->backup_command = p->backup_command;
 	return v;
 }

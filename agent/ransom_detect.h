@@ -11,6 +11,8 @@
  *  - renames that put a new extension on a file ("a.docx" ->
  *    "a.docx.locked"), not temp-file or log-rotation renames,
  *  - ransom-note names appearing in several directories,
+ *  - files deleted (or moved away) under backup/snapshot paths, or a
+ *    snapshot-removal command deleting anything (ransom_backup.h),
  *  - and at once: a canary file (planted by the watcher) written, renamed
  *    or deleted.
  */
@@ -29,6 +31,7 @@ struct ransom_conf {
 	double entropy_min;	/* bits per byte of the sample */
 	size_t min_sample;	/* smaller samples say nothing */
 	unsigned note_dirs;	/* same note in this many directories */
+	unsigned backup_files;	/* deletions under backup paths in the window */
 };
 
 void ransom_conf_defaults(struct ransom_conf *c);
@@ -62,6 +65,7 @@ struct ransom_event {
 	const char *old_path;		/* renames: the old name */
 	bool sampled;
 	struct ransom_sample sample;
+	const char *cmdline;		/* deletions: the process's, or NULL */
 };
 
 enum ransom_reason {
@@ -69,6 +73,7 @@ enum ransom_reason {
 	RANSOM_R_RENAME = 1 << 1,	/* new extensions */
 	RANSOM_R_NOTES = 1 << 2,	/* ransom notes in many directories */
 	RANSOM_R_CANARY = 1 << 3,	/* a canary file was touched */
+	RANSOM_R_BACKUP = 1 << 4,	/* backups or snapshots deleted */
 };
 
 #define RANSOM_MAX_FILES 20
@@ -84,6 +89,8 @@ struct ransom_verdict {
 	const char *ext;		/* the new extension, if any */
 	const char *note;		/* the note name, if any */
 	const char *canary;		/* the canary touched, if any */
+	unsigned backup_deletes;	/* under backup paths, in the window */
+	bool backup_command;		/* by a snapshot-removal command */
 };
 
 struct ransom_proc;
@@ -94,6 +101,8 @@ struct ransom_detector {
 	size_t nprocs;
 	char **canaries;
 	size_t ncanaries;
+	char **backups;			/* backup/snapshot directories */
+	size_t nbackups;
 	struct ransom_verdict verdict;	/* the last one returned */
 };
 
@@ -101,6 +110,9 @@ int ransom_detect_init(struct ransom_detector *d, const struct ransom_conf *c);
 void ransom_detect_release(struct ransom_detector *d);
 int ransom_detect_add_canary(struct ransom_detector *d, const char *path);
 bool ransom_detect_is_canary(const struct ransom_detector *d, const char *path);
+/* Deletions below path count as backup deletions. */
+int ransom_detect_add_backup(struct ransom_detector *d, const char *path);
+bool ransom_detect_in_backup(const struct ransom_detector *d, const char *path);
 /*
  * Feeds one event. Returns a verdict (valid until the next call) the
  * first time a process crosses a threshold, and again only when a new

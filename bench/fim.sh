@@ -7,7 +7,11 @@
 #   find | xargs sha256sum    (the hash floor: the same bytes, no database)
 # Warm cache: median of RUNS (default 3) after a warm-up (bench/measure.py).
 # Cold cache: one run of each after dropping the page cache (root only).
-# Targets (issue 5): mamori >= 4x faster than AIDE, >= 80% of sha256sum.
+# Idle watch: CPU and RSS of `mamori fim watch TREE` over IDLE_SECONDS
+# (default 60) with nothing to do (fanotify marks the whole mount: other
+# writers on it still cost events).
+# Targets (issue 5): mamori >= 4x faster than AIDE, >= 80% of sha256sum;
+# idle watch < 1% CPU and < 15 MB.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 tree=${1:-/usr}
@@ -43,6 +47,22 @@ if [ "$(id -u)" -eq 0 ] && [ -w /proc/sys/vm/drop_caches ]; then
 		echo "#   $label: $(( (t1 - t0) / 1000000 )) ms"
 	done
 fi
+idle=${IDLE_SECONDS:-60}
+"$build/mamori" --db "$out/fim.db" fim watch "$tree" --json --respond none --no-canaries \
+	>"$out/watch.out" 2>"$out/watch.err" &
+wpid=$!
+i=0
+while ! grep -q watching "$out/watch.err" 2>/dev/null && [ $i -lt 600 ]; do i=$((i + 1)); sleep 0.1; done
+ticks() { awk '{print $14 + $15}' "/proc/$wpid/stat"; }
+c0=$(ticks); t0=$(date +%s%N)
+sleep "$idle"
+c1=$(ticks); t1=$(date +%s%N)
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$wpid/status")
+hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$wpid/status")
+kill -TERM "$wpid"; wait "$wpid" 2>/dev/null || true
+hz=$(getconf CLK_TCK)
+echo "# idle fim watch $tree for ${idle} s: CPU $(echo "scale=3; ($c1 - $c0) * 100 / $hz / (($t1 - $t0) / 1000000000)" | bc)%," \
+	"RSS $((rss / 1024)) MB (peak $((hwm / 1024)) MB); $(tail -1 "$out/watch.err")"
 echo "# warm cache:"
 exec python3 "$src/bench/measure.py" --runs "$runs" \
 	"mamori fim init=$mamori" \

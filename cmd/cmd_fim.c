@@ -40,7 +40,7 @@ fim_usage(FILE *out)
 	fprintf(out,
 	    "usage: mamori fim init [--json] [PATH...]\n"
 	    "       mamori fim check [--json] [PATH...]\n"
-	    "       mamori fim watch PATH... [--json] [--respond none|kill|isolate]\n"
+	    "       mamori fim watch PATH... [--json] [--respond none|kill|isolate] [--backup DIR]...\n"
 	    "                        [--backend auto|fanotify|inotify] [--duration SECONDS]\n"
 	    "                        [--no-canaries] [--manager ADDRESS]\n"
 	    "  init      record the baseline of each PATH (default: system binaries,\n"
@@ -555,8 +555,8 @@ on_verdict(void *arg, const struct ransom_verdict *v)
 	json_t *reasons = json_array();
 	char rtext[160] = "";
 	static const char *const rn[] = { "high_entropy_writes", "new_extension_renames",
-		"ransom_notes", "canary_touched" };
-	for (int b = 0; b < 4; b++) {
+		"ransom_notes", "canary_touched", "backup_deletion" };
+	for (int b = 0; b < 5; b++) {
 		if (!(v->reasons & (1u << b)))
 			continue;
 		json_array_append_new(reasons, json_string(rn[b]));
@@ -564,9 +564,11 @@ on_verdict(void *arg, const struct ransom_verdict *v)
 		snprintf(rtext + l, sizeof(rtext) - l, "%s%s", l ? ", " : "", rn[b]);
 	}
 	snprintf(msg, sizeof(msg), "pid %d (%.500s) %s: %u encrypted-looking writes, "
-	    "%u renames%s%.31s, notes in %u directories, %u file events%s%.500s",
+	    "%u renames%s%.31s, notes in %u directories, %u backups deleted%s, "
+	    "%u file events%s%.500s",
 	    v->pid, exe[0] ? exe : "unknown", rtext, v->writes, v->renames,
-	    v->ext ? " to ." : "", v->ext ? v->ext : "", v->note_dirs, v->files_total,
+	    v->ext ? " to ." : "", v->ext ? v->ext : "", v->note_dirs, v->backup_deletes,
+	    v->backup_command ? " by a snapshot-removal command" : "", v->files_total,
 	    v->canary ? "; canary touched: " : "", v->canary ? v->canary : "");
 
 	json_t *files = json_array(), *steps = json_array();
@@ -579,13 +581,14 @@ on_verdict(void *arg, const struct ransom_verdict *v)
 	json_object_set_new(extra, "process.executable", exe[0] ? json_path(exe) : json_null());
 	json_object_set_new(extra, "process.command_line", cmdline[0] ? json_path(cmdline) : json_null());
 	json_object_set_new(extra, "file.path", v->nfiles ? json_path(v->files[v->nfiles - 1]) : json_null());
-	json_object_set_new(extra, "mamori.ransomware", json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:I}",
+	json_object_set_new(extra, "mamori.ransomware", json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:b}",
 	    "reasons", reasons, "writes", (json_int_t)v->writes,
 	    "renames", (json_int_t)v->renames, "note_dirs", (json_int_t)v->note_dirs,
 	    "files_total", (json_int_t)v->files_total, "files", files,
 	    "extension", v->ext ? json_path(v->ext) : json_null(),
 	    "canary", v->canary ? json_path(v->canary) : json_null(),
-	    "detect_ms", (json_int_t)(v->ts_ms - v->first_ms)));
+	    "detect_ms", (json_int_t)(v->ts_ms - v->first_ms),
+	    "backup_deletes", (json_int_t)v->backup_deletes, "backup_command", v->backup_command));
 	json_object_set_new(extra, "mamori.response", json_pack("{s:s, s:o, s:b, s:b}",
 	    "action", ransom_action_name(wc->action), "steps", steps,
 	    "stopped", resp.stopped, "isolated", resp.isolated));
@@ -628,6 +631,7 @@ fim_watch(struct cmd_env *env, int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "no-canaries", no_argument, NULL, 'C' },
+		{ "backup", required_argument, NULL, 'B' },
 		{ "manager", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -637,6 +641,12 @@ fim_watch(struct cmd_env *env, int argc, char **argv)
 	struct fim_watch_opts o = { .backend = FIM_BACKEND_AUTO, .canaries = true,
 		.on_verdict = on_verdict, .on_notice = on_notice, .arg = &wc };
 	const char *respond = conf_str(&env->conf, CONF_RANSOM_RESPOND);
+	/* Snapshot directories of snapper and Timeshift, watched when present;
+	 * --backup adds backup targets (restic/borg repositories, rsync copies). */
+	static const char *const default_backups[] = { "/.snapshots", "/timeshift",
+		"/run/timeshift/backup/timeshift-btrfs/snapshots" };
+	const char *backups[32];
+	size_t nbackups = 0;
 	int c;
 
 	opterr = 0;
@@ -646,6 +656,11 @@ fim_watch(struct cmd_env *env, int argc, char **argv)
 		case 'r': respond = optarg; break;
 		case 'm': wc.manager = optarg; break;
 		case 'C': o.canaries = false; break;
+		case 'B':
+			if (nbackups == sizeof(backups) / sizeof(backups[0]))
+				return cmd_usage_error("fim", "at most 32 --backup paths");
+			backups[nbackups++] = optarg;
+			break;
 		case 'b':
 			if (strcmp(optarg, "auto") == 0)
 				o.backend = FIM_BACKEND_AUTO;
@@ -688,6 +703,18 @@ fim_watch(struct cmd_env *env, int argc, char **argv)
 	ransom_conf_load(&rc, &env->conf);
 	if (ransom_detect_init(&det, &rc) != MAMORI_OK)
 		return EXIT_SOFTWARE;
+	for (size_t i = 0; i < sizeof(default_backups) / sizeof(default_backups[0]); i++)
+		if (access(default_backups[i], F_OK) == 0 && nbackups < 32)
+			backups[nbackups++] = default_backups[i];
+	for (size_t i = 0; i < nbackups; i++) {
+		char *real = realpath(backups[i], NULL);
+		int brc = ransom_detect_add_backup(&det, real ? real : backups[i]);
+		free(real);
+		if (brc != MAMORI_OK) {
+			ransom_detect_release(&det);
+			return EXIT_SOFTWARE;
+		}
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	int r = fim_watch_run(&o, &det, &st);
 	ransom_detect_release(&det);

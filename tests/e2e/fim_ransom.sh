@@ -128,5 +128,37 @@ else
 	n=$((n + 1)); echo "ok $n # SKIP isolate needs root, nft and network namespaces"
 fi
 
+# --- backups deleted: the Linux side of "vssadmin delete shadows" --------
+mkdir -p "$tmp/data4/docs" "$tmp/bk/daily" "$tmp/bk/.snapshots/41"
+for i in 1 2 3 4 5 6 7 8; do echo "backup $i" >"$tmp/bk/daily/day$i.tar.zst"; done
+echo s >"$tmp/bk/.snapshots/41/file"
+start_watch "$tmp/data4" "$tmp/bkalerts" "$tmp/bkerr" --respond none --backend $backend \
+	--backup "$tmp/bk"
+# Benign first: one old backup rotated away, restic-style pruning.
+rm -f "$tmp/bk/daily/day1.tar.zst"
+sleep 0.5
+[ ! -s "$tmp/bkalerts" ]; t $? "deleting one old backup raises nothing"
+rm -f "$tmp/bk/daily/day2.tar.zst" "$tmp/bk/daily/day3.tar.zst" "$tmp/bk/daily/day4.tar.zst" \
+	"$tmp/bk/daily/day5.tar.zst" "$tmp/bk/daily/day6.tar.zst" "$tmp/bk/daily/day7.tar.zst"
+sleep 0.5
+if [ $backend = auto ]; then
+	# A snapshot-removal command line (argv[0] "btrfs"), alive while watched.
+	bash -c 'exec -a btrfs /usr/bin/python3 -c "import os, sys, time; os.unlink(sys.argv[3]); os.rmdir(os.path.dirname(sys.argv[3])); time.sleep(1)" subvolume delete "$1"' \
+		sh "$tmp/bk/.snapshots/41/file"
+fi
+sleep 0.3
+stop_watch
+python3 - "$tmp/bkalerts" "$backend" <<'PY'
+import json, sys
+alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rs = [a["mamori.ransomware"] for a in alerts]
+assert any("backup_deletion" in r["reasons"] and r["backup_deletes"] >= 5 for r in rs), rs
+if sys.argv[2] == "auto":
+    cmd = [a for a in alerts if a["mamori.ransomware"]["backup_command"]]
+    assert cmd and cmd[0]["process.command_line"].startswith("btrfs "), alerts
+    assert all(a["event.kind"] == "alert" for a in alerts)
+PY
+t $? "deleting backups raises backup_deletion (5 in the window; at once for a snapshot-removal command)"
+
 echo "1..$n"
 exit $((fail > 0))

@@ -4,6 +4,7 @@
 
 #include "agent/ransom_detect.h"
 #include "tests/tap.h"
+#include "agent/ransom_backup.h"
 
 static struct ransom_sample
 rand_sample(unsigned seed, size_t n, const char *magic)
@@ -166,6 +167,63 @@ main(void)
 	ok(v && (v->reasons & RANSOM_R_CANARY) && v->canary &&
 	    strcmp(v->canary, "/home/u/.Accounts_2024_backup.xlsx") == 0,
 	    "renaming the canary fires at once");
+	ransom_detect_release(&d);
+
+	/* Backups: the Linux side of "vssadmin delete shadows". */
+	ok(ransom_backup_command("/usr/bin/btrfs subvolume delete /.snapshots/12/snapshot"),
+	    "btrfs subvolume delete is snapshot removal");
+	ok(ransom_backup_command("btrfs sub del /mnt/snap") && ransom_backup_command("lvremove -f vg/snap") &&
+	    ransom_backup_command("zfs destroy -r tank@auto") && ransom_backup_command("timeshift --delete-all") &&
+	    ransom_backup_command("snapper -c root delete 3-9"),
+	    "short btrfs forms, lvremove, zfs destroy, timeshift, snapper");
+	ok(ransom_backup_command("C:\\Windows\\System32\\vssadmin.exe delete shadows /all /quiet") &&
+	    ransom_backup_command("WMIC.exe shadowcopy delete"), "vssadmin and wmic (Windows command lines)");
+	ok(!ransom_backup_command("btrfs subvolume list /") && !ransom_backup_command("zfs list") &&
+	    !ransom_backup_command("rm -rf /tmp/x") && !ransom_backup_command(NULL),
+	    "listing snapshots or other deletions are not");
+	ok(ransom_backup_tool("/usr/bin/restic forget --prune") && !ransom_backup_tool("rm -f x"),
+	    "backup tools pruning their own data are recognised");
+	ransom_detect_init(&d, &c);
+	ransom_detect_add_backup(&d, "/srv/backup/");
+	ok(ransom_detect_in_backup(&d, "/srv/backup/day1.tar") && !ransom_detect_in_backup(&d, "/srv/backups"),
+	    "backup path prefix is a directory");
+	v = NULL;
+	unsigned bk_fired = 0;
+	for (unsigned i = 1; i <= 8 && !v; i++) {
+		snprintf(p, sizeof(p), "/srv/backup/day%u.tar.zst", i);
+		struct ransom_event del = { .ts_ms = i * 10, .pid = 90, .kind = RE_DELETE, .path = p,
+			.cmdline = "rm -f /srv/backup/day1.tar.zst" };
+		if ((v = ransom_detect_feed(&d, &del)))
+			bk_fired = i;
+	}
+	ok(v && (v->reasons & RANSOM_R_BACKUP) && bk_fired == c.backup_files && v->backup_deletes == 5,
+	    "the 5th backup deleted in the window fires (%u)", bk_fired);
+	v = NULL;
+	for (unsigned i = 1; i <= 20; i++) {
+		snprintf(p, sizeof(p), "/srv/backup/snap%u", i);
+		struct ransom_event del = { .ts_ms = i * 10, .pid = 91, .kind = RE_DELETE, .path = p,
+			.cmdline = "/usr/bin/restic forget --keep-daily 7 --prune" };
+		v = v ? v : ransom_detect_feed(&d, &del);
+	}
+	ok(!v, "restic pruning its own repository stays quiet");
+	for (unsigned i = 1; i <= 4; i++) {
+		snprintf(p, sizeof(p), "/srv/backup/w%u", i);
+		struct ransom_event del = { .ts_ms = i * 20000, .pid = 92, .kind = RE_DELETE, .path = p };
+		v = v ? v : ransom_detect_feed(&d, &del);
+	}
+	ok(!v, "a few deletions far apart stay quiet");
+	struct ransom_event snap = { .ts_ms = 5, .pid = 93, .kind = RE_DELETE,
+		.path = "/.snapshots/41/snapshot", .cmdline = "btrfs subvolume delete /.snapshots/41/snapshot" };
+	v = ransom_detect_feed(&d, &snap);
+	ok(v && (v->reasons & RANSOM_R_BACKUP) && v->backup_command,
+	    "one deletion by a snapshot-removal command fires at once");
+	struct ransom_event mv = { .ts_ms = 6, .pid = 94, .kind = RE_RENAME, .path = "/tmp/x/day9",
+		.old_path = "/srv/backup/day9" };
+	for (int i = 0; i < 5; i++) {
+		mv.ts_ms = 6 + i;
+		v = ransom_detect_feed(&d, &mv);
+	}
+	ok(v && (v->reasons & RANSOM_R_BACKUP), "moving backups out of their directory counts too");
 	ransom_detect_release(&d);
 
 	/* Many processes: the table evicts, never grows without bound. */
