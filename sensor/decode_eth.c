@@ -69,6 +69,7 @@ decode_eth(struct cursor *c, struct pkt *p)
 		decode_anomaly(p, ANOM_ETH_TRUNC);
 		return;
 	}
+	p->src_mac = c->p + 6;
 	if (type < 0x0600)
 		return;	/* 802.3 length field: LLC/SNAP frames, not IP */
 	decode_ethertype(c, p, type);

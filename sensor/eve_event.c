@@ -163,3 +163,46 @@ eve_event_anomaly(struct eve *e, const struct flow *f, const struct pkt *p, cons
 	eve_str(e, "event", name);
 	eve_end(e);
 }
+
+static void
+ipv4_member(struct eve *e, const char *key, const uint8_t a[4])
+{
+	struct ip_addr ip;
+	ip_addr_set_v4(&ip, a);
+	eve_ip(e, key, &ip);
+}
+
+void
+eve_event_dhcp(struct eve *e, const struct flow *f, const struct pkt *p, const struct dhcp_msg *m)
+{
+	static const uint8_t zero[4] = { 0 };
+	eve_begin_packet(e, p->ts_us, "dhcp", f, p);
+	eve_obj(e, "dhcp");
+	eve_str(e, "type", m->op == 1 ? "request" : "reply");
+	eve_int(e, "id", m->xid);
+	eve_hex(e, "client_mac", m->chaddr, 6, ':');
+	if (memcmp(m->ciaddr, zero, 4) != 0)
+		ipv4_member(e, "client_ip", m->ciaddr);
+	if (memcmp(m->yiaddr, zero, 4) != 0)
+		ipv4_member(e, "assigned_ip", m->yiaddr);
+	if (m->has_requested)
+		ipv4_member(e, "requested_ip", m->requested);
+	eve_str(e, "dhcp_type", proto_dhcp_type_name(m->type));
+	if (m->hostname[0])
+		eve_str(e, "hostname", m->hostname);
+	if (m->vendor_class[0])
+		eve_str(e, "vendor_class_identifier", m->vendor_class);
+	eve_end(e);
+}
+
+void
+eve_event_ssh(struct eve *e, const struct flow *f, const struct pkt *p, bool client,
+    struct span proto, struct span software)
+{
+	eve_begin(e, p->ts_us, "ssh", f, NULL);
+	eve_obj(e, "ssh");
+	eve_obj(e, client ? "client" : "server");
+	eve_span(e, "proto_version", proto);
+	eve_span(e, "software_version", software);
+	eve_end(e);
+}

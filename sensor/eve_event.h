@@ -9,6 +9,7 @@
 #include "sensor/eve.h"
 #include "sensor/flow.h"
 #include "sensor/flow_table.h"
+#include "sensor/proto_dhcp.h"
 #include "sensor/proto_dns.h"
 #include "sensor/proto_http.h"
 #include "sensor/proto_tls.h"
@@ -22,6 +23,11 @@ void eve_event_http_response(struct eve *e, const struct flow *f, const struct p
     const struct http_resp *r);
 void eve_event_tls(struct eve *e, const struct flow *f, const struct pkt *p,
     const struct tls_hello *h);
+void eve_event_dhcp(struct eve *e, const struct flow *f, const struct pkt *p,
+    const struct dhcp_msg *m);
+/* One side's SSH banner. */
+void eve_event_ssh(struct eve *e, const struct flow *f, const struct pkt *p, bool client,
+    struct span proto, struct span software);
 void eve_event_anomaly(struct eve *e, const struct flow *f, const struct pkt *p,
     const char *name);
 /* "dns", "tls", ... for enum flow_app, NULL for none. */

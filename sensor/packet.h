@@ -70,6 +70,7 @@ struct pkt {
 	uint32_t cap_len;
 	const uint8_t *data;		/* the frame; cap_len bytes */
 
+	const uint8_t *src_mac;		/* Ethernet source (6 bytes) or NULL */
 	uint8_t nvlan;
 	uint16_t vlan[DECODE_MAX_VLAN];
 	uint16_t ethertype;

@@ -2,10 +2,13 @@
 #include "sensor/sensor.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "common/err.h"
 #include "sensor/decode.h"
 #include "sensor/eve_event.h"
+#include "sensor/proto_ident.h"
+#include "sensor/proto_netbios.h"
 
 static void on_flow_end(void *ud, struct flow *f, enum flow_end_reason why);
 
@@ -28,6 +31,8 @@ sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE
 	if (conf && conf->flow_timeout_s > 0)
 		s->flows.timeout_us = conf->flow_timeout_s * 1000000LL;
 	rc = detect_init(&s->det, conf ? &conf->detect : NULL);
+	if (rc == 0 && (rc = asset_table_init(&s->assets)) != 0)
+		detect_free(&s->det);
 	if (rc != 0) {
 		flow_table_free(&s->flows);
 		eve_free(&s->eve);
@@ -40,6 +45,7 @@ sensor_free(struct sensor *s)
 {
 	flow_table_free(&s->flows);
 	detect_free(&s->det);
+	asset_table_free(&s->assets);
 	eve_free(&s->eve);
 }
 
@@ -115,6 +121,94 @@ anomaly_event(struct sensor *s, const struct pkt *p, enum anomaly a, const struc
 	eve_event_anomaly(&s->eve, f, p, anomaly_name(a));
 }
 
+/* mDNS/LLMNR answers that map a name to the sender's own address: the
+ * device's name ("printer.local" -> "printer"). */
+static void
+dns_self_names(struct sensor *s, const struct pkt *p, const struct dns_msg *m)
+{
+	char me[64], name[64];
+	ip_addr_str(&p->src, me, sizeof(me));
+	for (size_t i = 0; i < m->nanswers; i++) {
+		const struct dns_answer *a = &m->answers[i];
+		if ((a->rrtype != 1 && a->rrtype != 28) || strcmp(a->rdata, me) != 0)
+			continue;
+		struct span n = span_from_cstr(a->rrname);
+		if (n.len && n.p[n.len - 1] == '.')
+			n.len--;
+		if (n.len > 6 && strncasecmp(n.p + n.len - 6, ".local", 6) == 0)
+			n.len -= 6;
+		if (n.len == 0 || n.len >= sizeof(name))
+			continue;
+		memcpy(name, n.p, n.len);
+		name[n.len] = '\0';
+		asset_learn_name(&s->assets, &s->eve, p->src_mac, p->ts_us, name,
+		    p->sport == 5353 ? "mdns" : "llmnr");
+		return;
+	}
+}
+
+static void
+app_dhcp(struct sensor *s, struct flow *f, const struct pkt *p)
+{
+	struct dhcp_msg m;
+	if (proto_dhcp_parse(p->payload, &m) != 0)
+		return;
+	s->st.dhcp++;
+	eve_event_dhcp(&s->eve, f, p, &m);
+	if (m.op == 1) {
+		asset_learn_name(&s->assets, &s->eve, m.chaddr, p->ts_us, m.hostname, "dhcp");
+		asset_learn_vendor_class(&s->assets, &s->eve, m.chaddr, p->ts_us, m.vendor_class);
+	}
+}
+
+/* NetBIOS name service: a host registering or refreshing its own name. */
+static void
+app_nbns(struct sensor *s, const struct pkt *p)
+{
+	struct dns_msg m;
+	char name[16];
+	uint8_t suffix;
+	if (!p->src_mac || proto_dns_parse(p->payload, &m) != 0 || m.response || !m.has_query)
+		return;
+	if (m.opcode != NBNS_OP_REGISTRATION && m.opcode != NBNS_OP_REFRESH &&
+	    m.opcode != NBNS_OP_REFRESH_ALT)
+		return;
+	/* suffix 0x00/0x20 is the machine's name, unless the record's NB_FLAGS
+	 * (the last 6 bytes: flags, address) mark a group name (WORKGROUP) */
+	const uint8_t *b = (const uint8_t *)p->payload.p;
+	size_t n = p->payload.len;
+	bool group = n >= 8 && b[n - 8] == 0 && b[n - 7] == 6 && (b[n - 6] & 0x80);
+	if (!group && proto_netbios_name(m.qname, name, &suffix) == 0 && (suffix == 0x00 || suffix == 0x20))
+		asset_learn_name(&s->assets, &s->eve, p->src_mac, p->ts_us, name, "netbios");
+}
+
+/* SSH, SMB, RDP on any port, from the first payload of either side. */
+static bool
+app_ident(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
+{
+	if (f->app != APP_NONE && f->app != APP_SSH)
+		return f->app == APP_SMB || f->app == APP_RDP;
+	uint8_t app = proto_ident_tcp(p->payload);
+	if (app == APP_NONE)
+		return false;
+	if (f->app == APP_NONE) {
+		if (app == APP_SSH)
+			s->st.ssh++;
+		else if (app == APP_SMB)
+			s->st.smb++;
+		else
+			s->st.rdp++;
+	}
+	f->app = app;
+	struct span proto, sw;
+	uint8_t bit = to_server ? FLOW_DONE_HTTP_REQ : FLOW_DONE_HTTP_RESP;	/* banner seen */
+	if (app == APP_SSH && !(f->done & bit) && proto_ident_ssh_banner(p->payload, &proto, &sw) == 0) {
+		f->done |= bit;
+		eve_event_ssh(&s->eve, f, p, to_server, proto, sw);
+	}
+	return true;
+}
+
 static void
 app_dns(struct sensor *s, struct flow *f, const struct pkt *p, struct span msg)
 {
@@ -125,6 +219,8 @@ app_dns(struct sensor *s, struct flow *f, const struct pkt *p, struct span msg)
 	}
 	if (!m.has_query)
 		return;
+	if (m.response && (p->sport == 5353 || p->sport == 5355) && p->src_mac)
+		dns_self_names(s, p, &m);
 	f->app = APP_DNS;
 	s->st.dns++;
 	eve_event_dns(&s->eve, f, p, &m);
@@ -188,7 +284,8 @@ app_tls(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 		anomaly_event(s, p, ANOM_TLS_MALFORMED, f);
 		return;
 	}
-	f->app = APP_TLS;
+	if (f->app != APP_RDP)	/* RDP continues in TLS: keep what it is */
+		f->app = APP_TLS;
 	s->st.tls++;
 	eve_event_tls(&s->eve, f, p, &h);
 	if (h.client) {
@@ -272,6 +369,8 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 		s->now_us = ts_us;
 	decode_packet(s->linktype, &p);
 	count_layers(s, &p);
+	if (p.anomaly == ANOM_NONE)
+		asset_learn_packet(&s->assets, &s->eve, &p);
 	if (p.anomaly != ANOM_NONE) {
 		s->st.invalid++;
 		anomaly_event(s, &p, p.anomaly, NULL);
@@ -301,6 +400,10 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 		app_dns(s, f, &p, p.payload);
 	} else if (p.l4 == L4_UDP && (p.dport == 1900 || p.sport == 1900)) {
 		app_http(s, f, &p, p.dport == 1900);	/* SSDP: HTTP over UDP */
+	} else if (p.l4 == L4_UDP && (p.dport == 67 || p.dport == 68) && (p.sport == 67 || p.sport == 68)) {
+		app_dhcp(s, f, &p);
+	} else if (p.l4 == L4_UDP && p.dport == 137) {
+		app_nbns(s, &p);
 	} else if (p.l4 == L4_TCP) {
 		if ((p.dport == 53 || p.sport == 53) && p.payload.len > 2) {
 			size_t n = (size_t)((uint8_t)p.payload.p[0] << 8 | (uint8_t)p.payload.p[1]);
@@ -308,7 +411,7 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 				app_dns(s, f, &p, (struct span){ p.payload.p + 2, n });
 		} else if (proto_tls_is_handshake(p.payload)) {
 			app_tls(s, f, &p, to_server);
-		} else {
+		} else if (!app_ident(s, f, &p, to_server)) {
 			app_http(s, f, &p, to_server);
 		}
 	}
@@ -355,9 +458,13 @@ sensor_write_stats(struct sensor *s)
 		s->flows.cap };
 	counters(e, "flow", flown, flowv, 5);
 	eve_close(e);
-	static const char *const appn[] = { "dns", "http", "tls" };
-	const uint64_t appv[] = { t->dns, t->http, t->tls };
-	counters(e, "app_layer", appn, appv, 3);
+	static const char *const appn[] = { "dns", "http", "tls", "dhcp", "ssh", "smb", "rdp" };
+	const uint64_t appv[] = { t->dns, t->http, t->tls, t->dhcp, t->ssh, t->smb, t->rdp };
+	counters(e, "app_layer", appn, appv, 7);
+	eve_close(e);
+	static const char *const assn[] = { "devices", "untracked" };
+	const uint64_t assv[] = { s->assets.n, s->assets.dropped };
+	counters(e, "assets", assn, assv, 2);
 	eve_close(e);
 	static const char *const detn[] = { "alert" };
 	counters(e, "detect", detn, &t->alerts, 1);

@@ -12,6 +12,7 @@
 
 #include "detection/alert.h"
 #include "detection/ioc.h"
+#include "sensor/asset.h"
 #include "sensor/detect.h"
 #include "sensor/eve.h"
 #include "sensor/flow_table.h"
@@ -25,7 +26,7 @@ struct sensor_stats {
 	uint64_t pkts, bytes, invalid;
 	uint64_t eth, arp, vlan, ipv4, ipv6, tcp, udp, icmpv4, icmpv6, frag;
 	uint64_t anomalies[ANOM__COUNT];
-	uint64_t dns, http, tls, alerts;
+	uint64_t dns, http, tls, dhcp, ssh, smb, rdp, alerts;
 	uint64_t kernel_packets, kernel_drops, kernel_ifdrops;	/* live capture */
 };
 
@@ -41,6 +42,7 @@ struct sensor {
 	const struct ioc_set *iocs;	/* borrowed, may be NULL */
 	struct eve eve;
 	struct detect_state det;
+	struct asset_table assets;
 	struct sensor_stats st;
 	int64_t now_us, first_us;
 	int64_t next_expire_us;

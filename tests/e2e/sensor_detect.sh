@@ -63,6 +63,9 @@ for i in range(1100):
 # HTTP Basic authentication to a printer
 pk.append((t0 + 20, tcp("192.168.1.13", 53000, "192.168.1.200", 80, 0x18,
                         b"GET /admin HTTP/1.1\r\nHost: printer\r\nAuthorization: Basic YWRtaW46YWRtaW4=\r\n\r\n")))
+# SSH on a port that is not 22: known by its banners
+pk.append((t0 + 30, tcp("192.168.1.14", 54000, "192.168.1.201", 2222, 0x18, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")))
+pk.append((t0 + 30.1, tcp("192.168.1.201", 2222, "192.168.1.14", 54000, 0x18, b"SSH-2.0-dropbear_2022.83\r\n")))
 pk.sort(key=lambda r: r[0])
 with open(sys.argv[1], "wb") as o:
     o.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
@@ -88,6 +91,25 @@ t "every alert has ja/en what/why/action" py "$tmp/def.json" \
 printf 'sensor:\n  outbound_mb_per_hour: 0\n' >"$tmp/bad.yaml"
 "$MAMORI" --config "$tmp/bad.yaml" sensor -r "$tmp/mix.pcap" >/dev/null 2>"$tmp/bad.err"; rc=$?
 t "threshold out of range: config error 78 ($rc)" [ $rc -eq 78 ]
+
+evpy() { python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"; }
+t "SSH on port 2222 from both banners" evpy "$tmp/def.json" \
+	"any(e['event_type']=='ssh' and e['ssh'].get('client',{}).get('software_version')=='OpenSSH_9.2p1' for e in ev) and any(e['event_type']=='ssh' and e['ssh'].get('server',{}).get('software_version')=='dropbear_2022.83' for e in ev) and any(e['event_type']=='flow' and e['dest_port']==2222 and e.get('app_proto')=='ssh' for e in ev)"
+pcaps="$MAMORI_SRC/tests/data/pcap"
+"$MAMORI" sensor -r "$pcaps/ndpi_zoom.pcap" --eve - >"$tmp/zoom.json" 2>/dev/null
+t "asset: DHCP host name and vendor class, OUI vendor (TP-Link switch)" evpy "$tmp/zoom.json" \
+	"any(e['event_type']=='asset' and e['asset']['mac']=='d8:0d:17:d6:55:ab' and e['asset'].get('hostname')=='TL-SG116E' and e['asset'].get('dhcp_vendor_class')=='TL-SG116E' and e['asset'].get('vendor','').startswith('TP-LINK') for e in ev)"
+t "asset: NetBIOS registration names the iMac, not its workgroup" evpy "$tmp/zoom.json" \
+	"{e['asset'].get('hostname') for e in ev if e['event_type']=='asset' and e['asset']['mac']=='28:37:37:00:6d:c8'}=={None,'LUCAS-IMAC'}"
+t "asset: each device is new once; stats count them" evpy "$tmp/zoom.json" \
+	"sum(1 for e in ev if e['event_type']=='asset' and e['asset']['new'])==ev[-1]['stats']['assets']['devices']>=3"
+"$MAMORI" sensor -r "$pcaps/ndpi_smbv1.pcap" --eve - >"$tmp/smb.json" 2>/dev/null
+"$MAMORI" sensor -r "$pcaps/ndpi_rdp.pcap" --eve - >"$tmp/rdp.json" 2>/dev/null
+smb_rdp() {
+	evpy "$tmp/smb.json" "any(e['event_type']=='flow' and e.get('app_proto')=='smb' for e in ev)" &&
+		evpy "$tmp/rdp.json" "any(e['event_type']=='flow' and e.get('app_proto')=='rdp' for e in ev)"
+}
+t "SMB1 and RDP recognised by their handshakes" smb_rdp
 
 icmp="$MAMORI_SRC/tests/data/pcap/ndpi_icmp-tunnel.pcap"
 "$MAMORI" sensor -r "$icmp" --eve - >"$tmp/icmp.json" 2>/dev/null

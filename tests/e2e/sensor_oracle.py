@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """sensor_oracle.py MAMORI PCAP... - compares what tshark and mamori extract
-from each capture: DNS query names, HTTP hosts, TLS SNIs and JA3 hashes, as
-sets. Prints one TAP line per capture and field; exits 0 when all agree."""
+from each capture: DNS query names, HTTP hosts, TLS SNIs and JA3 hashes, DHCP
+host names and vendor classes, as sets. Prints one TAP line per capture and field; exits 0 when all agree."""
 import json
 import re
 import subprocess
@@ -15,6 +15,10 @@ FIELDS = {
     "sni": ("tls.handshake.extensions_server_name",
             lambda e: e["tls"].get("sni") if e["event_type"] == "tls" else None),
     "ja3": ("tls.handshake.ja3", lambda e: e["tls"].get("ja3", {}).get("hash") if e["event_type"] == "tls" else None),
+    "dhcp_hostname": ("dhcp.option.hostname",
+                      lambda e: e["dhcp"].get("hostname") if e["event_type"] == "dhcp" else None),
+    "dhcp_vendor_class": ("dhcp.option.vendor_class_id",
+                          lambda e: e["dhcp"].get("vendor_class_identifier") if e["event_type"] == "dhcp" else None),
 }
 
 
@@ -25,7 +29,7 @@ def lossy(s):
 
 
 def tshark(pcap):
-    """All four fields in one tshark run: {field: set of values}."""
+    """All fields in one tshark run: {field: set of values}."""
     # RDP hands its TLS to no dissector in tshark 4.0: ask for TLS on 3389.
     cmd = ["tshark", "-n", "-d", "tcp.port==3389,tls", "-r", pcap, "-T", "fields",
            "-E", "occurrence=a", "-E", "separator=/t", "-E", "aggregator=\x1f"]

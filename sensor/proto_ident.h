@@ -1,0 +1,20 @@
+/*
+ * proto_ident.h - SSH, SMB and RDP recognised by the first bytes of a TCP
+ * payload, on any port: the SSH version banner, the NetBIOS session header
+ * followed by an SMB1/SMB2/SMB3 protocol id, and an RDP (X.224 over TPKT)
+ * connection request or confirm.
+ */
+#ifndef MAMORI_SENSOR_PROTO_IDENT_H
+#define MAMORI_SENSOR_PROTO_IDENT_H
+
+#include <stdint.h>
+
+#include "common/span.h"
+
+/* enum flow_app value (APP_SSH, APP_SMB, APP_RDP) or 0. */
+uint8_t proto_ident_tcp(struct span payload);
+/* "SSH-2.0-OpenSSH_9.2p1 Debian" -> proto "2.0", software "OpenSSH_9.2p1";
+ * 0 or MAMORI_E_PARSE. */
+int proto_ident_ssh_banner(struct span payload, struct span *proto, struct span *software);
+
+#endif
