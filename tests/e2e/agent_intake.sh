@@ -48,7 +48,7 @@ acked() { # agent log -> the last acknowledged seq (0 if none)
 	v=$(grep -o 'acknowledged up to seq [0-9]*' "$1" | tail -1 | grep -o '[0-9]*$')
 	echo "${v:-0}"
 }
-q() { sqlite3 "$1" "$2"; }
+q() { sqlite3 -cmd '.timeout 10000' "$1" "$2"; }	# the manager may be writing too
 secret() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secret"])' "$1/agent.json"; }
 
 db="$tmp/m.db"
@@ -68,7 +68,7 @@ M agent --state "$tmp/b" --enrol "$base" "$tok" 2>"$tmp/reuse.err"
 t "the same token a second time is refused (77)" [ $? -eq 77 ]
 t "with a clear reason" grep -q 'unknown, already used or expired' "$tmp/reuse.err"
 tok2=$(M --db "$db" token create --ttl 10m 2>/dev/null)
-q "$db" "UPDATE enrol_tokens SET expires_at = 1 WHERE id = 2"
+q "$db" "UPDATE enrol_tokens SET expires_at = 1 WHERE used_at IS NULL"
 M agent --state "$tmp/b" --enrol "$base" "$tok2" 2>/dev/null
 t "an expired token is refused (77)" [ $? -eq 77 ]
 t "the manager logged why" grep -q 'refused: token expired' "$tmp/serve1.log"
