@@ -43,20 +43,9 @@ api_trend(struct api *a, struct api_call *c, struct http_response *r)
 	api_reply_read(a, r, arr, rc);
 }
 
-struct vulns {
-	json_t *items;
-	json_int_t total, kev, fixable;
-};
-
 static int
 add_vuln(void *ctx, const struct store_mgr_vuln *v)
 {
-	struct vulns *vs = ctx;
-	vs->total++;
-	vs->kev += v->kev;
-	vs->fixable += strcmp(v->state, "fixable") == 0;
-	if (json_array_size(vs->items) >= VULN_ITEMS)
-		return 0;
 	json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o, s:o}",
 	    "host_id", (json_int_t)v->host_id, "hostname", v->hostname,
 	    "checked_at", (json_int_t)v->checked_at, "cve", v->cve, "package", v->package,
@@ -66,22 +55,21 @@ add_vuln(void *ctx, const struct store_mgr_vuln *v)
 	    "kev_due_date", str_or_null(v->kev_due_date),
 	    "kev_required_action", str_or_null(v->kev_required_action),
 	    "epss", num_or_null(v->epss), "jvn_title_ja", str_or_null(v->jvn_title_ja));
-	return o && json_array_append_new(vs->items, o) == 0 ? 0 : MAMORI_E_NOMEM;
+	return o && json_array_append_new(ctx, o) == 0 ? 0 : MAMORI_E_NOMEM;
 }
 
 void
 api_vulns(struct api *a, struct api_call *c, struct http_response *r)
 {
-	struct vulns vs = { .items = json_array() };
-	int64_t hosts = 0;
-	int rc = vs.items ? store_manager_vuln_hosts(a->db, c->sess.tenant_id, &hosts) :
-	    MAMORI_E_NOMEM;
+	struct store_mgr_vuln_counts n;
+	json_t *items = json_array();
+	int rc = items ? store_manager_vuln_counts(a->db, c->sess.tenant_id, &n) : MAMORI_E_NOMEM;
 	if (rc == MAMORI_OK)
-		rc = store_manager_vulns(a->db, c->sess.tenant_id, add_vuln, &vs);
+		rc = store_manager_vulns(a->db, c->sess.tenant_id, VULN_ITEMS, add_vuln, items);
 	json_t *doc = rc == MAMORI_OK ? json_pack("{s:I, s:I, s:I, s:I, s:O}",
-	    "hosts_checked", (json_int_t)hosts, "total", vs.total, "kev", vs.kev,
-	    "fixable", vs.fixable, "items", vs.items) : NULL;
-	json_decref(vs.items);
+	    "hosts_checked", (json_int_t)n.hosts_checked, "total", (json_int_t)n.total,
+	    "kev", (json_int_t)n.kev, "fixable", (json_int_t)n.fixable, "items", items) : NULL;
+	json_decref(items);
 	api_reply_read(a, r, doc, rc);
 }
 

@@ -1,18 +1,21 @@
 #include "storage/store_manager.h"
 
+#include <string.h>
+
 #include "common/err.h"
 #include "storage/db_internal.h"
 
 /* The newest scan with a report per host, by start time then id (imports
- * may store scans out of order). */
+ * may store scans out of order). A report has its scan_summary row (kept by
+ * triggers, migration 0014): testing report_json itself reads ~300 KB. */
 #define LATEST_SCAN \
-    "(SELECT t.id FROM scans t WHERE t.host_id = h.id AND t.report_json IS NOT NULL " \
-    "ORDER BY t.started_at DESC, t.id DESC LIMIT 1)"
+    "(SELECT t.id FROM scans t WHERE t.host_id = h.id AND EXISTS (SELECT 1 FROM scan_summary r " \
+    "WHERE r.scan_id = t.id) ORDER BY t.started_at DESC, t.id DESC LIMIT 1)"
 
 static const char sql_hosts[] =
     "SELECT h.id, h.hostname, h.first_seen, h.last_seen, coalesce(s.id, 0), "
-    "coalesce(s.score, -1), coalesce(s.summary_json, 'null') FROM hosts h "
-    "LEFT JOIN scans s ON s.id = " LATEST_SCAN
+    "coalesce(s.score, -1), coalesce(m.summary_json, 'null') FROM hosts h "
+    "LEFT JOIN scans s ON s.id = " LATEST_SCAN " LEFT JOIN scan_summary m ON m.scan_id = s.id"
     " WHERE h.tenant_id = ?1 ORDER BY h.hostname, h.id";
 static const char sql_latest[] =
     "SELECT s.id, h.id, h.hostname, s.started_at, s.duration_ms, coalesce(s.score, -1), "
@@ -22,40 +25,51 @@ static const char sql_scan[] =
     "SELECT s.id, h.id, h.hostname, s.started_at, s.duration_ms, coalesce(s.score, -1), "
     "coalesce(s.report_json, 'null') FROM scans s JOIN hosts h ON h.id = s.host_id "
     "WHERE h.tenant_id = ?1 AND s.id = ?2";
+/* The latest scan ids first (materialized): evaluated per finding row, the
+ * subquery ran once per row of findings. */
 static const char sql_findings[] =
-    "SELECT f.scan_id, h.id, h.hostname, f.check_id, f.kajo, f.severity, f.title, "
-    "f.detail, f.action, f.evidence_json, f.text_json FROM hosts h "
-    "JOIN findings f ON f.scan_id = " LATEST_SCAN
-    " WHERE h.tenant_id = ?1 ORDER BY CASE f.severity WHEN 'critical' THEN 0 "
+    "WITH l AS MATERIALIZED (SELECT h.id AS host_id, h.hostname AS hostname, " LATEST_SCAN
+    " AS scan_id FROM hosts h WHERE h.tenant_id = ?1) "
+    "SELECT f.scan_id, l.host_id, l.hostname, f.check_id, f.kajo, f.severity, f.title, "
+    "f.detail, f.action, f.evidence_json, f.text_json FROM l JOIN findings f ON f.scan_id = l.scan_id "
+    "ORDER BY CASE f.severity WHEN 'critical' THEN 0 "
     "WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, "
-    "h.hostname, f.id";
+    "l.hostname, f.id";
 static const char sql_host_count[] = "SELECT count(*) FROM hosts";
 static const char sql_trend[] =
     "SELECT s.id, h.id, h.hostname, s.started_at, s.score FROM scans s "
-    "JOIN hosts h ON h.id = s.host_id WHERE h.tenant_id = ?1 "
-    "AND s.report_json IS NOT NULL AND s.score IS NOT NULL "
+    "JOIN hosts h ON h.id = s.host_id JOIN scan_summary r ON r.scan_id = s.id "
+    "WHERE h.tenant_id = ?1 AND s.score IS NOT NULL "
     "ORDER BY s.started_at DESC, s.id DESC LIMIT ?2";
 
-/* The marker row (cve '') says the scan checked vulnerabilities. */
-static const char sql_vulns[] =
-    "WITH latest AS (SELECT h.id AS host_id, h.hostname AS hostname, "
-    "(SELECT s.id FROM scans s WHERE s.host_id = h.id AND EXISTS (SELECT 1 FROM scan_vulns m "
-    "WHERE m.scan_id = s.id AND m.cve = '' AND m.state = 'checked') "
+/* Each host's newest scan that checked vulnerabilities: the marker row
+ * (cve '') says so. Materialized: inlined, it ran once per vulnerability. */
+#define VULN_LATEST \
+    "WITH latest AS MATERIALIZED (SELECT h.id AS host_id, h.hostname AS hostname, " \
+    "(SELECT s.id FROM scans s WHERE s.host_id = h.id AND EXISTS (SELECT 1 FROM scan_vulns m " \
+    "WHERE m.scan_id = s.id AND m.cve = '' AND m.state = 'checked') " \
     "ORDER BY s.started_at DESC, s.id DESC LIMIT 1) AS scan_id FROM hosts h WHERE h.tenant_id = ?1) "
-    "SELECT l.host_id, l.scan_id, l.hostname, s.started_at, v.cve, v.package, v.state, "
-    "c.description, coalesce(c.cvss, -1), c.severity, k.cve IS NOT NULL, coalesce(k.ransomware, 0), "
-    "k.due_date, k.required_action, coalesce(e.epss, -1), "
-    "(SELECT j.title_ja FROM vuln_jvn j WHERE j.cve = v.cve ORDER BY j.jvn_id DESC LIMIT 1) "
-    "FROM latest l JOIN scans s ON s.id = l.scan_id "
-    "JOIN scan_vulns v ON v.scan_id = l.scan_id AND v.cve <> '' "
+/* The first ?2 in fix-first order are picked on their sort keys alone; the
+ * texts (description, KEV action, JVN title) are read for those rows only. */
+static const char sql_vulns[] =
+    VULN_LATEST ", top AS (SELECT l.host_id, l.hostname, l.scan_id, v.rowid AS vid, "
+    "k.cve IS NOT NULL AS kev, CASE v.state WHEN 'fixable' THEN 0 WHEN 'unfixed' THEN 1 ELSE 2 END AS st, "
+    "coalesce(e.epss, -1) AS epss, coalesce(c.cvss, -1) AS cvss "
+    "FROM latest l JOIN scan_vulns v ON v.scan_id = l.scan_id AND v.cve <> '' "
     "LEFT JOIN vuln_cve c ON c.cve = v.cve LEFT JOIN vuln_kev k ON k.cve = v.cve "
     "LEFT JOIN vuln_epss e ON e.cve = v.cve "
-    "ORDER BY k.cve IS NULL, CASE v.state WHEN 'fixable' THEN 0 WHEN 'unfixed' THEN 1 ELSE 2 END, "
-    "coalesce(e.epss, -1) DESC, coalesce(c.cvss, -1) DESC, v.cve, l.hostname, v.package";
-static const char sql_vuln_hosts[] =
-    "SELECT count(DISTINCT s.host_id) FROM scans s JOIN hosts h ON h.id = s.host_id "
-    "JOIN scan_vulns m ON m.scan_id = s.id AND m.cve = '' AND m.state = 'checked' "
-    "WHERE h.tenant_id = ?1";
+    "ORDER BY kev DESC, st, epss DESC, cvss DESC, v.cve, l.hostname, v.package LIMIT ?2) "
+    "SELECT t.host_id, t.scan_id, t.hostname, s.started_at, v.cve, v.package, v.state, "
+    "c.description, t.cvss, c.severity, t.kev, coalesce(k.ransomware, 0), k.due_date, "
+    "k.required_action, t.epss, "
+    "(SELECT j.title_ja FROM vuln_jvn j WHERE j.cve = v.cve ORDER BY j.jvn_id DESC LIMIT 1) "
+    "FROM top t JOIN scan_vulns v ON v.rowid = t.vid JOIN scans s ON s.id = t.scan_id "
+    "LEFT JOIN vuln_cve c ON c.cve = v.cve LEFT JOIN vuln_kev k ON k.cve = v.cve "
+    "ORDER BY t.kev DESC, t.st, t.epss DESC, t.cvss DESC, v.cve, t.hostname, v.package";
+static const char sql_vuln_counts[] =
+    VULN_LATEST "SELECT (SELECT count(*) FROM latest WHERE scan_id IS NOT NULL), count(v.cve), "
+    "count(k.cve), coalesce(sum(v.state = 'fixable'), 0) FROM latest l "
+    "JOIN scan_vulns v ON v.scan_id = l.scan_id AND v.cve <> '' LEFT JOIN vuln_kev k ON k.cve = v.cve";
 static const char sql_users[] =
     "SELECT u.id, u.name, u.role, u.created_at, coalesce(max(s.last_seen), 0) FROM users u "
     "LEFT JOIN sessions s ON s.user_id = u.id WHERE u.tenant_id = ?1 "
@@ -265,26 +279,36 @@ row_vuln(sqlite3_stmt *st, const struct cb *cb)
 }
 
 int
-store_manager_vulns(struct db *db, int64_t tenant_id, store_mgr_vuln_fn fn,
+store_manager_vulns(struct db *db, int64_t tenant_id, int limit, store_mgr_vuln_fn fn,
     void *ctx)
 {
 	sqlite3_stmt *st = db_cached(db, sql_vulns);
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int(st, 2, limit);
 	int n;
 	return walk(st, row_vuln, &(struct cb){ .vuln = fn, .ctx = ctx }, &n);
 }
 
 int
-store_manager_vuln_hosts(struct db *db, int64_t tenant_id, int64_t *n)
+store_manager_vuln_counts(struct db *db, int64_t tenant_id, struct store_mgr_vuln_counts *out)
 {
-	sqlite3_stmt *st = db_cached(db, sql_vuln_hosts);
-	*n = 0;
+	sqlite3_stmt *st = db_cached(db, sql_vuln_counts);
+	int rc;
+	memset(out, 0, sizeof(*out));
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
-	return count_of(st, n);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->hosts_checked = sqlite3_column_int64(st, 0);
+		out->total = sqlite3_column_int64(st, 1);
+		out->kev = sqlite3_column_int64(st, 2);
+		out->fixable = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
 }
 
 static int

@@ -86,14 +86,18 @@ struct store_mgr_vuln {
 };
 typedef int (*store_mgr_vuln_fn)(void *ctx, const struct store_mgr_vuln *v);
 /*
- * Fix-first order: known exploited (CISA KEV) first, then those with an
- * update available, then by exploit likelihood (EPSS) and CVSS. A host
- * never checked for vulnerabilities has no rows.
+ * The first `limit` in fix-first order: known exploited (CISA KEV) first,
+ * then those with an update available, then by exploit likelihood (EPSS)
+ * and CVSS. A host never checked for vulnerabilities has no rows.
  */
-int store_manager_vulns(struct db *db, int64_t tenant_id,
+int store_manager_vulns(struct db *db, int64_t tenant_id, int limit,
     store_mgr_vuln_fn fn, void *ctx);
-/* Hosts of the tenant with at least one vulnerability-checked scan. */
-int store_manager_vuln_hosts(struct db *db, int64_t tenant_id, int64_t *n);
+/* Counts over all of them, and the hosts with a vulnerability-checked scan. */
+struct store_mgr_vuln_counts {
+	int64_t hosts_checked, total, kev, fixable;
+};
+int store_manager_vuln_counts(struct db *db, int64_t tenant_id,
+    struct store_mgr_vuln_counts *out);
 
 struct store_mgr_user {
 	int64_t id;

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""dashboard_client.py BASE USER PASSWORD RUNS - logs in to mamori serve and
+times the dashboard's requests: each API call alone (RUNS times over one
+keep-alive TLS connection, as the browser does), then each page as the
+browser loads it (its calls at once, one connection each). Prints p50, p95
+and max in milliseconds, and each page's p95 against GET /api/health (the
+floor: TLS, HTTP and the session check with no data)."""
+import concurrent.futures
+import http.client
+import json
+import ssl
+import statistics
+import sys
+import time
+import urllib.parse
+
+base, user, password, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+u = urllib.parse.urlparse(base)
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+
+
+def conn():
+    return http.client.HTTPSConnection(u.hostname, u.port, context=ctx, timeout=60)
+
+
+c = conn()
+c.request("POST", "/api/login", json.dumps({"username": user, "password": password}),
+          {"Content-Type": "application/json"})
+r = c.getresponse()
+r.read()
+cookie = r.getheader("Set-Cookie").split(";")[0]
+hdr = {"Cookie": cookie}
+
+
+def get(cn, path):
+    start = time.perf_counter()
+    cn.request("GET", path, headers=hdr)
+    resp = cn.getresponse()
+    body = resp.read()
+    if resp.status != 200:
+        raise SystemExit(f"{path}: {resp.status} {body[:200]!r}")
+    return (time.perf_counter() - start) * 1000, len(body)
+
+
+c.request("GET", "/api/hosts", headers=hdr)
+hosts = json.loads(c.getresponse().read())
+scan_id = hosts[0]["last_scan_id"]
+pages = {
+    "overview": ["/api/hosts", "/api/trend", "/api/findings", "/api/vulns", "/api/alerts?state=open&limit=50"],
+    "assets": ["/api/hosts", "/api/findings", f"/api/scans/{scan_id}"],
+    "vulns": ["/api/vulns"],
+    "alerts": ["/api/alerts?state=open&limit=200"],
+    "settings": ["/api/users", "/api/agents", "/api/tokens"],
+}
+calls = ["/api/health", "/", "/app.js"] + sorted({p for v in pages.values() for p in v})
+
+
+def stats(xs):
+    xs = sorted(xs)
+    return statistics.median(xs), xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))], xs[-1]
+
+
+print(f"{'request':44} {'bytes':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+floor = None
+for path in calls:
+    for _ in range(3):
+        get(c, path)
+    times, size = [], 0
+    for _ in range(runs):
+        t, size = get(c, path)
+        times.append(t)
+    p50, p95, mx = stats(times)
+    if path == "/api/health":
+        floor = p95
+    print(f"{path:44} {size:9d} {p50:8.1f} {p95:8.1f} {mx:8.1f}")
+
+print()
+print(f"{'page (calls at once)':44} {'calls':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/health':>10}")
+conns = [conn() for _ in range(5)]
+with concurrent.futures.ThreadPoolExecutor(5) as ex:
+    for name, paths in pages.items():
+        times = []
+        for i in range(runs + 3):
+            start = time.perf_counter()
+            list(ex.map(lambda a: get(conns[a[0]], a[1]), enumerate(paths)))
+            if i >= 3:
+                times.append((time.perf_counter() - start) * 1000)
+        p50, p95, mx = stats(times)
+        print(f"{name:44} {len(paths):9d} {p50:8.1f} {p95:8.1f} {mx:8.1f} {p95 / floor:10.1f}")
