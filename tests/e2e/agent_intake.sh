@@ -176,6 +176,16 @@ t "metrics count the events stored since the restart ($stored)" [ "${stored:-0}"
 t "metrics count revoked agents" grep -q '^mamori_agents{state="revoked"} 2$' "$tmp/body"
 t "metrics report the agents' spool depth" grep -q '^mamori_agent_spool_records ' "$tmp/body"
 
+# Agent 2 sends an alert line (kept as an alert too) and a scan of this machine (kept as a scan).
+printf '%s\n' '{"@timestamp":"2026-12-05T06:00:00Z","event.kind":"alert","severity":"high","rule.id":"e2e.agent","source.ip":"203.0.113.9","message":"from an agent"}' >"$tmp/alert.ndjson"
+M agent --state "$tmp/b" --events "$tmp/alert.ndjson" --scan-now --once 2>"$tmp/b.err"
+t "agent 2 sends an alert and a scan" [ $? -eq 0 ]
+t "the alert is in the alerts table (source agent)" \
+    [ "$(q "$db" "SELECT count(*) FROM alerts WHERE source = 'agent' AND rule_id = 'e2e.agent'")" = 1 ]
+t "the scan is stored as a scan of host agent:2" [ "$(q "$db" "SELECT count(*) FROM scans s JOIN hosts h \
+    ON h.id = s.host_id WHERE h.host_key = 'agent:2' AND s.report_json IS NOT NULL")" = 1 ]
+t "and the dashboard API lists that host by its name" sh -c "curl -sk -b '$tmp/jar' '$base/api/hosts' | grep -q '\"hostname\":\"$(hostname)\"'"
+
 # The pinned certificate: another manager (another certificate) is refused.
 port2=$(free_port)
 mkdir "$tmp/other"
