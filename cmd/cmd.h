@@ -80,6 +80,7 @@ int cmd_notify(struct cmd_env *env, int argc, char **argv);
 struct notify_config;
 void cmd_notify_config(struct cmd_env *env, struct notify_config *cfg, char *url, size_t urlsz);
 int cmd_risk(struct cmd_env *env, int argc, char **argv);
+int cmd_advisories(struct cmd_env *env, int argc, char **argv);
 /* mamori vuln update (cmd_vuln_update.c), called by cmd_vuln. */
 int cmd_vuln_update(struct cmd_env *env, int argc, char **argv);
 

@@ -56,6 +56,8 @@ static const struct command commands[] = {
 	    "通知：メール、Slack、Teams、LINE、Chatwork、Webhook（channel, run）" } },
 	{ "risk", cmd_risk, { "risk analysis: the information asset ledger and CSV for Excel",
 	    "リスク分析：情報資産管理台帳と Excel 用 CSV" } },
+	{ "advisories", cmd_advisories, { "know the threats: IPA / JVN advisories (import, list, threats)",
+	    "脅威を知る：IPA・JVN の脆弱性・注意喚起情報（import, list, threats）" } },
 	{ "config", cmd_config, { "print the effective configuration",
 	    "現在の設定を表示する" } },
 	{ "version", cmd_version, { "print the version", "バージョンを表示する" } },

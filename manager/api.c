@@ -33,6 +33,9 @@ static const struct api_route routes[] = {
 	{ "POST", "/api/risk/{id}", API_SESSION, AUTH_ROLE_OPERATOR, true, api_risk_update },
 	{ "POST", "/api/risk-import", API_SESSION, AUTH_ROLE_OPERATOR, true, api_risk_import },
 	{ "GET", "/api/risk.csv", API_SESSION, AUTH_ROLE_VIEWER, true, api_risk_csv },
+	{ "GET", "/api/advisories", API_SESSION, AUTH_ROLE_VIEWER, true, api_advisories },
+	{ "POST", "/api/advisories", API_SESSION, AUTH_ROLE_OPERATOR, true, api_advisories_import },
+	{ "GET", "/api/threats", API_SESSION, AUTH_ROLE_VIEWER, true, api_threats },
 	{ "GET", "/api/openapi.json", API_SESSION, AUTH_ROLE_VIEWER, true, api_openapi },
 	{ "GET", "/metrics", API_SESSION, AUTH_ROLE_VIEWER, true, api_metrics },
 	{ "GET", "/api/trend", API_SESSION, AUTH_ROLE_VIEWER, true, api_trend },
@@ -114,6 +117,13 @@ api_reply(struct http_response *r, int status, json_t *v)
 		return;
 	}
 	http_set_body(r, status, text);
+}
+
+void
+api_error(struct http_response *r, int status, const char *code, const char *message)
+{
+	api_reply(r, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+	r->status = status;
 }
 
 /* "/api/scans/{id}" against "/api/scans/42": sets *id. */

@@ -105,6 +105,10 @@ void api_reply(struct http_response *r, int status, struct json_t *v);
 /* A read's answer: v with 200, or 500 logged when rc failed or v is NULL. */
 void api_reply_read(struct api *a, struct http_response *r, struct json_t *v, int rc);
 
+/* {"error": code, "message": message} with the message escaped (it may
+ * quote a parser's words or the caller's input). */
+void api_error(struct http_response *r, int status, const char *code, const char *message);
+
 /* Route handlers. */
 void api_health(struct api *a, struct api_call *c, struct http_response *r);
 void api_login(struct api *a, struct api_call *c, struct http_response *r);
@@ -129,6 +133,9 @@ void api_risk_add(struct api *a, struct api_call *c, struct http_response *r);
 void api_risk_update(struct api *a, struct api_call *c, struct http_response *r);
 void api_risk_import(struct api *a, struct api_call *c, struct http_response *r);
 void api_risk_csv(struct api *a, struct api_call *c, struct http_response *r);
+void api_advisories(struct api *a, struct api_call *c, struct http_response *r);
+void api_advisories_import(struct api *a, struct api_call *c, struct http_response *r);
+void api_threats(struct api *a, struct api_call *c, struct http_response *r);
 void api_openapi(struct api *a, struct api_call *c, struct http_response *r);
 void api_metrics(struct api *a, struct api_call *c, struct http_response *r);
 void api_trend(struct api *a, struct api_call *c, struct http_response *r);

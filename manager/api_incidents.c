@@ -15,7 +15,7 @@ static void
 db_failed(struct api *a, struct http_response *r, const char *what, int rc)
 {
 	log_error(a->log, "api: %s: %s (%s)", what, err_str(rc), db_errmsg(a->db));
-	http_error(r, 500, "internal", "database error");
+	api_error(r, 500, "internal", "database error");
 }
 
 static json_t *
@@ -29,7 +29,7 @@ api_incidents(struct api *a, struct api_call *c, struct http_response *r)
 {
 	const char *state = http_query(c->req, "state");
 	if (state && strcmp(state, "open") != 0 && strcmp(state, "all") != 0) {
-		http_error(r, 400, "bad_request", "state is open or all");
+		api_error(r, 400, "bad_request", "state is open or all");
 		return;
 	}
 	json_t *arr = NULL;
@@ -48,7 +48,7 @@ reply_incident(struct api *a, struct api_call *c, struct http_response *r, int64
 	json_t *v = NULL;
 	int rc = incident_json_get(a->db, c->sess.tenant_id, id, c->now, &v);
 	if (rc == MAMORI_E_NOTFOUND) {
-		http_error(r, 404, "not_found", "no such incident");
+		api_error(r, 404, "not_found", "no such incident");
 		return;
 	}
 	if (rc != MAMORI_OK) {
@@ -68,11 +68,11 @@ api_incident_open(struct api *a, struct api_call *c, struct http_response *r)
 	    err, sizeof(err)) : MAMORI_E_INVAL;
 	json_decref(in);
 	if (rc == MAMORI_E_INVAL) {
-		http_error(r, 400, "bad_request", err[0] ? err : "the body is not JSON");
+		api_error(r, 400, "bad_request", err[0] ? err : "the body is not JSON");
 		return;
 	}
 	if (rc == MAMORI_E_NOTFOUND) {
-		http_error(r, 404, "not_found", "no such alert");
+		api_error(r, 404, "not_found", "no such alert");
 		return;
 	}
 	if (rc != MAMORI_OK) {
@@ -102,16 +102,16 @@ api_incident_update(struct api *a, struct api_call *c, struct http_response *r)
 		reply_incident(a, c, r, c->id, 200);
 		return;
 	case MAMORI_E_PARSE:
-		http_error(r, 400, "bad_request", "the body is not JSON");
+		api_error(r, 400, "bad_request", "the body is not JSON");
 		return;
 	case MAMORI_E_NOTFOUND:
-		http_error(r, 404, "not_found", "no such incident");
+		api_error(r, 404, "not_found", "no such incident");
 		return;
 	case MAMORI_E_INVAL:
-		http_error(r, 400, "bad_request", err);
+		api_error(r, 400, "bad_request", err);
 		return;
 	case MAMORI_E_LIMIT:
-		http_error(r, 409, "conflict", err);
+		api_error(r, 409, "conflict", err);
 		return;
 	default:
 		db_failed(a, r, "incident update", rc);
@@ -147,7 +147,7 @@ api_contact_set(struct api *a, struct api_call *c, struct http_response *r)
 	    sizeof(err)) : MAMORI_E_INVAL;
 	json_decref(in);
 	if (rc == MAMORI_E_INVAL || rc == MAMORI_E_NOTFOUND) {
-		http_error(r, rc == MAMORI_E_NOTFOUND ? 404 : 400,
+		api_error(r, rc == MAMORI_E_NOTFOUND ? 404 : 400,
 		    rc == MAMORI_E_NOTFOUND ? "not_found" : "bad_request", err[0] ? err : "the body is not JSON");
 		return;
 	}

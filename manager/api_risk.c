@@ -18,7 +18,7 @@ static void
 risk_failed(struct api *a, struct http_response *r, int rc)
 {
 	log_error(a->log, "api: risk: %s (%s)", err_str(rc), db_errmsg(a->db));
-	http_error(r, 500, "internal", "database error");
+	api_error(r, 500, "internal", "database error");
 }
 
 void
@@ -43,11 +43,11 @@ change(struct api *a, struct api_call *c, struct http_response *r, int64_t id)
 	    MAMORI_E_INVAL;
 	json_decref(in);
 	if (rc == MAMORI_E_INVAL) {
-		http_error(r, 400, "bad_request", err[0] ? err : "the body is not JSON");
+		api_error(r, 400, "bad_request", err[0] ? err : "the body is not JSON");
 		return;
 	}
 	if (rc == MAMORI_E_NOTFOUND) {
-		http_error(r, 404, "not_found", "no such asset");
+		api_error(r, 404, "not_found", "no such asset");
 		return;
 	}
 	if (rc != MAMORI_OK) {
@@ -98,7 +98,7 @@ api_risk_csv(struct api *a, struct api_call *c, struct http_response *r)
 	const char *lang = http_query(c->req, "lang");
 	enum lang l = LANG_JA;
 	if (lang && i18n_parse_lang(lang, &l) != MAMORI_OK) {
-		http_error(r, 400, "bad_request", "lang is ja or en");
+		api_error(r, 400, "bad_request", "lang is ja or en");
 		return;
 	}
 	char *buf = NULL;
