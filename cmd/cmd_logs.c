@@ -146,6 +146,16 @@ on_sigma(void *arg, const struct sigma_hit *h)
 	emit(r, &a);
 }
 
+/* The built-in detections, then the Sigma rules. */
+static void
+detect(struct cmd_logs_run *r, const struct event *ev)
+{
+	detect_builtin_event(r->det, ev, on_alert, r);
+	detect_hours_event(r->hours, ev, on_alert, r);
+	if (r->sigma)
+		sigma_ruleset_match(r->sigma, ev, on_sigma, r);
+}
+
 void
 cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span line, bool cut)
 {
@@ -159,9 +169,7 @@ cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span line, b
 		return;
 	}
 	r->decoded++;
-	detect_builtin_event(r->det, &ev, on_alert, r);
-	if (r->sigma)
-		sigma_ruleset_match(r->sigma, &ev, on_sigma, r);
+	detect(r, &ev);
 }
 
 static void
@@ -191,9 +199,7 @@ on_evtx(void *arg, const struct event *ev)
 	/* "Where: file:N" names the record id */
 	r->lineno = event_get(ev, "winlog.record_id", &id) && span_to_u64(id, UINT64_MAX, &n) == 0 ?
 	    n : r->lineno + 1;
-	detect_builtin_event(r->det, ev, on_alert, r);
-	if (r->sigma)
-		sigma_ruleset_match(r->sigma, ev, on_sigma, r);
+	detect(r, ev);
 	return 0;
 }
 
@@ -241,10 +247,19 @@ run_evtx(struct cmd_logs_run *r, FILE *f, int *rc)
 }
 
 int
-cmd_logs_setup(struct cmd_logs_run *r, const char *rules_dir)
+cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rules_dir)
 {
-	if (detect_builtin_new(&r->det, 0) != MAMORI_OK) {
+	struct detect_hours_conf hc;
+	char err[256];
+	if (detect_hours_conf_parse(&hc, conf_str(conf, CONF_LOGS_BUSINESS_HOURS),
+	    conf_str(conf, CONF_LOGS_BUSINESS_DAYS), conf_str(conf, CONF_LOGS_TIMEZONE),
+	    conf_str(conf, CONF_LOGS_ADMIN_USERS), err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: %s\n", err);
+		return EXIT_CONFIG;
+	}
+	if (detect_builtin_new(&r->det, 0) != MAMORI_OK || detect_hours_new(&r->hours, &hc) != MAMORI_OK) {
 		fprintf(stderr, "mamori logs: out of memory\n");
+		cmd_logs_release(r);
 		return EXIT_SOFTWARE;
 	}
 	if (rules_dir) {
@@ -261,8 +276,7 @@ cmd_logs_setup(struct cmd_logs_run *r, const char *rules_dir)
 		sigma_report_release(&rep);
 		if (src != MAMORI_OK) {
 			fprintf(stderr, "mamori logs: cannot load rules from %s: %s\n", rules_dir, err_str(src));
-			detect_builtin_free(r->det);
-			r->det = NULL;
+			cmd_logs_release(r);
 			return EXIT_NOINPUT;
 		}
 	}
@@ -308,8 +322,10 @@ void
 cmd_logs_release(struct cmd_logs_run *r)
 {
 	detect_builtin_free(r->det);
+	detect_hours_free(r->hours);
 	sigma_ruleset_free(r->sigma);
 	r->det = NULL;
+	r->hours = NULL;
 	r->sigma = NULL;
 }
 
@@ -369,7 +385,7 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 	if (optind >= argc)
 		return cmd_usage_error("logs", "give one or more log files, or - for standard input");
 
-	if ((rc = cmd_logs_setup(&r, rules_dir)) != EXIT_OK_RUN)
+	if ((rc = cmd_logs_setup(&r, &env->conf, rules_dir)) != EXIT_OK_RUN)
 		return rc;
 	if (linebuf_init(&rd.lb, LOGS_BUF, LOGS_MAX_LINE) != MAMORI_OK) {
 		fprintf(stderr, "mamori logs: out of memory\n");

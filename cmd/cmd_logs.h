@@ -14,6 +14,7 @@
 #include "common/span.h"
 #include "detection/decoder.h"
 #include "detection/detect_builtin.h"
+#include "detection/detect_hours.h"
 #include "detection/sigma.h"
 
 struct db;
@@ -25,14 +26,16 @@ struct cmd_logs_run {
 	uint64_t lineno;
 	uint64_t lines, decoded, undecoded, cut, alerts, sigma_alerts, write_errors;
 	struct detect_builtin *det;
+	struct detect_hours *hours;	/* admin logins outside business hours */
 	struct sigma_ruleset *sigma;
 	struct db *db;		/* live inputs: alerts are stored here too */
 	uint64_t stored, store_errors;
 	bool in_tx;		/* alerts of this round are in an open transaction */
 };
 
-/* Built-in detections and, with rules_dir, its Sigma rules; an exit code. */
-int cmd_logs_setup(struct cmd_logs_run *r, const char *rules_dir);
+/* Built-in detections (set up from conf's logs.* settings) and, with
+ * rules_dir, its Sigma rules; an exit code. */
+int cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rules_dir);
 /* One line through the pipeline; r->path and r->lineno name it in alerts. */
 void cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span line, bool cut);
 /* Commits the alerts stored since the last call. */

@@ -239,7 +239,7 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		fprintf(stderr, "mamori logs: %s\n", err);
 		return EXIT_CANTCREAT;
 	}
-	if ((rc = cmd_logs_setup(&lv.run, rules_dir)) != EXIT_OK_RUN)
+	if ((rc = cmd_logs_setup(&lv.run, &env->conf, rules_dir)) != EXIT_OK_RUN)
 		goto out;
 	fo.db = jo.db = db;
 	jo.from_end = fo.from_end;

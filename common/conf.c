@@ -134,6 +134,17 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	    1 << 20, "megabytes one office host may send to the internet within an hour before it is reported" },
 	[CONF_SENSOR_IOC_RELOAD_S] = { "sensor.ioc_reload_s", CONF_INT, 60, NULL, 0, 86400,
 	    "seconds between checks whether an --ioc file changed (0: only on SIGHUP)" },
+	[CONF_LOGS_BUSINESS_HOURS] = { "logs.business_hours", CONF_STRING, 0, "08:00-20:00", 0, 0,
+	    "business hours (HH:MM-HH:MM, local time): administrator logins outside them are reported" },
+	[CONF_LOGS_BUSINESS_DAYS] = { "logs.business_days", CONF_STRING, 0, "mon-fri", 0, 0,
+	    "business days (mon-fri, or a list such as mon,tue,wed,thu,fri,sat)" },
+	[CONF_LOGS_TIMEZONE] = { "logs.timezone", CONF_STRING, 0, "+09:00", 0, 0,
+	    "fixed UTC offset of business hours (+09:00 = Japan; no daylight saving time)" },
+	[CONF_LOGS_ADMIN_USERS] = { "logs.admin_users", CONF_STRING, 0, "", 0, 0,
+	    "administrator accounts besides root and Administrator, comma-separated" },
+	[CONF_LOGS_GEOIP_DB] = { "logs.geoip_db", CONF_STRING, 0, "", 0, 0,
+	    "MaxMind country database (.mmdb); when set, a login from a country new for the account "
+	    "is reported (empty: off)" },
 };
 
 const struct conf_def *

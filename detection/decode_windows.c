@@ -65,6 +65,8 @@ decode_windows_event(unsigned id, decode_win_get g, const void *arg, struct even
 			event_set(ev, "source.domain", v);
 		if (get(g, arg, "SubStatus", &v) || get(g, arg, "Status", &v))
 			event_set(ev, "event.reason", v);
+		if (get(g, arg, "TargetLogonId", &v))
+			event_set(ev, "winlog.logon.id", v);
 		source(ev, g, arg);
 		logon_service(ev, g, arg);
 		set(ev, "authentication", id == 4624 ? "logged-in" : "logon-failed",
@@ -88,6 +90,9 @@ decode_windows_event(unsigned id, decode_win_get g, const void *arg, struct even
 	case 4672:
 		if (get(g, arg, "SubjectUserName", &v))
 			decode_set_user(ev, v);
+		/* the same id as the 4624 of this logon (detect_hours.c pairs them) */
+		if (get(g, arg, "SubjectLogonId", &v))
+			event_set(ev, "winlog.logon.id", v);
 		set(ev, "iam", "logged-in-special", "success");
 		return true;
 	case 4720: case 4722: case 4724: case 4740: case 4726: case 4738:
