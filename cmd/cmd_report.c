@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "agent/report_month.h"
+#include "agent/report_schedule.h"
 #include "cmd/cmd.h"
 #include "common/err.h"
 #include "storage/db.h"
@@ -21,6 +22,7 @@ report_usage(FILE *out)
 	    "  --format FMT       html (default; also chosen by a .html name) or pdf\n"
 	    "                     (chosen by a .pdf name)\n"
 	    "  -o FILE            where to write the report ('-' = stdout, HTML only)\n"
+	    "  --due DIR          on a schedule: last month's HTML report into DIR, once\n"
 	    "A month without stored scans still gives a valid report that says so;\n"
 	    "mamori then prints a note on stderr and exits 0.\n");
 }
@@ -32,39 +34,27 @@ ends_with(const char *s, const char *suf)
 	return n > m && strcasecmp(s + n - m, suf) == 0;
 }
 
-/* HTML goes to a temporary file renamed into place, like the PDF: a
- * failed run never leaves half a report. */
+/* --due DIR: last month's report into DIR unless it is there (for timers). */
 static int
-write_html(const struct report_doc *doc, const char *path, char *err, size_t errsz)
+report_due(struct cmd_env *env, const char *db_path, const char *dir, enum lang lang, int64_t now)
 {
-	if (strcmp(path, "-") == 0)
-		return report_month_html(doc, stdout);
-	char tmp[4096];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		snprintf(err, errsz, "output path too long");
-		return MAMORI_E_INVAL;
+	struct db *db = NULL;
+	char err[512], path[4096];
+	bool written = false;
+	if (db_open(db_path ? db_path : db_default_path(), db_path == NULL, &db, err,
+	    sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori report: %s\n", err);
+		return EXIT_CANTCREAT;
 	}
-	int fd = mkstemp(tmp);
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		snprintf(err, errsz, "cannot create %s: %s", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return MAMORI_E_IO;
+	int rc = report_schedule_run(db, dir, lang, conf_str(&env->conf, CONF_COMPANY_NAME), now,
+	    &written, path, sizeof(path), err, sizeof(err));
+	db_close(db);
+	if (rc != MAMORI_OK) {
+		fprintf(stderr, "mamori report: %s\n", err);
+		return EXIT_CANTCREAT;
 	}
-	int rc = report_month_html(doc, f);
-	if (fclose(f) != 0)
-		rc = MAMORI_E_IO;
-	if (!rc && rename(tmp, path) != 0)
-		rc = MAMORI_E_IO;
-	if (rc) {
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	return rc;
+	fprintf(stderr, "mamori report: %s %s\n", path, written ? "written" : "already there");
+	return EXIT_OK_RUN;
 }
 
 int
@@ -77,11 +67,12 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 		{ "lang", required_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "now", required_argument, NULL, 'T' },	/* tests: fixed clock */
+		{ "due", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_month_opts ro = { .lang = env->lang, .generated_at = (int64_t)time(NULL) };
-	const char *db_path = env->db_path, *out = NULL, *format = NULL;
+	const char *db_path = env->db_path, *out = NULL, *format = NULL, *due = NULL;
 	bool have_month = false;
 	char err[512];
 	int c;
@@ -91,6 +82,7 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 		switch (c) {
 		case 'd': db_path = optarg; break;
 		case 'o': out = optarg; break;
+		case 'D': due = optarg; break;
 		case 'm':
 			if (report_month_parse(optarg, &ro.year, &ro.month) != MAMORI_OK)
 				return cmd_usage_error("report", "--month takes YYYY-MM, not '%s'", optarg);
@@ -125,6 +117,11 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
+	if (due) {
+		if (have_month || out || format)
+			return cmd_usage_error("report", "--due DIR takes no --month, -o or --format");
+		return report_due(env, db_path, due, ro.lang, ro.generated_at);
+	}
 	if (!have_month)
 		return cmd_usage_error("report", "--month YYYY-MM is required");
 	if (!out)
@@ -150,7 +147,7 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	rc = pdf ? report_month_pdf(&doc, out, err, sizeof(err)) :
-	    write_html(&doc, out, err, sizeof(err));
+	    report_schedule_write_html(&doc, out, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "mamori report: %s\n", err);
 		report_month_release(&doc);
