@@ -174,6 +174,8 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	/* from here on SIGHUP reloads instead of ending the process */
+	fprintf(stderr, "mamori sensor: capturing (SIGINT/SIGTERM stop, SIGHUP reloads indicators)\n");
 	char eb[PCAP_ERRBUF_SIZE];
 	pcap_setnonblock(c->pc, 1, eb);
 	int pfd = pcap_get_selectable_fd(c->pc);
@@ -194,8 +196,6 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 			else
 				break;
 		}
-		if (hook && hook->tick)
-			hook->tick(hook->ud, s, hup);
 		/* poll may miss packets already in the ring: always dispatch */
 		int got = pcap_dispatch(c->pc, -1, on_packet, (u_char *)&lc);
 		if (got == PCAP_ERROR) {
@@ -203,6 +203,10 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 			rc = MAMORI_E_IO;
 			break;
 		}
+		/* after the packets already captured, so a reload applies from the
+		 * next ones on */
+		if (hook && hook->tick)
+			hook->tick(hook->ud, s, hup);
 		/* live readers of the EVE file see events within a poll period */
 		if (got > 0 || s->eve.len)
 			eve_flush(&s->eve);

@@ -30,13 +30,13 @@ ip link add va$$ netns "$a" type veth peer name vb$$ netns "$b"
 ip -n "$a" addr add 10.77.0.1/24 dev va$$; ip -n "$a" link set va$$ up; ip -n "$a" link set lo up
 ip -n "$b" addr add 10.77.0.2/24 dev vb$$; ip -n "$b" link set vb$$ up
 
-ip netns exec "$a" "$MAMORI" sensor -i va$$ --duration 6 --eve - >"$tmp/eve.json" 2>"$tmp/err" &
+ip netns exec "$a" "$MAMORI" sensor -i va$$ --duration 10 --eve - >"$tmp/eve.json" 2>"$tmp/err" &
 spid=$!
-sleep 1.5
+i=0; while ! grep -q capturing "$tmp/err" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 # a TCP listener in A, a client in B; UDP datagrams and a DNS query B -> A
 ip netns exec "$a" python3 -c '
 import socket,sys
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("10.77.0.1",8080)); s.listen(1); s.settimeout(4)
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("10.77.0.1",8080)); s.listen(1); s.settimeout(15)
 c,_=s.accept(); c.recv(100); c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"); c.close()' &
 lpid=$!
 sleep 0.5
@@ -46,7 +46,11 @@ u=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(5): u.sendto(b"hello %d" % i, ("10.77.0.1", 9999))
 q=struct.pack(">HHHHHH",0x1234,0x0100,1,0,0,0)+b"\x04live\x06mamori\x04test\x00"+struct.pack(">HH",1,1)
 u.sendto(q, ("10.77.0.1", 53))
-t=socket.create_connection(("10.77.0.1",8080), timeout=3)
+for i in range(100):  # the listener in A may still be starting
+    try:
+        t=socket.create_connection(("10.77.0.1",8080), timeout=3); break
+    except ConnectionRefusedError:
+        time.sleep(0.1)
 t.sendall(b"GET /live HTTP/1.1\r\nHost: live.mamori.test\r\nUser-Agent: sensor_live\r\n\r\n"); t.recv(100); t.close()'
 wait "$lpid"
 wait "$spid"; rc=$?; spid=
@@ -65,15 +69,19 @@ t "refuses to 'drop' to uid 0 ($rc)" [ $rc -ne 0 ] && grep -q "uid 0" "$tmp/err2
 # mtime changes (sensor.ioc_reload_s: 1). Only new flows are checked.
 printf '192.0.2.99\n' >"$tmp/ioc.txt"; chmod 644 "$tmp/ioc.txt"
 printf 'sensor:\n  ioc_reload_s: 1\n' >"$tmp/reload.yaml"
-ip netns exec "$a" "$MAMORI" --config "$tmp/reload.yaml" sensor -i va$$ --duration 9 --eve - \
+ip netns exec "$a" "$MAMORI" --config "$tmp/reload.yaml" sensor -i va$$ --duration 120 --eve - \
 	--ioc "$tmp/ioc.txt" >"$tmp/r.json" 2>"$tmp/r.err" &
 spid=$!
 send() { ip netns exec "$b" python3 -c 'import socket,sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("10.77.0.1", int(sys.argv[1])))' "$1"; }
-sleep 1.5; send 7001
-sleep 0.5; printf '10.77.0.1\n' >"$tmp/ioc.txt"; kill -HUP "$spid"
-sleep 1; send 7002
-sleep 0.5; printf '192.0.2.98\n' >"$tmp/ioc.txt"
-sleep 2.5; send 7003
+# each step waits for the sensor to say it is there (no sleeping on luck)
+waitfor() { i=0; while ! grep -q "$1" "$tmp/r.err" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done; }
+waitfor "capturing"; send 7001
+sleep 1	# 5x the capture block timeout: 7001 is delivered before the SIGHUP is handled
+printf '10.77.0.1\n' >"$tmp/ioc.txt"; kill -HUP "$spid"
+waitfor "on SIGHUP"; send 7002
+sleep 1.1; printf '192.0.2.98\n' >"$tmp/ioc.txt"
+waitfor "a file changed"; send 7003
+sleep 0.5; kill -TERM "$spid"
 wait "$spid"; rc=$?; spid=
 t "reload run exits 0 ($rc)" [ $rc -eq 0 ]
 rpy() { python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; al=[e["dest_port"] for e in ev if e["event_type"]=="alert" and e["alert"]["mamori"]["rule_id"]=="mamori.net.ioc_ip"]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/r.json" "$1"; }
