@@ -26,6 +26,7 @@
 #include "cmd/cmd.h"
 #include "cmd/cmd_logs.h"
 #include "common/err.h"
+#include "common/geoip.h"
 #include "common/linebuf.h"
 #include "detection/decoder.h"
 #include "detection/detect_builtin.h"
@@ -152,6 +153,7 @@ detect(struct cmd_logs_run *r, const struct event *ev)
 {
 	detect_builtin_event(r->det, ev, on_alert, r);
 	detect_hours_event(r->hours, ev, on_alert, r);
+	detect_country_event(r->country, ev, on_alert, r);
 	if (r->sigma)
 		sigma_ruleset_match(r->sigma, ev, on_sigma, r);
 }
@@ -246,11 +248,37 @@ run_evtx(struct cmd_logs_run *r, FILE *f, int *rc)
 	return true;
 }
 
+static int
+country_of(void *arg, const char *ip, char cc[3])
+{
+	return geoip_country(arg, ip, cc);
+}
+
+/* logs.geoip_db set: the new-country rule; a file that cannot be used stops the run. */
+static int
+setup_country(struct cmd_logs_run *r, const char *path)
+{
+	char err[512];
+	int rc;
+	if (!path[0])
+		return EXIT_OK_RUN;
+	if ((rc = geoip_open(&r->geoip, path, err, sizeof(err))) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: logs.geoip_db: %s\n", err);
+		return rc == MAMORI_E_NOMEM ? EXIT_SOFTWARE : EXIT_CONFIG;
+	}
+	if (detect_country_new(&r->country, 0, country_of, r->geoip) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: out of memory\n");
+		return EXIT_SOFTWARE;
+	}
+	return EXIT_OK_RUN;
+}
+
 int
 cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rules_dir)
 {
 	struct detect_hours_conf hc;
 	char err[256];
+	int rc;
 	if (detect_hours_conf_parse(&hc, conf_str(conf, CONF_LOGS_BUSINESS_HOURS),
 	    conf_str(conf, CONF_LOGS_BUSINESS_DAYS), conf_str(conf, CONF_LOGS_TIMEZONE),
 	    conf_str(conf, CONF_LOGS_ADMIN_USERS), err, sizeof(err)) != MAMORI_OK) {
@@ -261,6 +289,10 @@ cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rule
 		fprintf(stderr, "mamori logs: out of memory\n");
 		cmd_logs_release(r);
 		return EXIT_SOFTWARE;
+	}
+	if ((rc = setup_country(r, conf_str(conf, CONF_LOGS_GEOIP_DB))) != EXIT_OK_RUN) {
+		cmd_logs_release(r);
+		return rc;
 	}
 	if (rules_dir) {
 		struct sigma_report rep;
@@ -323,6 +355,10 @@ cmd_logs_release(struct cmd_logs_run *r)
 {
 	detect_builtin_free(r->det);
 	detect_hours_free(r->hours);
+	detect_country_free(r->country);
+	geoip_close(r->geoip);
+	r->country = NULL;
+	r->geoip = NULL;
 	sigma_ruleset_free(r->sigma);
 	r->det = NULL;
 	r->hours = NULL;

@@ -14,10 +14,12 @@
 #include "common/span.h"
 #include "detection/decoder.h"
 #include "detection/detect_builtin.h"
+#include "detection/detect_country.h"
 #include "detection/detect_hours.h"
 #include "detection/sigma.h"
 
 struct db;
+struct geoip;
 
 struct cmd_logs_run {
 	bool json;
@@ -27,6 +29,8 @@ struct cmd_logs_run {
 	uint64_t lines, decoded, undecoded, cut, alerts, sigma_alerts, write_errors;
 	struct detect_builtin *det;
 	struct detect_hours *hours;	/* admin logins outside business hours */
+	struct detect_country *country;	/* logins from a new country; NULL without logs.geoip_db */
+	struct geoip *geoip;
 	struct sigma_ruleset *sigma;
 	struct db *db;		/* live inputs: alerts are stored here too */
 	uint64_t stored, store_errors;

@@ -6,7 +6,7 @@ what=${1:-run}
 pkgs="meson ninja-build gcc pkg-config python3 libjansson-dev libyaml-dev libsqlite3-dev
       libcrypt-dev liblz4-dev zlib1g-dev liblzma-dev libzstd-dev
       libyajl-dev libxml2-dev libssl-dev libpcre2-dev libpcap-dev
-      libcairo2-dev libpango1.0-dev fonts-noto-cjk libmicrohttpd-dev libsodium-dev libsystemd-dev libcurl4-openssl-dev"
+      libcairo2-dev libpango1.0-dev fonts-noto-cjk libmicrohttpd-dev libsodium-dev libsystemd-dev libcurl4-openssl-dev libmaxminddb-dev"
 case $what in
 run) ;;
 test) pkgs="$pkgs chromium curl openssl clang libclang-rt-14-dev iproute2 debootstrap lz4 zstd sqlite3 poppler-utils
