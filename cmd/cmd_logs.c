@@ -343,7 +343,7 @@ cmd_logs_finish(struct cmd_logs_run *r, int rc)
 	    (unsigned long long)r->lines, (unsigned long long)r->decoded,
 	    (unsigned long long)r->undecoded, (unsigned long long)r->alerts,
 	    (unsigned long long)r->sigma_alerts, (unsigned long long)r->cut, LOGS_MAX_LINE,
-	    (unsigned long long)ds.evictions);
+	    (unsigned long long)(ds.evictions + (r->country ? detect_country_evictions(r->country) : 0)));
 	if (r->db)
 		fprintf(stderr, "mamori logs: %llu alerts stored in the database, %llu could not be stored\n",
 		    (unsigned long long)r->stored, (unsigned long long)r->store_errors);
