@@ -11,10 +11,12 @@ import { Overview } from './page_overview.js';
 import { Assets } from './page_assets.js';
 import { Vulns } from './page_vulns.js';
 import { Alerts } from './page_alerts.js';
+import { Incidents } from './page_incidents.js';
 import { Settings } from './page_settings.js';
 
 const PAGES = {
-  overview: Overview, assets: Assets, vulns: Vulns, alerts: Alerts, settings: Settings,
+  overview: Overview, assets: Assets, vulns: Vulns, alerts: Alerts, incidents: Incidents,
+  settings: Settings,
 };
 
 function pageOf(hash) {

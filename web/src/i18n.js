@@ -5,6 +5,16 @@ const KEY = 'mamori.lang';
 
 const text = {
   ja: {
+    nav_incidents: 'インシデント対応',
+    inc_title_page: 'インシデント対応（IPAの3ステップ）', inc_none: '記録したインシデントはありません。',
+    inc_open: 'インシデントを記録する', inc_kind: '種類', inc_from_alert: 'アラートから',
+    inc_no_alert: '（アラートなし・手入力）', inc_title: '件名', inc_open_button: '記録して対応を始める',
+    inc_back: '← 一覧へ', inc_discovered: '発覚:', inc_state_open: '対応中', inc_state_closed: '完了',
+    inc_go_step: 'このステップへ', inc_ppc: '個人情報保護委員会への報告が必要な場合（当てはまるものを選ぶ）',
+    inc_report_to: '届出・相談先', inc_need_must: '義務', inc_need_should: '推奨', inc_need_may: '検討',
+    inc_reported: '届出済み', inc_contacts: '連絡先', inc_no_contacts: '連絡先が未登録です（保守ベンダー、保険会社など）。',
+    inc_close: '対応を完了する', inc_reopen: '再開する', inc_due: '期限', inc_done: '報告済み',
+    inc_overdue: '期限切れ', inc_remaining: '残り', inc_left: '{d}日{h}時間',
     app_name: 'mamori お守り',
     nav_overview: '概要', nav_assets: '機器とソフトウェア', nav_vulns: '脆弱性',
     nav_alerts: 'アラート', nav_settings: '設定',
@@ -75,6 +85,16 @@ const text = {
     account_title: 'あなたのアカウント', language_title: '表示言語', never: '—',
   },
   en: {
+    nav_incidents: 'Incidents',
+    inc_title_page: "Incident response (IPA's three steps)", inc_none: 'No incidents recorded.',
+    inc_open: 'Record an incident', inc_kind: 'Kind', inc_from_alert: 'From an alert',
+    inc_no_alert: '(no alert: type a title)', inc_title: 'Title', inc_open_button: 'Record and start',
+    inc_back: '← back to the list', inc_discovered: 'Discovered:', inc_state_open: 'open', inc_state_closed: 'closed',
+    inc_go_step: 'go to this step', inc_ppc: 'When a report to the PPC is required (tick what applies)',
+    inc_report_to: 'Where to report', inc_need_must: 'must', inc_need_should: 'should', inc_need_may: 'may',
+    inc_reported: 'reported', inc_contacts: 'Contacts', inc_no_contacts: 'No contacts entered yet (IT vendor, insurer ...).',
+    inc_close: 'Close the incident', inc_reopen: 'Reopen', inc_due: 'due', inc_done: 'reported',
+    inc_overdue: 'overdue', inc_remaining: 'left', inc_left: '{d} d {h} h',
     app_name: 'mamori',
     nav_overview: 'Overview', nav_assets: 'Computers & software', nav_vulns: 'Vulnerabilities',
     nav_alerts: 'Alerts', nav_settings: 'Settings',

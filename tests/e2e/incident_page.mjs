@@ -1,0 +1,88 @@
+// incident_page.mjs BASE USER PASSWORD - the incidents page in headless
+// Chromium (playwright-core, as dashboard.mjs): log in, open an incident
+// from a real alert, walk its first step, mark a PPC case and see the
+// countdowns, close it. Prints TAP.
+import { createRequire } from 'node:module';
+
+const [base, user, password] = process.argv.slice(2);
+const require = createRequire(process.env.PLAYWRIGHT_DIR + '/');
+const { chromium } = require('playwright-core');
+
+let n = 0, failed = 0;
+function ok(cond, desc, detail) {
+  n++;
+  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${desc}`);
+  if (!cond) {
+    failed++;
+    if (detail !== undefined) console.log('# ' + String(detail).split('\n').join('\n# '));
+  }
+}
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+});
+const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP' });
+const page = await context.newPage();
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+const text = () => page.locator('body').innerText();
+const TIMEOUT = 15000;
+async function step(desc, fn) {
+  try { ok(await fn(), desc); } catch (e) {
+    ok(false, desc, (e && e.message) + '\npage: ' + (await text().catch(() => '?')).slice(0, 400));
+  }
+}
+
+try {
+  await page.goto(base + '/', { waitUntil: 'load' });
+  await step('log in', async () => {
+    await page.fill('input[name=username]', user);
+    await page.fill('input[name=password]', password);
+    await page.locator('button[type=submit]').click();
+    await page.locator('nav[aria-label=main]').waitFor({ timeout: TIMEOUT });
+    return true;
+  });
+  await step('the incidents page is in the menu, in Japanese', async () => {
+    await page.locator('nav a[href="#/incidents"]').click();
+    await page.locator('[data-testid=incidents]').waitFor({ timeout: TIMEOUT });
+    return (await text()).includes('インシデント対応（IPAの3ステップ）');
+  });
+  await step('open an incident from alert 1', async () => {
+    await page.selectOption('select[name=kind]', 'leak');
+    await page.selectOption('select[name=alert]', '1');
+    await page.locator('[data-testid=incident-open] button[type=submit]').click();
+    await page.locator('[data-testid=incident]').waitFor({ timeout: TIMEOUT });
+    return (await text()).includes('1. 検知・初動対応') && (await text()).includes('3. 復旧・再発防止');
+  });
+  await step('tick the first item of step 1', async () => {
+    const box = page.locator('[data-testid=step-detect] input[data-item="detect.report"]');
+    // A click, not check(): the box follows the server's answer, not the click.
+    await box.click();
+    await page.locator('[data-testid=step-detect] .small', { hasText: '1/' }).waitFor({ timeout: TIMEOUT });
+    return await box.isChecked();
+  });
+  await step('mark "wrongful purpose": the PPC countdowns appear (the alert is months old: overdue), the final one at 60 days', async () => {
+    await page.locator('input[data-case=wrongful]').click();
+    await page.locator('[data-testid=deadline-ppc_final]').waitFor({ timeout: TIMEOUT });
+    const t = await page.locator('[data-testid=deadlines]').innerText();
+    return t.includes('60日') && (t.includes('残り') || t.includes('期限切れ'));
+  });
+  await step('the PPC is listed as a must', async () => (await text()).includes('義務'));
+  await step('close the incident', async () => {
+    await page.locator('[data-testid=close]').click();
+    await page.locator('[data-testid=close]', { hasText: '再開する' }).waitFor({ timeout: TIMEOUT });
+    return (await text()).includes('完了');
+  });
+  await step('the list shows it with its countdowns', async () => {
+    await page.locator('text=← 一覧へ').click();
+    await page.locator('[data-testid=incident-1]').waitFor({ timeout: TIMEOUT });
+    // The list is reloaded on the way back: wait for the fresh one.
+    await page.locator('[data-testid=incidents]', { hasText: '完了' }).waitFor({ timeout: TIMEOUT });
+    return true;
+  });
+  ok(errors.length === 0, 'no page errors', errors.join('\n'));
+} finally {
+  await browser.close();
+}
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,34 @@
+#!/bin/sh
+# incident_page.sh - the incidents page of the dashboard in headless
+# Chromium (incident_page.mjs), against the real `mamori serve` with
+# alerts from real third-party logs (tests/data/logs).
+set -u
+: "${MAMORI:?}" "${MAMORI_SRC:?}" "${MAMORI_BUILD:?}"
+pw_dir="$MAMORI_BUILD/web/npm/node_modules"
+for tool in chromium node curl; do
+	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
+done
+if [ ! -d "$pw_dir/playwright-core" ]; then echo "1..0 # SKIP playwright-core not installed (the build's npm ci)"; exit 0; fi
+tmp=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+db="$tmp/m.db"
+M() { "$MAMORI" --db "$db" "$@"; }
+logs=$(find "$MAMORI_SRC/tests/data/logs/crowdsec" "$MAMORI_SRC/tests/data/logs/fail2ban" -type f ! -name '*.assert' | sort)
+# shellcheck disable=SC2086
+M logs --json $logs 2>/dev/null | M alerts import --source logs 2>/dev/null
+printf 'owner-password-1\n' | M user add owner --role operator 2>/dev/null
+"$MAMORI" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
+pid=$!
+port=
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+if [ -z "$port" ]; then echo "not ok 1 - server starts"; sed 's/^/# /' "$tmp/serve.err"; echo "1..1"; exit 1; fi
+PLAYWRIGHT_DIR="$pw_dir" HOME="$tmp" timeout 300 node "$MAMORI_SRC/tests/e2e/incident_page.mjs" \
+    "https://127.0.0.1:$port" owner owner-password-1
+rc=$?
+kill -TERM "$pid"; wait "$pid"; pid=
+exit $rc
