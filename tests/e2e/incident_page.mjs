@@ -1,7 +1,8 @@
 // incident_page.mjs BASE USER PASSWORD - the incidents page in headless
 // Chromium (playwright-core, as dashboard.mjs): log in, open an incident
 // from a real alert, walk its first step, mark a PPC case and see the
-// countdowns, close it. Prints TAP.
+// countdowns, close it; the risk ledger (add, CSV) and the threats page.
+// Prints TAP.
 import { createRequire } from 'node:module';
 
 const [base, user, password] = process.argv.slice(2);
@@ -79,6 +80,31 @@ try {
     // The list is reloaded on the way back: wait for the fresh one.
     await page.locator('[data-testid=incidents]', { hasText: '完了' }).waitFor({ timeout: TIMEOUT });
     return true;
+  });
+  await step('risk page: add an asset with personal data, see risk 6 (high)', async () => {
+    await page.locator('nav a[href="#/risk"]').click();
+    await page.locator('[data-testid=risk]').waitFor({ timeout: TIMEOUT });
+    await page.fill('[data-testid=risk-add] input[name=name]', '顧客名簿');
+    await page.selectOption('[data-testid=risk-add] select[name=threat]', '3');
+    await page.selectOption('[data-testid=risk-add] select[name=weakness]', '2');
+    await page.locator('[data-testid=risk-add] input[name=personal]').click();
+    await page.locator('[data-testid=risk-add] button[type=submit]').click();
+    await page.locator('[data-testid=risk-value-1]', { hasText: '6' }).waitFor({ timeout: TIMEOUT });
+    return (await page.locator('[data-testid=risk-value-1]').innerText()).includes('高');
+  });
+  await step('the risk sheet downloads as CSV with a BOM and the asset', async () => {
+    const href = await page.locator('[data-testid=risk-csv]').getAttribute('href');
+    const r = await page.request.get(base + href);
+    const b = await r.body();
+    return r.status() === 200 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf &&
+      b.toString('utf8').includes('顧客名簿') && b.toString('utf8').includes('\r\n');
+  });
+  await step('threats page: the imported advisories and the top-10 threats', async () => {
+    await page.locator('nav a[href="#/threats"]').click();
+    await page.locator('[data-testid=top10]').waitFor({ timeout: TIMEOUT });
+    const t = await text();
+    return t.includes('ランサム攻撃による被害') && t.includes('WordPress に関するソフトウェア更新情報') &&
+      t.includes('出典: JVN iPedia');
   });
   ok(errors.length === 0, 'no page errors', errors.join('\n'));
 } finally {

@@ -1,7 +1,8 @@
 #!/bin/sh
-# incident_page.sh - the incidents page of the dashboard in headless
-# Chromium (incident_page.mjs), against the real `mamori serve` with
-# alerts from real third-party logs (tests/data/logs).
+# incident_page.sh - the owner's pages of the dashboard (incidents, risk,
+# threats) in headless Chromium (incident_page.mjs), against the real
+# `mamori serve` with alerts from real third-party logs (tests/data/logs)
+# and a real MyJVN alert list (tests/data/vuln).
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}" "${MAMORI_BUILD:?}"
 pw_dir="$MAMORI_BUILD/web/npm/node_modules"
@@ -17,6 +18,7 @@ M() { "$MAMORI" --db "$db" "$@"; }
 logs=$(find "$MAMORI_SRC/tests/data/logs/crowdsec" "$MAMORI_SRC/tests/data/logs/fail2ban" -type f ! -name '*.assert' | sort)
 # shellcheck disable=SC2086
 M logs --json $logs 2>/dev/null | M alerts import --source logs 2>/dev/null
+M advisories import "$MAMORI_SRC/tests/data/vuln/myjvn_getAlertList_hnd.xml" 2>/dev/null
 printf 'owner-password-1\n' | M user add owner --role operator 2>/dev/null
 "$MAMORI" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
 pid=$!

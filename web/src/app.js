@@ -12,11 +12,13 @@ import { Assets } from './page_assets.js';
 import { Vulns } from './page_vulns.js';
 import { Alerts } from './page_alerts.js';
 import { Incidents } from './page_incidents.js';
+import { Risk } from './page_risk.js';
+import { Threats } from './page_threats.js';
 import { Settings } from './page_settings.js';
 
 const PAGES = {
   overview: Overview, assets: Assets, vulns: Vulns, alerts: Alerts, incidents: Incidents,
-  settings: Settings,
+  risk: Risk, threats: Threats, settings: Settings,
 };
 
 function pageOf(hash) {

@@ -5,6 +5,15 @@ const KEY = 'mamori.lang';
 
 const text = {
   ja: {
+    nav_risk: 'リスク分析', nav_threats: '脅威情報',
+    risk_title: '情報資産管理台帳とリスク値', risk_hint: '重要度＝機密性・完全性・可用性の最大（個人情報は3）、リスク値＝重要度×被害発生可能性（IPA リスク分析シート）',
+    risk_csv: 'CSV をダウンロード（Excel 用）', risk_import: '機器を台帳に取り込む', risk_none: '台帳はまだ空です。',
+    risk_name: '情報資産', risk_c: '機密性', risk_i: '完全性', risk_a: '可用性', risk_threat: '脅威', risk_weakness: '脆弱性',
+    risk_personal: '個人情報を含む', risk_importance: '重要度', risk_likelihood: '可能性', risk_value: 'リスク値',
+    risk_treatment: '対応', risk_add: '情報資産を追加', risk_add_button: '追加する',
+    adv_mine_title: '自社に関係する脆弱性・注意喚起', adv_mine_none: '自社のソフトウェアに関係するものはありません。',
+    adv_all_title: '取り込んだ情報（{n}件）', adv_none: 'まだ取り込んでいません（mamori advisories import）。',
+    adv_mine: '自社に関係', adv_installed: '該当ソフト:',
     nav_incidents: 'インシデント対応',
     inc_title_page: 'インシデント対応（IPAの3ステップ）', inc_none: '記録したインシデントはありません。',
     inc_open: 'インシデントを記録する', inc_kind: '種類', inc_from_alert: 'アラートから',
@@ -85,6 +94,15 @@ const text = {
     account_title: 'あなたのアカウント', language_title: '表示言語', never: '—',
   },
   en: {
+    nav_risk: 'Risk analysis', nav_threats: 'Threats',
+    risk_title: 'Information asset ledger and risk values', risk_hint: "Importance = the highest of C, I, A (3 with personal data); risk = importance x likelihood (IPA's risk sheet)",
+    risk_csv: 'Download CSV (for Excel)', risk_import: 'Pull computers into the ledger', risk_none: 'The ledger is empty.',
+    risk_name: 'Information asset', risk_c: 'Confidentiality', risk_i: 'Integrity', risk_a: 'Availability', risk_threat: 'Threat', risk_weakness: 'Weakness',
+    risk_personal: 'Holds personal data', risk_importance: 'Importance', risk_likelihood: 'Likelihood', risk_value: 'Risk',
+    risk_treatment: 'Treatment', risk_add: 'Add an information asset', risk_add_button: 'Add',
+    adv_mine_title: 'Advisories that concern you', adv_mine_none: 'None concerns your software.',
+    adv_all_title: 'Imported advisories ({n})', adv_none: 'Nothing imported yet (mamori advisories import).',
+    adv_mine: 'concerns you', adv_installed: 'installed:',
     nav_incidents: 'Incidents',
     inc_title_page: "Incident response (IPA's three steps)", inc_none: 'No incidents recorded.',
     inc_open: 'Record an incident', inc_kind: 'Kind', inc_from_alert: 'From an alert',
