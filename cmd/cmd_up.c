@@ -12,6 +12,8 @@
  * - The sensor (`mamori sensor -i IFACE --eve -`) runs on the interface of
  *   the default route when this process may capture (CAP_NET_RAW); its EVE
  *   alerts are stored as alerts (source "sensor") as they arrive.
+ * - The log follower (`mamori logs follow`) reads the system's login and
+ *   system logs and the journal, and stores its alerts itself (source "logs").
  *
  * SIGTERM or SIGINT stops the children, then the manager, and exits 0.
  */
@@ -50,11 +52,13 @@ static void
 up_usage(FILE *out)
 {
 	fprintf(out, "usage: mamori [--db FILE] up [--listen ADDR:PORT] [--scan-every SECONDS]\n"
-	    "                  [--sensor auto|off|IFACE]\n"
+	    "                  [--sensor auto|off|IFACE] [--logs auto|off|FILE]\n"
 	    "  --listen ADDR:PORT     the dashboard (default manager.listen, 127.0.0.1:8443)\n"
 	    "  --scan-every SECONDS   scan this computer this often (default 3600)\n"
 	    "  --sensor auto|off|IFACE  watch the network: auto = the default route's interface\n"
-	    "                         when this process may capture (root or CAP_NET_RAW)\n");
+	    "                         when this process may capture (root or CAP_NET_RAW)\n"
+	    "  --logs auto|off|FILE   follow /var/log/auth.log, syslog (or secure, messages) and\n"
+	    "                         the journal for break-ins (auto: those that exist), or FILE\n");
 }
 
 struct child {
@@ -83,6 +87,11 @@ struct up {
 	struct db *alert_db;
 	char hostname[256];
 	unsigned long sensor_alerts, sensor_lines_dropped;
+	/* Log follower: `mamori logs follow`, which stores its alerts itself. */
+	bool logs_on;
+	const char *logs_file;		/* --logs FILE: that file instead of the system's */
+	struct child logs;
+	int64_t logs_next;
 };
 
 static int64_t
@@ -256,6 +265,50 @@ sensor_exited(struct up *u, int status)
 	u->sensor_next = ran >= SENSOR_RESTART_S ? now_s() + SENSOR_RESTART_S : 0;
 }
 
+/*
+ * The log follower: this system's login and system logs and its journal, from
+ * their current end on the first start (old history would be stale alarms);
+ * the positions kept in the database carry later restarts over without loss.
+ */
+static void
+logs_start(struct up *u)
+{
+	static const char *const files[] = { "/var/log/auth.log", "/var/log/secure",
+		"/var/log/syslog", "/var/log/messages" };
+	const char *args[16] = { "logs", "follow", "--from-end" };
+	size_t n = 3;
+	if (u->logs_file) {
+		args[n++] = u->logs_file;
+	} else {
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+			if (access(files[i], R_OK) == 0)
+				args[n++] = files[i];
+		if (access("/run/systemd/journal", F_OK) == 0)
+			args[n++] = "--journal";
+	}
+	if (n == 3) {
+		fprintf(stderr, "mamori up: log watch not started: no readable system log or journal\n");
+		return;
+	}
+	args[n] = NULL;
+	u->logs.pid = spawn_self(u, args, u->devnull);
+	u->logs.started = now_s();
+	if (u->logs.pid > 0)
+		fprintf(stderr, "mamori up: watching %zu log source%s for break-ins\n", n - 3,
+		    n - 3 == 1 ? "" : "s");
+}
+
+static void
+logs_exited(struct up *u, int status)
+{
+	int64_t ran = now_s() - u->logs.started;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	u->logs.pid = 0;
+	fprintf(stderr, "mamori up: log watch stopped (exit %d after %" PRId64 " s)%s\n", code,
+	    ran, ran >= SENSOR_RESTART_S ? "; restarting in a minute" : "; not restarted");
+	u->logs_next = ran >= SENSOR_RESTART_S ? now_s() + SENSOR_RESTART_S : 0;
+}
+
 /* An EVE alert (sensor/eve.c) as the alert line store_alert_record_json() takes. */
 static json_t *
 eve_alert(const char *line, size_t len)
@@ -339,6 +392,8 @@ reap(struct up *u)
 			agent_exited(u, status);
 		else if (pid == u->sensor.pid)
 			sensor_exited(u, status);
+		else if (pid == u->logs.pid)
+			logs_exited(u, status);
 	}
 }
 
@@ -346,13 +401,14 @@ reap(struct up *u)
 static void
 stop_children(struct up *u)
 {
-	pid_t pids[2] = { u->agent.pid, u->sensor.pid };
-	for (int i = 0; i < 2; i++)
+	enum { NCHILD = 3 };
+	pid_t pids[NCHILD] = { u->agent.pid, u->sensor.pid, u->logs.pid };
+	for (int i = 0; i < NCHILD; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
 	for (int waited = 0; waited < STOP_GRACE_MS; waited += 50) {
 		bool left = false;
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < NCHILD; i++) {
 			if (pids[i] > 0 && waitpid(pids[i], NULL, WNOHANG) != 0)
 				pids[i] = 0;
 			left |= pids[i] > 0;
@@ -362,7 +418,7 @@ stop_children(struct up *u)
 		struct timespec ts = { 0, 50 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < NCHILD; i++)
 		if (pids[i] > 0) {
 			fprintf(stderr, "mamori up: child %d did not stop; killing it\n", (int)pids[i]);
 			kill(pids[i], SIGKILL);
@@ -382,6 +438,10 @@ run(struct up *u, int sfd)
 		if (u->iface[0] && u->sensor.pid == 0 && u->sensor_next && t >= u->sensor_next) {
 			u->sensor_next = 0;
 			sensor_start(u);
+		}
+		if (u->logs_on && u->logs.pid == 0 && u->logs_next && t >= u->logs_next) {
+			u->logs_next = 0;
+			logs_start(u);
 		}
 		if (poll(p, u->sensor_fd >= 0 ? 2 : 1, 1000) < 0 && errno != EINTR) {
 			fprintf(stderr, "mamori up: poll: %s\n", strerror(errno));
@@ -412,11 +472,12 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "scan-every", required_argument, NULL, 'e' },
 		{ "sensor", required_argument, NULL, 's' },
+		{ "logs", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *listen = conf_str(&env->conf, CONF_MANAGER_LISTEN);
-	const char *sensor = "auto", *db_path = env->db_path;
+	const char *sensor = "auto", *logs = "auto", *db_path = env->db_path;
 	struct up u = { .env = env, .scan_every = DEFAULT_SCAN_EVERY,
 	    .sensor_fd = -1, .devnull = -1 };
 	struct serve s;
@@ -429,6 +490,7 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 		case 'l': listen = optarg; break;
 		case 'd': db_path = optarg; break;
 		case 's': sensor = optarg; break;
+		case 'g': logs = optarg; break;
 		case 'e': {
 			errno = 0;
 			long v = strtol(optarg, &end, 10);
@@ -451,6 +513,9 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	if (strcmp(sensor, "auto") != 0 && strcmp(sensor, "off") != 0 &&
 	    (strlen(sensor) > IF_NAMESIZE - 1 || strchr(sensor, '/')))
 		return cmd_usage_error("up", "--sensor takes auto, off or an interface name, not '%s'", sensor);
+	if (logs[0] == '\0' || (strcmp(logs, "auto") != 0 && strcmp(logs, "off") != 0 &&
+	    logs[0] != '/'))
+		return cmd_usage_error("up", "--logs takes auto, off or an absolute file path, not '%s'", logs);
 	/* Blocked before the manager's threads start, so that every one of
 	 * these reaches the signalfd and none is taken by another thread. */
 	sigset_t sigs;
@@ -493,6 +558,13 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 			sensor_start(&u);
 		}
 	}
+
+	u.logs_on = strcmp(logs, "off") != 0;
+	u.logs_file = logs[0] == '/' ? logs : NULL;
+	if (u.logs_on)
+		logs_start(&u);
+	else
+		fprintf(stderr, "mamori up: log watch off (--logs off)\n");
 
 	fprintf(stderr, "mamori up: dashboard on %s (TLS 1.3 only)\n"
 	    "mamori up: ダッシュボード %s\n"

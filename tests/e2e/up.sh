@@ -3,7 +3,9 @@
 # network sensor in one command with no configuration. It starts, prints the
 # dashboard address and the one-time setup link, serves /api/health and the
 # dashboard, stores scans of this machine periodically, stores the sensor's
-# alert for a port scan on the loopback interface (as root), and stops
+# alert for a port scan on the loopback interface (as root), stores the
+# alerts of the log it follows (--logs FILE, lines appended while it runs:
+# the real sshd brute force of CrowdSec's ssh-bf test), and stops
 # cleanly on SIGTERM with no child left and an intact database.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
@@ -34,7 +36,10 @@ t "an unwritable database is refused (73) with a message" [ $? -eq 73 ] && [ -s 
 
 sensor=off
 [ "$(id -u)" -eq 0 ] && sensor=lo
-"$MAMORI" --db "$db" up --listen 127.0.0.1:0 --scan-every 2 --sensor $sensor 2>"$tmp/up.err" &
+"$MAMORI" --db "$db" up --logs relative.log >/dev/null 2>&1
+t "a relative --logs path is a usage error (2)" [ $? -eq 2 ]
+: >"$tmp/auth.log"
+"$MAMORI" --db "$db" up --listen 127.0.0.1:0 --scan-every 2 --sensor $sensor --logs "$tmp/auth.log" 2>"$tmp/up.err" &
 pid=$!
 port=
 for _ in $(seq 1 150); do
@@ -81,6 +86,12 @@ else
 	echo "# not root: the sensor is not started; its checks are skipped"
 	t "without capture rights the sensor is skipped with the reason" grep -q 'network sensor' "$tmp/up.err"
 fi
+
+t "the log watch runs on the given file" grep -q '^mamori up: watching 1 log source for break-ins' "$tmp/up.err"
+sleep 2	# the follower is at the (empty) file's end before the lines come
+cat "$MAMORI_SRC"/tests/data/logs/crowdsec/ssh-bf/ssh-bf.log >>"$tmp/auth.log"
+log_alert() { [ "$(sql "SELECT count(*) FROM alerts WHERE source = 'logs'" 2>/dev/null)" -ge 1 ]; }
+t "sshd lines appended while up runs become stored log alerts" wait_for 30 log_alert
 
 children=$(ps -o pid= --ppid "$pid" | tr -d ' ' | tr '\n' ' ')
 kill -TERM "$pid"
