@@ -14,6 +14,8 @@
  *   alerts are stored as alerts (source "sensor") as they arrive.
  * - The log follower (`mamori logs follow`) reads the system's login and
  *   system logs and the journal, and stores its alerts itself (source "logs").
+ * - The file watch (`mamori fim watch --json`) on the users' folders; its
+ *   alert lines are stored as they come (source "fim").
  *
  * SIGTERM or SIGINT stops the children, then the manager, and exits 0.
  */
@@ -26,6 +28,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +45,7 @@
 extern char **environ;
 
 #define DEFAULT_SCAN_EVERY 3600	/* seconds; findings change slowly, alerts come from the sensor */
-#define SENSOR_LINE_MAX (256 * 1024)
+#define PIPE_LINE_MAX (256 * 1024)	/* a child's output line; longer ones are dropped */
 #define SENSOR_RESTART_S 60	/* a sensor that ran this long is restarted after it */
 #define STOP_GRACE_MS 5000	/* children get this long after SIGTERM */
 #define CAP_NET_RAW_BIT 13
@@ -52,18 +55,29 @@ static void
 up_usage(FILE *out)
 {
 	fprintf(out, "usage: mamori [--db FILE] up [--listen ADDR:PORT] [--scan-every SECONDS]\n"
-	    "                  [--sensor auto|off|IFACE] [--logs auto|off|FILE]\n"
+	    "                  [--sensor auto|off|IFACE] [--logs auto|off|FILE] [--fim auto|off|DIR]\n"
 	    "  --listen ADDR:PORT     the dashboard (default manager.listen, 127.0.0.1:8443)\n"
 	    "  --scan-every SECONDS   scan this computer this often (default 3600)\n"
 	    "  --sensor auto|off|IFACE  watch the network: auto = the default route's interface\n"
 	    "                         when this process may capture (root or CAP_NET_RAW)\n"
 	    "  --logs auto|off|FILE   follow /var/log/auth.log, syslog (or secure, messages) and\n"
-	    "                         the journal for break-ins (auto: those that exist), or FILE\n");
+	    "                         the journal for break-ins (auto: those that exist), or FILE\n"
+	    "  --fim auto|off|DIR     ransomware and file watch (with canary files) on /home, /srv\n"
+	    "                         and /root (auto: those that exist), or on DIR\n");
 }
 
 struct child {
 	pid_t pid;
 	int64_t started;
+};
+
+/* A child's standard output, read as lines. */
+struct pipe_in {
+	int fd;			/* -1: closed */
+	char *line;		/* PIPE_LINE_MAX bytes */
+	size_t len;
+	bool skip;		/* dropping the rest of an overlong line */
+	unsigned long dropped;
 };
 
 struct up {
@@ -79,14 +93,18 @@ struct up {
 	/* Sensor. */
 	char iface[IF_NAMESIZE + 1];
 	struct child sensor;
-	int sensor_fd;
+	struct pipe_in sensor_in;
 	int64_t sensor_next;
-	char *line;
-	size_t line_len;
-	bool line_skip;			/* dropping the rest of an overlong line */
 	struct db *alert_db;
 	char hostname[256];
-	unsigned long sensor_alerts, sensor_lines_dropped;
+	unsigned long sensor_alerts;
+	/* File watch: `mamori fim watch --json` on the users' folders. */
+	char fim_paths[4][32];
+	int fim_npaths;
+	struct child fim;
+	struct pipe_in fim_in;
+	int64_t fim_next;
+	unsigned long fim_alerts;
 	/* Log follower: `mamori logs follow`, which stores its alerts itself. */
 	bool logs_on;
 	const char *logs_file;		/* --logs FILE: that file instead of the system's */
@@ -231,38 +249,47 @@ may_capture(void)
 	return found && (eff >> CAP_NET_RAW_BIT) & 1;
 }
 
-static void
-sensor_start(struct up *u)
+/* Starts a child whose standard output is read through in. 0 or -1. */
+static int
+spawn_piped(struct up *u, const char *const *args, struct child *c, struct pipe_in *in)
 {
 	int fds[2];
-	const char *const args[] = { "sensor", "-i", u->iface, "--eve", "-", NULL };
 	if (pipe2(fds, O_CLOEXEC) != 0) {
-		fprintf(stderr, "mamori up: sensor: pipe: %s\n", strerror(errno));
-		return;
+		fprintf(stderr, "mamori up: %s: pipe: %s\n", args[0], strerror(errno));
+		return -1;
 	}
-	u->sensor.pid = spawn_self(u, args, fds[1]);
-	u->sensor.started = now_s();
+	c->pid = spawn_self(u, args, fds[1]);
+	c->started = now_s();
 	close(fds[1]);
-	if (u->sensor.pid <= 0) {
+	if (c->pid <= 0) {
 		close(fds[0]);
-		return;
+		return -1;
 	}
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	u->sensor_fd = fds[0];
-	u->line_len = 0;
-	u->line_skip = false;
-	fprintf(stderr, "mamori up: network sensor on %s\n", u->iface);
+	in->fd = fds[0];
+	in->len = 0;
+	in->skip = false;
+	return 0;
 }
 
 static void
-sensor_exited(struct up *u, int status)
+sensor_start(struct up *u)
 {
-	int64_t ran = now_s() - u->sensor.started;
+	const char *const args[] = { "sensor", "-i", u->iface, "--eve", "-", NULL };
+	if (spawn_piped(u, args, &u->sensor, &u->sensor_in) == 0)
+		fprintf(stderr, "mamori up: network sensor on %s\n", u->iface);
+}
+
+/* A watcher child ended: one that ran a minute or more is restarted after a minute. */
+static void
+watcher_exited(struct child *c, int64_t *next, const char *what, int status)
+{
+	int64_t ran = now_s() - c->started;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	u->sensor.pid = 0;
-	fprintf(stderr, "mamori up: network sensor stopped (exit %d after %" PRId64 " s)%s\n", code,
+	c->pid = 0;
+	fprintf(stderr, "mamori up: %s stopped (exit %d after %" PRId64 " s)%s\n", what, code,
 	    ran, ran >= SENSOR_RESTART_S ? "; restarting in a minute" : "; not restarted");
-	u->sensor_next = ran >= SENSOR_RESTART_S ? now_s() + SENSOR_RESTART_S : 0;
+	*next = ran >= SENSOR_RESTART_S ? now_s() + SENSOR_RESTART_S : 0;
 }
 
 /*
@@ -296,17 +323,6 @@ logs_start(struct up *u)
 	if (u->logs.pid > 0)
 		fprintf(stderr, "mamori up: watching %zu log source%s for break-ins\n", n - 3,
 		    n - 3 == 1 ? "" : "s");
-}
-
-static void
-logs_exited(struct up *u, int status)
-{
-	int64_t ran = now_s() - u->logs.started;
-	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	u->logs.pid = 0;
-	fprintf(stderr, "mamori up: log watch stopped (exit %d after %" PRId64 " s)%s\n", code,
-	    ran, ran >= SENSOR_RESTART_S ? "; restarting in a minute" : "; not restarted");
-	u->logs_next = ran >= SENSOR_RESTART_S ? now_s() + SENSOR_RESTART_S : 0;
 }
 
 /* An EVE alert (sensor/eve.c) as the alert line store_alert_record_json() takes. */
@@ -353,33 +369,70 @@ sensor_line(struct up *u, const char *line, size_t len)
 	free(text);
 }
 
-/* Reads what the sensor wrote; complete lines are handled, overlong ones dropped. */
+/*
+ * The file watch prints mamori alert lines (--json); they are stored as
+ * they are. Its other lines (none today) are not alerts and are skipped.
+ */
 static void
-sensor_read(struct up *u)
+fim_line(struct up *u, const char *line, size_t len)
+{
+	struct store_alert_in in = { .tenant_id = DEFAULT_TENANT, .source = "fim",
+	    .host_name = u->hostname, .now_ms = wall_ms() };
+	int64_t id;
+	bool is_new;
+	int rc = store_alert_record_json(u->alert_db, &in, line, len, &id, &is_new);
+	if (rc == MAMORI_OK)
+		u->fim_alerts++;
+	else if (rc != MAMORI_E_PARSE)
+		fprintf(stderr, "mamori up: storing a file-watch alert failed: %s (%s)\n",
+		    err_str(rc), db_errmsg(u->alert_db));
+}
+
+/* Reads what a child wrote; complete lines go to fn, overlong ones are dropped. */
+static void
+pipe_read(struct up *u, struct pipe_in *in, void (*fn)(struct up *, const char *, size_t))
 {
 	char buf[65536];
 	ssize_t n;
-	while ((n = read(u->sensor_fd, buf, sizeof(buf))) > 0) {
+	while ((n = read(in->fd, buf, sizeof(buf))) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
 			if (buf[i] == '\n') {
-				if (!u->line_skip && u->line_len)
-					sensor_line(u, u->line, u->line_len);
-				u->line_len = 0;
-				u->line_skip = false;
-			} else if (u->line_skip) {
+				if (!in->skip && in->len)
+					fn(u, in->line, in->len);
+				in->len = 0;
+				in->skip = false;
+			} else if (in->skip) {
 				continue;
-			} else if (u->line_len == SENSOR_LINE_MAX) {
-				u->line_skip = true;
-				u->sensor_lines_dropped++;
+			} else if (in->len == PIPE_LINE_MAX) {
+				in->skip = true;
+				in->dropped++;
 			} else {
-				u->line[u->line_len++] = buf[i];
+				in->line[in->len++] = buf[i];
 			}
 		}
 	}
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {	/* closed, or broken */
-		close(u->sensor_fd);
-		u->sensor_fd = -1;
+		close(in->fd);
+		in->fd = -1;
 	}
+}
+
+/*
+ * The ransomware and file watch on the folders where people keep their
+ * files: it plants its hidden canary files there and reports (never kills
+ * or isolates from here; `mamori fim watch --respond` is the place for that).
+ */
+static void
+fim_start(struct up *u)
+{
+	const char *args[4 + 4] = { "fim", "watch", "--json" };
+	size_t n = 3;
+	for (int i = 0; i < u->fim_npaths; i++)
+		args[n++] = u->fim_paths[i];
+	args[n] = NULL;
+	if (spawn_piped(u, args, &u->fim, &u->fim_in) == 0)
+		fprintf(stderr, "mamori up: file and ransomware watch on %d folder%s\n", u->fim_npaths,
+		    u->fim_npaths == 1 ? "" : "s");
 }
 
 static void
@@ -391,9 +444,11 @@ reap(struct up *u)
 		if (pid == u->agent.pid)
 			agent_exited(u, status);
 		else if (pid == u->sensor.pid)
-			sensor_exited(u, status);
+			watcher_exited(&u->sensor, &u->sensor_next, "network sensor", status);
 		else if (pid == u->logs.pid)
-			logs_exited(u, status);
+			watcher_exited(&u->logs, &u->logs_next, "log watch", status);
+		else if (pid == u->fim.pid)
+			watcher_exited(&u->fim, &u->fim_next, "file watch", status);
 	}
 }
 
@@ -401,8 +456,8 @@ reap(struct up *u)
 static void
 stop_children(struct up *u)
 {
-	enum { NCHILD = 3 };
-	pid_t pids[NCHILD] = { u->agent.pid, u->sensor.pid, u->logs.pid };
+	enum { NCHILD = 4 };
+	pid_t pids[NCHILD] = { u->agent.pid, u->sensor.pid, u->logs.pid, u->fim.pid };
 	for (int i = 0; i < NCHILD; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
@@ -431,7 +486,9 @@ static int
 run(struct up *u, int sfd)
 {
 	for (;;) {
-		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { u->sensor_fd, POLLIN, 0 } };
+		/* A negative fd is ignored by poll. */
+		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { u->sensor_in.fd, POLLIN, 0 },
+			{ u->fim_in.fd, POLLIN, 0 } };
 		int64_t t = now_s();
 		if (u->phase == 0 && t >= u->next_scan)
 			agent_start(u, 1);
@@ -443,12 +500,18 @@ run(struct up *u, int sfd)
 			u->logs_next = 0;
 			logs_start(u);
 		}
-		if (poll(p, u->sensor_fd >= 0 ? 2 : 1, 1000) < 0 && errno != EINTR) {
+		if (u->fim_npaths && u->fim.pid == 0 && u->fim_next && t >= u->fim_next) {
+			u->fim_next = 0;
+			fim_start(u);
+		}
+		if (poll(p, 3, 1000) < 0 && errno != EINTR) {
 			fprintf(stderr, "mamori up: poll: %s\n", strerror(errno));
 			return EXIT_SOFTWARE;
 		}
-		if (u->sensor_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)))
-			sensor_read(u);
+		if (u->sensor_in.fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)))
+			pipe_read(u, &u->sensor_in, sensor_line);
+		if (u->fim_in.fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)))
+			pipe_read(u, &u->fim_in, fim_line);
 		if (p[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -464,6 +527,48 @@ run(struct up *u, int sfd)
 	}
 }
 
+/* The handle the sensor and file-watch alerts are stored through, opened once. */
+static int
+open_alert_db(struct up *u, char *err, size_t errsz)
+{
+	if (u->alert_db)
+		return MAMORI_OK;
+	return db_open(u->db_path, false, &u->alert_db, err, errsz);
+}
+
+/* --fim auto: the users' folders that exist; off; or one folder. */
+static void
+fim_setup(struct up *u, const char *fim)
+{
+	static const char *const folders[] = { "/home", "/srv", "/root" };
+	char err[512];
+	if (strcmp(fim, "off") == 0) {
+		fprintf(stderr, "mamori up: file watch off (--fim off)\n");
+		return;
+	}
+	if (fim[0] == '/') {
+		snprintf(u->fim_paths[u->fim_npaths++], sizeof(u->fim_paths[0]), "%s", fim);
+	} else {
+		for (size_t i = 0; i < sizeof(folders) / sizeof(folders[0]); i++) {
+			struct stat st;
+			if (stat(folders[i], &st) == 0 && S_ISDIR(st.st_mode))
+				snprintf(u->fim_paths[u->fim_npaths++], sizeof(u->fim_paths[0]), "%s",
+				    folders[i]);
+		}
+	}
+	if (u->fim_npaths == 0) {
+		fprintf(stderr, "mamori up: file watch not started: no users' folders\n");
+		return;
+	}
+	if (!(u->fim_in.line = malloc(PIPE_LINE_MAX)) || open_alert_db(u, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori up: file watch not started: %s\n",
+		    u->fim_in.line ? err : "out of memory");
+		u->fim_npaths = 0;
+		return;
+	}
+	fim_start(u);
+}
+
 int
 cmd_up(struct cmd_env *env, int argc, char **argv)
 {
@@ -473,13 +578,14 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 		{ "scan-every", required_argument, NULL, 'e' },
 		{ "sensor", required_argument, NULL, 's' },
 		{ "logs", required_argument, NULL, 'g' },
+		{ "fim", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *listen = conf_str(&env->conf, CONF_MANAGER_LISTEN);
-	const char *sensor = "auto", *logs = "auto", *db_path = env->db_path;
+	const char *sensor = "auto", *logs = "auto", *fim = "auto", *db_path = env->db_path;
 	struct up u = { .env = env, .scan_every = DEFAULT_SCAN_EVERY,
-	    .sensor_fd = -1, .devnull = -1 };
+	    .sensor_in = { .fd = -1 }, .fim_in = { .fd = -1 }, .devnull = -1 };
 	struct serve s;
 	char err[512], *end;
 	int c, rc, sfd = -1;
@@ -491,6 +597,7 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 		case 'd': db_path = optarg; break;
 		case 's': sensor = optarg; break;
 		case 'g': logs = optarg; break;
+		case 'f': fim = optarg; break;
 		case 'e': {
 			errno = 0;
 			long v = strtol(optarg, &end, 10);
@@ -513,6 +620,10 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	if (strcmp(sensor, "auto") != 0 && strcmp(sensor, "off") != 0 &&
 	    (strlen(sensor) > IF_NAMESIZE - 1 || strchr(sensor, '/')))
 		return cmd_usage_error("up", "--sensor takes auto, off or an interface name, not '%s'", sensor);
+	if (fim[0] == '\0' || (strcmp(fim, "auto") != 0 && strcmp(fim, "off") != 0 &&
+	    (fim[0] != '/' || strlen(fim) >= sizeof(u.fim_paths[0]))))
+		return cmd_usage_error("up", "--fim takes auto, off or an absolute folder path (under %zu "
+		    "bytes), not '%s'", sizeof(u.fim_paths[0]), fim);
 	if (logs[0] == '\0' || (strcmp(logs, "auto") != 0 && strcmp(logs, "off") != 0 &&
 	    logs[0] != '/'))
 		return cmd_usage_error("up", "--logs takes auto, off or an absolute file path, not '%s'", logs);
@@ -549,15 +660,17 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 			snprintf(u.iface, sizeof(u.iface), "%s", sensor);
 		if (!u.iface[0])
 			fprintf(stderr, "mamori up: network sensor not started: no default route\n");
-		else if (!(u.line = malloc(SENSOR_LINE_MAX)) ||
-		    db_open(u.db_path, false, &u.alert_db, err, sizeof(err)) != MAMORI_OK) {
+		else if (!(u.sensor_in.line = malloc(PIPE_LINE_MAX)) ||
+		    open_alert_db(&u, err, sizeof(err)) != MAMORI_OK) {
 			fprintf(stderr, "mamori up: network sensor not started: %s\n",
-			    u.line ? err : "out of memory");
+			    u.sensor_in.line ? err : "out of memory");
 			u.iface[0] = '\0';
 		} else {
 			sensor_start(&u);
 		}
 	}
+
+	fim_setup(&u, fim);
 
 	u.logs_on = strcmp(logs, "off") != 0;
 	u.logs_file = logs[0] == '/' ? logs : NULL;
@@ -574,17 +687,26 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	rc = run(&u, sfd);
 out:
 	stop_children(&u);
-	/* What the sensor wrote before it stopped (it flushes on SIGTERM). */
-	if (u.sensor_fd >= 0) {
-		fcntl(u.sensor_fd, F_SETFL, 0);
-		while (u.sensor_fd >= 0)
-			sensor_read(&u);
+	/* What the sensor and the file watch wrote before they stopped (they flush on SIGTERM). */
+	if (u.sensor_in.fd >= 0) {
+		fcntl(u.sensor_in.fd, F_SETFL, 0);
+		while (u.sensor_in.fd >= 0)
+			pipe_read(&u, &u.sensor_in, sensor_line);
 	}
-	if (u.sensor_alerts || u.sensor_lines_dropped)
+	if (u.fim_in.fd >= 0) {
+		fcntl(u.fim_in.fd, F_SETFL, 0);
+		while (u.fim_in.fd >= 0)
+			pipe_read(&u, &u.fim_in, fim_line);
+	}
+	if (u.sensor_alerts || u.sensor_in.dropped)
 		fprintf(stderr, "mamori up: %lu sensor alerts stored, %lu overlong sensor lines dropped\n",
-		    u.sensor_alerts, u.sensor_lines_dropped);
+		    u.sensor_alerts, u.sensor_in.dropped);
+	if (u.fim_alerts || u.fim_in.dropped)
+		fprintf(stderr, "mamori up: %lu file-watch alerts stored, %lu overlong lines dropped\n",
+		    u.fim_alerts, u.fim_in.dropped);
 	db_close(u.alert_db);
-	free(u.line);
+	free(u.sensor_in.line);
+	free(u.fim_in.line);
 	if (u.devnull >= 0)
 		close(u.devnull);
 	if (sfd >= 0)

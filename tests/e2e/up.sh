@@ -5,7 +5,9 @@
 # dashboard, stores scans of this machine periodically, stores the sensor's
 # alert for a port scan on the loopback interface (as root), stores the
 # alerts of the log it follows (--logs FILE, lines appended while it runs:
-# the real sshd brute force of CrowdSec's ssh-bf test), and stops
+# the real sshd brute force of CrowdSec's ssh-bf test), stores the file
+# watch's alert when the ransomware simulator encrypts a folder it watches
+# (--fim DIR), and stops
 # cleanly on SIGTERM with no child left and an intact database.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
@@ -39,7 +41,12 @@ sensor=off
 "$MAMORI" --db "$db" up --logs relative.log >/dev/null 2>&1
 t "a relative --logs path is a usage error (2)" [ $? -eq 2 ]
 : >"$tmp/auth.log"
-"$MAMORI" --db "$db" up --listen 127.0.0.1:0 --scan-every 2 --sensor $sensor --logs "$tmp/auth.log" 2>"$tmp/up.err" &
+"$MAMORI" --db "$db" up --fim docs >/dev/null 2>&1
+t "a relative --fim path is a usage error (2)" [ $? -eq 2 ]
+SIM="$MAMORI_BUILD/tests/ransom_sim"
+"$SIM" gen "$tmp/docs" 300 >/dev/null 2>&1
+"$MAMORI" --db "$db" up --listen 127.0.0.1:0 --scan-every 2 --sensor $sensor --logs "$tmp/auth.log" \
+    --fim "$tmp/docs" 2>"$tmp/up.err" &
 pid=$!
 port=
 for _ in $(seq 1 150); do
@@ -92,6 +99,12 @@ sleep 2	# the follower is at the (empty) file's end before the lines come
 cat "$MAMORI_SRC"/tests/data/logs/crowdsec/ssh-bf/ssh-bf.log >>"$tmp/auth.log"
 log_alert() { [ "$(sql "SELECT count(*) FROM alerts WHERE source = 'logs'" 2>/dev/null)" -ge 1 ]; }
 t "sshd lines appended while up runs become stored log alerts" wait_for 30 log_alert
+
+t "the file watch runs on the given folder" grep -q '^mamori up: file and ransomware watch on 1 folder' "$tmp/up.err"
+t "the file watch is ready" wait_for 30 grep -q 'watching' "$tmp/up.err"
+"$SIM" run "$tmp/docs" >/dev/null 2>&1
+fim_alert() { [ "$(sql "SELECT count(*) FROM alerts WHERE source = 'fim' AND severity = 4" 2>/dev/null)" -ge 1 ]; }
+t "the simulated ransomware becomes a stored critical file-watch alert" wait_for 30 fim_alert
 
 children=$(ps -o pid= --ppid "$pid" | tr -d ' ' | tr '\n' ' ')
 kill -TERM "$pid"
