@@ -248,9 +248,17 @@ out:
 	return rc;
 }
 
+/* The caller's callbacks, for db_step_rows(). */
+struct each {
+	store_alert_fn row;
+	store_alert_step_fn step;
+	void *ctx;
+};
+
 static int
-row_out(sqlite3_stmt *st, store_alert_fn fn, void *ctx)
+row_out(sqlite3_stmt *st, void *arg)
 {
+	const struct each *e = arg;
 	struct store_alert_row r = {
 		.id = sqlite3_column_int64(st, 0),
 		.host_name = db_col_text(st, 1),
@@ -266,7 +274,20 @@ row_out(sqlite3_stmt *st, store_alert_fn fn, void *ctx)
 		.state = db_col_text(st, 11),
 		.body = db_col_text(st, 12),
 	};
-	return fn(ctx, &r);
+	return e->row(e->ctx, &r);
+}
+
+static int
+step_out(sqlite3_stmt *st, void *arg)
+{
+	const struct each *e = arg;
+	struct store_alert_step s = {
+		.at = sqlite3_column_int64(st, 0),
+		.kind = db_col_text(st, 1),
+		.actor = db_col_text(st, 2),
+		.note = db_col_text(st, 3),
+	};
+	return e->step(e->ctx, &s);
 }
 
 int
@@ -282,14 +303,8 @@ store_alert_list(struct db *db, int64_t tenant_id, const struct store_alert_filt
 	sqlite3_bind_int(st, 3, f->min_severity);
 	sqlite3_bind_int64(st, 4, f->before_id);
 	sqlite3_bind_int(st, 5, limit);
-	int rc, ret = MAMORI_OK;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((ret = row_out(st, fn, ctx)) != 0)
-			break;
-	if (ret == MAMORI_OK && rc != SQLITE_DONE)
-		ret = MAMORI_E_DB;
-	sqlite3_reset(st);
-	return ret;
+	struct each e = { .row = fn, .ctx = ctx };
+	return db_step_rows(st, row_out, &e);
 }
 
 int
@@ -301,8 +316,9 @@ store_alert_get(struct db *db, int64_t tenant_id, int64_t id, store_alert_fn fn,
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, id);
+	struct each e = { .row = fn, .step = step, .ctx = ctx };
 	int rc = sqlite3_step(st);
-	int ret = rc == SQLITE_ROW ? row_out(st, fn, ctx) :
+	int ret = rc == SQLITE_ROW ? row_out(st, &e) :
 	    rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
 	sqlite3_reset(st);
 	if (ret != MAMORI_OK || !step)
@@ -310,20 +326,7 @@ store_alert_get(struct db *db, int64_t tenant_id, int64_t id, store_alert_fn fn,
 	if (!(st = db_cached(db, sql_timeline)))
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_alert_step s = {
-			.at = sqlite3_column_int64(st, 0),
-			.kind = db_col_text(st, 1),
-			.actor = db_col_text(st, 2),
-			.note = db_col_text(st, 3),
-		};
-		if ((ret = step(ctx, &s)) != 0)
-			break;
-	}
-	if (ret == MAMORI_OK && rc != SQLITE_DONE)
-		ret = MAMORI_E_DB;
-	sqlite3_reset(st);
-	return ret;
+	return db_step_rows(st, step_out, &e);
 }
 
 /* The current state, or NOTFOUND for a missing id or another tenant's. */
