@@ -45,7 +45,8 @@ await context.addInitScript(() => {
 });
 
 const text = () => page.locator('body').innerText();
-const TIMEOUT = 15000;
+// Generous: under ASan on a loaded 2-core machine a login (argon2id) and the first page can take long.
+const TIMEOUT = 60000;
 
 try {
   const resp = await page.goto(base + '/', { waitUntil: 'load' });

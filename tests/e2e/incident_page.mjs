@@ -27,7 +27,8 @@ const page = await context.newPage();
 const errors = [];
 page.on('pageerror', (e) => errors.push(e.message));
 const text = () => page.locator('body').innerText();
-const TIMEOUT = 15000;
+// Generous: under ASan on a loaded 2-core machine a login (argon2id) and the first page can take long.
+const TIMEOUT = 60000;
 async function step(desc, fn) {
   try { ok(await fn(), desc); } catch (e) {
     ok(false, desc, (e && e.message) + '\npage: ' + (await text().catch(() => '?')).slice(0, 400));
