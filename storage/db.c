@@ -280,6 +280,14 @@ db_col_text(sqlite3_stmt *st, int i)
 }
 
 int
+db_step_one(sqlite3_stmt *st)
+{
+	sqlite3 *h = sqlite3_db_handle(st);
+	int rc = db_step_done(st);
+	return rc == MAMORI_OK && sqlite3_changes(h) == 0 ? MAMORI_E_NOTFOUND : rc;
+}
+
+int
 db_step_rows(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg)
 {
 	int rc, ret = MAMORI_OK;

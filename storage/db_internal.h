@@ -53,6 +53,9 @@ sqlite3_stmt *db_cached(struct db *db, const char *sql);
 
 /* Steps a statement that returns no rows and resets it: 0 or MAMORI_E_DB. */
 int db_step_done(sqlite3_stmt *st);
+/* The same for an UPDATE or DELETE of one row: MAMORI_E_NOTFOUND when it
+ * changed none (a missing id, or another tenant's). */
+int db_step_one(sqlite3_stmt *st);
 /* Binds text; NULL binds "" (columns are NOT NULL). Not copied: s must
  * outlive the step. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);

@@ -569,10 +569,7 @@ store_contact_delete(struct db *db, int64_t tenant_id, const char *role)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	db_bind_text(st, 2, role);
-	int rc = db_step_done(st);
-	if (rc == MAMORI_OK && sqlite3_changes(db->h) == 0)
-		rc = MAMORI_E_NOTFOUND;
-	return rc;
+	return db_step_one(st);
 }
 
 struct contact_arg {

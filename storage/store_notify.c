@@ -230,10 +230,7 @@ store_notify_channel_remove(struct db *db, int64_t tenant_id, int64_t id)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, id);
-	int rc = db_step_done(st);
-	if (rc == MAMORI_OK && sqlite3_changes(db->h) == 0)
-		rc = MAMORI_E_NOTFOUND;
-	return rc;
+	return db_step_one(st);
 }
 
 int
@@ -298,10 +295,7 @@ store_notify_claim(struct db *db, int64_t delivery_id, int64_t now_ms, int64_t u
 	sqlite3_bind_int64(st, 1, delivery_id);
 	sqlite3_bind_int64(st, 2, now_ms);
 	sqlite3_bind_int64(st, 3, until_ms);
-	int rc = db_step_done(st);
-	if (rc == MAMORI_OK && sqlite3_changes(db->h) == 0)
-		rc = MAMORI_E_NOTFOUND;
-	return rc;
+	return db_step_one(st);
 }
 
 int

@@ -129,10 +129,7 @@ store_risk_update(struct db *db, int64_t tenant_id, int64_t id,
 	bind_opt_text(st, 15, ch->treatment);
 	bind_opt_text(st, 16, ch->plan);
 	sqlite3_bind_int64(st, 17, now);
-	int rc = db_step_done(st);
-	if (rc == MAMORI_OK && sqlite3_changes(db->h) == 0)
-		rc = MAMORI_E_NOTFOUND;
-	return rc;
+	return db_step_one(st);
 }
 
 int
@@ -143,10 +140,7 @@ store_risk_delete(struct db *db, int64_t tenant_id, int64_t id)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, id);
-	int rc = db_step_done(st);
-	if (rc == MAMORI_OK && sqlite3_changes(db->h) == 0)
-		rc = MAMORI_E_NOTFOUND;
-	return rc;
+	return db_step_one(st);
 }
 
 struct list_arg {
