@@ -172,7 +172,10 @@ t "unknown field 400" [ "$(code -d '{"username":"a","password":"x","admin":true}
 t "NUL in a password 400" [ "$(code -d '{"username":"a","password":"x\u0000y"}' "$base/api/login")" = 400 ]
 t "duplicate keys 400" [ "$(code -d '{"username":"a","username":"b","password":"x"}' "$base/api/login")" = 400 ]
 head -c 100000 /dev/zero | tr '\0' 'a' >"$tmp/big"
-t "oversized body 413" [ "$(code -H 'Content-Type: application/json' --data-binary @"$tmp/big" "$base/api/login")" = 413 ]
+# The refusal comes before the body is read and the connection is closed; a
+# client that sends the body anyway may meet a reset before it reads the 413,
+# so this one waits for the answer to its Expect: 100-continue as clients should.
+t "oversized body 413" [ "$(code -H 'Content-Type: application/json' -H 'Expect: 100-continue' --expect100-timeout 60 --max-time 70 --data-binary @"$tmp/big" "$base/api/login")" = 413 ]
 t "oversized chunked body 413" [ "$(code -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/json' --data-binary @"$tmp/big" "$base/api/login")" = 413 ]
 hdr=$(head -c 40000 /dev/zero | tr '\0' 'b')
 got=$(code -H "X-Big: $hdr" "$base/api/health")

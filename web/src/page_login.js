@@ -34,12 +34,19 @@ export function Login({ onLogin, onLang }) {
     login(username, password);
   }
 
+  // The link may be opened in a tab where the login page is already shown:
+  // then only the fragment changes, so the hash is watched, not read once.
   useEffect(() => {
-    const m = /^#setup=([A-Za-z0-9_-]{16,128})$/.exec(location.hash);
-    if (!m) return;
-    history.replaceState(null, '', location.pathname);
-    setUsername('admin');
-    login('admin', m[1]);
+    function fromSetupLink() {
+      const m = /^#setup=([A-Za-z0-9_-]{16,128})$/.exec(location.hash);
+      if (!m) return;
+      history.replaceState(null, '', location.pathname);
+      setUsername('admin');
+      login('admin', m[1]);
+    }
+    fromSetupLink();
+    addEventListener('hashchange', fromSetupLink);
+    return () => removeEventListener('hashchange', fromSetupLink);
   }, []);
 
   return html`<main class="login">
