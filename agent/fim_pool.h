@@ -22,9 +22,9 @@
 #include "agent/fim_walk.h"
 
 #define FIM_POOL_MAX_THREADS 16
-/* Enough reads in flight for an SSD or a virtual disk on a cold cache, and
- * no more threads than a small server has use for on a warm one. */
-#define FIM_POOL_DEFAULT_THREADS 4
+/* The thread count is the fim.threads setting (default 4: enough reads in
+ * flight for an SSD or a virtual disk on a cold cache, and no more threads
+ * than a small server has use for on a warm one). */
 
 /* A file opened and fstat()ed by the walker, waiting to be hashed. */
 struct fim_job {

@@ -56,6 +56,8 @@ ransom_conf_load(struct ransom_conf *c, const struct conf *conf)
 	c->window_ms = conf_int(conf, CONF_RANSOM_WINDOW_MS);
 	c->entropy_min = (double)conf_int(conf, CONF_RANSOM_ENTROPY_MIN_CENTIBITS) / 100.0;
 	c->note_dirs = (unsigned)conf_int(conf, CONF_RANSOM_NOTE_DIRS);
+	c->backup_files = (unsigned)conf_int(conf, CONF_RANSOM_BACKUP_FILES);
+	c->min_sample = (size_t)conf_int(conf, CONF_RANSOM_MIN_SAMPLE_BYTES);
 }
 
 double

@@ -208,7 +208,7 @@ fim_init(struct cmd_env *env, int argc, char **argv)
 	for (size_t i = 0; i < np; i++) {
 		struct fim_set set;
 		struct fim_walk_opts o = { .hash = true, .xdev = true,
-		    .threads = FIM_POOL_DEFAULT_THREADS };
+		    .threads = (unsigned)conf_int(&env->conf, CONF_FIM_THREADS) };
 		struct timespec t0, t1;
 		char *key = root_key(paths[i]);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -395,7 +395,7 @@ fim_check(struct cmd_env *env, int argc, char **argv)
 	for (size_t i = 0; i < np; i++) {
 		struct fim_set old, cur;
 		struct fim_walk_opts o = { .hash = true, .xdev = true,
-		    .threads = FIM_POOL_DEFAULT_THREADS };
+		    .threads = (unsigned)conf_int(&env->conf, CONF_FIM_THREADS) };
 		struct check_out co = { .json = json, .changes = json_array() };
 		int64_t created = 0;
 		char *key = root_key(paths[i]);

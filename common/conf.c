@@ -145,6 +145,15 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_LOGS_GEOIP_DB] = { "logs.geoip_db", CONF_STRING, 0, "", 0, 0,
 	    "MaxMind country database (.mmdb); when set, a login from a country new for the account "
 	    "is reported (empty: off)" },
+	[CONF_FIM_THREADS] = { "fim.threads", CONF_INT, 4, NULL, 1, 16,
+	    "reader threads of fim init and check: the walker opens each file safely, these only "
+	    "hash (1: hash on the walking thread)" },
+	[CONF_RANSOM_BACKUP_FILES] = { "ransom.backup_files", CONF_INT, 5, NULL, 2, 10000,
+	    "deletions under backup or snapshot folders by one process within ransom.window_ms "
+	    "that mean backups are being destroyed" },
+	[CONF_RANSOM_MIN_SAMPLE_BYTES] = { "ransom.min_sample_bytes", CONF_INT, 512, NULL, 64, 8192,
+	    "smallest written content (bytes sampled from its start and end) whose entropy counts; "
+	    "smaller files say nothing" },
 };
 
 const struct conf_def *

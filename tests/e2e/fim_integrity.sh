@@ -78,5 +78,14 @@ grep -q "fim init" "$tmp/e"; t $? "and says to run fim init"
 M init "$d" >/dev/null && M check "$d" >"$tmp/c2.out"
 t $? "after re-init the tree is clean again"
 
+# The reader threads are a setting (fim.threads): one thread finds the same tree.
+printf 'fim:\n  threads: 1\n' >"$tmp/one.yaml"
+"$MAMORI" --config "$tmp/one.yaml" config | grep -q '^fim.threads: 1$'
+t $? "mamori config shows fim.threads from the file"
+"$MAMORI" --config "$tmp/one.yaml" --db "$tmp/fim.db" fim check "$d" >"$tmp/c3.out"
+t $? "check with fim.threads: 1 finds the tree unchanged"
+"$MAMORI" config | grep -B1 '^ransom.backup_files: 5  # default' | grep -q 'backup'
+t $? "mamori config documents ransom.backup_files"
+
 echo "1..$n"
 exit $((fail > 0))

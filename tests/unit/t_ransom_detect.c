@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "agent/ransom_detect.h"
+#include "common/conf.h"
+#include "common/err.h"
 #include "tests/tap.h"
 #include "agent/ransom_backup.h"
 
@@ -225,6 +227,31 @@ main(void)
 	}
 	ok(v && (v->reasons & RANSOM_R_BACKUP), "moving backups out of their directory counts too");
 	ransom_detect_release(&d);
+
+	/* The thresholds come from the configuration table. */
+	struct conf cf;
+	char cerr[256];
+	conf_init(&cf);
+	static const char yaml[] = "ransom:\n  backup_files: 3\n  min_sample_bytes: 2048\n";
+	ok(conf_load_buffer(&cf, "t.yaml", yaml, sizeof(yaml) - 1, cerr, sizeof(cerr)) == MAMORI_OK,
+	    "ransom.backup_files and ransom.min_sample_bytes load");
+	struct ransom_conf cc;
+	ransom_conf_load(&cc, &cf);
+	ok(cc.backup_files == 3 && cc.min_sample == 2048 && cc.burst_files == 10,
+	    "ransom_conf_load reads them (defaults elsewhere)");
+	ransom_detect_init(&d, &cc);
+	ransom_detect_add_backup(&d, "/srv/backup/");
+	v = NULL;
+	bk_fired = 0;
+	for (unsigned i = 1; i <= 8 && !v; i++) {
+		snprintf(p, sizeof(p), "/srv/backup/c%u", i);
+		struct ransom_event del = { .ts_ms = i * 10, .pid = 95, .kind = RE_DELETE, .path = p };
+		if ((v = ransom_detect_feed(&d, &del)))
+			bk_fired = i;
+	}
+	ok(bk_fired == 3, "with backup_files 3 the 3rd deletion fires (%u)", bk_fired);
+	ransom_detect_release(&d);
+	conf_release(&cf);
 
 	/* Many processes: the table evicts, never grows without bound. */
 	ransom_detect_init(&d, &c);
