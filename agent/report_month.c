@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "agent/assess.h"
+#include "guide/assess.h"
 #include "agent/check.h"
 #include "common/err.h"
 #include "storage/db.h"
@@ -534,12 +534,12 @@ got_assessment(void *vctx, const struct store_assess_snapshot *s)
 }
 
 static bool
-assessment_section(struct builder *b, struct db *db, int64_t to)
+assessment_section(struct builder *b, struct db *db, int64_t tenant_id, int64_t to)
 {
 	struct assess_ctx a = { 0 };
 	char date[16];
 	addf(b, RB_H2, "%s", L(b, "4. Self-assessment (5-minute check)", "4. 情報セキュリティ自社診断"));
-	int rc = store_assess_before(db, to, got_assessment, &a);
+	int rc = store_assess_before(db, tenant_id, to, got_assessment, &a);
 	if (rc != MAMORI_OK && rc != MAMORI_E_NOTFOUND)
 		b->oom = true;
 	if (!a.found) {
@@ -677,6 +677,7 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 		"November", "December" };
 	int rc = MAMORI_OK;
 	char label[64], date[16];
+	int64_t tenant = o->tenant_id > 0 ? o->tenant_id : 1;
 	memset(doc, 0, sizeof(*doc));
 	doc->lang = o->lang;
 	int64_t from = days_from_civil(o->year, o->month, 1) * 86400;
@@ -692,8 +693,8 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 		rc = MAMORI_E_NOMEM;
 		goto out;
 	}
-	if (store_assess_scans_between(db, from, to, read_scan, &m) != MAMORI_OK ||
-	    store_assess_latest_scans(db, from, read_baseline, &m) != MAMORI_OK) {
+	if (store_assess_scans_between(db, tenant, from, to, read_scan, &m) != MAMORI_OK ||
+	    store_assess_latest_scans(db, tenant, from, read_baseline, &m) != MAMORI_OK) {
 		snprintf(err, errsz, "cannot read the stored scans: %s", db_errmsg(db));
 		rc = MAMORI_E_DB;
 		goto out;
@@ -709,7 +710,7 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 		addf(&b, RB_NOTE, L(&b, "No scan is stored for %s, so there is no score, trend or findings for this month. Run 'mamori scan' regularly (for example daily from cron) so that next month's report has data.",
 		    "%sに保存されたスキャン結果がないため、今月のスコア・推移・検出結果はありません。来月のレポートのために、'mamori scan' を定期的に（例えば cron で毎日）実行してください。"),
 		    label);
-		bool assessed = assessment_section(&b, db, to);
+		bool assessed = assessment_section(&b, db, tenant, to);
 		json_t *none = json_object();
 		actions_section(&b, none, assessed);
 		json_decref(none);
@@ -718,7 +719,7 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 		summary_section(&b, &m, label);
 		findings_section(&b, &m, open_all);
 		basics_section(&b, &m);
-		bool assessed = assessment_section(&b, db, to);
+		bool assessed = assessment_section(&b, db, tenant, to);
 		actions_section(&b, open_all, assessed);
 		changes_section(&b, &m);
 		json_decref(open_all);

@@ -61,6 +61,7 @@ struct report_month_opts {
 	enum lang lang;
 	const char *company;	/* "" = not set */
 	int64_t generated_at;
+	int64_t tenant_id;	/* 0 = the default tenant (1) */
 };
 
 /* "2026-11" -> year, month; MAMORI_E_INVAL otherwise. */

@@ -9,12 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/assess.h"
-#include "agent/policy_draft.h"
-#include "agent/security_action.h"
+#include "guide/assess.h"
+#include "guide/policy_draft.h"
+#include "guide/security_action.h"
 #include "cmd/cmd.h"
 #include "common/err.h"
 #include "storage/db.h"
+#include "manager/assess_json.h"
 #include "storage/store_assess.h"
 
 static void
@@ -47,29 +48,6 @@ struct opts {
 	struct store_assess_change changes[64];
 	int nchanges;
 };
-
-struct load_ctx {
-	struct assess *a;
-	enum lang lang;
-	int bad;
-};
-
-static int
-load_scan(void *vctx, const struct store_assess_scan *s)
-{
-	struct load_ctx *ctx = vctx;
-	json_error_t jerr;
-	json_t *doc = json_loads(s->report_json, 0, &jerr);
-	if (!doc || assess_add_scan(ctx->a, doc, s->scan_id, s->hostname, s->started_at,
-	    ctx->lang) != MAMORI_OK) {
-		/* One unreadable stored report costs its evidence, not the run. */
-		fprintf(stderr, "mamori assess: stored scan %lld of %s is unreadable; "
-		    "its evidence is left out\n", (long long)s->scan_id, s->hostname);
-		ctx->bad++;
-	}
-	json_decref(doc);
-	return 0;
-}
 
 static void
 login_name(char *buf, size_t n)
@@ -140,25 +118,11 @@ interactive(struct opts *o, struct assess *a, enum lang lang)
 }
 
 static int
-print_history_row(void *ctx, const struct store_assess_snapshot *s)
-{
-	json_t *arr = ctx;
-	char date[16];
-	assess_date(s->created_at, date, sizeof(date));
-	json_array_append_new(arr, json_pack("{s:I, s:s, s:i, s:i, s:s, s:o}",
-	    "id", (json_int_t)s->id, "date", date, "total", s->total,
-	    "answered", s->answered, "band", s->band,
-	    "scan_id", s->scan_id ? json_integer(s->scan_id) : json_null()));
-	return 0;
-}
-
-static int
 history(struct db *db, const struct opts *o, enum lang lang)
 {
-	json_t *arr = json_array();
-	if (!arr || store_assess_history(db, print_history_row, arr) != MAMORI_OK) {
+	json_t *arr = NULL;
+	if (assess_json_history(db, 1, &arr) != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot read the history: %s\n", db_errmsg(db));
-		json_decref(arr);
 		return EXIT_SOFTWARE;
 	}
 	if (o->json) {
@@ -214,7 +178,7 @@ write_draft(struct cmd_env *env, struct db *db, const struct opts *o)
 		fprintf(stderr, "mamori assess: cannot write the policy draft\n");
 		return EXIT_IOERR;
 	}
-	if (store_assess_policy_drafted(db, o->now, o->out_path ? o->out_path : "") != MAMORI_OK) {
+	if (store_assess_policy_drafted(db, 1, o->now, o->out_path ? o->out_path : "") != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot record the draft: %s\n", db_errmsg(db));
 		return EXIT_CANTCREAT;
 	}
@@ -343,7 +307,7 @@ cmd_assess(struct cmd_env *env, int argc, char **argv)
 		exit_code = history(db, &o, env->lang);
 		goto out;
 	}
-	if (o.published && store_assess_policy_published(db, o.now, o.published) != MAMORI_OK) {
+	if (o.published && store_assess_policy_published(db, 1, o.now, o.published) != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot record the publication: %s\n", db_errmsg(db));
 		exit_code = EXIT_CANTCREAT;
 		goto out;
@@ -353,65 +317,33 @@ cmd_assess(struct cmd_env *env, int argc, char **argv)
 		goto out;
 	}
 
-	struct load_ctx lctx = { &a, env->lang, 0 };
-	struct store_assess_manual man;
-	if (store_assess_latest_scans(db, 0, load_scan, &lctx) != MAMORI_OK ||
-	    store_assess_manual_load(db, &man) != MAMORI_OK) {
+	int bad = 0;
+	if (assess_json_load(db, 1, env->lang, &a, &bad) != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot read the database: %s\n", db_errmsg(db));
 		exit_code = EXIT_SOFTWARE;
 		goto out;
 	}
-	for (int i = 0; i < ASSESS_NITEMS; i++)
-		if (man.have[i])
-			assess_set_manual(&a, i + 1, man.answer[i], man.at[i]);
-	for (int i = 0; i < o.nchanges; i++) {
-		const struct store_assess_change *ch = &o.changes[i];
-		if (ch->cleared) {
-			a.item[ch->item_no - 1].source = ASSESS_SRC_NONE;
-			a.item[ch->item_no - 1].answered_at = 0;
-		} else {
-			assess_set_manual(&a, ch->item_no, ch->answer, o.now);
-		}
-	}
+	if (bad)
+		fprintf(stderr, "mamori assess: %d stored scan(s) unreadable; their evidence is left out\n",
+		    bad);
+	assess_json_apply(&a, o.changes, o.nchanges, o.now);
 	assess_finish(&a);
 	if (o.interactive) {
 		interactive(&o, &a, env->lang);
 		assess_finish(&a);
 	}
 
-	json_t *doc = assess_to_json(&a, env->lang, o.now);
-	if (!doc) {
-		exit_code = EXIT_SOFTWARE;
+	char who[128];
+	login_name(who, sizeof(who));
+	json_t *doc = NULL;
+	rc = assess_json_doc(db, 1, &a, env->lang, o.now, o.nchanges || o.save, who,
+	    o.changes, o.nchanges, &doc);
+	if (rc != MAMORI_OK) {
+		fprintf(stderr, "mamori assess: cannot %s: %s\n",
+		    o.nchanges || o.save ? "save the answers" : "read the policy state", db_errmsg(db));
+		exit_code = rc == MAMORI_E_DB ? EXIT_CANTCREAT : EXIT_SOFTWARE;
 		goto out;
 	}
-	if (o.nchanges || o.save) {
-		char who[128];
-		login_name(who, sizeof(who));
-		char *text = json_dumps(doc, JSON_COMPACT);
-		struct store_assess_snapshot snap = {
-			.created_at = o.now, .scan_id = a.scan_id, .total = a.total,
-			.answered = a.answered, .band = assess_band_of(a.total)->id,
-			.doc_json = text,
-		};
-		if (!text || store_assess_save(db, who, o.changes, o.nchanges, &snap) != MAMORI_OK) {
-			fprintf(stderr, "mamori assess: cannot save the answers: %s\n", db_errmsg(db));
-			exit_code = EXIT_CANTCREAT;
-		} else {
-			json_object_set_new(doc, "saved", json_integer(snap.id));
-		}
-		free(text);
-	}
-	if (!json_object_get(doc, "saved"))
-		json_object_set_new(doc, "saved", json_null());
-
-	if (store_assess_policy_get(db, &pol) != MAMORI_OK) {
-		fprintf(stderr, "mamori assess: cannot read the policy state: %s\n", db_errmsg(db));
-		exit_code = EXIT_SOFTWARE;
-	}
-	security_action_eval(&sa, &a, pol.drafted_at, pol.published_at, pol.published_where,
-	    env->lang);
-	json_object_set_new(doc, "security_action", security_action_json(&sa, env->lang));
-
 	if (o.json) {
 		if (json_dumpf(doc, stdout, JSON_INDENT(1)) != 0)
 			exit_code = EXIT_IOERR;
@@ -424,6 +356,11 @@ cmd_assess(struct cmd_env *env, int argc, char **argv)
 				    "No stored scan yet: run 'mamori scan' so that items 1-4, 13 and others are filled in from evidence.",
 				    "保存されたスキャン結果がありません。'mamori scan' を実行すると、1〜4・13 などの項目が自動で入力されます。" }));
 		}
+		if (store_assess_policy_get(db, 1, &pol) != MAMORI_OK) {
+			fprintf(stderr, "mamori assess: cannot read the policy state: %s\n", db_errmsg(db));
+			exit_code = EXIT_SOFTWARE;
+		}
+		security_action_eval(&sa, &a, pol.drafted_at, pol.published_at, pol.published_where);
 		security_action_print(&sa, env->lang, stdout);
 	}
 	json_decref(doc);

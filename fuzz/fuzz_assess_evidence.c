@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "agent/assess.h"
-#include "agent/security_action.h"
+#include "guide/assess.h"
+#include "guide/security_action.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *null = fopen("/dev/null", "w");
 	if (null) {
 		assess_print(&a, LANG_EN, null);
-		security_action_eval(&sa, &a, 0, 0, NULL, LANG_JA);
+		security_action_eval(&sa, &a, 0, 0, NULL);
 		security_action_print(&sa, LANG_JA, null);
 		json_decref(security_action_json(&sa, LANG_EN));
 		security_action_release(&sa);

@@ -8,48 +8,58 @@
 
 static const char sql_manual[] =
     "SELECT a.item_no, a.answer, a.answered_at FROM assessment_answers a "
-    "WHERE a.tenant_id = 1 AND a.id = (SELECT max(b.id) FROM assessment_answers b "
-    "WHERE b.tenant_id = 1 AND b.item_no = a.item_no)";
+    "WHERE a.tenant_id = ?9 AND a.id = (SELECT max(b.id) FROM assessment_answers b "
+    "WHERE b.tenant_id = ?9 AND b.item_no = a.item_no)";
 static const char sql_snap_insert[] =
     "INSERT INTO assessments (tenant_id, created_at, scan_id, total, answered, band, doc_json) "
-    "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)";
+    "VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6)";
 static const char sql_answer_insert[] =
     "INSERT INTO assessment_answers (tenant_id, assessment_id, item_no, answer, answered_at, answered_by) "
-    "VALUES (1, ?1, ?2, ?3, ?4, ?5)";
+    "VALUES (?9, ?1, ?2, ?3, ?4, ?5)";
 static const char sql_history[] =
     "SELECT id, created_at, scan_id, total, answered, band FROM assessments "
-    "WHERE tenant_id = 1 ORDER BY created_at, id";
+    "WHERE tenant_id = ?9 ORDER BY created_at, id";
 static const char sql_before[] =
     "SELECT id, created_at, scan_id, total, answered, band, doc_json FROM assessments "
-    "WHERE tenant_id = 1 AND created_at < ?1 ORDER BY created_at DESC, id DESC LIMIT 1";
+    "WHERE tenant_id = ?9 AND created_at < ?1 ORDER BY created_at DESC, id DESC LIMIT 1";
 static const char sql_policy_get[] =
     "SELECT drafted_at, draft_path, published_at, published_where FROM security_policy "
-    "WHERE tenant_id = 1";
+    "WHERE tenant_id = ?9";
 static const char sql_policy_drafted[] =
-    "INSERT INTO security_policy (tenant_id, drafted_at, draft_path) VALUES (1, ?1, ?2) "
+    "INSERT INTO security_policy (tenant_id, drafted_at, draft_path) VALUES (?9, ?1, ?2) "
     "ON CONFLICT (tenant_id) DO UPDATE SET drafted_at = ?1, draft_path = ?2";
 static const char sql_policy_published[] =
-    "INSERT INTO security_policy (tenant_id, published_at, published_where) VALUES (1, ?1, ?2) "
+    "INSERT INTO security_policy (tenant_id, published_at, published_where) VALUES (?9, ?1, ?2) "
     "ON CONFLICT (tenant_id) DO UPDATE SET published_at = ?1, published_where = ?2";
 /* The newest scan per host by its start time (tests and imports may store
  * scans out of order, so not by id). */
 static const char sql_latest[] =
     "SELECT s.id, h.id, h.hostname, s.started_at, coalesce(s.score, -1), s.report_json "
     "FROM scans s JOIN hosts h ON h.id = s.host_id "
-    "WHERE h.tenant_id = 1 AND s.report_json IS NOT NULL AND s.id = "
+    "WHERE h.tenant_id = ?9 AND s.report_json IS NOT NULL AND s.id = "
     "(SELECT t.id FROM scans t WHERE t.host_id = s.host_id AND t.report_json IS NOT NULL "
     "AND (?1 <= 0 OR t.started_at < ?1) ORDER BY t.started_at DESC, t.id DESC LIMIT 1) "
     "ORDER BY h.hostname, h.id";
 static const char sql_between[] =
     "SELECT s.id, h.id, h.hostname, s.started_at, coalesce(s.score, -1), s.report_json "
     "FROM scans s JOIN hosts h ON h.id = s.host_id "
-    "WHERE h.tenant_id = 1 AND s.report_json IS NOT NULL AND s.started_at >= ?1 "
+    "WHERE h.tenant_id = ?9 AND s.report_json IS NOT NULL AND s.started_at >= ?1 "
     "AND s.started_at < ?2 ORDER BY s.started_at, s.id";
 
-int
-store_assess_manual_load(struct db *db, struct store_assess_manual *out)
+/* Every statement names its tenant as ?9. */
+static sqlite3_stmt *
+tenant_stmt(struct db *db, const char *sql, int64_t tenant_id)
 {
-	sqlite3_stmt *st = db_cached(db, sql_manual);
+	sqlite3_stmt *st = db_cached(db, sql);
+	if (st)
+		sqlite3_bind_int64(st, 9, tenant_id);
+	return st;
+}
+
+int
+store_assess_manual_load(struct db *db, int64_t tenant_id, struct store_assess_manual *out)
+{
+	sqlite3_stmt *st = tenant_stmt(db, sql_manual, tenant_id);
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (!st)
@@ -70,14 +80,14 @@ store_assess_manual_load(struct db *db, struct store_assess_manual *out)
 }
 
 int
-store_assess_save(struct db *db, const char *by,
+store_assess_save(struct db *db, int64_t tenant_id, const char *by,
     const struct store_assess_change *changes, int nchanges,
     struct store_assess_snapshot *snap)
 {
 	sqlite3_stmt *st;
 	if (db_begin(db) != MAMORI_OK)
 		return MAMORI_E_DB;
-	if (!(st = db_cached(db, sql_snap_insert)))
+	if (!(st = tenant_stmt(db, sql_snap_insert, tenant_id)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, snap->created_at);
 	if (snap->scan_id > 0)
@@ -92,7 +102,7 @@ store_assess_save(struct db *db, const char *by,
 		goto fail;
 	snap->id = sqlite3_last_insert_rowid(db->h);
 	for (int i = 0; i < nchanges; i++) {
-		if (!(st = db_cached(db, sql_answer_insert)))
+		if (!(st = tenant_stmt(db, sql_answer_insert, tenant_id)))
 			goto fail;
 		sqlite3_bind_int64(st, 1, snap->id);
 		sqlite3_bind_int(st, 2, changes[i].item_no);
@@ -127,9 +137,9 @@ snap_from_row(sqlite3_stmt *st, struct store_assess_snapshot *s, bool with_doc)
 }
 
 int
-store_assess_history(struct db *db, store_assess_snapshot_fn fn, void *ctx)
+store_assess_history(struct db *db, int64_t tenant_id, store_assess_snapshot_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_cached(db, sql_history);
+	sqlite3_stmt *st = tenant_stmt(db, sql_history, tenant_id);
 	int rc;
 	if (!st)
 		return MAMORI_E_DB;
@@ -147,10 +157,10 @@ store_assess_history(struct db *db, store_assess_snapshot_fn fn, void *ctx)
 }
 
 int
-store_assess_before(struct db *db, int64_t t, store_assess_snapshot_fn fn,
+store_assess_before(struct db *db, int64_t tenant_id, int64_t t, store_assess_snapshot_fn fn,
     void *ctx)
 {
-	sqlite3_stmt *st = db_cached(db, sql_before);
+	sqlite3_stmt *st = tenant_stmt(db, sql_before, tenant_id);
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, t);
@@ -175,9 +185,9 @@ dup_or_null(sqlite3_stmt *st, int i)
 }
 
 int
-store_assess_policy_get(struct db *db, struct store_assess_policy *out)
+store_assess_policy_get(struct db *db, int64_t tenant_id, struct store_assess_policy *out)
 {
-	sqlite3_stmt *st = db_cached(db, sql_policy_get);
+	sqlite3_stmt *st = tenant_stmt(db, sql_policy_get, tenant_id);
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return MAMORI_E_DB;
@@ -201,9 +211,9 @@ store_assess_policy_release(struct store_assess_policy *p)
 }
 
 static int
-policy_set(struct db *db, const char *sql, int64_t at, const char *text)
+policy_set(struct db *db, int64_t tenant_id, const char *sql, int64_t at, const char *text)
 {
-	sqlite3_stmt *st = db_cached(db, sql);
+	sqlite3_stmt *st = tenant_stmt(db, sql, tenant_id);
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, at);
@@ -212,15 +222,15 @@ policy_set(struct db *db, const char *sql, int64_t at, const char *text)
 }
 
 int
-store_assess_policy_drafted(struct db *db, int64_t at, const char *path)
+store_assess_policy_drafted(struct db *db, int64_t tenant_id, int64_t at, const char *path)
 {
-	return policy_set(db, sql_policy_drafted, at, path);
+	return policy_set(db, tenant_id, sql_policy_drafted, at, path);
 }
 
 int
-store_assess_policy_published(struct db *db, int64_t at, const char *where)
+store_assess_policy_published(struct db *db, int64_t tenant_id, int64_t at, const char *where)
 {
-	return policy_set(db, sql_policy_published, at, where);
+	return policy_set(db, tenant_id, sql_policy_published, at, where);
 }
 
 static int
@@ -247,10 +257,10 @@ run_scans(sqlite3_stmt *st, store_assess_scan_fn fn, void *ctx)
 }
 
 int
-store_assess_latest_scans(struct db *db, int64_t before, store_assess_scan_fn fn,
+store_assess_latest_scans(struct db *db, int64_t tenant_id, int64_t before, store_assess_scan_fn fn,
     void *ctx)
 {
-	sqlite3_stmt *st = db_cached(db, sql_latest);
+	sqlite3_stmt *st = tenant_stmt(db, sql_latest, tenant_id);
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, before);
@@ -258,10 +268,10 @@ store_assess_latest_scans(struct db *db, int64_t before, store_assess_scan_fn fn
 }
 
 int
-store_assess_scans_between(struct db *db, int64_t from, int64_t to,
+store_assess_scans_between(struct db *db, int64_t tenant_id, int64_t from, int64_t to,
     store_assess_scan_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_cached(db, sql_between);
+	sqlite3_stmt *st = tenant_stmt(db, sql_between, tenant_id);
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, from);

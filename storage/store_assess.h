@@ -1,8 +1,7 @@
 /*
  * store_assess.h - the self-assessment's answers and history, the state of
  * the basic security policy, and the stored scans the assessment and the
- * monthly report read their evidence from. Tenant 1 until the manager
- * (issue 6) brings more.
+ * monthly report read their evidence from, each of one tenant.
  */
 #ifndef MAMORI_STORAGE_STORE_ASSESS_H
 #define MAMORI_STORAGE_STORE_ASSESS_H
@@ -20,7 +19,7 @@ struct store_assess_manual {
 	int answer[STORE_ASSESS_ITEMS];	/* 4, 2, 0 or -1 when have */
 	int64_t at[STORE_ASSESS_ITEMS];	/* when it was given */
 };
-int store_assess_manual_load(struct db *db, struct store_assess_manual *out);
+int store_assess_manual_load(struct db *db, int64_t tenant_id, struct store_assess_manual *out);
 
 /* One answer to record; cleared = back to the evidence (answer ignored). */
 struct store_assess_change {
@@ -44,16 +43,16 @@ struct store_assess_snapshot {
  * Records the changes (may be none) and the snapshot in one transaction;
  * snap->id is set. by names who answered (login name), may be "".
  */
-int store_assess_save(struct db *db, const char *by,
+int store_assess_save(struct db *db, int64_t tenant_id, const char *by,
     const struct store_assess_change *changes, int nchanges,
     struct store_assess_snapshot *snap);
 
 typedef int (*store_assess_snapshot_fn)(void *ctx,
     const struct store_assess_snapshot *s);
 /* Every snapshot, oldest first (doc_json NULL: use _before for it). */
-int store_assess_history(struct db *db, store_assess_snapshot_fn fn, void *ctx);
+int store_assess_history(struct db *db, int64_t tenant_id, store_assess_snapshot_fn fn, void *ctx);
 /* The newest snapshot created before t, with doc_json; NOTFOUND if none. */
-int store_assess_before(struct db *db, int64_t t, store_assess_snapshot_fn fn,
+int store_assess_before(struct db *db, int64_t tenant_id, int64_t t, store_assess_snapshot_fn fn,
     void *ctx);
 
 struct store_assess_policy {
@@ -62,10 +61,10 @@ struct store_assess_policy {
 	int64_t published_at;		/* 0 = not published */
 	char *published_where;		/* malloc'd or NULL */
 };
-int store_assess_policy_get(struct db *db, struct store_assess_policy *out);
+int store_assess_policy_get(struct db *db, int64_t tenant_id, struct store_assess_policy *out);
 void store_assess_policy_release(struct store_assess_policy *p);
-int store_assess_policy_drafted(struct db *db, int64_t at, const char *path);
-int store_assess_policy_published(struct db *db, int64_t at, const char *where);
+int store_assess_policy_drafted(struct db *db, int64_t tenant_id, int64_t at, const char *path);
+int store_assess_policy_published(struct db *db, int64_t tenant_id, int64_t at, const char *where);
 
 /* A stored scan as the assessment and the report read it. */
 struct store_assess_scan {
@@ -79,10 +78,10 @@ struct store_assess_scan {
 typedef int (*store_assess_scan_fn)(void *ctx, const struct store_assess_scan *s);
 
 /* The newest scan of each host started before t (t <= 0: any time), by host. */
-int store_assess_latest_scans(struct db *db, int64_t before, store_assess_scan_fn fn,
+int store_assess_latest_scans(struct db *db, int64_t tenant_id, int64_t before, store_assess_scan_fn fn,
     void *ctx);
 /* Every scan started in [from, to), oldest first. */
-int store_assess_scans_between(struct db *db, int64_t from, int64_t to,
+int store_assess_scans_between(struct db *db, int64_t tenant_id, int64_t from, int64_t to,
     store_assess_scan_fn fn, void *ctx);
 
 #endif

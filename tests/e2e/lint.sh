@@ -31,11 +31,12 @@ t "no banned calls" banned
 layer() { # dir, forbidden pattern
 	echo "$prod" | grep "^$1/" | xargs -r grep -nE "#[[:space:]]*include[[:space:]]*\"($2)/" || true
 }
-t "common/ includes no higher layer" layer common 'detection|vuln|storage|agent|sensor|manager|cmd'
-t "vuln/ includes only common/" layer vuln 'detection|storage|agent|sensor|manager|cmd'
-t "detection/ includes only common/" layer detection 'vuln|storage|agent|sensor|manager|cmd'
+t "common/ includes no higher layer" layer common 'detection|vuln|guide|storage|agent|sensor|manager|cmd'
+t "vuln/ includes only common/" layer vuln 'detection|guide|storage|agent|sensor|manager|cmd'
+t "detection/ includes only common/" layer detection 'vuln|guide|storage|agent|sensor|manager|cmd'
+t "guide/ includes only common/" layer guide 'detection|vuln|storage|agent|sensor|manager|cmd'
 t "sensor/ includes no other role" layer sensor 'agent|manager|cmd'
-t "storage/ includes only common/" layer storage 'detection|vuln|agent|sensor|manager|cmd'
+t "storage/ includes only common/" layer storage 'detection|vuln|guide|agent|sensor|manager|cmd'
 t "agent/ includes no other role" layer agent 'sensor|manager|cmd'
 t "SQL only in storage/" sh -c "echo '$prod' | grep -v '^storage/' | xargs grep -nEi 'sqlite3_|\"(SELECT [^\"]* FROM |INSERT INTO |DELETE FROM |UPDATE [a-z_]+ SET |CREATE (TABLE|INDEX) )' || true"
 t "no grab-bag files" sh -c "echo '$src' | grep -E '(^|/)(util|utils|misc|helpers?)\\.[ch]$' || true"

@@ -5,13 +5,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agent/assess.h"
-#include "agent/policy_draft.h"
+#include "guide/assess.h"
+#include "guide/policy_draft.h"
 #include "agent/report_month.h"
-#include "agent/security_action.h"
+#include "guide/security_action.h"
 #include "common/err.h"
 #include "storage/db.h"
 #include "storage/store_assess.h"
+#include "storage/store_auth.h"
+#include "manager/assess_json.h"
 #include "tests/tap.h"
 
 static json_t *
@@ -184,7 +186,7 @@ test_evidence(void)
 
 	/* SECURITY ACTION */
 	struct security_action sa;
-	security_action_eval(&sa, &a, 0, 0, NULL, LANG_EN);
+	security_action_eval(&sa, &a, 0, 0, NULL);
 	ok(!sa.star1, "★ not ready with failing basics");
 	is_int(sa.basic[0].status, SA_PARTLY, "basic 1 partly (from scans)");
 	ok(sa.basic[0].from_scan, "basic 1 judged from the scans");
@@ -210,10 +212,10 @@ test_evidence(void)
 		assess_set_manual(&a, i, ASSESS_DONE, 1);
 	assess_finish(&a);
 	is_int(a.total, 100, "all done is 100");
-	security_action_eval(&sa, &a, 10, 20, "https://example.jp/policy", LANG_EN);
+	security_action_eval(&sa, &a, 10, 20, "https://example.jp/policy");
 	ok(sa.star1 && sa.star2, "★ and ★★ ready when all is done and the policy is published");
 	security_action_release(&sa);
-	security_action_eval(&sa, &a, 10, 0, NULL, LANG_EN);
+	security_action_eval(&sa, &a, 10, 0, NULL);
 	ok(!sa.star2, "★★ needs the policy published, not just drafted");
 	security_action_release(&sa);
 	assess_release(&a);
@@ -291,44 +293,59 @@ test_storage(void)
 	struct db *db;
 	is_int(db_open(path, false, &db, err, sizeof(err)), 0, "database opens with 0004");
 	struct store_assess_manual man;
-	is_int(store_assess_manual_load(db, &man), 0, "no answers yet");
+	is_int(store_assess_manual_load(db, 1, &man), 0, "no answers yet");
 	ok(!man.have[0] && !man.have[24], "nothing in force");
 	struct store_assess_change ch[] = { { 5, 4, false }, { 9, 2, false } };
 	struct store_assess_snapshot snap = { .created_at = 100, .total = 6, .answered = 2,
 		.band = "urgent", .doc_json = "{}" };
-	is_int(store_assess_save(db, "alice", ch, 2, &snap), 0, "first answers saved");
+	is_int(store_assess_save(db, 1, "alice", ch, 2, &snap), 0, "first answers saved");
 	ok(snap.id > 0, "snapshot id set");
 	struct store_assess_change ch2[] = { { 5, 0, false }, { 9, 0, true } };
 	struct store_assess_snapshot snap2 = { .created_at = 200, .total = 0, .answered = 1,
 		.band = "urgent", .doc_json = "{}" };
-	is_int(store_assess_save(db, "bob", ch2, 2, &snap2), 0, "second answers saved");
-	is_int(store_assess_manual_load(db, &man), 0, "answers load");
+	is_int(store_assess_save(db, 1, "bob", ch2, 2, &snap2), 0, "second answers saved");
+	is_int(store_assess_manual_load(db, 1, &man), 0, "answers load");
 	ok(man.have[4] && man.answer[4] == 0 && man.at[4] == 200, "latest answer to item 5 wins");
 	ok(!man.have[8], "a cleared item goes back to the evidence");
 	int n = 0;
-	store_assess_history(db, count_row, &n);
+	store_assess_history(db, 1, count_row, &n);
 	is_int(n, 2, "history has both snapshots");
 	n = 0;
-	is_int(store_assess_before(db, 150, count_row, &n), 0, "a snapshot before t=150");
-	is_int(store_assess_before(db, 100, count_row, &n), MAMORI_E_NOTFOUND, "none before t=100");
+	is_int(store_assess_before(db, 1, 150, count_row, &n), 0, "a snapshot before t=150");
+	is_int(store_assess_before(db, 1, 100, count_row, &n), MAMORI_E_NOTFOUND, "none before t=100");
 	struct store_assess_snapshot bad = { .created_at = 300, .total = 500, .answered = 1,
 		.band = "x", .doc_json = "{}" };
-	ok(store_assess_save(db, "", NULL, 0, &bad) != 0, "an impossible total is refused by the schema");
+	ok(store_assess_save(db, 1, "", NULL, 0, &bad) != 0, "an impossible total is refused by the schema");
 	n = 0;
-	store_assess_history(db, count_row, &n);
+	store_assess_history(db, 1, count_row, &n);
 	is_int(n, 2, "the refused save left nothing behind");
 
 	struct store_assess_policy pol;
-	store_assess_policy_get(db, &pol);
+	store_assess_policy_get(db, 1, &pol);
 	ok(pol.drafted_at == 0 && pol.published_at == 0, "no policy yet");
 	store_assess_policy_release(&pol);
-	is_int(store_assess_policy_drafted(db, 10, "policy.md"), 0, "draft recorded");
-	is_int(store_assess_policy_published(db, 20, "https://example.jp/p"), 0, "publication recorded");
-	store_assess_policy_get(db, &pol);
+	is_int(store_assess_policy_drafted(db, 1, 10, "policy.md"), 0, "draft recorded");
+	is_int(store_assess_policy_published(db, 1, 20, "https://example.jp/p"), 0, "publication recorded");
+	store_assess_policy_get(db, 1, &pol);
 	ok(pol.drafted_at == 10 && pol.published_at == 20 && pol.published_where &&
 	    strcmp(pol.published_where, "https://example.jp/p") == 0 && strcmp(pol.draft_path, "policy.md") == 0,
 	    "policy state reads back");
 	store_assess_policy_release(&pol);
+
+	/* A second company in the same database sees none of it. */
+	int64_t t2 = 0;
+	is_int(store_auth_tenant(db, "acme", 1, 300, &t2), 0, "a second tenant");
+	is_int(store_assess_manual_load(db, t2, &man), 0, "its answers load");
+	ok(!man.have[4], "the other tenant's answers are not in force");
+	n = 0;
+	store_assess_history(db, t2, count_row, &n);
+	is_int(n, 0, "no history for the other tenant");
+	store_assess_policy_get(db, t2, &pol);
+	ok(pol.drafted_at == 0 && pol.published_at == 0, "no policy state for the other tenant");
+	store_assess_policy_release(&pol);
+	is_int(store_assess_save(db, t2, "carol", ch, 1, &snap), 0, "the other tenant answers");
+	is_int(store_assess_manual_load(db, 1, &man), 0, "tenant 1 reloads");
+	ok(man.have[4] && man.answer[4] == 0, "tenant 1 keeps its own answer to item 5");
 	db_close(db);
 	unlink(path);
 	char side[64];
@@ -350,6 +367,76 @@ test_month(void)
 	ok(report_month_parse("+026-11", &y, &m) != 0, "sign refused");
 }
 
+static void
+test_contacts(void)
+{
+	struct assess a;
+	assess_init(&a);
+	is_int(assess_add_contacts(&a, NULL, 0), 0, "no contacts: fine");
+	assess_finish(&a);
+	is_int(a.item[23].answer, ASSESS_NONE, "item 24 without contacts stays unanswered");
+	assess_release(&a);
+
+	const char *const some[] = { "other" };
+	assess_init(&a);
+	assess_add_contacts(&a, some, 1);
+	assess_finish(&a);
+	is_int(a.item[23].answer, ASSESS_PARTLY, "item 24: only 'other' entered is partly");
+	is_int(a.item[23].source, ASSESS_SRC_EVIDENCE, "item 24 comes from evidence");
+	assess_release(&a);
+
+	const char *const full[] = { "lead", "vendor" };
+	assess_init(&a);
+	assess_add_contacts(&a, full, 2);
+	assess_set_manual(&a, 24, ASSESS_NOT_DONE, 5);
+	assess_finish(&a);
+	is_int(a.item[23].answer, ASSESS_NOT_DONE, "the owner's answer wins over the contacts");
+	is_int(a.item[23].evidence_answer, ASSESS_DONE, "lead + outside contact suggests done");
+	json_t *doc = assess_to_json(&a, LANG_JA, 10);
+	json_t *it = json_array_get(json_object_get(doc, "items"), 23);
+	ok(json_array_size(json_object_get(json_object_get(it, "evidence"), "contacts")) == 2,
+	    "the evidence lists the contacts");
+	json_decref(doc);
+	assess_release(&a);
+}
+
+static void
+test_api_parse(void)
+{
+	struct store_assess_change ch[ASSESS_JSON_MAX_CHANGES];
+	int n = 0;
+	char err[128];
+	json_t *b = json_loads("{\"answers\":{\"1\":4,\"25\":-1,\"7\":null}}", 0, NULL);
+	is_int(assess_json_parse_answers(b, ch, &n, err, sizeof(err)), 0, "answers parse");
+	is_int(n, 3, "three changes");
+	ok(ch[0].item_no == 1 && ch[0].answer == 4 && ch[1].item_no == 25 && ch[1].answer == -1 &&
+	    ch[2].item_no == 7 && ch[2].cleared, "numbers, answers and a clear");
+	json_decref(b);
+	static const char *const bad[] = { "{}", "{\"answers\":{}}", "{\"answers\":{\"26\":4}}",
+		"{\"answers\":{\"0\":4}}", "{\"answers\":{\"3\":3}}", "{\"answers\":{\"3\":\"4\"}}",
+		"{\"answers\":{\"3x\":4}}", "{\"answers\":[4]}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		b = json_loads(bad[i], 0, NULL);
+		err[0] = 0;
+		ok(assess_json_parse_answers(b, ch, &n, err, sizeof(err)) == MAMORI_E_INVAL && err[0],
+		    "refused with a message: %s", bad[i]);
+		json_decref(b);
+	}
+	struct policy_info info;
+	b = json_loads("{\"company\":\"Acme\",\"representative\":\"山田\",\"date\":\"2026-04-01\"}", 0, NULL);
+	is_int(assess_json_policy_info(b, 5, &info, err, sizeof(err)), 0, "policy info parses");
+	ok(strcmp(info.company, "Acme") == 0 && info.date == 1775044800, "company and date (noon UTC)");
+	json_decref(b);
+	static const char *const badp[] = { "{\"date\":\"2026-02-30\"}", "{\"date\":\"yesterday\"}",
+		"{\"company\":5}", "[]" };
+	for (size_t i = 0; i < sizeof(badp) / sizeof(badp[0]); i++) {
+		b = json_loads(badp[i], 0, NULL);
+		ok(assess_json_policy_info(b, 5, &info, err, sizeof(err)) == MAMORI_E_INVAL,
+		    "policy info refused: %s", badp[i]);
+		json_decref(b);
+	}
+}
+
 int
 main(void)
 {
@@ -360,5 +447,7 @@ main(void)
 	test_policy();
 	test_storage();
 	test_month();
+	test_contacts();
+	test_api_parse();
 	return done_testing();
 }

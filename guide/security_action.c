@@ -4,11 +4,10 @@
  * items 1-4); basic 5 (knowing the threats) has no technical check, so it
  * is the owner's answer to item 5.
  */
-#include "agent/security_action.h"
+#include "guide/security_action.h"
 
 #include <string.h>
 
-#include "agent/check.h"
 
 #define T(en, ja) { en, ja }
 
@@ -57,7 +56,7 @@ status_of(int answer)
 
 /* The failing checks of one item, once per check id, with their hosts. */
 static json_t *
-missing_of(const struct assess_item *it, enum lang lang)
+missing_of(const struct assess_item *it)
 {
 	json_t *out = json_array();
 	const json_t *findings = json_object_get(it->evidence, "findings");
@@ -75,10 +74,11 @@ missing_of(const struct assess_item *it, enum lang lang)
 			if (strcmp(json_string_value(json_object_get(r, "id")), id) == 0)
 				row = r;
 		if (!row) {
-			const struct check_def *def = check_find(id);
+			/* Titles come in the language the scan ran in. */
+			const char *title = json_string_value(json_object_get(f, "title"));
+			const char *action = json_string_value(json_object_get(f, "action"));
 			row = json_pack("{s:s, s:s, s:s, s:[]}", "id", id,
-			    "title", def ? i18n_pick(lang, def->title) : id,
-			    "action", def ? i18n_pick(lang, def->action) : "",
+			    "title", title && *title ? title : id, "action", action ? action : "",
 			    "hosts");
 			if (!row)
 				continue;
@@ -91,8 +91,7 @@ missing_of(const struct assess_item *it, enum lang lang)
 
 void
 security_action_eval(struct security_action *sa, const struct assess *a,
-    int64_t drafted_at, int64_t published_at, const char *published_where,
-    enum lang lang)
+    int64_t drafted_at, int64_t published_at, const char *published_where)
 {
 	memset(sa, 0, sizeof(*sa));
 	sa->star1 = true;
@@ -105,7 +104,7 @@ security_action_eval(struct security_action *sa, const struct assess *a,
 		} else {
 			b->status = it->source == ASSESS_SRC_MANUAL ? status_of(it->answer) : SA_UNKNOWN;
 		}
-		b->missing = missing_of(it, lang);
+		b->missing = missing_of(it);
 		sa->star1 = sa->star1 && b->status == SA_MET;
 	}
 	sa->assessment_done = a->unanswered == 0;

@@ -5,8 +5,8 @@
  * contractual compliance, incidents, continuous improvement; dated, with a
  * signature line for the representative. Markdown or self-contained HTML.
  */
-#ifndef MAMORI_AGENT_POLICY_DRAFT_H
-#define MAMORI_AGENT_POLICY_DRAFT_H
+#ifndef MAMORI_GUIDE_POLICY_DRAFT_H
+#define MAMORI_GUIDE_POLICY_DRAFT_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * the evidence mapping from stored scans. The wording is ours; the meaning
  * of each item follows IPA's 5分でできる情報セキュリティ自社診断.
  */
-#include "agent/assess.h"
+#include "guide/assess.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -291,7 +291,7 @@ note_check(struct host_item *hi, const json_t *check, const json_t *findings)
 	if (strcmp(status, "fail") != 0)
 		return;
 	/* The worst severity among this check's findings. */
-	const char *worst = "";
+	const char *worst = "", *title = id, *action = "";
 	int rank = -1;
 	static const char *const sev[] = { "info", "low", "medium", "high", "critical" };
 	size_t i;
@@ -299,6 +299,12 @@ note_check(struct host_item *hi, const json_t *check, const json_t *findings)
 	json_array_foreach(findings, i, f) {
 		if (strcmp(jstr(f, "id"), id) != 0)
 			continue;
+		/* The scan's own words for the check: the check table is the
+		 * agent's, and this module must not need it. */
+		if (*jstr(f, "title")) {
+			title = jstr(f, "title");
+			action = jstr(f, "action");
+		}
 		for (int r = 0; r < 5; r++)
 			if (strcmp(jstr(f, "severity"), sev[r]) == 0 && r > rank) {
 				rank = r;
@@ -309,8 +315,8 @@ note_check(struct host_item *hi, const json_t *check, const json_t *findings)
 		hi->failed_high++;
 	else
 		hi->failed_low++;
-	json_array_append_new(hi->failed, json_pack("{s:s, s:s}", "id", id,
-	    "severity", *worst ? worst : "unknown"));
+	json_array_append_new(hi->failed, json_pack("{s:s, s:s, s:s, s:s}", "id", id,
+	    "severity", *worst ? worst : "unknown", "title", title, "action", action));
 }
 
 static bool
@@ -494,6 +500,33 @@ assess_add_scan(struct assess *a, const json_t *report, int64_t scan_id,
 	return MAMORI_OK;
 }
 
+int
+assess_add_contacts(struct assess *a, const char *const *roles, size_t n)
+{
+	struct assess_item *it = &a->item[23];
+	bool lead = false, outside = false;
+	if (!n)
+		return MAMORI_OK;	/* a paper list may exist: no evidence either way */
+	if (!it->evidence && !(it->evidence = new_evidence()))
+		return MAMORI_E_NOMEM;
+	json_t *list = json_array();
+	if (!list)
+		return MAMORI_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(roles[i], "lead") == 0)
+			lead = true;
+		else if (strcmp(roles[i], "other") != 0)
+			outside = true;
+		json_array_append_new(list, json_string(roles[i]));
+	}
+	json_object_set_new(it->evidence, "contacts", list);
+	/* IPA asks for the people in charge and whom to call: someone inside
+	 * and someone outside (provider, vendor, insurer, ISP) is "done". */
+	it->evidence_answer = lead && outside ? ASSESS_DONE : ASSESS_PARTLY;
+	json_object_set_new(it->evidence, "suggested", json_integer(it->evidence_answer));
+	return MAMORI_OK;
+}
+
 void
 assess_set_manual(struct assess *a, int no, int answer, int64_t at)
 {
@@ -629,7 +662,14 @@ print_evidence(const struct assess_item *it, enum lang lang, FILE *out)
 	if (!it->evidence)
 		return;
 	const json_t *failed = json_object_get(it->evidence, "findings");
-	if (json_array_size(failed)) {
+	const json_t *contacts = json_object_get(it->evidence, "contacts");
+	if (json_array_size(contacts)) {
+		fprintf(out, "      %s", i18n_pick(lang, (struct i18n_text)T(
+		    "evidence: incident contacts entered:", "根拠: 登録済みの緊急連絡先:")));
+		json_array_foreach(contacts, i, f)
+			fprintf(out, "%s %s", i ? "," : "", json_string_value(f));
+		fputc('\n', out);
+	} else if (json_array_size(failed)) {
 		fprintf(out, "      %s", i18n_pick(lang, (struct i18n_text)T("evidence: findings",
 		    "根拠: 検出項目")));
 		json_array_foreach(failed, i, f)
@@ -659,7 +699,7 @@ assess_print(const struct assess *a, enum lang lang, FILE *out)
 		const char *src = it->source == ASSESS_SRC_MANUAL ?
 		    i18n_pick(lang, (struct i18n_text)T("owner", "回答")) :
 		    it->source == ASSESS_SRC_EVIDENCE ?
-		    i18n_pick(lang, (struct i18n_text)T("from scans", "スキャン結果から")) : "";
+		    i18n_pick(lang, (struct i18n_text)T("from evidence", "調査結果から")) : "";
 		fprintf(out, "%3d. %s\n     -> %s", items[i].no,
 		    i18n_pick(lang, items[i].question),
 		    i18n_pick(lang, assess_answer_label(it->answer)));

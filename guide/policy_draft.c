@@ -3,7 +3,7 @@
  * the headings follow IPA's sample policy (付録2 of the SME guideline),
  * with continuous improvement added as SECURITY ACTION's leaflet lists.
  */
-#include "agent/policy_draft.h"
+#include "guide/policy_draft.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -4,11 +4,12 @@
  * bands, and the items pre-filled from the technical evidence of stored
  * scans. Pure: the caller loads the scans and the owner's answers.
  */
-#ifndef MAMORI_AGENT_ASSESS_H
-#define MAMORI_AGENT_ASSESS_H
+#ifndef MAMORI_GUIDE_ASSESS_H
+#define MAMORI_GUIDE_ASSESS_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -87,6 +88,13 @@ void assess_release(struct assess *a);
  */
 int assess_add_scan(struct assess *a, const json_t *report, int64_t scan_id,
     const char *hostname, int64_t started_at, enum lang lang);
+/*
+ * Item 24 (incident readiness) from the contacts entered for incidents
+ * (role ids as store_contact: lead, provider, insurer, vendor, isp,
+ * other): the person in charge and an outside contact suggest "done", any
+ * other contact "partly"; none says nothing. Evidence gets "contacts".
+ */
+int assess_add_contacts(struct assess *a, const char *const *roles, size_t n);
 /* An owner's answer (wins over the evidence). */
 void assess_set_manual(struct assess *a, int no, int answer, int64_t at);
 /* Resolves every item and computes the totals. */

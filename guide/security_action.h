@@ -5,15 +5,15 @@
  * It is a declaration the company makes itself (宣言), not something
  * anyone grants; the text says so.
  */
-#ifndef MAMORI_AGENT_SECURITY_ACTION_H
-#define MAMORI_AGENT_SECURITY_ACTION_H
+#ifndef MAMORI_GUIDE_SECURITY_ACTION_H
+#define MAMORI_GUIDE_SECURITY_ACTION_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "agent/assess.h"
+#include "guide/assess.h"
 #include "common/i18n.h"
 
 enum sa_status { SA_MET, SA_PARTLY, SA_MISSING, SA_UNKNOWN };
@@ -36,8 +36,7 @@ struct security_action {
 
 /* a must be finished (assess_finish). */
 void security_action_eval(struct security_action *sa, const struct assess *a,
-    int64_t drafted_at, int64_t published_at, const char *published_where,
-    enum lang lang);
+    int64_t drafted_at, int64_t published_at, const char *published_where);
 void security_action_release(struct security_action *sa);
 const char *security_action_status_name(enum sa_status s);
 json_t *security_action_json(const struct security_action *sa, enum lang lang);
