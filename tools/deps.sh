@@ -14,10 +14,13 @@ test) pkgs="$pkgs chromium curl openssl clang libclang-rt-14-dev iproute2 deboot
 bench) pkgs="$pkgs lynis hyperfine time iproute2 suricata tcpdump tshark debsecan aide fail2ban" ;;
 *) echo "usage: deps.sh [run|test|bench]" >&2; exit 2 ;;
 esac
-# The dashboard is bundled from npm packages at build time: node and npm are
-# checked as commands, so a node from elsewhere (which conflicts with
-# Debian's npm package) is used as it is.
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
+# Running uses the committed dashboard bundle (web/dist); the tests rebuild
+# it from web/src with npm packages and drive it with playwright. node and
+# npm are checked as commands, so a node from elsewhere (which conflicts
+# with Debian's npm package) is used as it is.
+if [ "$what" = test ]; then
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
+fi
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
