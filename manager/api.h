@@ -128,6 +128,10 @@ void api_incident_update(struct api *a, struct api_call *c, struct http_response
 void api_incident_kinds(struct api *a, struct api_call *c, struct http_response *r);
 void api_contacts(struct api *a, struct api_call *c, struct http_response *r);
 void api_contact_set(struct api *a, struct api_call *c, struct http_response *r);
+void api_assess(struct api *a, struct api_call *c, struct http_response *r);
+void api_assess_answer(struct api *a, struct api_call *c, struct http_response *r);
+void api_policy_draft(struct api *a, struct api_call *c, struct http_response *r);
+void api_policy_published(struct api *a, struct api_call *c, struct http_response *r);
 void api_risk(struct api *a, struct api_call *c, struct http_response *r);
 void api_risk_add(struct api *a, struct api_call *c, struct http_response *r);
 void api_risk_update(struct api *a, struct api_call *c, struct http_response *r);
