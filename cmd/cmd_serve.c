@@ -23,6 +23,7 @@
 #include "manager/http.h"
 #include "manager/notify.h"
 #include "storage/db.h"
+#include "storage/db_pool.h"
 #include "storage/store_auth.h"
 #include "storage/store_intake.h"
 
@@ -176,6 +177,13 @@ cmd_serve_start(struct cmd_env *env, const char *listen, const char *db_path,
 		goto fail;
 	}
 	s->api_ready = true;
+	/* Opened after the writer migrated the database. */
+	if (db_pool_open(path, (int)conf_int(&env->conf, CONF_MANAGER_READ_CONNECTIONS),
+	    &s->api->readers, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori %s: %s\n", who, err);
+		rc = EXIT_CANTCREAT;
+		goto fail;
+	}
 
 	/* Block the stop signals before any thread starts; the caller waits for them. */
 	sigset_t stop;
@@ -234,8 +242,10 @@ cmd_serve_stop(struct serve *s)
 	s->notifier = NULL;
 	http_stop(s->srv);
 	s->srv = NULL;
-	if (s->api_ready)
+	if (s->api_ready) {
+		db_pool_close(s->api->readers);
 		api_release(s->api);
+	}
 	free(s->notify);
 	s->notify = NULL;
 	s->api_ready = false;

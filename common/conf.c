@@ -86,6 +86,9 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	    256, NULL, 4, 65536, "simultaneous HTTPS connections" },
 	[CONF_MANAGER_THREADS] = { "manager.threads", CONF_INT, 4, NULL, 1, 64,
 	    "worker threads of the HTTPS server" },
+	[CONF_MANAGER_READ_CONNECTIONS] = { "manager.read_connections", CONF_INT, 4, NULL, 1, 64,
+	    "read-only database connections for the dashboard's reads (they run side by side; "
+	    "writes keep one connection)" },
 	[CONF_MANAGER_INTAKE_MAX_DECODED_BYTES] = { "manager.intake_max_decoded_bytes",
 	    CONF_INT, 16 * 1024 * 1024, NULL, 64 * 1024, 256 * 1024 * 1024,
 	    "largest agent batch after decompression (413 above: a zstd bomb is refused)" },

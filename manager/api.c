@@ -8,56 +8,57 @@
 #include "common/err.h"
 #include "manager/web.h"
 #include "storage/db.h"
+#include "storage/db_pool.h"
 
 static const struct api_route routes[] = {
-	{ "GET", "/api/health", API_PUBLIC, AUTH_ROLE_VIEWER, true, api_health },
-	{ "POST", "/api/login", API_PUBLIC, AUTH_ROLE_VIEWER, false, api_login },
-	{ "POST", "/api/logout", API_SESSION, AUTH_ROLE_VIEWER, true, api_logout },
-	{ "GET", "/api/me", API_SESSION, AUTH_ROLE_VIEWER, true, api_me },
-	{ "GET", "/api/hosts", API_SESSION, AUTH_ROLE_VIEWER, true, api_hosts },
-	{ "GET", "/api/scans/latest", API_SESSION, AUTH_ROLE_VIEWER, true, api_scans_latest },
-	{ "GET", "/api/scans/{id}", API_SESSION, AUTH_ROLE_VIEWER, true, api_scan },
-	{ "GET", "/api/findings", API_SESSION, AUTH_ROLE_VIEWER, true, api_findings },
-	{ "GET", "/api/alerts", API_SESSION, AUTH_ROLE_VIEWER, true, api_alerts },
-	{ "GET", "/api/alerts/{id}", API_SESSION, AUTH_ROLE_VIEWER, true, api_alert },
-	{ "POST", "/api/alerts/{id}", API_SESSION, AUTH_ROLE_OPERATOR, true, api_alert_update },
-	{ "GET", "/api/incidents", API_SESSION, AUTH_ROLE_VIEWER, true, api_incidents },
-	{ "POST", "/api/incidents", API_SESSION, AUTH_ROLE_OPERATOR, true, api_incident_open },
-	{ "GET", "/api/incidents/{id}", API_SESSION, AUTH_ROLE_VIEWER, true, api_incident },
-	{ "POST", "/api/incidents/{id}", API_SESSION, AUTH_ROLE_OPERATOR, true, api_incident_update },
-	{ "GET", "/api/incident-kinds", API_SESSION, AUTH_ROLE_VIEWER, true, api_incident_kinds },
-	{ "GET", "/api/contacts", API_SESSION, AUTH_ROLE_VIEWER, true, api_contacts },
-	{ "POST", "/api/contacts", API_SESSION, AUTH_ROLE_OPERATOR, true, api_contact_set },
-	{ "GET", "/api/risk", API_SESSION, AUTH_ROLE_VIEWER, true, api_risk },
-	{ "POST", "/api/risk", API_SESSION, AUTH_ROLE_OPERATOR, true, api_risk_add },
-	{ "POST", "/api/risk/{id}", API_SESSION, AUTH_ROLE_OPERATOR, true, api_risk_update },
-	{ "POST", "/api/risk-import", API_SESSION, AUTH_ROLE_OPERATOR, true, api_risk_import },
-	{ "GET", "/api/risk.csv", API_SESSION, AUTH_ROLE_VIEWER, true, api_risk_csv },
-	{ "GET", "/api/assess", API_SESSION, AUTH_ROLE_VIEWER, true, api_assess },
-	{ "POST", "/api/assess", API_SESSION, AUTH_ROLE_OPERATOR, true, api_assess_answer },
-	{ "POST", "/api/policy-draft", API_SESSION, AUTH_ROLE_OPERATOR, true, api_policy_draft },
-	{ "POST", "/api/policy-published", API_SESSION, AUTH_ROLE_OPERATOR, true,
+	{ "GET", "/api/health", API_PUBLIC, AUTH_ROLE_VIEWER, API_DB_READ, api_health },
+	{ "POST", "/api/login", API_PUBLIC, AUTH_ROLE_VIEWER, API_DB_SELF, api_login },
+	{ "POST", "/api/logout", API_SESSION, AUTH_ROLE_VIEWER, API_DB_LOCKED, api_logout },
+	{ "GET", "/api/me", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_me },
+	{ "GET", "/api/hosts", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_hosts },
+	{ "GET", "/api/scans/latest", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_scans_latest },
+	{ "GET", "/api/scans/{id}", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_scan },
+	{ "GET", "/api/findings", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_findings },
+	{ "GET", "/api/alerts", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_alerts },
+	{ "GET", "/api/alerts/{id}", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_alert },
+	{ "POST", "/api/alerts/{id}", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_alert_update },
+	{ "GET", "/api/incidents", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_incidents },
+	{ "POST", "/api/incidents", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_incident_open },
+	{ "GET", "/api/incidents/{id}", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_incident },
+	{ "POST", "/api/incidents/{id}", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_incident_update },
+	{ "GET", "/api/incident-kinds", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_incident_kinds },
+	{ "GET", "/api/contacts", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_contacts },
+	{ "POST", "/api/contacts", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_contact_set },
+	{ "GET", "/api/risk", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_risk },
+	{ "POST", "/api/risk", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_risk_add },
+	{ "POST", "/api/risk/{id}", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_risk_update },
+	{ "POST", "/api/risk-import", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_risk_import },
+	{ "GET", "/api/risk.csv", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_risk_csv },
+	{ "GET", "/api/assess", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_assess },
+	{ "POST", "/api/assess", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_assess_answer },
+	{ "POST", "/api/policy-draft", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_policy_draft },
+	{ "POST", "/api/policy-published", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED,
 	    api_policy_published },
-	{ "GET", "/api/advisories", API_SESSION, AUTH_ROLE_VIEWER, true, api_advisories },
-	{ "POST", "/api/advisories", API_SESSION, AUTH_ROLE_OPERATOR, true, api_advisories_import },
-	{ "GET", "/api/threats", API_SESSION, AUTH_ROLE_VIEWER, true, api_threats },
-	{ "GET", "/api/openapi.json", API_SESSION, AUTH_ROLE_VIEWER, true, api_openapi },
-	{ "GET", "/metrics", API_SESSION, AUTH_ROLE_VIEWER, true, api_metrics },
-	{ "GET", "/api/trend", API_SESSION, AUTH_ROLE_VIEWER, true, api_trend },
-	{ "GET", "/api/vulns", API_SESSION, AUTH_ROLE_VIEWER, true, api_vulns },
-	{ "GET", "/api/users", API_SESSION, AUTH_ROLE_ADMIN, true, api_users },
-	{ "POST", "/api/enrol", API_PUBLIC, AUTH_ROLE_VIEWER, false, api_enrol },
-	{ "POST", "/api/intake", API_AGENT, AUTH_ROLE_VIEWER, false, api_intake },
-	{ "GET", "/api/tokens", API_SESSION, AUTH_ROLE_ADMIN, true, api_tokens },
-	{ "POST", "/api/tokens", API_SESSION, AUTH_ROLE_ADMIN, true, api_token_create },
-	{ "GET", "/api/agents", API_SESSION, AUTH_ROLE_VIEWER, true, api_agents },
-	{ "DELETE", "/api/agents/{id}", API_SESSION, AUTH_ROLE_ADMIN, true, api_agent_revoke },
-	{ "GET", "/api/notify/channels", API_SESSION, AUTH_ROLE_ADMIN, true, api_notify_channels },
-	{ "POST", "/api/notify/channels", API_SESSION, AUTH_ROLE_ADMIN, true, api_notify_channel_add },
-	{ "DELETE", "/api/notify/channels/{id}", API_SESSION, AUTH_ROLE_ADMIN, true,
+	{ "GET", "/api/advisories", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_advisories },
+	{ "POST", "/api/advisories", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_advisories_import },
+	{ "GET", "/api/threats", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_threats },
+	{ "GET", "/api/openapi.json", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_openapi },
+	{ "GET", "/metrics", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_metrics },
+	{ "GET", "/api/trend", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_trend },
+	{ "GET", "/api/vulns", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_vulns },
+	{ "GET", "/api/users", API_SESSION, AUTH_ROLE_ADMIN, API_DB_READ, api_users },
+	{ "POST", "/api/enrol", API_PUBLIC, AUTH_ROLE_VIEWER, API_DB_SELF, api_enrol },
+	{ "POST", "/api/intake", API_AGENT, AUTH_ROLE_VIEWER, API_DB_SELF, api_intake },
+	{ "GET", "/api/tokens", API_SESSION, AUTH_ROLE_ADMIN, API_DB_READ, api_tokens },
+	{ "POST", "/api/tokens", API_SESSION, AUTH_ROLE_ADMIN, API_DB_LOCKED, api_token_create },
+	{ "GET", "/api/agents", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_agents },
+	{ "DELETE", "/api/agents/{id}", API_SESSION, AUTH_ROLE_ADMIN, API_DB_LOCKED, api_agent_revoke },
+	{ "GET", "/api/notify/channels", API_SESSION, AUTH_ROLE_ADMIN, API_DB_READ, api_notify_channels },
+	{ "POST", "/api/notify/channels", API_SESSION, AUTH_ROLE_ADMIN, API_DB_LOCKED, api_notify_channel_add },
+	{ "DELETE", "/api/notify/channels/{id}", API_SESSION, AUTH_ROLE_ADMIN, API_DB_LOCKED,
 	    api_notify_channel_remove },
 	/* Not locked: the handler locks around the database, not the sending. */
-	{ "POST", "/api/notify/test/{id}", API_SESSION, AUTH_ROLE_ADMIN, false, api_notify_test },
+	{ "POST", "/api/notify/test/{id}", API_SESSION, AUTH_ROLE_ADMIN, API_DB_SELF, api_notify_test },
 };
 
 const struct api_route *
@@ -131,6 +132,19 @@ api_error(struct http_response *r, int status, const char *code, const char *mes
 	r->status = status;
 }
 
+int64_t
+api_query_int(const struct http_request *req, const char *name, int64_t def, int64_t max)
+{
+	const char *s = http_query(req, name);
+	if (!s || !*s)
+		return def;
+	size_t n = strspn(s, "0123456789");
+	if (n == 0 || n > 18 || s[n] != '\0')
+		return -1;
+	int64_t v = strtoll(s, NULL, 10);
+	return v > max ? -1 : v;
+}
+
 /* "/api/scans/{id}" against "/api/scans/42": sets *id. */
 static bool
 path_match(const char *pattern, const char *path, int64_t *id)
@@ -150,7 +164,23 @@ path_match(const char *pattern, const char *path, int64_t *id)
 	return *id > 0;
 }
 
-/* Resolves the caller's session from the cookie; lock held. */
+/* A write beside a read-only call: the writer's handle, under api.lock. */
+static void
+write_lock(struct api *a, const struct api_call *c)
+{
+	if (c->db != a->db)
+		pthread_mutex_lock(&a->lock);
+}
+
+static void
+write_unlock(struct api *a, const struct api_call *c)
+{
+	if (c->db != a->db)
+		pthread_mutex_unlock(&a->lock);
+}
+
+/* Resolves the caller's session from the cookie with c->db (api.lock held
+ * when that is the writer's handle). */
 static bool
 session_of(struct api *a, struct api_call *c)
 {
@@ -161,19 +191,24 @@ session_of(struct api *a, struct api_call *c)
 		return false;
 	if (auth_token_hash(token, c->sid_hash) != MAMORI_OK)
 		return false;
-	if (store_auth_session_get(a->db, c->sid_hash, &c->sess) != MAMORI_OK)
+	if (store_auth_session_get(c->db, c->sid_hash, &c->sess) != MAMORI_OK)
 		return false;
 	enum auth_session_state st = auth_session_check(c->now, c->sess.created_at,
 	    c->sess.last_seen, a->lim.idle_s, a->lim.absolute_s);
 	if (st != AUTH_SESSION_OK || auth_role_parse(c->sess.role, &c->role) != MAMORI_OK) {
 		log_info(a->log, "api: session of %s from %s ended (%s)", c->sess.user, c->req->ip,
 		    st == AUTH_SESSION_IDLE ? "idle" : st == AUTH_SESSION_EXPIRED ? "expired" : "bad role");
+		write_lock(a, c);
 		(void)store_auth_session_delete(a->db, c->sid_hash);
+		write_unlock(a, c);
 		return false;
 	}
 	/* Touch at most every few seconds: a busy dashboard should not write per request. */
-	if (c->now - c->sess.last_seen >= 5)
+	if (c->now - c->sess.last_seen >= 5) {
+		write_lock(a, c);
 		(void)store_auth_session_touch(a->db, c->sid_hash, c->now);
+		write_unlock(a, c);
+	}
 	c->has_session = true;
 	return true;
 }
@@ -189,6 +224,29 @@ origin_ok(const struct http_request *req)
 	if (!host || strncmp(origin, "https://", 8) != 0)
 		return false;
 	return strcmp(origin + 8, host) == 0;
+}
+
+/* Takes the route's handle: a reader of its own, or the writer's under
+ * api.lock (also for a path that is unknown or refused). */
+static void
+db_take(struct api *a, const struct api_route *route, struct api_call *c)
+{
+	if (route && route->db == API_DB_READ && a->readers) {
+		c->db = db_pool_get(a->readers);
+		return;
+	}
+	pthread_mutex_lock(&a->lock);
+	c->db = a->db;
+}
+
+static void
+db_give(struct api *a, struct api_call *c)
+{
+	if (c->db == a->db)
+		pthread_mutex_unlock(&a->lock);
+	else
+		db_pool_put(a->readers, c->db);
+	c->db = NULL;
 }
 
 void
@@ -217,23 +275,26 @@ api_handle(void *ctx, const struct http_request *req, struct http_response *resp
 		return;
 	/* Agents authenticate with their own credential, never a session. */
 	if (route && route->access != API_SESSION) {
-		if (route->locked)
-			pthread_mutex_lock(&a->lock);
+		if (route->db == API_DB_SELF) {
+			c.db = a->db;
+			route->fn(a, &c, resp);
+			return;
+		}
+		db_take(a, route, &c);
 		route->fn(a, &c, resp);
-		if (route->locked)
-			pthread_mutex_unlock(&a->lock);
+		db_give(a, &c);
 		return;
 	}
 
-	pthread_mutex_lock(&a->lock);
+	db_take(a, route, &c);
 	if (!session_of(a, &c)) {
-		pthread_mutex_unlock(&a->lock);
+		db_give(a, &c);
 		atomic_fetch_add(&a->unauthenticated, 1);
 		http_error(resp, 401, "unauthenticated", "log in first (POST /api/login)");
 		return;
 	}
 	if (!route) {
-		pthread_mutex_unlock(&a->lock);
+		db_give(a, &c);
 		if (path_known) {
 			http_error(resp, 405, "method_not_allowed", "this path does not take that method");
 			resp->allow = allow_method;
@@ -244,7 +305,7 @@ api_handle(void *ctx, const struct http_request *req, struct http_response *resp
 	}
 	if (auth_method_changes_state(req->method)) {
 		if (!origin_ok(req) || !auth_csrf_ok(c.sess.csrf, http_header(req, "X-CSRF-Token"))) {
-			pthread_mutex_unlock(&a->lock);
+			db_give(a, &c);
 			atomic_fetch_add(&a->csrf_refused, 1);
 			log_warn(a->log, "api: %s %s by %s from %s refused: missing or wrong CSRF token or foreign Origin",
 			    req->method, route->path, c.sess.user, req->ip);
@@ -253,13 +314,16 @@ api_handle(void *ctx, const struct http_request *req, struct http_response *resp
 		}
 	}
 	if (!auth_role_allows(c.role, route->role)) {
-		pthread_mutex_unlock(&a->lock);
+		db_give(a, &c);
 		http_error(resp, 403, "forbidden", "your role does not allow this");
 		return;
 	}
-	if (!route->locked)
-		pthread_mutex_unlock(&a->lock);
+	if (route->db == API_DB_SELF) {
+		db_give(a, &c);
+		c.db = a->db;
+		route->fn(a, &c, resp);
+		return;
+	}
 	route->fn(a, &c, resp);
-	if (route->locked)
-		pthread_mutex_unlock(&a->lock);
+	db_give(a, &c);
 }

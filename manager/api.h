@@ -22,6 +22,7 @@
 #include "storage/store_auth.h"
 
 struct db;
+struct db_pool;
 struct notify_config;
 struct intake_job;
 
@@ -39,6 +40,9 @@ struct api {
 	struct db *db;
 	/* SQLite statements are cached per handle: one request at a time uses it. */
 	pthread_mutex_t lock;
+	/* Read-only handles for API_DB_READ routes (manager.read_connections);
+	 * NULL: they share db under lock. */
+	struct db_pool *readers;
 	const struct log *log;
 	struct api_limits lim;
 	struct http_server *http;	/* for /metrics; set once started */
@@ -71,6 +75,8 @@ struct api_call {
 	uint8_t sid_hash[STORE_AUTH_SID_HASH];
 	int64_t id;
 	int64_t now;
+	/* The handle this call reads (and, outside API_DB_READ, writes) with. */
+	struct db *db;
 };
 
 typedef void (*api_fn)(struct api *a, struct api_call *c, struct http_response *r);
@@ -81,12 +87,19 @@ enum api_access {
 	API_AGENT,		/* an enrolled agent's credential, checked by the handler */
 };
 
+/* How a route reaches the database. */
+enum api_db {
+	API_DB_LOCKED,		/* the writer's handle, under api.lock */
+	API_DB_READ,		/* a read-only handle of its own, beside other readers */
+	API_DB_SELF,		/* the writer's handle; the handler locks only around it */
+};
+
 struct api_route {
 	const char *method;
 	const char *path;	/* a last segment "{id}" matches a positive integer */
 	enum api_access access;
 	enum auth_role role;
-	bool locked;		/* run under api.lock (login locks only around the database) */
+	enum api_db db;
 	api_fn fn;
 };
 
@@ -103,11 +116,15 @@ void api_handle(void *ctx, const struct http_request *req, struct http_response 
 struct json_t;
 void api_reply(struct http_response *r, int status, struct json_t *v);
 /* A read's answer: v with 200, or 500 logged when rc failed or v is NULL. */
-void api_reply_read(struct api *a, struct http_response *r, struct json_t *v, int rc);
+void api_reply_read(struct api *a, const struct api_call *c, struct http_response *r,
+    struct json_t *v, int rc);
 
 /* {"error": code, "message": message} with the message escaped (it may
  * quote a parser's words or the caller's input). */
 void api_error(struct http_response *r, int status, const char *code, const char *message);
+
+/* A non-negative integer query argument: def when absent, -1 when bad or above max. */
+int64_t api_query_int(const struct http_request *req, const char *name, int64_t def, int64_t max);
 
 /* Route handlers. */
 void api_health(struct api *a, struct api_call *c, struct http_response *r);

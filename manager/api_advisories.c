@@ -24,10 +24,10 @@ api_advisories(struct api *a, struct api_call *c, struct http_response *r)
 		return;
 	}
 	json_t *v = NULL;
-	int rc = advisory_json_list(a->db, c->sess.tenant_id, mine && *mine == '1',
+	int rc = advisory_json_list(c->db, c->sess.tenant_id, mine && *mine == '1',
 	    limit ? (int)strtol(limit, NULL, 10) : 100, &v);
 	if (rc != MAMORI_OK) {
-		log_error(a->log, "api: advisories: %s (%s)", err_str(rc), db_errmsg(a->db));
+		log_error(a->log, "api: advisories: %s (%s)", err_str(rc), db_errmsg(c->db));
 		api_error(r, 500, "internal", "database error");
 		return;
 	}
@@ -39,7 +39,7 @@ api_advisories_import(struct api *a, struct api_call *c, struct http_response *r
 {
 	struct advisory_import_result res;
 	char err[300] = "";
-	int rc = advisory_json_import(a->db, c->sess.tenant_id,
+	int rc = advisory_json_import(c->db, c->sess.tenant_id,
 	    (struct span){ c->req->body, c->req->body_len }, c->now, &res, err, sizeof(err));
 	if (rc == MAMORI_E_PARSE || rc == MAMORI_E_LIMIT) {
 		api_error(r, 400, "bad_feed", err);

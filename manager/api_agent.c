@@ -123,7 +123,7 @@ api_tokens(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
 	void *ctx[2] = { arr, &c->now };
-	int rc = arr ? store_agent_tokens(a->db, c->sess.tenant_id, add_token, ctx) : MAMORI_E_NOMEM;
+	int rc = arr ? store_agent_tokens(c->db, c->sess.tenant_id, add_token, ctx) : MAMORI_E_NOMEM;
 	reply_array(r, arr, rc);
 }
 
@@ -154,7 +154,7 @@ api_token_create(struct api *a, struct api_call *c, struct http_response *r)
 		    "ttl_seconds must be 60 to 2592000 and kind agent or sensor");
 		return;
 	}
-	int rc = agent_cred_token_issue(a->db, c->sess.tenant_id, kind, ttl, c->now, token, &id,
+	int rc = agent_cred_token_issue(c->db, c->sess.tenant_id, kind, ttl, c->now, token, &id,
 	    &expires);
 	if (rc != MAMORI_OK) {
 		json_decref(body);
@@ -186,14 +186,14 @@ void
 api_agents(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
-	int rc = arr ? store_agent_list(a->db, c->sess.tenant_id, add_agent, arr) : MAMORI_E_NOMEM;
+	int rc = arr ? store_agent_list(c->db, c->sess.tenant_id, add_agent, arr) : MAMORI_E_NOMEM;
 	reply_array(r, arr, rc);
 }
 
 void
 api_agent_revoke(struct api *a, struct api_call *c, struct http_response *r)
 {
-	int rc = store_agent_revoke(a->db, c->sess.tenant_id, c->id, c->now);
+	int rc = store_agent_revoke(c->db, c->sess.tenant_id, c->id, c->now);
 	if (rc == MAMORI_E_NOTFOUND) {
 		http_error(r, 404, "not_found", "no such agent");
 		return;

@@ -54,28 +54,14 @@ add_alert(void *ctx, const struct store_alert_row *r)
 	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
 }
 
-/* A small non-negative integer query argument; def when absent, -1 when bad. */
-static int64_t
-query_int(const struct http_request *req, const char *name, int64_t def, int64_t max)
-{
-	const char *s = http_query(req, name);
-	if (!s || !*s)
-		return def;
-	size_t n = strspn(s, "0123456789");
-	if (n == 0 || n > 18 || s[n] != '\0')
-		return -1;
-	int64_t v = strtoll(s, NULL, 10);
-	return v > max ? -1 : v;
-}
-
 void
 api_alerts(struct api *a, struct api_call *c, struct http_response *r)
 {
 	struct store_alert_filter f = { 0 };
 	const char *state = http_query(c->req, "state");
 	const char *sev = http_query(c->req, "min_severity");
-	int64_t before = query_int(c->req, "before", 0, INT64_MAX / 2);
-	int64_t limit = query_int(c->req, "limit", 100, 500);
+	int64_t before = api_query_int(c->req, "before", 0, INT64_MAX / 2);
+	int64_t limit = api_query_int(c->req, "limit", 100, 500);
 
 	f.min_severity = 0;
 	for (int i = 0; sev && i < 5; i++)
@@ -92,11 +78,11 @@ api_alerts(struct api *a, struct api_call *c, struct http_response *r)
 	f.before_id = before;
 	f.limit = (int)limit;
 	json_t *arr = json_array();
-	int rc = arr ? store_alert_list(a->db, c->sess.tenant_id, &f, add_alert, arr) :
+	int rc = arr ? store_alert_list(c->db, c->sess.tenant_id, &f, add_alert, arr) :
 	    MAMORI_E_NOMEM;
 	if (rc != MAMORI_OK) {
 		json_decref(arr);
-		log_error(a->log, "api: alerts: %s (%s)", err_str(rc), db_errmsg(a->db));
+		log_error(a->log, "api: alerts: %s (%s)", err_str(rc), db_errmsg(c->db));
 		http_error(r, 500, "internal", "database error");
 		return;
 	}
@@ -127,7 +113,7 @@ static void
 reply_one(struct api *a, struct api_call *c, struct http_response *r)
 {
 	struct one o = { .timeline = json_array() };
-	int rc = o.timeline ? store_alert_get(a->db, c->sess.tenant_id, c->id, one_alert, one_step, &o) :
+	int rc = o.timeline ? store_alert_get(c->db, c->sess.tenant_id, c->id, one_alert, one_step, &o) :
 	    MAMORI_E_NOMEM;
 	if (rc == MAMORI_OK && o.alert) {
 		json_object_set_new(o.alert, "timeline", o.timeline);
@@ -140,7 +126,7 @@ reply_one(struct api *a, struct api_call *c, struct http_response *r)
 		http_error(r, 404, "not_found", "no such alert");
 		return;
 	}
-	log_error(a->log, "api: alert %lld: %s (%s)", (long long)c->id, err_str(rc), db_errmsg(a->db));
+	log_error(a->log, "api: alert %lld: %s (%s)", (long long)c->id, err_str(rc), db_errmsg(c->db));
 	http_error(r, 500, "internal", "database error");
 }
 
@@ -166,7 +152,7 @@ api_alert_update(struct api *a, struct api_call *c, struct http_response *r)
 		    "expected {\"state\": \"acknowledged\"|\"resolved\"|\"new\", \"note\": text up to 2000 bytes}");
 		return;
 	}
-	int rc = store_alert_set_state(a->db, c->sess.tenant_id, c->id, state, c->sess.user,
+	int rc = store_alert_set_state(c->db, c->sess.tenant_id, c->id, state, c->sess.user,
 	    note ? note : "", c->now * 1000);
 	json_decref(in);
 	if (rc == MAMORI_E_NOTFOUND) {
@@ -178,7 +164,7 @@ api_alert_update(struct api *a, struct api_call *c, struct http_response *r)
 		return;
 	}
 	if (rc != MAMORI_OK) {
-		log_error(a->log, "api: alert %lld: %s (%s)", (long long)c->id, err_str(rc), db_errmsg(a->db));
+		log_error(a->log, "api: alert %lld: %s (%s)", (long long)c->id, err_str(rc), db_errmsg(c->db));
 		http_error(r, 500, "internal", "database error");
 		return;
 	}

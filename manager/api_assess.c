@@ -15,9 +15,9 @@
 #include "storage/store_assess.h"
 
 static void
-assess_failed(struct api *a, struct http_response *r, int rc)
+assess_failed(struct api *a, const struct api_call *c, struct http_response *r, int rc)
 {
-	log_error(a->log, "api: assess: %s (%s)", err_str(rc), db_errmsg(a->db));
+	log_error(a->log, "api: assess: %s (%s)", err_str(rc), db_errmsg(c->db));
 	api_error(r, 500, "internal", "database error");
 }
 
@@ -43,19 +43,19 @@ reply_doc(struct api *a, struct api_call *c, struct http_response *r, enum lang 
 	json_t *doc = NULL, *hist = NULL;
 	int bad = 0;
 	assess_init(&as);
-	int rc = assess_json_load(a->db, c->sess.tenant_id, l, &as, &bad);
+	int rc = assess_json_load(c->db, c->sess.tenant_id, l, &as, &bad);
 	if (rc == MAMORI_OK) {
 		assess_json_apply(&as, ch, n, c->now);
 		assess_finish(&as);
-		rc = assess_json_doc(a->db, c->sess.tenant_id, &as, l, c->now, n > 0, c->sess.user,
+		rc = assess_json_doc(c->db, c->sess.tenant_id, &as, l, c->now, n > 0, c->sess.user,
 		    ch, n, &doc);
 	}
 	if (rc == MAMORI_OK)
-		rc = assess_json_history(a->db, c->sess.tenant_id, &hist);
+		rc = assess_json_history(c->db, c->sess.tenant_id, &hist);
 	assess_release(&as);
 	if (rc != MAMORI_OK) {
 		json_decref(doc);
-		assess_failed(a, r, rc);
+		assess_failed(a, c, r, rc);
 		return;
 	}
 	if (bad)
@@ -139,10 +139,10 @@ api_policy_draft(struct api *a, struct api_call *c, struct http_response *r)
 		rc = MAMORI_E_NOMEM;
 	json_decref(in);	/* info borrowed its strings */
 	if (rc == MAMORI_OK)
-		rc = store_assess_policy_drafted(a->db, c->sess.tenant_id, c->now, "dashboard");
+		rc = store_assess_policy_drafted(c->db, c->sess.tenant_id, c->now, "dashboard");
 	if (rc != MAMORI_OK) {
 		free(buf);
-		assess_failed(a, r, rc);
+		assess_failed(a, c, r, rc);
 		return;
 	}
 	http_set_body(r, 200, buf);
@@ -166,11 +166,11 @@ api_policy_published(struct api *a, struct api_call *c, struct http_response *r)
 		    "where: the URL or place where staff can read the policy (1-500 bytes)");
 		return;
 	}
-	int rc = store_assess_policy_published(a->db, c->sess.tenant_id, c->now,
+	int rc = store_assess_policy_published(c->db, c->sess.tenant_id, c->now,
 	    json_string_value(w));
 	json_decref(in);
 	if (rc != MAMORI_OK) {
-		assess_failed(a, r, rc);
+		assess_failed(a, c, r, rc);
 		return;
 	}
 	reply_doc(a, c, r, l, NULL, 0, 200);

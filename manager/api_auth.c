@@ -11,9 +11,8 @@
 void
 api_health(struct api *a, struct api_call *c, struct http_response *r)
 {
-	(void)c;
 	api_reply(r, 200, json_pack("{s:s, s:s, s:i}", "status", "ok",
-	    "version", MAMORI_VERSION, "schema", db_schema_version(a->db)));
+	    "version", MAMORI_VERSION, "schema", db_schema_version(c->db)));
 }
 
 static json_t *
@@ -122,7 +121,7 @@ api_login(struct api *a, struct api_call *c, struct http_response *r)
 void
 api_logout(struct api *a, struct api_call *c, struct http_response *r)
 {
-	if (store_auth_session_delete(a->db, c->sid_hash) != MAMORI_OK) {
+	if (store_auth_session_delete(c->db, c->sid_hash) != MAMORI_OK) {
 		http_error(r, 500, "internal", "database error");
 		return;
 	}

@@ -38,9 +38,9 @@ void
 api_trend(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
-	int rc = arr ? store_manager_trend(a->db, c->sess.tenant_id, TREND_POINTS, add_point,
+	int rc = arr ? store_manager_trend(c->db, c->sess.tenant_id, TREND_POINTS, add_point,
 	    arr) : MAMORI_E_NOMEM;
-	api_reply_read(a, r, arr, rc);
+	api_reply_read(a, c, r, arr, rc);
 }
 
 static int
@@ -62,15 +62,21 @@ void
 api_vulns(struct api *a, struct api_call *c, struct http_response *r)
 {
 	struct store_mgr_vuln_counts n;
+	/* The overview wants only the first few (known exploited come first). */
+	int64_t limit = api_query_int(c->req, "limit", VULN_ITEMS, VULN_ITEMS);
+	if (limit < 1) {
+		http_error(r, 400, "bad_request", "limit is 1..500");
+		return;
+	}
 	json_t *items = json_array();
-	int rc = items ? store_manager_vuln_counts(a->db, c->sess.tenant_id, &n) : MAMORI_E_NOMEM;
+	int rc = items ? store_manager_vuln_counts(c->db, c->sess.tenant_id, &n) : MAMORI_E_NOMEM;
 	if (rc == MAMORI_OK)
-		rc = store_manager_vulns(a->db, c->sess.tenant_id, VULN_ITEMS, add_vuln, items);
+		rc = store_manager_vulns(c->db, c->sess.tenant_id, (int)limit, add_vuln, items);
 	json_t *doc = rc == MAMORI_OK ? json_pack("{s:I, s:I, s:I, s:I, s:O}",
 	    "hosts_checked", (json_int_t)n.hosts_checked, "total", (json_int_t)n.total,
 	    "kev", (json_int_t)n.kev, "fixable", (json_int_t)n.fixable, "items", items) : NULL;
 	json_decref(items);
-	api_reply_read(a, r, doc, rc);
+	api_reply_read(a, c, r, doc, rc);
 }
 
 static int
@@ -86,7 +92,7 @@ void
 api_users(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
-	int rc = arr ? store_manager_users(a->db, c->sess.tenant_id, add_user, arr) :
+	int rc = arr ? store_manager_users(c->db, c->sess.tenant_id, add_user, arr) :
 	    MAMORI_E_NOMEM;
-	api_reply_read(a, r, arr, rc);
+	api_reply_read(a, c, r, arr, rc);
 }

@@ -12,9 +12,10 @@
 #include "storage/db.h"
 
 static void
-db_failed(struct api *a, struct http_response *r, const char *what, int rc)
+db_failed(struct api *a, const struct api_call *c, struct http_response *r, const char *what,
+    int rc)
 {
-	log_error(a->log, "api: %s: %s (%s)", what, err_str(rc), db_errmsg(a->db));
+	log_error(a->log, "api: %s: %s (%s)", what, err_str(rc), db_errmsg(c->db));
 	api_error(r, 500, "internal", "database error");
 }
 
@@ -33,10 +34,10 @@ api_incidents(struct api *a, struct api_call *c, struct http_response *r)
 		return;
 	}
 	json_t *arr = NULL;
-	int rc = incident_json_list(a->db, c->sess.tenant_id, !state || strcmp(state, "open") == 0,
+	int rc = incident_json_list(c->db, c->sess.tenant_id, !state || strcmp(state, "open") == 0,
 	    c->now, &arr);
 	if (rc != MAMORI_OK) {
-		db_failed(a, r, "incidents", rc);
+		db_failed(a, c, r, "incidents", rc);
 		return;
 	}
 	api_reply(r, 200, arr);
@@ -46,13 +47,13 @@ static void
 reply_incident(struct api *a, struct api_call *c, struct http_response *r, int64_t id, int status)
 {
 	json_t *v = NULL;
-	int rc = incident_json_get(a->db, c->sess.tenant_id, id, c->now, &v);
+	int rc = incident_json_get(c->db, c->sess.tenant_id, id, c->now, &v);
 	if (rc == MAMORI_E_NOTFOUND) {
 		api_error(r, 404, "not_found", "no such incident");
 		return;
 	}
 	if (rc != MAMORI_OK) {
-		db_failed(a, r, "incident", rc);
+		db_failed(a, c, r, "incident", rc);
 		return;
 	}
 	api_reply(r, status, v);
@@ -64,7 +65,7 @@ api_incident_open(struct api *a, struct api_call *c, struct http_response *r)
 	char err[256] = "";
 	int64_t id = 0;
 	json_t *in = body_of(c);
-	int rc = in ? incident_json_open(a->db, c->sess.tenant_id, in, c->sess.user, c->now, &id,
+	int rc = in ? incident_json_open(c->db, c->sess.tenant_id, in, c->sess.user, c->now, &id,
 	    err, sizeof(err)) : MAMORI_E_INVAL;
 	json_decref(in);
 	if (rc == MAMORI_E_INVAL) {
@@ -76,7 +77,7 @@ api_incident_open(struct api *a, struct api_call *c, struct http_response *r)
 		return;
 	}
 	if (rc != MAMORI_OK) {
-		db_failed(a, r, "incident open", rc);
+		db_failed(a, c, r, "incident open", rc);
 		return;
 	}
 	log_info(a->log, "api: incident %lld opened by %s", (long long)id, c->sess.user);
@@ -94,7 +95,7 @@ api_incident_update(struct api *a, struct api_call *c, struct http_response *r)
 {
 	char err[256] = "";
 	json_t *in = body_of(c);
-	int rc = in ? incident_json_apply(a->db, c->sess.tenant_id, c->id, in, c->sess.user, c->now,
+	int rc = in ? incident_json_apply(c->db, c->sess.tenant_id, c->id, in, c->sess.user, c->now,
 	    err, sizeof(err)) : MAMORI_E_PARSE;
 	json_decref(in);
 	switch (rc) {
@@ -114,7 +115,7 @@ api_incident_update(struct api *a, struct api_call *c, struct http_response *r)
 		api_error(r, 409, "conflict", err);
 		return;
 	default:
-		db_failed(a, r, "incident update", rc);
+		db_failed(a, c, r, "incident update", rc);
 	}
 }
 
@@ -130,9 +131,9 @@ void
 api_contacts(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = NULL;
-	int rc = incident_json_contacts(a->db, c->sess.tenant_id, &arr);
+	int rc = incident_json_contacts(c->db, c->sess.tenant_id, &arr);
 	if (rc != MAMORI_OK) {
-		db_failed(a, r, "contacts", rc);
+		db_failed(a, c, r, "contacts", rc);
 		return;
 	}
 	api_reply(r, 200, arr);
@@ -143,7 +144,7 @@ api_contact_set(struct api *a, struct api_call *c, struct http_response *r)
 {
 	char err[256] = "";
 	json_t *in = body_of(c);
-	int rc = in ? incident_json_contact_set(a->db, c->sess.tenant_id, in, c->now, err,
+	int rc = in ? incident_json_contact_set(c->db, c->sess.tenant_id, in, c->now, err,
 	    sizeof(err)) : MAMORI_E_INVAL;
 	json_decref(in);
 	if (rc == MAMORI_E_INVAL || rc == MAMORI_E_NOTFOUND) {
@@ -152,7 +153,7 @@ api_contact_set(struct api *a, struct api_call *c, struct http_response *r)
 		return;
 	}
 	if (rc != MAMORI_OK) {
-		db_failed(a, r, "contact", rc);
+		db_failed(a, c, r, "contact", rc);
 		return;
 	}
 	api_contacts(a, c, r);

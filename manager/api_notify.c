@@ -13,9 +13,10 @@
 #include "storage/store_notify.h"
 
 static void
-db_failed(struct api *a, struct http_response *r, const char *what, int rc)
+db_failed(struct api *a, const struct api_call *c, struct http_response *r, const char *what,
+    int rc)
 {
-	log_error(a->log, "api: %s: %s (%s)", what, err_str(rc), db_errmsg(a->db));
+	log_error(a->log, "api: %s: %s (%s)", what, err_str(rc), db_errmsg(c->db));
 	http_error(r, 500, "internal", "database error");
 }
 
@@ -23,9 +24,9 @@ void
 api_notify_channels(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = NULL;
-	int rc = notify_channel_list_json(a->db, c->sess.tenant_id, &arr);
+	int rc = notify_channel_list_json(c->db, c->sess.tenant_id, &arr);
 	if (rc != MAMORI_OK) {
-		db_failed(a, r, "notify channels", rc);
+		db_failed(a, c, r, "notify channels", rc);
 		return;
 	}
 	api_reply(r, 200, arr);
@@ -72,13 +73,13 @@ api_notify_channel_add(struct api *a, struct api_call *c, struct http_response *
 		http_error(r, 400, "bad_request", err);
 		goto out;
 	}
-	int rc = store_notify_channel_add(a->db, ch, c->now * 1000);
+	int rc = store_notify_channel_add(c->db, ch, c->now * 1000);
 	if (rc == MAMORI_E_INVAL) {
 		http_error(r, 409, "conflict", "a channel of that name exists");
 		goto out;
 	}
 	if (rc != MAMORI_OK) {
-		db_failed(a, r, "notify channel add", rc);
+		db_failed(a, c, r, "notify channel add", rc);
 		goto out;
 	}
 	log_info(a->log, "api: notification channel %s (%s) added by %s", ch->name, ch->kind,
@@ -99,13 +100,13 @@ out:
 void
 api_notify_channel_remove(struct api *a, struct api_call *c, struct http_response *r)
 {
-	int rc = store_notify_channel_remove(a->db, c->sess.tenant_id, c->id);
+	int rc = store_notify_channel_remove(c->db, c->sess.tenant_id, c->id);
 	if (rc == MAMORI_E_NOTFOUND) {
 		http_error(r, 404, "not_found", "no such channel");
 		return;
 	}
 	if (rc != MAMORI_OK) {
-		db_failed(a, r, "notify channel remove", rc);
+		db_failed(a, c, r, "notify channel remove", rc);
 		return;
 	}
 	log_info(a->log, "api: notification channel %lld removed by %s", (long long)c->id,

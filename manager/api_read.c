@@ -16,6 +16,14 @@
 #include "storage/store_manager.h"
 #include "storage/store_notify.h"
 
+#define FINDINGS_LIMIT 1000		/* a page when no limit is asked for */
+#define FINDINGS_LIMIT_MAX 5000
+
+struct findings_out {
+	json_t *arr;
+	bool evidence;
+};
+
 static json_t *
 score_json(int score)
 {
@@ -33,11 +41,12 @@ stored_json(const char *text)
 static int
 add_host(void *ctx, const struct store_mgr_host *h)
 {
-	json_t *v = json_pack("{s:I, s:s, s:I, s:I, s:o, s:o, s:o}", "id", (json_int_t)h->id,
+	json_t *v = json_pack("{s:I, s:s, s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)h->id,
 	    "hostname", h->hostname, "first_seen", (json_int_t)h->first_seen,
 	    "last_seen", (json_int_t)h->last_seen,
 	    "last_scan_id", h->last_scan_id ? json_integer(h->last_scan_id) : json_null(),
-	    "score", score_json(h->score), "summary", stored_json(h->summary_json));
+	    "score", score_json(h->score), "summary", stored_json(h->summary_json),
+	    "findings_by_kajo", stored_json(h->findings_json));
 	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
 }
 
@@ -51,26 +60,41 @@ add_scan(void *ctx, const struct store_mgr_scan *s)
 	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
 }
 
+/* The text once: both languages when stored, else the scan's own words. */
 static int
 add_finding(void *ctx, const struct store_mgr_finding *f)
 {
-	json_t *v = json_pack("{s:I, s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:o, s:o}",
+	const struct findings_out *out = ctx;
+	json_t *v = json_pack("{s:I, s:I, s:s, s:s, s:i, s:s}",
 	    "scan_id", (json_int_t)f->scan_id, "host_id", (json_int_t)f->host_id,
 	    "hostname", f->hostname, "check_id", f->check_id, "kajo", f->kajo,
-	    "severity", f->severity, "title", f->title, "detail", f->detail,
-	    "action", f->action, "evidence", stored_json(f->evidence_json),
-	    "text", stored_json(f->text_json));
-	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
+	    "severity", f->severity);
+	json_t *text = strcmp(f->text_json, "null") != 0 ? json_loads(f->text_json, 0, NULL) : NULL;
+	int rc = v ? 0 : MAMORI_E_NOMEM;
+	if (!rc && text)
+		rc = json_object_set_new(v, "text", text);
+	else if (!rc)
+		rc = json_object_set_new(v, "title", json_string(f->title)) ||
+		    json_object_set_new(v, "detail", json_string(f->detail)) ||
+		    json_object_set_new(v, "action", json_string(f->action));
+	if (!rc && out->evidence)
+		rc = json_object_set_new(v, "evidence", stored_json(f->evidence_json));
+	if (!rc)
+		rc = json_array_append_new(out->arr, v);
+	else
+		json_decref(v);
+	return rc ? MAMORI_E_NOMEM : 0;
 }
 
 void
-api_reply_read(struct api *a, struct http_response *r, json_t *v, int rc)
+api_reply_read(struct api *a, const struct api_call *c, struct http_response *r, json_t *v,
+    int rc)
 {
 	if (rc == MAMORI_OK && !v)
 		rc = MAMORI_E_NOMEM;
 	if (rc != MAMORI_OK) {
 		json_decref(v);
-		log_error(a->log, "api: read failed: %s (%s)", err_str(rc), db_errmsg(a->db));
+		log_error(a->log, "api: read failed: %s (%s)", err_str(rc), db_errmsg(c->db));
 		http_error(r, 500, "internal", "database error");
 		return;
 	}
@@ -81,24 +105,24 @@ void
 api_hosts(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
-	int rc = arr ? store_manager_hosts(a->db, c->sess.tenant_id, add_host, arr) : MAMORI_E_NOMEM;
-	api_reply_read(a, r, arr, rc);
+	int rc = arr ? store_manager_hosts(c->db, c->sess.tenant_id, add_host, arr) : MAMORI_E_NOMEM;
+	api_reply_read(a, c, r, arr, rc);
 }
 
 void
 api_scans_latest(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
-	int rc = arr ? store_manager_latest_scans(a->db, c->sess.tenant_id, add_scan, arr) :
+	int rc = arr ? store_manager_latest_scans(c->db, c->sess.tenant_id, add_scan, arr) :
 	    MAMORI_E_NOMEM;
-	api_reply_read(a, r, arr, rc);
+	api_reply_read(a, c, r, arr, rc);
 }
 
 void
 api_scan(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
-	int rc = arr ? store_manager_scan(a->db, c->sess.tenant_id, c->id, add_scan, arr) :
+	int rc = arr ? store_manager_scan(c->db, c->sess.tenant_id, c->id, add_scan, arr) :
 	    MAMORI_E_NOMEM;
 	/* Another tenant's scan is "not found", exactly like a missing one. */
 	if (rc == MAMORI_E_NOTFOUND) {
@@ -107,7 +131,7 @@ api_scan(struct api *a, struct api_call *c, struct http_response *r)
 		return;
 	}
 	if (rc != MAMORI_OK) {
-		api_reply_read(a, r, arr, rc);
+		api_reply_read(a, c, r, arr, rc);
 		return;
 	}
 	json_t *one = json_incref(json_array_get(arr, 0));
@@ -118,10 +142,22 @@ api_scan(struct api *a, struct api_call *c, struct http_response *r)
 void
 api_findings(struct api *a, struct api_call *c, struct http_response *r)
 {
-	json_t *arr = json_array();
-	int rc = arr ? store_manager_findings(a->db, c->sess.tenant_id, add_finding, arr) :
+	struct store_mgr_findings_query q = {
+		.host_id = api_query_int(c->req, "host", 0, INT64_MAX / 2),
+		.limit = api_query_int(c->req, "limit", FINDINGS_LIMIT, FINDINGS_LIMIT_MAX),
+		.offset = api_query_int(c->req, "offset", 0, INT32_MAX),
+	};
+	int64_t ev = api_query_int(c->req, "evidence", 0, 1);
+	if (q.host_id < 0 || q.limit < 1 || q.offset < 0 || ev < 0) {
+		http_error(r, 400, "bad_request", "host is a host id; limit 1..5000; offset >= 0; "
+		    "evidence 0 or 1");
+		return;
+	}
+	q.evidence = ev == 1;
+	struct findings_out out = { .arr = json_array(), .evidence = q.evidence };
+	int rc = out.arr ? store_manager_findings(c->db, c->sess.tenant_id, &q, add_finding, &out) :
 	    MAMORI_E_NOMEM;
-	api_reply_read(a, r, arr, rc);
+	api_reply_read(a, c, r, out.arr, rc);
 }
 
 void
@@ -186,8 +222,8 @@ api_metrics(struct api *a, struct api_call *c, struct http_response *r)
 	int64_t sessions = 0, hosts = 0;
 	const struct http_stats *hs = a->http ? http_server_stats(a->http) : NULL;
 
-	(void)store_auth_session_count(a->db, &sessions);
-	(void)store_manager_host_count(a->db, &hosts);
+	(void)store_auth_session_count(c->db, &sessions);
+	(void)store_manager_host_count(c->db, &hosts);
 	counter(&t, "mamori_http_responses_total", "HTTP responses by status code.", "counter");
 	for (int code = 100; hs && code < 600; code++) {
 		unsigned long n = atomic_load(&hs->status[code]);
@@ -217,7 +253,7 @@ api_metrics(struct api *a, struct api_call *c, struct http_response *r)
 	counter(&t, "mamori_http_connections", "Open HTTPS connections.", "gauge");
 	tprintf(&t, "mamori_http_connections %u\n", a->http ? http_connections(a->http) : 0u);
 	struct store_agent_totals at = { 0 };
-	(void)store_agent_totals(a->db, &at);
+	(void)store_agent_totals(c->db, &at);
 	counter(&t, "mamori_agents", "Enrolled agents and sensors (all tenants), by state.", "gauge");
 	tprintf(&t, "mamori_agents{state=\"active\"} %" PRId64 "\n", at.agents - at.revoked);
 	tprintf(&t, "mamori_agents{state=\"revoked\"} %" PRId64 "\n", at.revoked);
@@ -256,7 +292,7 @@ api_metrics(struct api *a, struct api_call *c, struct http_response *r)
 	    "Events agents dropped from a full spool (reported by gap events).", "counter");
 	tprintf(&t, "mamori_agent_dropped_events_total %" PRId64 "\n", at.gaps);
 	struct store_notify_counts nc = { 0 };
-	(void)store_notify_counts(a->db, 0, &nc);
+	(void)store_notify_counts(c->db, 0, &nc);
 	counter(&t, "mamori_notify_deliveries",
 	    "Notification deliveries (all channels): pending is the queue, failed gave up.", "gauge");
 	tprintf(&t, "mamori_notify_deliveries{state=\"pending\"} %" PRId64 "\n", nc.pending);

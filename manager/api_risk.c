@@ -15,9 +15,9 @@
 #include "storage/store_risk.h"
 
 static void
-risk_failed(struct api *a, struct http_response *r, int rc)
+risk_failed(struct api *a, const struct api_call *c, struct http_response *r, int rc)
 {
-	log_error(a->log, "api: risk: %s (%s)", err_str(rc), db_errmsg(a->db));
+	log_error(a->log, "api: risk: %s (%s)", err_str(rc), db_errmsg(c->db));
 	api_error(r, 500, "internal", "database error");
 }
 
@@ -25,9 +25,9 @@ void
 api_risk(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *v = NULL;
-	int rc = risk_json_list(a->db, c->sess.tenant_id, &v);
+	int rc = risk_json_list(c->db, c->sess.tenant_id, &v);
 	if (rc != MAMORI_OK) {
-		risk_failed(a, r, rc);
+		risk_failed(a, c, r, rc);
 		return;
 	}
 	api_reply(r, 200, v);
@@ -39,7 +39,7 @@ change(struct api *a, struct api_call *c, struct http_response *r, int64_t id)
 	char err[256] = "";
 	int64_t got = 0;
 	json_t *in = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, NULL);
-	int rc = in ? risk_json_apply(a->db, c->sess.tenant_id, id, in, c->now, &got, err, sizeof(err)) :
+	int rc = in ? risk_json_apply(c->db, c->sess.tenant_id, id, in, c->now, &got, err, sizeof(err)) :
 	    MAMORI_E_INVAL;
 	json_decref(in);
 	if (rc == MAMORI_E_INVAL) {
@@ -51,12 +51,12 @@ change(struct api *a, struct api_call *c, struct http_response *r, int64_t id)
 		return;
 	}
 	if (rc != MAMORI_OK) {
-		risk_failed(a, r, rc);
+		risk_failed(a, c, r, rc);
 		return;
 	}
 	json_t *v = NULL;
-	if ((rc = risk_json_list(a->db, c->sess.tenant_id, &v)) != MAMORI_OK) {
-		risk_failed(a, r, rc);
+	if ((rc = risk_json_list(c->db, c->sess.tenant_id, &v)) != MAMORI_OK) {
+		risk_failed(a, c, r, rc);
 		return;
 	}
 	json_object_set_new(v, "id", json_integer(got));
@@ -79,12 +79,12 @@ void
 api_risk_import(struct api *a, struct api_call *c, struct http_response *r)
 {
 	int added = 0, refreshed = 0;
-	int rc = store_risk_import_hosts(a->db, c->sess.tenant_id, c->now, &added, &refreshed);
+	int rc = store_risk_import_hosts(c->db, c->sess.tenant_id, c->now, &added, &refreshed);
 	json_t *v = NULL;
 	if (rc == MAMORI_OK)
-		rc = risk_json_list(a->db, c->sess.tenant_id, &v);
+		rc = risk_json_list(c->db, c->sess.tenant_id, &v);
 	if (rc != MAMORI_OK) {
-		risk_failed(a, r, rc);
+		risk_failed(a, c, r, rc);
 		return;
 	}
 	json_object_set_new(v, "added", json_integer(added));
@@ -104,12 +104,12 @@ api_risk_csv(struct api *a, struct api_call *c, struct http_response *r)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int rc = f ? risk_json_csv(a->db, c->sess.tenant_id, l, f) : MAMORI_E_NOMEM;
+	int rc = f ? risk_json_csv(c->db, c->sess.tenant_id, l, f) : MAMORI_E_NOMEM;
 	if (f && fclose(f) != 0 && rc == MAMORI_OK)
 		rc = MAMORI_E_NOMEM;
 	if (rc != MAMORI_OK) {
 		free(buf);
-		risk_failed(a, r, rc);
+		risk_failed(a, c, r, rc);
 		return;
 	}
 	http_set_body(r, 200, buf);

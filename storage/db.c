@@ -220,6 +220,38 @@ db_open(const char *path, bool create_dirs, struct db **out, char *err,
 	return MAMORI_OK;
 }
 
+int
+db_open_reader(const char *path, struct db **out, char *err, size_t errsz)
+{
+	int rc = MAMORI_E_DB, have;
+	struct db *db = calloc(1, sizeof(*db));
+
+	*out = NULL;
+	if (!db) {
+		snprintf(err, errsz, "out of memory");
+		return MAMORI_E_NOMEM;
+	}
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot open database %s to read: %s", path, db_errmsg(db));
+		goto out;
+	}
+	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_extended_result_codes(db->h, 1);
+	/* The writer migrated it; a reader of another schema would misread. */
+	if ((have = db_schema_version(db)) != db_migration_count()) {
+		snprintf(err, errsz, "database %s has schema %d, not %d, for reading (%s)", path, have,
+		    db_migration_count(), db_errmsg(db));
+		goto out;
+	}
+	*out = db;
+	db = NULL;
+	rc = MAMORI_OK;
+out:
+	db_close(db);
+	return rc;
+}
+
 void
 db_close(struct db *db)
 {

@@ -22,6 +22,9 @@ struct db;
 int db_open(const char *path, bool create_dirs, struct db **out, char *err,
     size_t errsz);
 void db_close(struct db *db);
+/* A read-only handle on a database the writer has opened and migrated (in
+ * WAL mode it reads beside the writer); refused when the schema differs. */
+int db_open_reader(const char *path, struct db **out, char *err, size_t errsz);
 
 /* Schema version after migration. */
 int db_schema_version(struct db *db);

@@ -12,9 +12,13 @@
     "(SELECT t.id FROM scans t WHERE t.host_id = h.id AND EXISTS (SELECT 1 FROM scan_summary r " \
     "WHERE r.scan_id = t.id) ORDER BY t.started_at DESC, t.id DESC LIMIT 1)"
 
+/* findings: how many findings the latest scan has per basic (kajo), so the
+ * overview need not download every finding to count them. */
 static const char sql_hosts[] =
     "SELECT h.id, h.hostname, h.first_seen, h.last_seen, coalesce(s.id, 0), "
-    "coalesce(s.score, -1), coalesce(m.summary_json, 'null') FROM hosts h "
+    "coalesce(s.score, -1), coalesce(m.summary_json, 'null'), "
+    "(SELECT json_group_object(k.kajo, k.n) FROM (SELECT kajo, count(*) AS n FROM findings "
+    "WHERE scan_id = s.id GROUP BY kajo) k) FROM hosts h "
     "LEFT JOIN scans s ON s.id = " LATEST_SCAN " LEFT JOIN scan_summary m ON m.scan_id = s.id"
     " WHERE h.tenant_id = ?1 ORDER BY h.hostname, h.id";
 static const char sql_latest[] =
@@ -26,15 +30,17 @@ static const char sql_scan[] =
     "coalesce(s.report_json, 'null') FROM scans s JOIN hosts h ON h.id = s.host_id "
     "WHERE h.tenant_id = ?1 AND s.id = ?2";
 /* The latest scan ids first (materialized): evaluated per finding row, the
- * subquery ran once per row of findings. */
+ * subquery ran once per row of findings. ?2: one host (0: all); ?3/?4: the
+ * page; ?5: with evidence (the largest column, which the pages never show). */
 static const char sql_findings[] =
     "WITH l AS MATERIALIZED (SELECT h.id AS host_id, h.hostname AS hostname, " LATEST_SCAN
-    " AS scan_id FROM hosts h WHERE h.tenant_id = ?1) "
+    " AS scan_id FROM hosts h WHERE h.tenant_id = ?1 AND (?2 = 0 OR h.id = ?2)) "
     "SELECT f.scan_id, l.host_id, l.hostname, f.check_id, f.kajo, f.severity, f.title, "
-    "f.detail, f.action, f.evidence_json, f.text_json FROM l JOIN findings f ON f.scan_id = l.scan_id "
+    "f.detail, f.action, CASE WHEN ?5 THEN f.evidence_json ELSE 'null' END, f.text_json "
+    "FROM l JOIN findings f ON f.scan_id = l.scan_id "
     "ORDER BY CASE f.severity WHEN 'critical' THEN 0 "
     "WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, "
-    "l.hostname, f.id";
+    "l.hostname, f.id LIMIT ?3 OFFSET ?4";
 static const char sql_host_count[] = "SELECT count(*) FROM hosts";
 static const char sql_trend[] =
     "SELECT s.id, h.id, h.hostname, s.started_at, s.score FROM scans s "
@@ -116,6 +122,7 @@ row_host(sqlite3_stmt *st, const struct cb *cb)
 		.last_scan_id = sqlite3_column_int64(st, 4),
 		.score = sqlite3_column_int(st, 5),
 		.summary_json = db_col_text(st, 6),
+		.findings_json = sqlite3_column_type(st, 7) == SQLITE_NULL ? "{}" : db_col_text(st, 7),
 	};
 	return cb->host(cb->ctx, &h);
 }
@@ -193,7 +200,7 @@ store_manager_scan(struct db *db, int64_t tenant_id, int64_t scan_id,
 }
 
 int
-store_manager_findings(struct db *db, int64_t tenant_id,
+store_manager_findings(struct db *db, int64_t tenant_id, const struct store_mgr_findings_query *q,
     store_mgr_finding_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_cached(db, sql_findings);
@@ -201,6 +208,10 @@ store_manager_findings(struct db *db, int64_t tenant_id,
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, q->host_id);
+	sqlite3_bind_int64(st, 3, q->limit);
+	sqlite3_bind_int64(st, 4, q->offset);
+	sqlite3_bind_int(st, 5, q->evidence);
 	return walk(st, row_finding, &(struct cb){ .finding = fn, .ctx = ctx }, &n);
 }
 

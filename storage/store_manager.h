@@ -23,6 +23,7 @@ struct store_mgr_host {
 	int64_t last_scan_id;	/* 0: no stored report */
 	int score;		/* -1: unknown */
 	const char *summary_json;	/* {kajo, os, packages} of that scan, or "null" */
+	const char *findings_json;	/* {"kajo": count} of that scan's findings */
 };
 
 struct store_mgr_scan {
@@ -39,8 +40,17 @@ struct store_mgr_finding {
 	const char *hostname;
 	const char *check_id;
 	int kajo;
-	const char *severity, *title, *detail, *action, *evidence_json;
+	/* title, detail and action are "" when text_json holds them (stored once). */
+	const char *severity, *title, *detail, *action;
+	const char *evidence_json;	/* "null" unless asked for */
 	const char *text_json;	/* {"en": {title, detail, action}, "ja": ...} or "null" */
+};
+
+/* Which findings: one host's or all (host_id 0), a page of them. */
+struct store_mgr_findings_query {
+	int64_t host_id;
+	int64_t limit, offset;
+	bool evidence;
 };
 
 typedef int (*store_mgr_host_fn)(void *ctx, const struct store_mgr_host *h);
@@ -57,7 +67,7 @@ int store_manager_scan(struct db *db, int64_t tenant_id, int64_t scan_id,
     store_mgr_scan_fn fn, void *ctx);
 /* The findings of each host's newest scan, most severe first. */
 int store_manager_findings(struct db *db, int64_t tenant_id,
-    store_mgr_finding_fn fn, void *ctx);
+    const struct store_mgr_findings_query *q, store_mgr_finding_fn fn, void *ctx);
 /* One stored scan's overall score. */
 struct store_mgr_point {
 	int64_t scan_id, host_id;

@@ -1,5 +1,6 @@
 #include "storage/store_scan.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,9 +126,11 @@ store_scan_add_finding(struct store_scan *s, const char *check_id, int kajo,
 	db_bind_text(st, 2, check_id);
 	sqlite3_bind_int(st, 3, kajo);
 	db_bind_text(st, 4, severity);
-	db_bind_text(st, 5, title);
-	db_bind_text(st, 6, detail);
-	db_bind_text(st, 7, action);
+	/* With both languages in text_json, the scan language's copy is not kept again. */
+	bool once = text_json && strcmp(text_json, "null") != 0;
+	db_bind_text(st, 5, once ? "" : title);
+	db_bind_text(st, 6, once ? "" : detail);
+	db_bind_text(st, 7, once ? "" : action);
 	db_bind_text(st, 8, evidence_json ? evidence_json : "null");
 	db_bind_text(st, 9, text_json ? text_json : "null");
 	return db_step_done(st);

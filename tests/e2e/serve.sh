@@ -28,6 +28,7 @@ manager:
   login_max_failures: 3
   login_max_failures_per_ip: 40
   max_body_bytes: 4096
+  read_connections: 2
 YAML
 M() { "$MAMORI" --config "$tmp/mamori.yaml" --db "$db" "$@"; }
 
@@ -96,6 +97,30 @@ scan_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["sc
 t "the scan by id 200" [ "$(code -b "$tmp/jar" "$base/api/scans/$scan_id")" = 200 ]
 t "findings of the weak host" sh -c "[ \"\$(curl -sk -b '$tmp/jar' '$base/api/findings' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')\" -gt 0 ]"
 t "hosts 200" [ "$(code -b "$tmp/jar" "$base/api/hosts")" = 200 ]
+t "hosts count their findings per basic" json "$tmp/body" \
+	'len(doc) == 1 and sum(doc[0]["findings_by_kajo"].values()) > 0'
+weak=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$tmp/body")
+# A second computer, then findings per host and by page.
+M scan --root "$MAMORI_SRC/tests/fixtures/trees/clean-host" --now 1795564900 >/dev/null 2>&1
+code -b "$tmp/jar" "$base/api/findings" >/dev/null; cp "$tmp/body" "$tmp/all"
+t "each finding's text once: both languages, no third copy, no evidence unasked" json "$tmp/all" \
+	'all(f["text"]["ja"]["title"] and f["text"]["en"]["action"] and "title" not in f and "detail" not in f and "evidence" not in f for f in doc)'
+t "findings?host= 200" [ "$(code -b "$tmp/jar" "$base/api/findings?host=$weak")" = 200 ]
+t "findings?host= is that host's findings only" python3 -c '
+import json, sys
+a, h = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+w = int(sys.argv[3])
+sys.exit(0 if h and all(f["host_id"] == w for f in h) and h == [f for f in a if f["host_id"] == w] else 1)' \
+	"$tmp/all" "$tmp/body" "$weak"
+t "findings paged: limit 2 offset 1 is the 2nd and 3rd" sh -c "curl -sk -b '$tmp/jar' '$base/api/findings?limit=2&offset=1' >'$tmp/page'"
+t "the page matches the full list" python3 -c '
+import json, sys
+a, p = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+sys.exit(0 if len(a) >= 3 and p == a[1:3] else 1)' "$tmp/all" "$tmp/page"
+t "findings with evidence=1 carry it" sh -c "curl -sk -b '$tmp/jar' '$base/api/findings?evidence=1&limit=1' | grep -q '\"evidence\"'"
+t "findings?limit=0 400" [ "$(code -b "$tmp/jar" "$base/api/findings?limit=0")" = 400 ]
+t "findings?host=x 400" [ "$(code -b "$tmp/jar" "$base/api/findings?host=x")" = 400 ]
+t "vulns?limit=0 400" [ "$(code -b "$tmp/jar" "$base/api/vulns?limit=0")" = 400 ]
 t "metrics 200 with a session" [ "$(code -b "$tmp/jar" "$base/metrics")" = 200 ]
 t "metrics are Prometheus text" grep -q '^mamori_logins_total{result="ok"} 1$' "$tmp/body"
 
@@ -149,6 +174,7 @@ t "tenant 2 reading tenant 1's scan by id: 404" [ "$(code -b "$tmp/jar2" "$base/
 t "tenant 2 latest scans: none" sh -c "[ \"\$(curl -sk -b '$tmp/jar2' '$base/api/scans/latest')\" = '[]' ]"
 t "tenant 2 hosts: none" sh -c "[ \"\$(curl -sk -b '$tmp/jar2' '$base/api/hosts')\" = '[]' ]"
 t "tenant 2 findings: none" sh -c "[ \"\$(curl -sk -b '$tmp/jar2' '$base/api/findings')\" = '[]' ]"
+t "tenant 2 asking for tenant 1's host by id: none" sh -c "[ \"\$(curl -sk -b '$tmp/jar2' '$base/api/findings?host=$weak')\" = '[]' ]"
 t "bob is unknown in the default tenant" [ "$(login bob bob-password-123)" = 401 ]
 
 # Login limit: 3 failures for carol, then 429 even with the right password.

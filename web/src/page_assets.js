@@ -8,8 +8,7 @@ import { html, useLoad, Loading, Failed, Severity } from './ui.js';
 const SHOWN = 300;	// software rows drawn at once; the filter finds the rest
 
 async function load() {
-  const [hosts, findings] = await Promise.all([get('/api/hosts'), get('/api/findings')]);
-  return { hosts, findings };
+  return { hosts: await get('/api/hosts') };
 }
 
 function osName(h) {
@@ -41,6 +40,14 @@ function Listening({ report }) {
       ${l.process ? ' ' + l.process : ''}</li>`)}</ul></section>`;
 }
 
+// The chosen computer's findings only, loaded for it.
+function HostFindings({ host }) {
+  const [st, reload] = useLoad(() => get('/api/findings?host=' + host.id), [host.id]);
+  if (st.error) return html`<${Failed} error=${st.error} retry=${reload} />`;
+  if (!st.data) return html`<${Loading} />`;
+  return html`<${Findings} list=${st.data} />`;
+}
+
 function Findings({ list }) {
   return html`<section class="card" data-testid="findings"><h2>${t('findings_title')}</h2>
     ${list.length === 0 ? html`<p>${t('findings_none')}</p>` : html`<ul class="findings">
@@ -61,7 +68,7 @@ export function Assets() {
   const [chosen, setChosen] = useState(null);
   if (st.error) return html`<${Failed} error=${st.error} retry=${reload} />`;
   if (!st.data) return html`<${Loading} />`;
-  const { hosts, findings } = st.data;
+  const { hosts } = st.data;
   const host = hosts.find((h) => h.id === chosen) || hosts[0];
   return html`<div class="stack">
     <section class="card" data-testid="hosts"><h2>${t('hosts_title')}</h2>
@@ -75,7 +82,7 @@ export function Assets() {
           <td>${h.summary && h.summary.packages !== undefined ? h.summary.packages : '—'}</td>
         </tr>`)}</tbody></table>`}
     </section>
-    ${host && html`<${Findings} list=${findings.filter((f) => f.host_id === host.id)} />`}
+    ${host && html`<${HostFindings} host=${host} key=${'f' + host.id} />`}
     ${host && host.last_scan_id && html`<${HostScan} host=${host} key=${'s' + host.id} />`}
   </div>`;
 }

@@ -9,10 +9,12 @@ import { html, useLoad, Loading, Failed, Severity, SEVERITY_RANK, grade } from '
 // Alerts and vulnerabilities are optional: a failure there leaves the rest.
 const optional = (p, empty) => p.catch(() => empty);
 
+// Only the most serious findings and the first vulnerabilities (known
+// exploited come first) are needed here; the counts come with the hosts.
 async function load() {
   const [hosts, trend, findings, vulns, alerts] = await Promise.all([
-    get('/api/hosts'), get('/api/trend'), get('/api/findings'),
-    optional(get('/api/vulns'), null), optional(get('/api/alerts?state=open&limit=50'), []),
+    get('/api/hosts'), get('/api/trend'), get('/api/findings?limit=20'),
+    optional(get('/api/vulns?limit=3'), null), optional(get('/api/alerts?state=open&limit=50'), []),
   ]);
   // Computers with a stored scan; their summary carries the five basics' scores.
   const scans = hosts.filter((h) => h.last_scan_id);
@@ -80,11 +82,11 @@ function Score({ scans, trend }) {
   </section>`;
 }
 
-function Basics({ scans, findings }) {
+function Basics({ scans }) {
   const items = [1, 2, 3, 4, 5].map((k) => {
     const scores = scans.map((s) => s.summary && s.summary.kajo
       ? s.summary.kajo[String(k)] : null).filter((x) => typeof x === 'number');
-    const issues = findings.filter((f) => f.kajo === k).length;
+    const issues = scans.reduce((n, s) => n + ((s.findings_by_kajo || {})[String(k)] || 0), 0);
     return { k, score: mean(scores), issues };
   });
   return html`<section class="card basics" data-testid="basics">
@@ -160,6 +162,6 @@ export function Overview() {
   return html`<div class="grid overview">
     <${Score} scans=${d.scans} trend=${d.trend} />
     <${Todo} data=${d} />
-    <${Basics} scans=${d.scans} findings=${d.findings} />
+    <${Basics} scans=${d.scans} />
   </div>`;
 }
