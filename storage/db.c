@@ -15,10 +15,10 @@ extern const char *const db_migrations[];
 static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_HOST_UPSERT] =
 	    "INSERT INTO hosts (tenant_id, host_key, hostname, first_seen, last_seen) "
-	    "VALUES (1, ?1, ?2, ?3, ?3) "
+	    "VALUES (?4, ?1, ?2, ?3, ?3) "
 	    "ON CONFLICT (tenant_id, host_key) DO UPDATE SET hostname = ?2, last_seen = ?3",
 	[STMT_HOST_ID] =
-	    "SELECT id FROM hosts WHERE tenant_id = 1 AND host_key = ?1",
+	    "SELECT id FROM hosts WHERE tenant_id = ?2 AND host_key = ?1",
 	[STMT_SCAN_INSERT] =
 	    "INSERT INTO scans (host_id, started_at, duration_ms, root) VALUES (?1, ?2, ?3, ?4)",
 	[STMT_SCAN_PREV] =

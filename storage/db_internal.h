@@ -65,13 +65,17 @@ const char *db_col_text(sqlite3_stmt *st, int i);
  * returned); MAMORI_E_DB when stepping fails. Resets st. */
 int db_step_rows(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg);
 
+/* The tenant of this machine's own scans (mamori scan, vuln scan, up). */
+#define STORE_LOCAL_TENANT 1
+
 /*
- * Records a host (upsert by key, tenant 1) and a new scan row for it, inside
- * the caller's transaction. Shared by the scan and vulnerability-scan
- * stores (store_scan.c).
+ * Records a host (upsert by tenant and key) and a new scan row for it,
+ * inside the caller's transaction. Shared by the scan and vulnerability-scan
+ * stores (store_scan.c) and agent intake (the agent's tenant).
  */
-int store_scan_insert(struct db *db, const char *host_key, const char *hostname,
-    int64_t started_at, const char *root, int64_t *host_id, int64_t *scan_id);
+int store_scan_insert(struct db *db, int64_t tenant_id, const char *host_key,
+    const char *hostname, int64_t started_at, const char *root, int64_t *host_id,
+    int64_t *scan_id);
 
 /* Attaches the report and prunes to keep scans, inside the caller's
  * transaction (store_scan_finish commits; agent intake batches do not). */

@@ -23,12 +23,13 @@ store_intake_durable(struct db *db)
 	    MAMORI_OK : MAMORI_E_DB;
 }
 
-/* A scan an agent sent becomes a scan of its host, like a local one. */
+/* A scan an agent sent becomes a scan of its host, like a local one, in
+ * the agent's tenant. */
 static int
-store_scan_event(struct db *db, const struct store_intake_scan *sc, int keep)
+store_scan_event(struct db *db, int64_t tenant_id, const struct store_intake_scan *sc, int keep)
 {
 	struct store_scan s = { .db = db };
-	if (store_scan_insert(db, sc->host_key, sc->hostname, sc->started_at, sc->root,
+	if (store_scan_insert(db, tenant_id, sc->host_key, sc->hostname, sc->started_at, sc->root,
 	    &s.host_id, &s.scan_id) != MAMORI_OK)
 		return MAMORI_E_DB;
 	for (size_t i = 0; i < sc->nfindings; i++) {
@@ -148,9 +149,8 @@ store_intake_apply(struct db *db, const struct store_agent *a, int64_t floor,
 				else
 					out->not_alerts++;
 			}
-			/* Hosts are kept in tenant 1 only (store_scan_insert). */
-			if (e->scan && a->tenant_id == 1) {
-				if (store_scan_event(db, e->scan, history_keep) != MAMORI_OK) {
+			if (e->scan) {
+				if (store_scan_event(db, a->tenant_id, e->scan, history_keep) != MAMORI_OK) {
 					rc = fail_code(db);
 					goto out;
 				}

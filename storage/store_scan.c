@@ -8,8 +8,9 @@
 #include "storage/db_internal.h"
 
 int
-store_scan_insert(struct db *db, const char *host_key, const char *hostname,
-    int64_t started_at, const char *root, int64_t *host_id, int64_t *scan_id)
+store_scan_insert(struct db *db, int64_t tenant_id, const char *host_key,
+    const char *hostname, int64_t started_at, const char *root, int64_t *host_id,
+    int64_t *scan_id)
 {
 	sqlite3_stmt *st;
 
@@ -18,12 +19,14 @@ store_scan_insert(struct db *db, const char *host_key, const char *hostname,
 	db_bind_text(st, 1, host_key);
 	db_bind_text(st, 2, hostname);
 	sqlite3_bind_int64(st, 3, started_at);
+	sqlite3_bind_int64(st, 4, tenant_id);
 	if (db_step_done(st) != MAMORI_OK)
 		return MAMORI_E_DB;
 
 	if (!(st = db_stmt(db, STMT_HOST_ID)))
 		return MAMORI_E_DB;
 	db_bind_text(st, 1, host_key);
+	sqlite3_bind_int64(st, 2, tenant_id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return MAMORI_E_DB;
@@ -52,8 +55,8 @@ store_scan_begin(struct db *db, const char *host_key, const char *hostname,
 	out->db = db;
 	if (db_begin(db) != MAMORI_OK)
 		return MAMORI_E_DB;
-	if (store_scan_insert(db, host_key, hostname, started_at, root, &out->host_id,
-	    &out->scan_id) != MAMORI_OK)
+	if (store_scan_insert(db, STORE_LOCAL_TENANT, host_key, hostname, started_at, root,
+	    &out->host_id, &out->scan_id) != MAMORI_OK)
 		goto fail;
 
 	if (!(st = db_stmt(db, STMT_SCAN_PREV)))

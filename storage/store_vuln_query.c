@@ -258,8 +258,8 @@ store_vuln_scan_begin(struct db *db, const char *host_key,
 	*scan_id = *prev_scan_id = 0;
 	if (db_begin(db) != MAMORI_OK)
 		return MAMORI_E_DB;
-	if (store_scan_insert(db, host_key, hostname, started_at, root, &host_id,
-	    scan_id) != MAMORI_OK)
+	if (store_scan_insert(db, STORE_LOCAL_TENANT, host_key, hostname, started_at, root,
+	    &host_id, scan_id) != MAMORI_OK)
 		goto fail;
 	if (!(st = db_cached(db, sql_scan_prev)))
 		goto fail;

@@ -186,6 +186,36 @@ t "the scan is stored as a scan of host agent:2" [ "$(q "$db" "SELECT count(*) F
     ON h.id = s.host_id WHERE h.host_key = 'agent:2' AND s.report_json IS NOT NULL")" = 1 ]
 t "and the dashboard API lists that host by its name" sh -c "curl -sk -b '$tmp/jar' '$base/api/hosts' | grep -q '\"hostname\":\"$(hostname)\"'"
 
+# A second tenant with its own agent: the agent's scan lands in its tenant,
+# and neither tenant's API shows the other's computer.
+printf 'acme-password-12\n' | M --db "$db" user add dana --role viewer --tenant acme 2>/dev/null
+tokA=$(M --db "$db" token create --tenant acme 2>/dev/null)
+idA=$(M agent --state "$tmp/e" --enrol "$base" "$tokA" 2>/dev/null)
+t "an agent of tenant acme enrols ($idA)" [ -n "$idA" ]
+M agent --state "$tmp/e" --scan-now --once 2>"$tmp/e.err"
+t "it sends a scan of its computer" [ $? -eq 0 ]
+t "the scan is stored as a host of tenant acme" [ "$(q "$db" "SELECT t.name FROM hosts h JOIN tenants t \
+    ON t.id = h.tenant_id JOIN scans s ON s.host_id = h.id WHERE h.host_key = 'agent:$idA'")" = acme ]
+C -c "$tmp/jarA" -H 'Content-Type: application/json' \
+    -d '{"username":"dana","password":"acme-password-12","tenant":"acme"}' "$base/api/login" >/dev/null
+t "tenant acme's hosts: 200" [ "$(C -b "$tmp/jarA" "$base/api/hosts")" = 200 ]
+cp "$tmp/body" "$tmp/hostsA"
+t "the default tenant's hosts: 200" [ "$(C -b "$tmp/jar" "$base/api/hosts")" = 200 ]
+cp "$tmp/body" "$tmp/hosts1"
+t "each tenant lists only its own agent's computer" python3 -c '
+import json, sys
+a, d = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ids_a, ids_d = {h["id"] for h in a}, {h["id"] for h in d}
+sys.exit(0 if len(a) == 1 and a[0]["last_scan_id"] and d and not ids_a & ids_d else 1)' "$tmp/hostsA" "$tmp/hosts1"
+hA=$(python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))[0]; print(h["id"], h["last_scan_id"])' "$tmp/hostsA")
+h1=$(python3 -c 'import json,sys; h=[x for x in json.load(open(sys.argv[1])) if x["last_scan_id"]][0]; print(h["id"], h["last_scan_id"])' "$tmp/hosts1")
+t "tenant acme's findings are its computer's" sh -c "curl -sk -b '$tmp/jarA' '$base/api/findings' | python3 -c '
+import json, sys; f = json.load(sys.stdin); sys.exit(0 if f and all(x[\"host_id\"] == ${hA% *} for x in f) else 1)'"
+t "tenant acme asking for the other tenant's computer's findings: none" \
+    [ "$(curl -sk -b "$tmp/jarA" "$base/api/findings?host=${h1% *}")" = '[]' ]
+t "tenant acme reading the other tenant's scan: 404" [ "$(C -b "$tmp/jarA" "$base/api/scans/${h1#* }")" = 404 ]
+t "the default tenant reading acme's scan: 404" [ "$(C -b "$tmp/jar" "$base/api/scans/${hA#* }")" = 404 ]
+
 # The pinned certificate: another manager (another certificate) is refused.
 port2=$(free_port)
 mkdir "$tmp/other"
