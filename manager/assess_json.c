@@ -9,6 +9,7 @@
 #include "guide/security_action.h"
 #include "storage/db.h"
 #include "storage/store_incident.h"
+#include "storage/store_manager.h"
 
 struct load_ctx {
 	struct assess *a;
@@ -28,6 +29,51 @@ load_scan(void *vctx, const struct store_assess_scan *s)
 		ctx->bad++;
 	json_decref(doc);
 	return 0;
+}
+
+/* check id -> {title, detail, action} in one language, from the findings table */
+struct text_ctx {
+	json_t *map;
+	const char *lang;
+};
+
+static int
+finding_text(void *vctx, const struct store_mgr_finding *f)
+{
+	struct text_ctx *t = vctx;
+	json_t *doc = json_loads(f->text_json, 0, NULL);
+	json_t *l = json_object_get(doc, t->lang);
+	if (json_is_object(l) && !json_object_get(t->map, f->check_id))
+		json_object_set(t->map, f->check_id, l);
+	json_decref(doc);
+	return 0;
+}
+
+/* The scan documents carry one language (the scan's); the findings table
+ * keeps both, so the evidence is shown in the reader's. */
+static int
+localise(struct db *db, int64_t tenant_id, enum lang lang, struct assess *a)
+{
+	struct text_ctx t = { json_object(), lang == LANG_JA ? "ja" : "en" };
+	if (!t.map)
+		return MAMORI_E_NOMEM;
+	/* All of them: LIMIT -1 is no limit in SQLite. */
+	const struct store_mgr_findings_query q = { .host_id = 0, .limit = -1 };
+	int rc = store_manager_findings(db, tenant_id, &q, finding_text, &t);
+	for (int k = 0; rc == MAMORI_OK && k < ASSESS_NITEMS; k++) {
+		json_t *list = json_object_get(a->item[k].evidence, "findings");
+		size_t i;
+		json_t *f;
+		json_array_foreach(list, i, f) {
+			json_t *l = json_object_get(t.map, json_string_value(json_object_get(f, "id")));
+			if (json_is_string(json_object_get(l, "title")))
+				json_object_set(f, "title", json_object_get(l, "title"));
+			if (json_is_string(json_object_get(l, "action")))
+				json_object_set(f, "action", json_object_get(l, "action"));
+		}
+	}
+	json_decref(t.map);
+	return rc;
 }
 
 #define MAX_CONTACTS 32
@@ -55,6 +101,8 @@ assess_json_load(struct db *db, int64_t tenant_id, enum lang lang, struct assess
 	struct store_assess_manual man;
 	struct roles roles = { .n = 0 };
 	int rc = store_assess_latest_scans(db, tenant_id, 0, load_scan, &lctx);
+	if (rc == MAMORI_OK)
+		rc = localise(db, tenant_id, lang, a);
 	if (rc == MAMORI_OK)
 		rc = store_contact_list(db, tenant_id, add_role, &roles);
 	if (rc == MAMORI_OK)

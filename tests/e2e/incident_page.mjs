@@ -3,47 +3,12 @@
 // from a real alert, walk its first step, mark a PPC case and see the
 // countdowns, close it; the risk ledger (add, CSV) and the threats page.
 // Prints TAP.
-import { createRequire } from 'node:module';
+import { openBrowser, TIMEOUT } from './browser_tap.mjs';
 
 const [base, user, password] = process.argv.slice(2);
-const require = createRequire(process.env.PLAYWRIGHT_DIR + '/');
-const { chromium } = require('playwright-core');
-
-let n = 0, failed = 0;
-function ok(cond, desc, detail) {
-  n++;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${desc}`);
-  if (!cond) {
-    failed++;
-    if (detail !== undefined) console.log('# ' + String(detail).split('\n').join('\n# '));
-  }
-}
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-});
-const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP' });
-const page = await context.newPage();
-const errors = [];
-page.on('pageerror', (e) => errors.push(e.message));
-const text = () => page.locator('body').innerText();
-// Generous: under ASan on a loaded 2-core machine a login (argon2id) and the first page can take long.
-const TIMEOUT = 60000;
-async function step(desc, fn) {
-  try { ok(await fn(), desc); } catch (e) {
-    ok(false, desc, (e && e.message) + '\npage: ' + (await text().catch(() => '?')).slice(0, 400));
-  }
-}
-
+const { page, text, step, login, finish } = await openBrowser();
 try {
-  await page.goto(base + '/', { waitUntil: 'load' });
-  await step('log in', async () => {
-    await page.fill('input[name=username]', user);
-    await page.fill('input[name=password]', password);
-    await page.locator('button[type=submit]').click();
-    await page.locator('nav[aria-label=main]').waitFor({ timeout: TIMEOUT });
-    return true;
-  });
+  await login(base, user, password);
   await step('the incidents page is in the menu, in Japanese', async () => {
     await page.locator('nav a[href="#/incidents"]').click();
     await page.locator('[data-testid=incidents]').waitFor({ timeout: TIMEOUT });
@@ -107,9 +72,6 @@ try {
     return t.includes('ランサム攻撃による被害') && t.includes('WordPress に関するソフトウェア更新情報') &&
       t.includes('出典: JVN iPedia');
   });
-  ok(errors.length === 0, 'no page errors', errors.join('\n'));
 } finally {
-  await browser.close();
+  await finish();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);

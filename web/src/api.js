@@ -35,3 +35,18 @@ async function call(method, path, body) {
 export const get = (path) => call('GET', path);
 export const post = (path, body) => call('POST', path, body === undefined ? {} : body);
 export const del = (path) => call('DELETE', path);
+
+// A POST whose answer is a file (the policy draft): its text and type.
+export async function postFile(path, body) {
+  const res = await fetch(path, {
+    method: 'POST', credentials: 'same-origin', cache: 'no-store',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body),
+  });
+  if (res.status === 401) onUnauthenticated();
+  if (!res.ok) {
+    let doc = null;
+    try { doc = await res.json(); } catch (e) { doc = null; }
+    throw new ApiError(res.status, doc && doc.error, doc && doc.message);
+  }
+  return { text: await res.text(), type: res.headers.get('Content-Type') || 'text/plain' };
+}

@@ -13,16 +13,19 @@ import { Vulns } from './page_vulns.js';
 import { Alerts } from './page_alerts.js';
 import { Incidents } from './page_incidents.js';
 import { Risk } from './page_risk.js';
+import { Assess } from './page_assess.js';
+import { Action } from './page_action.js';
 import { Threats } from './page_threats.js';
 import { Settings } from './page_settings.js';
 
 const PAGES = {
   overview: Overview, assets: Assets, vulns: Vulns, alerts: Alerts, incidents: Incidents,
-  risk: Risk, threats: Threats, settings: Settings,
+  assess: Assess, action: Action, risk: Risk, threats: Threats, settings: Settings,
 };
 
 function pageOf(hash) {
-  const name = (hash || '').replace(/^#\/?/, '');
+  // #/incidents/7 opens incident 7: the page is the first segment.
+  const name = (hash || '').replace(/^#\/?/, '').split('/')[0];
   return PAGES[name] ? name : 'overview';
 }
 

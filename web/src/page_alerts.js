@@ -35,6 +35,22 @@ function AlertCard({ a, canChange, changed }) {
       setBusy(false);
     }
   }
+  // An incident record from this alert, then its page; the kind is a first
+  // guess the owner can change there (other when nothing fits).
+  async function openIncident() {
+    setBusy(true);
+    setError('');
+    try {
+      const rule = (a.rule_id || '') + ' ' + (a.message || '');
+      const kind = /ransom/i.test(rule) ? 'ransomware' : /malware|virus|ioc|clamav/i.test(rule) ? 'malware'
+        : /deface|website/i.test(rule) ? 'defacement' : 'other';
+      const v = await post('/api/incidents', { alert_id: a.id, kind });
+      location.hash = '#/incidents/' + v.id;
+    } catch (err) {
+      setError(err.status === 403 ? t('alert_forbidden') : err.message);
+      setBusy(false);
+    }
+  }
   const when = Math.round(a.last_ts / 1000);
   return html`<li class=${'card alert sev-border-' + a.severity} data-testid="alert" data-state=${a.state}>
     <div class="alert-head">
@@ -57,6 +73,8 @@ function AlertCard({ a, canChange, changed }) {
         onClick=${() => set('resolved')}>${t('alert_resolve')}</button>`}
       ${canChange && a.state === 'resolved' && html`<button type="button" disabled=${busy}
         onClick=${() => set('new')}>${t('alert_reopen')}</button>`}
+      ${canChange && html`<button type="button" data-testid="alert-incident" disabled=${busy}
+        onClick=${openIncident}>${t('alert_incident')}</button>`}
       <button type="button" class="link" onClick=${() => setOpen(!open)}>${t('alert_timeline')}</button>
     </div>
     ${open && html`<${Timeline} id=${a.id} />`}

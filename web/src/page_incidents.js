@@ -97,8 +97,14 @@ function OpenForm({ kinds, alerts, onOpened }) {
   </form>`;
 }
 
+// #/incidents/7 (the alerts page's "handle as an incident") opens incident 7.
+function idFromHash() {
+  const id = Number(location.hash.split('/')[2]);
+  return Number.isInteger(id) && id > 0 ? id : 0;
+}
+
 export function Incidents({ me }) {
-  const [open, setOpen] = useState(0);
+  const [open, setOpen] = useState(idFromHash);
   const canEdit = me && me.role !== 'viewer';
   const [st, reload] = useLoad(() => Promise.all([get('/api/incidents?state=all'),
     get('/api/incident-kinds'), get('/api/alerts')]), [open]);
