@@ -1,12 +1,11 @@
 #include "agent/log_journal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-journal.h>
 #include <time.h>
 
+#include "agent/lib_journal.h"
 #include "common/err.h"
 #include "storage/db.h"
 #include "storage/store_logpos.h"
@@ -14,6 +13,7 @@
 #define JOURNAL_FIELD_MAX 256		/* host, identifier, pid */
 
 struct log_journal {
+	struct lib_journal sd;
 	sd_journal *j;
 	struct log_source src;
 	char key[STORE_LOGPOS_CURSOR];
@@ -31,11 +31,11 @@ struct log_journal {
 
 /* The value of FIELD= in the current entry, or false. */
 static bool
-field(sd_journal *j, const char *name, struct span *out)
+field(const struct log_journal *lj, const char *name, struct span *out)
 {
 	const void *d;
 	size_t len, nl = strlen(name);
-	if (sd_journal_get_data(j, name, &d, &len) < 0 || len <= nl || ((const char *)d)[nl] != '=')
+	if (lj->sd.get_data(lj->j, name, &d, &len) < 0 || len <= nl || ((const char *)d)[nl] != '=')
 		return false;
 	*out = (struct span){ (const char *)d + nl + 1, len - nl - 1 };
 	return true;
@@ -61,17 +61,17 @@ read_entry(struct log_journal *lj)
 	struct tm tm;
 	char ts[40];
 
-	if (!field(lj->j, "MESSAGE", &msg)) {
+	if (!field(lj, "MESSAGE", &msg)) {
 		lj->st.no_message++;
 		return;
 	}
-	if (!field(lj->j, "_HOSTNAME", &host))
+	if (!field(lj, "_HOSTNAME", &host))
 		host = SPAN_LIT("localhost");
-	if (!field(lj->j, "SYSLOG_IDENTIFIER", &ident) && !field(lj->j, "_COMM", &ident))
+	if (!field(lj, "SYSLOG_IDENTIFIER", &ident) && !field(lj, "_COMM", &ident))
 		ident = SPAN_LIT("unknown");
-	if (!field(lj->j, "SYSLOG_PID", &pid) && !field(lj->j, "_PID", &pid))
+	if (!field(lj, "SYSLOG_PID", &pid) && !field(lj, "_PID", &pid))
 		pid = (struct span){ "", 0 };
-	sd_journal_get_realtime_usec(lj->j, &usec);
+	lj->sd.get_realtime_usec(lj->j, &usec);
 	time_t secs = (time_t)(usec / 1000000);
 	gmtime_r(&secs, &tm);
 	int n = snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ ", tm.tm_year + 1900,
@@ -101,11 +101,11 @@ bool
 log_journal_poll(struct log_journal *lj)
 {
 	int r = 0;
-	sd_journal_process(lj->j);
-	for (int k = 0; k < LOG_JOURNAL_ROUND && (r = sd_journal_next(lj->j)) > 0; k++) {
+	lj->sd.process(lj->j);
+	for (int k = 0; k < LOG_JOURNAL_ROUND && (r = lj->sd.next(lj->j)) > 0; k++) {
 		char *c = NULL;
 		read_entry(lj);
-		if (sd_journal_get_cursor(lj->j, &c) >= 0 && strlen(c) < sizeof(lj->cursor))
+		if (lj->sd.get_cursor(lj->j, &c) >= 0 && strlen(c) < sizeof(lj->cursor))
 			memcpy(lj->cursor, c, strlen(c) + 1);
 		free(c);
 	}
@@ -113,7 +113,8 @@ log_journal_poll(struct log_journal *lj)
 }
 
 int
-log_journal_new(const struct log_journal_opts *o, int year, int month, struct log_journal **out)
+log_journal_new(const struct log_journal_opts *o, int year, int month, struct log_journal **out,
+    char *err, size_t errsz)
 {
 	struct log_journal *lj = calloc(1, sizeof(*lj));
 	struct store_logpos p;
@@ -129,32 +130,34 @@ log_journal_new(const struct log_journal_opts *o, int year, int month, struct lo
 	snprintf(lj->key, sizeof(lj->key), "journal:%s", o->dir ? o->dir : "");
 	lj->src.name = "journal";
 	decoder_ctx_init(&lj->src.dc, year, month);
-	r = o->dir ? sd_journal_open_directory(&lj->j, o->dir, 0) :
-	    sd_journal_open(&lj->j, SD_JOURNAL_LOCAL_ONLY);
+	if ((rc = lib_journal_open(&lj->sd, err, errsz)) != MAMORI_OK)
+		goto out;
+	r = o->dir ? lj->sd.open_directory(&lj->j, o->dir, 0) :
+	    lj->sd.open(&lj->j, SD_JOURNAL_LOCAL_ONLY);
 	if (r < 0) {
-		errno = -r;
+		snprintf(err, errsz, "%s", strerror(-r));
 		rc = MAMORI_E_IO;
 		goto out;
 	}
 	if (lj->db && store_logpos_get(lj->db, lj->key, &p) == MAMORI_OK && p.cursor[0]) {
 		memcpy(lj->saved, p.cursor, sizeof(lj->saved));
 		memcpy(lj->cursor, p.cursor, sizeof(lj->cursor));
-		if (sd_journal_seek_cursor(lj->j, p.cursor) < 0) {
+		if (lj->sd.seek_cursor(lj->j, p.cursor) < 0) {
 			if (lj->on_notice)
 				lj->on_notice(lj->arg, "journal: the saved position cannot be used; reading from the oldest entry");
-			sd_journal_seek_head(lj->j);
+			lj->sd.seek_head(lj->j);
 		} else {
 			/* the saved cursor names the last entry read: step onto it so the
 			 * next read starts after it; if it was vacuumed, step back */
-			if (sd_journal_next(lj->j) > 0 && sd_journal_test_cursor(lj->j, p.cursor) <= 0)
-				sd_journal_previous(lj->j);
+			if (lj->sd.next(lj->j) > 0 && lj->sd.test_cursor(lj->j, p.cursor) <= 0)
+				lj->sd.previous(lj->j);
 			lj->st.resumed = true;
 		}
 	} else if (o->from_end) {
-		sd_journal_seek_tail(lj->j);
-		sd_journal_previous(lj->j);
+		lj->sd.seek_tail(lj->j);
+		lj->sd.previous(lj->j);
 	} else {
-		sd_journal_seek_head(lj->j);
+		lj->sd.seek_head(lj->j);
 	}
 	*out = lj;
 	lj = NULL;
@@ -170,7 +173,7 @@ log_journal_free(struct log_journal *lj)
 	if (!lj)
 		return;
 	if (lj->j)
-		sd_journal_close(lj->j);
+		lj->sd.close(lj->j);
 	free(lj->line);
 	free(lj);
 }
@@ -178,7 +181,7 @@ log_journal_free(struct log_journal *lj)
 int
 log_journal_fd(struct log_journal *lj)
 {
-	int fd = sd_journal_get_fd(lj->j);
+	int fd = lj->sd.get_fd(lj->j);
 	return fd < 0 ? -1 : fd;
 }
 

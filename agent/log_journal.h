@@ -32,7 +32,9 @@ struct log_journal_stats {
 	bool resumed;			/* started after a saved cursor */
 };
 
-int log_journal_new(const struct log_journal_opts *o, int year, int month, struct log_journal **out);
+/* 0, or an error with the reason in err (no journal, libsystemd missing). */
+int log_journal_new(const struct log_journal_opts *o, int year, int month, struct log_journal **out,
+    char *err, size_t errsz);
 void log_journal_free(struct log_journal *j);
 /* Descriptor to poll (POLLIN), or -1. */
 int log_journal_fd(struct log_journal *j);

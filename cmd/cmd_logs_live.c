@@ -258,9 +258,10 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		fprintf(stderr, "mamori logs: following %zu file%s (%s)\n", fo.npaths,
 		    fo.npaths == 1 ? "" : "s", fs.inotify ? "inotify" : "polling");
 	}
-	if (journal && log_journal_new(&jo, tm.tm_year + 1900, tm.tm_mon + 1, &journal_in) != MAMORI_OK) {
+	if (journal && log_journal_new(&jo, tm.tm_year + 1900, tm.tm_mon + 1, &journal_in, err,
+	    sizeof(err)) != MAMORI_OK) {
 		fprintf(stderr, "mamori logs: cannot open the journal%s%s: %s\n", jo.dir ? " in " : "",
-		    jo.dir ? jo.dir : "", strerror(errno));
+		    jo.dir ? jo.dir : "", err);
 		rc = EXIT_NOINPUT;
 		goto out;
 	}

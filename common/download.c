@@ -9,9 +9,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "common/err.h"
+#include "common/lib_curl.h"
 
 struct sink {
 	int fd;
@@ -55,6 +54,7 @@ download_to_fd(const char *url, int fd, uint64_t max_bytes, char *err, size_t er
 {
 	struct sink s = { .fd = fd, .max = max_bytes };
 	char cerr[CURL_ERROR_SIZE] = "";
+	struct lib_curl cu;
 	CURL *c = NULL;
 	int rc = MAMORI_E_IO;
 	long status = 0;
@@ -63,33 +63,36 @@ download_to_fd(const char *url, int fd, uint64_t max_bytes, char *err, size_t er
 		snprintf(err, errsz, "only http:// and https:// URLs can be downloaded");
 		return MAMORI_E_UNSUPPORTED;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(c = curl_easy_init())) {
+	if ((rc = lib_curl_open(&cu, err, errsz)))
+		return rc;
+	rc = MAMORI_E_IO;
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(c = cu.easy_init())) {
 		snprintf(err, errsz, "cannot start libcurl");
 		rc = MAMORI_E_NOMEM;
 		goto out;
 	}
 	/* Bounded in every direction: schemes, redirects, stalls, size. */
-	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_bytes) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_USERAGENT, "mamori/" MAMORI_VERSION) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s) != CURLE_OK) {
+	if (cu.easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_MAXREDIRS, 5L) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_bytes) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_FAILONERROR, 1L) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_USERAGENT, "mamori/" MAMORI_VERSION) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_WRITEDATA, &s) != CURLE_OK) {
 		snprintf(err, errsz, "libcurl lacks a needed option");
 		rc = MAMORI_E_UNSUPPORTED;
 		goto out;
 	}
-	CURLcode cc = curl_easy_perform(c);
-	(void)curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	CURLcode cc = cu.easy_perform(c);
+	(void)cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (s.over || cc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(err, errsz, "larger than %llu bytes", (unsigned long long)max_bytes);
 		rc = MAMORI_E_LIMIT;
@@ -98,12 +101,12 @@ download_to_fd(const char *url, int fd, uint64_t max_bytes, char *err, size_t er
 	} else if (cc == CURLE_HTTP_RETURNED_ERROR) {
 		snprintf(err, errsz, "the server answered HTTP %ld", status);
 	} else if (cc != CURLE_OK) {
-		snprintf(err, errsz, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+		snprintf(err, errsz, "%s", cerr[0] ? cerr : cu.easy_strerror(cc));
 	} else {
 		rc = MAMORI_OK;
 	}
 out:
-	curl_easy_cleanup(c);
-	curl_global_cleanup();
+	cu.easy_cleanup(c);
+	cu.global_cleanup();
 	return rc;
 }

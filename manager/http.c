@@ -3,18 +3,19 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "manager/lib_mhd.h"
 
 /* TLS 1.3 and nothing older; GnuTLS's NORMAL suites within it. */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
 
 struct http_server {
+	struct lib_mhd mhd;
 	struct MHD_Daemon *d;
 	struct http_config cfg;
 	struct http_stats stats;
@@ -107,20 +108,20 @@ http_error(struct http_response *resp, int status, const char *code,
 const char *
 http_header(const struct http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	return req->server->mhd.lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *
 http_query(const struct http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	return req->server->mhd.lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 static void
-client_ip(struct MHD_Connection *c, char *out, size_t outsz)
+client_ip(const struct http_server *s, struct MHD_Connection *c, char *out, size_t outsz)
 {
 	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    s->mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, outsz, "?");
 	if (!ci || !ci->client_addr)
 		return;
@@ -143,7 +144,7 @@ send_response(struct http_server *s, struct MHD_Connection *c,
 		r->status = 500;
 	if (!r->body && r->status != 204)
 		http_error(r, r->status, "error", "no body");
-	resp = MHD_create_response_from_buffer_with_free_callback(r->len,
+	resp = s->mhd.create_response(r->len,
 	    r->body ? r->body : (char *)(uintptr_t)"", r->body ? free : NULL);
 	if (!resp) {
 		free(r->body);
@@ -152,26 +153,26 @@ send_response(struct http_server *s, struct MHD_Connection *c,
 		return MHD_NO;
 	}
 	r->body = NULL;	/* owned by the response now */
-	MHD_add_response_header(resp, "Content-Type",
+	s->mhd.add_response_header(resp, "Content-Type",
 	    r->content_type ? r->content_type : "application/json; charset=utf-8");
 	/* The API is never cached, framed, sniffed or told where it came from. */
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Content-Security-Policy",
+	s->mhd.add_response_header(resp, "Cache-Control", "no-store");
+	s->mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	s->mhd.add_response_header(resp, "Content-Security-Policy",
 	    r->csp ? r->csp : "default-src 'none'; frame-ancestors 'none'");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	s->mhd.add_response_header(resp, "X-Frame-Options", "DENY");
+	s->mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
+	s->mhd.add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (r->set_cookie[0])
-		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+		s->mhd.add_response_header(resp, "Set-Cookie", r->set_cookie);
 	if (r->retry_after > 0) {
 		snprintf(num, sizeof(num), "%d", r->retry_after);
-		MHD_add_response_header(resp, "Retry-After", num);
+		s->mhd.add_response_header(resp, "Retry-After", num);
 	}
 	if (r->allow)
-		MHD_add_response_header(resp, "Allow", r->allow);
-	ret = MHD_queue_response(c, (unsigned)r->status, resp);
-	MHD_destroy_response(resp);
+		s->mhd.add_response_header(resp, "Allow", r->allow);
+	ret = s->mhd.queue_response(c, (unsigned)r->status, resp);
+	s->mhd.destroy_response(resp);
 	atomic_fetch_add(&s->stats.status[r->status], 1);
 	return ret;
 }
@@ -202,8 +203,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return MHD_NO;
 		}
 		*con_cls = p;
-		client_ip(c, p->ip, sizeof(p->ip));
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		client_ip(s, c, p->ip, sizeof(p->ip));
+		const char *cl = s->mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl) {
 			char *end = NULL;
@@ -265,6 +266,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		.body = p->body ? p->body : "",
 		.body_len = p->len,
 		.conn = c,
+		.server = s,
 	};
 	struct http_response resp = { .status = 500 };
 	(void)version;
@@ -313,7 +315,12 @@ http_start(const struct http_config *cfg, struct http_server **out,
 	if (!s)
 		return MAMORI_E_NOMEM;
 	s->cfg = *cfg;
-	s->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_TLS |
+	int rc = lib_mhd_open(&s->mhd, err, errsz);
+	if (rc != MAMORI_OK) {
+		free(s);
+		return rc;
+	}
+	s->d = s->mhd.start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_TLS |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
 	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&s->cfg.addr,
 	    MHD_OPTION_HTTPS_MEM_CERT, cfg->cert_pem,
@@ -333,7 +340,7 @@ http_start(const struct http_config *cfg, struct http_server **out,
 		free(s);
 		return MAMORI_E_IO;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di = s->mhd.get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
 	*out = s;
 	return MAMORI_OK;
@@ -354,7 +361,7 @@ http_server_stats(const struct http_server *s)
 unsigned
 http_connections(const struct http_server *s)
 {
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d,
+	const union MHD_DaemonInfo *di = s->mhd.get_daemon_info(s->d,
 	    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 	return di ? di->num_connections : 0;
 }
@@ -364,6 +371,6 @@ http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->d);
+	s->mhd.stop_daemon(s->d);
 	free(s);
 }

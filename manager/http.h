@@ -28,6 +28,7 @@ struct http_request {
 	const char *body;	/* NUL terminated; body_len excludes the NUL */
 	size_t body_len;
 	void *conn;		/* for http_header() */
+	const struct http_server *server;
 };
 
 #define HTTP_COOKIE_MAX 256

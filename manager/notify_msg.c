@@ -1,6 +1,5 @@
 #include "manager/notify_msg.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -337,6 +336,31 @@ line_json(const struct notify_msg *m, const struct store_notify_channel *ch, cha
 	    "type", "text", "text", text), out, len);
 }
 
+/* Form encoding of a field (what curl_easy_escape does): RFC 3986's
+ * unreserved characters stay, every other byte is %XX. */
+static char *
+form_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = malloc(n * 3 + 1), *p = out;
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			*p++ = (char)c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
 static int
 chatwork_form(const struct notify_msg *m, char **out, size_t *len)
 {
@@ -345,7 +369,7 @@ chatwork_form(const struct notify_msg *m, char **out, size_t *len)
 	if (!msg)
 		return MAMORI_E_NOMEM;
 	snprintf(msg, cap, "[info][title]%s[/title]%s[/info]", m->title, m->text);
-	char *enc = curl_easy_escape(NULL, msg, 0);
+	char *enc = form_escape(msg);
 	free(msg);
 	if (!enc)
 		return MAMORI_E_NOMEM;
@@ -353,7 +377,7 @@ chatwork_form(const struct notify_msg *m, char **out, size_t *len)
 	*out = malloc(k);
 	if (*out)
 		snprintf(*out, k, "body=%s", enc);
-	curl_free(enc);
+	free(enc);
 	if (!*out)
 		return MAMORI_E_NOMEM;
 	*len = strlen(*out);

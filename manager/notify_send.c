@@ -1,11 +1,11 @@
 #include "manager/notify_send.h"
 
-#include <curl/curl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "common/lib_curl.h"
 
 #define URL_MAX 2048
 #define REPLY_MAX 512		/* what we keep of a receiver's answer, for the error */
@@ -81,8 +81,12 @@ notify_send_check(const struct store_notify_channel *ch, char *err, size_t errsz
 {
 	char url[URL_MAX];
 	char *scheme = NULL, *host = NULL;
-	int rc = MAMORI_E_INVAL;
-	CURLU *u = curl_url();
+	struct lib_curl cu;
+	int rc = lib_curl_open(&cu, err, errsz);
+	if (rc != MAMORI_OK)
+		return rc;
+	rc = MAMORI_E_INVAL;
+	CURLU *u = cu.url();
 	bool mail = strcmp(ch->kind, "smtp") == 0;
 
 	if (!printable(ch->target) || !printable(ch->server) || !printable(ch->secret) ||
@@ -103,9 +107,9 @@ notify_send_check(const struct store_notify_channel *ch, char *err, size_t errsz
 		goto out;
 	}
 	if (url_of(ch, url, sizeof(url)) != MAMORI_OK || !u ||
-	    curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+	    cu.url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    cu.url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    cu.url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		snprintf(err, errsz, "'%.200s' is not a URL%s", url, mail ? " (smtp://host:587)" : "");
 		goto out;
 	}
@@ -117,9 +121,9 @@ notify_send_check(const struct store_notify_channel *ch, char *err, size_t errsz
 	}
 	rc = MAMORI_OK;
 out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
+	cu.free(scheme);
+	cu.free(host);
+	cu.url_cleanup(u);
 	return rc;
 }
 
@@ -150,41 +154,42 @@ notify_send_retry_key(const char *seed, char out[37])
 }
 
 static struct curl_slist *
-append(struct curl_slist *l, const char *h, bool *ok)
+append(const struct lib_curl *cu, struct curl_slist *l, const char *h, bool *ok)
 {
-	struct curl_slist *t = *ok ? curl_slist_append(l, h) : NULL;
+	struct curl_slist *t = *ok ? cu->slist_append(l, h) : NULL;
 	if (!t)
 		*ok = false;
 	return t ? t : l;
 }
 
 static struct curl_slist *
-headers_of(const struct store_notify_channel *ch, const char *payload, size_t len,
+headers_of(const struct lib_curl *cu, const struct store_notify_channel *ch, const char *payload,
+    size_t len,
     const char *retry_key)
 {
 	char h[URL_MAX], sig[72] = "";
 	struct curl_slist *l = NULL;
 	bool ok = true, form = strcmp(ch->kind, "chatwork") == 0;
-	l = append(l, form ? "Content-Type: application/x-www-form-urlencoded" :
+	l = append(cu, l, form ? "Content-Type: application/x-www-form-urlencoded" :
 	    "Content-Type: application/json; charset=utf-8", &ok);
 	if (strcmp(ch->kind, "line") == 0) {
 		snprintf(h, sizeof(h), "Authorization: Bearer %s", ch->secret);
-		l = append(l, h, &ok);
+		l = append(cu, l, h, &ok);
 		if (retry_key) {
 			snprintf(h, sizeof(h), "X-Line-Retry-Key: %s", retry_key);
-			l = append(l, h, &ok);
+			l = append(cu, l, h, &ok);
 		}
 	} else if (form) {
 		snprintf(h, sizeof(h), "X-ChatWorkToken: %s", ch->secret);
-		l = append(l, h, &ok);
+		l = append(cu, l, h, &ok);
 	} else if (strcmp(ch->kind, "webhook") == 0 && ch->secret[0]) {
 		ok = ok && notify_send_signature(ch->secret, payload, len, sig) == MAMORI_OK;
 		snprintf(h, sizeof(h), NOTIFY_SEND_SIG_HEADER ": %s", sig);
-		l = append(l, h, &ok);
+		l = append(cu, l, h, &ok);
 	}
 	explicit_bzero(h, sizeof(h));
 	if (!ok) {
-		curl_slist_free_all(l);
+		cu->slist_free_all(l);
 		return NULL;
 	}
 	return l;
@@ -198,66 +203,67 @@ notify_send(const struct store_notify_channel *ch, const struct notify_send_opts
 	struct reply reply = { .len = 0 };
 	struct upload up = { .data = payload, .len = len };
 	struct curl_slist *hdr = NULL, *rcpt = NULL;
+	struct lib_curl cu;
 	bool mail = strcmp(ch->kind, "smtp") == 0;
 	int rc = notify_send_check(ch, err, errsz);
-	if (rc != MAMORI_OK)
+	if (rc != MAMORI_OK || (rc = lib_curl_open(&cu, err, errsz)) != MAMORI_OK)
 		return rc;
 	if ((rc = url_of(ch, url, sizeof(url))) != MAMORI_OK) {
 		snprintf(err, errsz, "URL too long");
 		return rc;
 	}
-	CURL *c = curl_easy_init();
+	CURL *c = cu.easy_init();
 	if (!c) {
 		snprintf(err, errsz, "libcurl failed to start");
 		return MAMORI_E_NOMEM;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s > 0 ? o->timeout_s : 20L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, mail ? "smtp,smtps" : "https,http");
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "mamori/" MAMORI_VERSION);
+	cu.easy_setopt(c, CURLOPT_URL, url);
+	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s > 0 ? o->timeout_s : 20L);
+	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	cu.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	cu.easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, mail ? "smtp,smtps" : "https,http");
+	cu.easy_setopt(c, CURLOPT_USERAGENT, "mamori/" MAMORI_VERSION);
 	if (o->ca_file && *o->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+		cu.easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
 	if (o->insecure) {
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+		cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		cu.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (mail) {
 		snprintf(from, sizeof(from), "<%s>", ch->sender);
 		/* STARTTLS or nothing: the message must not travel in clear text. */
-		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-		curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
-		rcpt = curl_slist_append(NULL, ch->target);
-		curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-		curl_easy_setopt(c, CURLOPT_READFUNCTION, upload_cb);
-		curl_easy_setopt(c, CURLOPT_READDATA, &up);
-		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+		cu.easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+		cu.easy_setopt(c, CURLOPT_MAIL_FROM, from);
+		rcpt = cu.slist_append(NULL, ch->target);
+		cu.easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+		cu.easy_setopt(c, CURLOPT_READFUNCTION, upload_cb);
+		cu.easy_setopt(c, CURLOPT_READDATA, &up);
+		cu.easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		cu.easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 		if (ch->username[0]) {
-			curl_easy_setopt(c, CURLOPT_USERNAME, ch->username);
-			curl_easy_setopt(c, CURLOPT_PASSWORD, ch->secret);
+			cu.easy_setopt(c, CURLOPT_USERNAME, ch->username);
+			cu.easy_setopt(c, CURLOPT_PASSWORD, ch->secret);
 		}
 	} else {
-		hdr = headers_of(ch, payload, len, retry_key);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, reply_cb);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply);
+		hdr = headers_of(&cu, ch, payload, len, retry_key);
+		cu.easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		cu.easy_setopt(c, CURLOPT_POSTFIELDS, payload);
+		cu.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, reply_cb);
+		cu.easy_setopt(c, CURLOPT_WRITEDATA, &reply);
 	}
 	if ((!mail && !hdr) || (mail && !rcpt)) {
 		snprintf(err, errsz, "out of memory");
 		rc = MAMORI_E_NOMEM;
 		goto out;
 	}
-	CURLcode cc = curl_easy_perform(c);
+	CURLcode cc = cu.easy_perform(c);
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (cc != CURLE_OK) {
-		snprintf(err, errsz, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+		snprintf(err, errsz, "%s", cerr[0] ? cerr : cu.easy_strerror(cc));
 		rc = cc == CURLE_OPERATION_TIMEDOUT ? MAMORI_E_TIMEOUT : MAMORI_E_IO;
 	} else if (!mail && (status < 200 || status > 299)) {
 		for (char *p = reply.text; *p; p++)
@@ -267,8 +273,8 @@ notify_send(const struct store_notify_channel *ch, const struct notify_send_opts
 		rc = MAMORI_E_IO;
 	}
 out:
-	curl_slist_free_all(hdr);
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
+	cu.slist_free_all(hdr);
+	cu.slist_free_all(rcpt);
+	cu.easy_cleanup(c);
 	return rc;
 }

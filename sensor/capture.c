@@ -20,6 +20,9 @@ capture_open_file(struct capture *c, const char *path)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	memset(c, 0, sizeof(*c));
+	int rc = lib_pcap_open(&c->pcap, c->err, sizeof(c->err));
+	if (rc != MAMORI_OK)
+		return rc;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(c->err, sizeof(c->err), "%s: %s", path, strerror(errno));
@@ -31,7 +34,7 @@ capture_open_file(struct capture *c, const char *path)
 	if (c->iobuf)
 		setvbuf(f, c->iobuf, _IOFBF, CAPTURE_FILE_BUFFER_BYTES);
 	/* reads both pcap and pcapng; owns f from here on */
-	c->pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, eb);
+	c->pc = c->pcap.fopen_offline(f, PCAP_TSTAMP_PRECISION_MICRO, eb);
 	if (!c->pc) {
 		fclose(f);
 		free(c->iobuf);
@@ -39,7 +42,7 @@ capture_open_file(struct capture *c, const char *path)
 		snprintf(c->err, sizeof(c->err), "%s: %s", path, eb);
 		return MAMORI_E_IO;
 	}
-	c->linktype = pcap_datalink(c->pc);
+	c->linktype = c->pcap.datalink(c->pc);
 	return MAMORI_OK;
 }
 
@@ -48,26 +51,29 @@ capture_open_live(struct capture *c, const char *iface)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	memset(c, 0, sizeof(*c));
+	int rc = lib_pcap_open(&c->pcap, c->err, sizeof(c->err));
+	if (rc != MAMORI_OK)
+		return rc;
 	c->live = true;
-	c->pc = pcap_create(iface, eb);
+	c->pc = c->pcap.create(iface, eb);
 	if (!c->pc) {
 		snprintf(c->err, sizeof(c->err), "%s: %s", iface, eb);
 		return MAMORI_E_IO;
 	}
-	pcap_set_snaplen(c->pc, 65535);
-	pcap_set_promisc(c->pc, 1);
-	pcap_set_buffer_size(c->pc, CAPTURE_BUFFER_BYTES);
+	c->pcap.set_snaplen(c->pc, 65535);
+	c->pcap.set_promisc(c->pc, 1);
+	c->pcap.set_buffer_size(c->pc, CAPTURE_BUFFER_BYTES);
 	/* batching: the kernel hands over full blocks, not one wakeup per packet */
-	pcap_set_immediate_mode(c->pc, 0);
-	pcap_set_timeout(c->pc, 200);
-	int rc = pcap_activate(c->pc);
+	c->pcap.set_immediate_mode(c->pc, 0);
+	c->pcap.set_timeout(c->pc, 200);
+	rc = c->pcap.activate(c->pc);
 	if (rc < 0) {
-		snprintf(c->err, sizeof(c->err), "%s: %s", iface, pcap_geterr(c->pc));
-		pcap_close(c->pc);
+		snprintf(c->err, sizeof(c->err), "%s: %s", iface, c->pcap.geterr(c->pc));
+		c->pcap.close(c->pc);
 		c->pc = NULL;
 		return rc == PCAP_ERROR_PERM_DENIED ? MAMORI_E_PERM : MAMORI_E_IO;
 	}
-	c->linktype = pcap_datalink(c->pc);
+	c->linktype = c->pcap.datalink(c->pc);
 	return MAMORI_OK;
 }
 
@@ -75,7 +81,7 @@ void
 capture_close(struct capture *c)
 {
 	if (c->pc)
-		pcap_close(c->pc);
+		c->pcap.close(c->pc);
 	c->pc = NULL;
 	free(c->iobuf);	/* after pcap_close: its FILE used it */
 	c->iobuf = NULL;
@@ -115,7 +121,7 @@ static void
 read_kernel_stats(struct capture *c, struct sensor *s)
 {
 	struct pcap_stat ps;
-	if (!c->live || pcap_stats(c->pc, &ps) != 0)
+	if (!c->live || c->pcap.stats(c->pc, &ps) != 0)
 		return;
 	s->st.kernel_packets = ps.ps_recv;
 	s->st.kernel_drops = ps.ps_drop;
@@ -159,10 +165,10 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 {
 	struct loop_ctx lc = { s, stats_interval_s * 1000000LL, 0, c };
 	if (!c->live) {
-		int rc = pcap_loop(c->pc, -1, on_packet, (u_char *)&lc);
+		int rc = c->pcap.loop(c->pc, -1, on_packet, (u_char *)&lc);
 		if (rc == PCAP_ERROR) {
 			/* a truncated file: what was read counts, say so */
-			snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pc));
+			snprintf(c->err, sizeof(c->err), "%s", c->pcap.geterr(c->pc));
 			return MAMORI_E_PARSE;
 		}
 		return MAMORI_OK;
@@ -177,8 +183,8 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 	/* from here on SIGHUP reloads instead of ending the process */
 	fprintf(stderr, "mamori sensor: capturing (SIGINT/SIGTERM stop, SIGHUP reloads indicators)\n");
 	char eb[PCAP_ERRBUF_SIZE];
-	pcap_setnonblock(c->pc, 1, eb);
-	int pfd = pcap_get_selectable_fd(c->pc);
+	c->pcap.setnonblock(c->pc, 1, eb);
+	int pfd = c->pcap.get_selectable_fd(c->pc);
 	int64_t start = mono_s();
 	int rc = MAMORI_OK;
 	for (;;) {
@@ -197,9 +203,9 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 				break;
 		}
 		/* poll may miss packets already in the ring: always dispatch */
-		int got = pcap_dispatch(c->pc, -1, on_packet, (u_char *)&lc);
+		int got = c->pcap.dispatch(c->pc, -1, on_packet, (u_char *)&lc);
 		if (got == PCAP_ERROR) {
-			snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pc));
+			snprintf(c->err, sizeof(c->err), "%s", c->pcap.geterr(c->pc));
 			rc = MAMORI_E_IO;
 			break;
 		}

@@ -12,12 +12,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sensor/lib_pcap.h"
 #include "sensor/sensor.h"
 
 #define CAPTURE_BUFFER_BYTES (64 * 1024 * 1024)
 #define CAPTURE_FILE_BUFFER_BYTES (1024 * 1024)
 
 struct capture {
+	struct lib_pcap pcap;
 	pcap_t *pc;
 	int linktype;
 	bool live;

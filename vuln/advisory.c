@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlreader.h>
 
 #include "common/err.h"
+#include "vuln/lib_xml.h"
 #include "vuln/feed.h"
 
 #define SEC_NS "http://jvn.jp/rss/mod_sec/3.0/"
@@ -34,6 +34,7 @@ struct xparse {
 	struct advisory a;
 	char xml_err[160];
 	int rc;
+	struct lib_xml_reader xml;
 };
 
 /* Copies s trimmed into dst, cut at a UTF-8 boundary. */
@@ -179,19 +180,19 @@ is(const xmlChar *name, const char *want)
 }
 
 static void
-text_of(xmlTextReaderPtr r, char *dst, size_t dstsz)
+text_of(const struct lib_xml_reader *r, char *dst, size_t dstsz)
 {
-	xmlChar *s = xmlTextReaderReadString(r);
+	xmlChar *s = r->f.read_string(r->r);
 	put(dst, dstsz, (const char *)s);
-	xmlFree(s);
+	(*r->f.free)(s);
 }
 
 static void
-attr_of(xmlTextReaderPtr r, const char *name, char *dst, size_t dstsz)
+attr_of(const struct lib_xml_reader *r, const char *name, char *dst, size_t dstsz)
 {
-	xmlChar *s = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
+	xmlChar *s = r->f.get_attribute(r->r, (const xmlChar *)name);
 	put(dst, dstsz, (const char *)s);
-	xmlFree(s);
+	(*r->f.free)(s);
 }
 
 static void
@@ -205,7 +206,7 @@ begin(struct xparse *x, int depth)
 }
 
 static void
-date_of(struct xparse *x, xmlTextReaderPtr r, bool preferred)
+date_of(struct xparse *x, const struct lib_xml_reader *r, bool preferred)
 {
 	char buf[64];
 	int64_t t;
@@ -220,7 +221,8 @@ date_of(struct xparse *x, xmlTextReaderPtr r, bool preferred)
 
 /* VULDEF 3.2 (the JVN iPedia detail feed, jvndb_detail_YYYY.rdf): Vulinfo. */
 static void
-vuldef_child(struct xparse *x, xmlTextReaderPtr r, const xmlChar *name, int depth)
+vuldef_child(struct xparse *x, const struct lib_xml_reader *r, const xmlChar *name,
+    int depth)
 {
 	char buf[512];
 	struct advisory *a = &x->a;
@@ -255,7 +257,7 @@ vuldef_child(struct xparse *x, xmlTextReaderPtr r, const xmlChar *name, int dept
 }
 
 static void
-child(struct xparse *x, xmlTextReaderPtr r, const xmlChar *name, int depth)
+child(struct xparse *x, const struct lib_xml_reader *r, const xmlChar *name, int depth)
 {
 	if (x->kind == X_VULDEF) {
 		vuldef_child(x, r, name, depth);
@@ -323,13 +325,13 @@ root(struct xparse *x, const xmlChar *name)
 }
 
 static bool
-starts_item(const struct xparse *x, xmlTextReaderPtr r, const xmlChar *name)
+starts_item(const struct xparse *x, const struct lib_xml_reader *r, const xmlChar *name)
 {
 	if (x->kind == X_ATOM)
 		return is(name, "entry");
 	if (x->kind == X_VULDEF)
 		return is(name, "Vulinfo");
-	const xmlChar *ns = xmlTextReaderConstNamespaceUri(r);
+	const xmlChar *ns = r->f.namespace_uri(r->r);
 	return is(name, "item") && !(ns && strcmp((const char *)ns, SEC_NS) == 0);
 }
 
@@ -344,18 +346,23 @@ xml_pass(struct span in, struct advisory_sink *sink, bool emit)
 	sink->items = sink->skipped = 0;
 	int rc = MAMORI_OK, ret;
 	bool root_seen = false;
+	struct lib_xml_reader *r = &x->xml;
+	if ((rc = lib_xml_open(&r->f, sink->err, sizeof(sink->err))) != MAMORI_OK) {
+		free(x);
+		return rc;
+	}
 	/* No NOENT, DTDLOAD or HUGE: entities stay references, limits stay on. */
-	xmlTextReaderPtr r = xmlReaderForMemory(in.p, (int)in.len, NULL, NULL,
+	r->r = r->f.reader_for_memory(in.p, (int)in.len, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!r) {
+	if (!r->r) {
 		free(x);
 		return MAMORI_E_NOMEM;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r, on_error, x);
-	while ((ret = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r);
-		const xmlChar *name = xmlTextReaderConstLocalName(r);
-		int depth = xmlTextReaderDepth(r);
+	r->f.set_error_handler(r->r, on_error, x);
+	while ((ret = r->f.read(r->r)) == 1) {
+		int type = r->f.node_type(r->r);
+		const xmlChar *name = r->f.local_name(r->r);
+		int depth = r->f.depth(r->r);
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
 			snprintf(sink->err, sizeof(sink->err),
 			    "advisory feeds have no document type declaration; refusing this one");
@@ -372,7 +379,7 @@ xml_pass(struct span in, struct advisory_sink *sink, bool emit)
 			if (!x->in_item) {
 				if (starts_item(x, r, name)) {
 					begin(x, depth);
-					if (xmlTextReaderIsEmptyElement(r) == 1) {
+					if (r->f.is_empty(r->r) == 1) {
 						x->in_item = false;
 						if ((rc = finish(sink, &x->a, emit)) != MAMORI_OK)
 							goto out;
@@ -394,7 +401,7 @@ xml_pass(struct span in, struct advisory_sink *sink, bool emit)
 		rc = MAMORI_E_PARSE;
 	}
 out:
-	xmlFreeTextReader(r);
+	r->f.free_reader(r->r);
 	free(x);
 	return rc;
 }

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlreader.h>
 
 #include "common/err.h"
+#include "vuln/lib_xml.h"
 #include "vuln/feed.h"
 
 #define MAX_CVES 64
@@ -32,6 +32,7 @@ struct jvn {
 	char cves[MAX_CVES][32];
 	int ncves;
 	char xml_err[160];
+	struct lib_xml_reader xml;
 };
 
 static int
@@ -65,9 +66,9 @@ on_error(void *ctx, xmlErrorPtr e)
 
 /* The element's text, trimmed and cut to dstsz at a UTF-8 boundary. */
 static void
-text(xmlTextReaderPtr r, char *dst, size_t dstsz)
+text(const struct lib_xml_reader *r, char *dst, size_t dstsz)
 {
-	xmlChar *s = xmlTextReaderReadString(r);
+	xmlChar *s = r->f.read_string(r->r);
 	dst[0] = '\0';
 	if (!s)
 		return;
@@ -77,7 +78,7 @@ text(xmlTextReaderPtr r, char *dst, size_t dstsz)
 		n--;
 	memcpy(dst, t.p, n);
 	dst[n] = '\0';
-	xmlFree(s);
+	(*r->f.free)(s);
 }
 
 static void
@@ -133,18 +134,18 @@ is(const xmlChar *name, const char *want)
 }
 
 static void
-attr(xmlTextReaderPtr r, const char *name, char *dst, size_t dstsz)
+attr(const struct lib_xml_reader *r, const char *name, char *dst, size_t dstsz)
 {
-	xmlChar *a = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
+	xmlChar *a = r->f.get_attribute(r->r, (const xmlChar *)name);
 	dst[0] = '\0';
 	if (a) {
 		snprintf(dst, dstsz, "%s", (const char *)a);
-		xmlFree(a);
+		(*r->f.free)(a);
 	}
 }
 
 static int
-element(struct jvn *v, xmlTextReaderPtr r, const xmlChar *name, int depth)
+element(struct jvn *v, const struct lib_xml_reader *r, const xmlChar *name, int depth)
 {
 	char buf[1024];
 
@@ -157,7 +158,7 @@ element(struct jvn *v, xmlTextReaderPtr r, const xmlChar *name, int depth)
 			text(r, buf, sizeof(buf));	/* channel date */
 			feed_note_date(v->sink, span_from_cstr(buf));
 		}
-		if (v->in_item && xmlTextReaderIsEmptyElement(r) == 1)
+		if (v->in_item && r->f.is_empty(r->r) == 1)
 			return end_item(v);
 		return MAMORI_OK;
 	}
@@ -191,7 +192,7 @@ element(struct jvn *v, xmlTextReaderPtr r, const xmlChar *name, int depth)
 		return MAMORI_OK;
 	}
 	if (is(name, "RelatedItem"))
-		v->in_related = xmlTextReaderIsEmptyElement(r) != 1;
+		v->in_related = r->f.is_empty(r->r) != 1;
 	else if (is(name, "VulinfoID")) {
 		text(r, buf, sizeof(buf));
 		if (depth == v->item_depth + 1)
@@ -214,7 +215,7 @@ int
 feed_jvn_parse(struct feed_reader *in, struct feed_sink *sink)
 {
 	struct jvn *v = calloc(1, sizeof(*v));
-	xmlTextReaderPtr r = NULL;
+	struct lib_xml_reader *r = NULL;
 	int rc = MAMORI_OK, ret;
 	bool root_seen = false;
 
@@ -222,18 +223,21 @@ feed_jvn_parse(struct feed_reader *in, struct feed_sink *sink)
 		return MAMORI_E_NOMEM;
 	v->sink = sink;
 	v->in = in;
+	r = &v->xml;
+	if ((rc = lib_xml_open(&r->f, sink->err, sizeof(sink->err))) != MAMORI_OK)
+		goto out;
 	/* No NOENT, DTDLOAD or HUGE: entities stay references, limits stay on. */
-	r = xmlReaderForIO(io_read, io_close, v, NULL, NULL,
+	r->r = r->f.reader_for_io(io_read, io_close, v, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!r) {
+	if (!r->r) {
 		rc = MAMORI_E_NOMEM;
 		goto out;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r, on_error, v);
-	while ((ret = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r);
-		const xmlChar *name = xmlTextReaderConstLocalName(r);
-		int depth = xmlTextReaderDepth(r);
+	r->f.set_error_handler(r->r, on_error, v);
+	while ((ret = r->f.read(r->r)) == 1) {
+		int type = r->f.node_type(r->r);
+		const xmlChar *name = r->f.local_name(r->r);
+		int depth = r->f.depth(r->r);
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
 			snprintf(sink->err, sizeof(sink->err),
 			    "JVN feeds have no document type declaration; refusing this one");
@@ -268,8 +272,8 @@ feed_jvn_parse(struct feed_reader *in, struct feed_sink *sink)
 		rc = MAMORI_E_PARSE;
 	}
 out:
-	if (r)
-		xmlFreeTextReader(r);
+	if (r && r->r)
+		r->f.free_reader(r->r);
 	free(v);
 	return rc;
 }
