@@ -11,14 +11,17 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "agent/agent_http.h"
 #include "agent/agent_state.h"
+#include "agent/ransom_respond.h"
 #include "agent/scan.h"
 #include "agent/spool.h"
+#include "agent/watch.h"
 #include "common/err.h"
 
 #define LINE_MAX_BYTES (1024 * 1024)	/* one event line from the source */
@@ -47,6 +50,11 @@ struct run {
 	uint64_t skipped, undeliverable;
 	int64_t backoff, next_send;
 	int retry_hint;			/* the manager's Retry-After, seconds */
+	/* The host's watches: their alert lines are spooled as they come. */
+	struct watch w;
+	struct child_env cenv;
+	char fim_manager[300];
+	uint64_t watch_spooled, watch_synced;
 };
 
 static int64_t
@@ -99,13 +107,14 @@ spool_event(struct run *r, const char *kind, const char *json, size_t n)
 	return rc;
 }
 
-static void
-handle_line(struct run *r, char *s, size_t n)
+/* A JSON object line as a kind event; anything else is counted and skipped. 0 or negative. */
+static int
+spool_line(struct run *r, const char *kind, const char *s, size_t n)
 {
 	while (n && (s[n - 1] == '\r' || s[n - 1] == ' '))
 		n--;
 	if (n == 0)
-		return;
+		return MAMORI_E_PARSE;
 	json_t *v = json_loadb(s, n, 0, NULL);
 	bool ok = json_is_object(v);
 	json_decref(v);
@@ -113,9 +122,88 @@ handle_line(struct run *r, char *s, size_t n)
 		r->skipped++;
 		log_warn(r->o->log, "agent: events: a line that is not a JSON object was skipped (%" PRIu64
 		    " so far)", r->skipped);
-		return;
+		return MAMORI_E_PARSE;
 	}
-	(void)spool_event(r, r->o->events_kind, s, n);
+	return spool_event(r, kind, s, n);
+}
+
+static void
+handle_line(struct run *r, char *s, size_t n)
+{
+	(void)spool_line(r, r->o->events_kind, s, n);
+}
+
+/* An alert line of the file or log watch. */
+static void
+watch_line(void *arg, const char *line, size_t len)
+{
+	struct run *r = arg;
+	if (spool_line(r, "alert", line, len) == MAMORI_OK)
+		r->watch_spooled++;
+}
+
+/*
+ * Isolating the host keeps the manager reachable: when ransom.manager_address
+ * is not set, the enrolled manager's address is given to the file watch if
+ * it is an IP address (a name would need DNS, which isolation cuts).
+ */
+static const char *
+fim_manager(struct run *r)
+{
+	const char *m = r->st.manager, *end;
+	char buf[2048];
+	if (*conf_str(r->o->conf, CONF_RANSOM_MANAGER_ADDRESS))
+		return NULL;
+	if (strncmp(m, "https://", 8) == 0)
+		m += 8;
+	end = strchr(m, '/');
+	snprintf(r->fim_manager, sizeof(r->fim_manager), "%.*s", end ? (int)(end - m) : (int)strlen(m), m);
+	return ransom_respond_ruleset(r->fim_manager, buf, sizeof(buf)) == MAMORI_OK ? r->fim_manager : NULL;
+}
+
+/* The file and log watches as children (not with --once). */
+static int
+watch_begin(struct run *r)
+{
+	const struct agent_run_opts *o = r->o;
+	struct watch_opts wo = { .fim = o->watch_folders ? o->watch_folders : "off",
+		.logs = o->watch_logs ? o->watch_logs : "off", .on_fim = watch_line,
+		.on_logs = watch_line, .arg = r };
+	r->cenv = (struct child_env){ .who = "mamori agent", .config_path = o->config_path,
+		.db_path = o->watch_db, .devnull = -1 };
+	if (o->once || (strcmp(wo.fim, "off") == 0 && strcmp(wo.logs, "off") == 0))
+		return MAMORI_OK;
+	if ((r->cenv.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		return MAMORI_E_IO;
+	wo.fim_manager = fim_manager(r);
+	return watch_start(&r->w, &r->cenv, &wo);
+}
+
+/* Children that ended: restarted later by watch_tick when they ran long enough. */
+static void
+watch_reap(struct run *r)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		(void)watch_reaped(&r->w, pid, status);
+}
+
+/* Stops the watches and spools what they wrote last. */
+static void
+watch_end(struct run *r)
+{
+	pid_t pids[2];
+	size_t n = watch_pids(&r->w, pids);
+	if (r->cenv.devnull < 0)
+		return;
+	child_stop_all(&r->cenv, pids, n);
+	watch_finish(&r->w);
+	close(r->cenv.devnull);
+	r->cenv.devnull = -1;
+	if (r->watch_spooled)
+		log_info(r->o->log, "agent: %" PRIu64 " alerts of the file and log watches spooled",
+		    r->watch_spooled);
 }
 
 /* Splits what was read into lines; a line over LINE_MAX_BYTES is skipped. */
@@ -445,12 +533,17 @@ setup(struct run *r, const struct agent_run_opts *o, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: %s", o->events, strerror(errno));
 		return rc;
 	}
+	if ((rc = watch_begin(r)) != MAMORI_OK) {
+		snprintf(err, errsz, "starting the file and log watches: %s", err_str(rc));
+		return rc;
+	}
 	return MAMORI_OK;
 }
 
 static void
 teardown(struct run *r)
 {
+	watch_end(r);
 	(void)spool_sync(&r->sp);
 	spool_close(&r->sp);
 	agent_http_release(&r->h);
@@ -473,9 +566,12 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 	bool scanned = false;
 
 	memset(&r, 0, sizeof(r));
+	r.cenv.devnull = -1;
+	r.w.fim_in.fd = r.w.logs_in.fd = -1;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGCHLD);	/* the watches */
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((sfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
@@ -490,8 +586,11 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 	if ((o->scan_interval > 0 && !o->once) || o->scan_now)
 		next_scan = now_s();
 	for (;;) {
-		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
-			{ .fd = r.ev_regular ? -1 : r.evfd, .events = POLLIN } };
+		int wfd[2];
+		watch_fds(&r.w, wfd);
+		struct pollfd p[4] = { { .fd = sfd, .events = POLLIN },
+			{ .fd = r.ev_regular ? -1 : r.evfd, .events = POLLIN },
+			{ .fd = wfd[0], .events = POLLIN }, { .fd = wfd[1], .events = POLLIN } };
 		int64_t now = now_s();
 		bool pending = spool_pending(&r.sp) > 0;
 		int timeout = 1000;
@@ -499,13 +598,26 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 			timeout = 0;
 		if (r.ev_regular && !r.ev_done)
 			timeout = 0;
-		if (poll(p, 2, timeout) > 0 && (p[0].revents & POLLIN)) {
+		bool stopping = false;
+		if (poll(p, 4, timeout) > 0 && (p[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
-			(void)read(sfd, &si, sizeof(si));
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				stopping |= si.ssi_signo != SIGCHLD;
+		}
+		if (stopping) {
 			log_info(o->log, "agent: stopping; %" PRIu64 " events stay in the spool",
 			    spool_pending(&r.sp));
 			rc = MAMORI_OK;
 			break;
+		}
+		/* Every turn, not only on SIGCHLD: merged signals must not leave a zombie. */
+		watch_reap(&r);
+		watch_tick(&r.w);
+		watch_read(&r.w);
+		if (r.watch_spooled != r.watch_synced) {
+			if (spool_sync(&r.sp) != MAMORI_OK)
+				log_error(o->log, "agent: cannot sync the spool: %s", strerror(errno));
+			r.watch_synced = r.watch_spooled;
 		}
 		if (r.ev_regular && r.evfd >= 0)
 			r.ev_done = false;	/* a followed file may have grown */

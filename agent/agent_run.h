@@ -2,7 +2,10 @@
  * agent_run.h - `mamori agent`: the enrolled agent's loop.
  *
  * Events come from a local NDJSON source (one JSON object per line, e.g.
- * the alerts other mamori commands print) and from a periodic scan. Every
+ * the alerts other mamori commands print), from a periodic scan and from
+ * the host's watches (agent/watch.h: the ransomware and file watch and the
+ * log watch as child processes, the same as `mamori up` runs), whose
+ * alert lines are spooled as alert events. Every
  * event is appended to the disk spool first and synced; batches are then
  * read from the spool, zstd-compressed and posted to the manager, and only
  * what the manager acknowledges (after its durable commit) is deleted.
@@ -30,6 +33,11 @@ struct agent_run_opts {
 	size_t batch_events;
 	uint64_t spool_cap;
 	const char *db_path;		/* vulnerability data for scans */
+	/* The host's watches (agent/watch.h), not with once: auto, off or paths. */
+	const char *watch_folders;	/* the ransomware and file watch */
+	const char *watch_logs;		/* the log watch */
+	const char *config_path;	/* given to the watches as --config, or NULL */
+	const char *watch_db;		/* the log watch's read positions */
 	enum lang lang;
 	const struct conf *conf;
 	const struct log *log;

@@ -4,6 +4,7 @@
  *
  *   mamori agent --enrol https://HOST:PORT TOKEN [--fingerprint FP] [--name NAME]
  *   mamori agent [--events FILE|-] [--kind alert|event] [--once] [--scan-now]
+ *                [--fim auto|off|DIR,...] [--logs auto|off|FILE,...]
  *   mamori agent list | revoke ID        (the manager's database)
  *
  * --state DIR (agent.state_dir) holds the credential and the spool.
@@ -18,6 +19,7 @@
 
 #include "agent/agent_run.h"
 #include "agent/agent_state.h"
+#include "agent/watch.h"
 #include "cmd/cmd.h"
 #include "common/err.h"
 #include "storage/db.h"
@@ -28,11 +30,18 @@ agent_usage(FILE *out)
 {
 	fprintf(out, "usage: mamori agent --enrol https://HOST:PORT TOKEN [--fingerprint SHA256] [--name NAME] [--state DIR]\n"
 	    "       mamori agent [--state DIR] [--events FILE|-] [--kind alert|event] [--once] [--scan-now]\n"
+	    "                    [--fim auto|off|DIR[,DIR]] [--logs auto|off|FILE[,FILE]]\n"
 	    "       mamori [--db FILE] agent list\n"
 	    "       mamori [--db FILE] agent revoke ID\n"
 	    "  --events     NDJSON events to send (one JSON object per line; a file is followed)\n"
 	    "  --once       send what there is and stop (exit 75 when the manager is unreachable)\n"
-	    "  --scan-now   scan this computer once at start (agent.scan_interval_seconds repeats it)\n");
+	    "  --scan-now   scan this computer once at start (agent.scan_interval_seconds repeats it)\n"
+	    "  --fim        the ransomware and file watch (agent.watch_folders; auto: /home, /srv, /root;\n"
+	    "               its response is ransom.respond: none, kill or isolate)\n"
+	    "  --logs       the log watch for break-ins (agent.watch_logs; auto: /var/log/auth.log,\n"
+	    "               secure, syslog, messages and the journal; read positions in --db, else\n"
+	    "               agent.db in the state directory)\n"
+	    "  Their alerts are spooled and sent like --events; neither runs with --once.\n");
 }
 
 static int
@@ -99,6 +108,8 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "scan-now", no_argument, NULL, 'S' },
+		{ "fim", required_argument, NULL, 'F' },
+		{ "logs", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -110,11 +121,14 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 		.batch_events = (size_t)conf_int(&env->conf, CONF_AGENT_BATCH_EVENTS),
 		.spool_cap = (uint64_t)conf_int(&env->conf, CONF_AGENT_SPOOL_MAX_BYTES),
 		.db_path = env->db_path,
+		.watch_folders = conf_str(&env->conf, CONF_AGENT_WATCH_FOLDERS),
+		.watch_logs = conf_str(&env->conf, CONF_AGENT_WATCH_LOGS),
+		.config_path = env->config_path,
 		.lang = env->lang,
 		.conf = &env->conf,
 		.log = &env->log,
 	};
-	char err[1024] = "";
+	char err[1024] = "", watch_db[4096];
 	int c, rc;
 
 	if (argc >= 2 && (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "revoke") == 0))
@@ -131,6 +145,8 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 		case 'k': o.events_kind = optarg; break;
 		case 'o': o.once = true; break;
 		case 'S': o.scan_now = true; break;
+		case 'F': o.watch_folders = optarg; break;
+		case 'L': o.watch_logs = optarg; break;
 		case 'h':
 			agent_usage(stdout);
 			return EXIT_OK_RUN;
@@ -168,6 +184,14 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 		return cmd_usage_error("agent", "unexpected argument '%s'", argv[optind]);
 	if (strcmp(o.events_kind, "alert") != 0 && strcmp(o.events_kind, "event") != 0)
 		return cmd_usage_error("agent", "--kind is alert or event");
+	if (watch_spec_check(o.watch_folders, err, sizeof(err)) != MAMORI_OK)
+		return cmd_usage_error("agent", "--fim (agent.watch_folders) %s", err);
+	if (watch_spec_check(o.watch_logs, err, sizeof(err)) != MAMORI_OK)
+		return cmd_usage_error("agent", "--logs (agent.watch_logs) %s", err);
+	/* The log watch's read positions: --db, else beside the credential and the spool. */
+	if (snprintf(watch_db, sizeof(watch_db), "%s/agent.db", dir) >= (int)sizeof(watch_db))
+		return cmd_usage_error("agent", "--state path too long");
+	o.watch_db = env->db_path ? env->db_path : watch_db;
 	rc = agent_run(&o, err, sizeof(err));
 	if (rc == MAMORI_OK)
 		return EXIT_OK_RUN;

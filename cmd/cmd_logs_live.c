@@ -68,6 +68,8 @@ live_usage(FILE *out)
 	fprintf(out,
 	    "usage: mamori logs follow [options] FILE... | --journal\n"
 	    "  --json          one alert per line as JSON (NDJSON) instead of text\n"
+	    "  --no-store      alerts only to standard output, not into the database (which still\n"
+	    "                  keeps the read positions): the enrolled agent sends them on\n"
 	    "  --rules DIR     also match the Sigma rules (*.yml) below DIR\n"
 	    "  --from-end      a file never read before starts at its end (default: its start)\n"
 	    "  --poll          no inotify: look at the files every --tick\n"
@@ -139,6 +141,7 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-store", no_argument, NULL, 'N' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "from-end", no_argument, NULL, 'e' },
 		{ "poll", no_argument, NULL, 'p' },
@@ -168,7 +171,7 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	bool tls = false;
 	struct log_follow *follow = NULL;
 	struct log_journal *journal_in = NULL;
-	bool journal = false;
+	bool journal = false, no_store = false;
 	struct db *db = NULL;
 	const char *rules_dir = NULL;
 	char err[512];
@@ -179,6 +182,7 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': lv.run.json = true; break;
+		case 'N': no_store = true; break;
 		case 'r': rules_dir = optarg; break;
 		case 'e': fo.from_end = true; break;
 		case 'p': fo.no_inotify = true; break;
@@ -243,7 +247,7 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		goto out;
 	fo.db = jo.db = db;
 	jo.from_end = fo.from_end;
-	lv.run.db = db;
+	lv.run.db = no_store ? NULL : db;
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);

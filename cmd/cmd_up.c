@@ -27,8 +27,6 @@
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,17 +35,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/child.h"
+#include "agent/watch.h"
 #include "cmd/cmd.h"
 #include "common/err.h"
 #include "storage/db.h"
 #include "storage/store_alert.h"
 
-extern char **environ;
-
 #define DEFAULT_SCAN_EVERY 3600	/* seconds; findings change slowly, alerts come from the sensor */
-#define PIPE_LINE_MAX (256 * 1024)	/* a child's output line; longer ones are dropped */
-#define SENSOR_RESTART_S 60	/* a sensor that ran this long is restarted after it */
-#define STOP_GRACE_MS 5000	/* children get this long after SIGTERM */
 #define CAP_NET_RAW_BIT 13
 #define DEFAULT_TENANT 1
 
@@ -60,30 +55,15 @@ up_usage(FILE *out)
 	    "  --scan-every SECONDS   scan this computer this often (default 3600)\n"
 	    "  --sensor auto|off|IFACE  watch the network: auto = the default route's interface\n"
 	    "                         when this process may capture (root or CAP_NET_RAW)\n"
-	    "  --logs auto|off|FILE   follow /var/log/auth.log, syslog (or secure, messages) and\n"
-	    "                         the journal for break-ins (auto: those that exist), or FILE\n"
-	    "  --fim auto|off|DIR     ransomware and file watch (with canary files) on /home, /srv\n"
-	    "                         and /root (auto: those that exist), or on DIR\n");
+	    "  --logs auto|off|FILE[,FILE]  follow /var/log/auth.log, syslog (or secure, messages)\n"
+	    "                         and the journal for break-ins (auto: those that exist), or FILE\n"
+	    "  --fim auto|off|DIR[,DIR]  ransomware and file watch (with canary files) on /home,\n"
+	    "                         /srv and /root (auto: those that exist), or on DIR\n");
 }
-
-struct child {
-	pid_t pid;
-	int64_t started;
-};
-
-/* A child's standard output, read as lines. */
-struct pipe_in {
-	int fd;			/* -1: closed */
-	char *line;		/* PIPE_LINE_MAX bytes */
-	size_t len;
-	bool skip;		/* dropping the rest of an overlong line */
-	unsigned long dropped;
-};
 
 struct up {
 	struct cmd_env *env;
-	const char *db_path;
-	int devnull;
+	struct child_env cenv;	/* --config, --db and /dev/null for the children */
 	/* Agent loop: phase 0 idle, 1 scan running, 2 vuln scan running. */
 	struct child agent;
 	int phase;
@@ -93,31 +73,20 @@ struct up {
 	/* Sensor. */
 	char iface[IF_NAMESIZE + 1];
 	struct child sensor;
-	struct pipe_in sensor_in;
-	int64_t sensor_next;
+	struct child_lines sensor_in;
 	struct db *alert_db;
 	char hostname[256];
 	unsigned long sensor_alerts;
-	/* File watch: `mamori fim watch --json` on the users' folders. */
-	char fim_paths[4][32];
-	int fim_npaths;
-	struct child fim;
-	struct pipe_in fim_in;
-	int64_t fim_next;
+	/* The file watch (alert lines stored here, source "fim") and the log
+	 * watch (stores its own alerts, source "logs"). */
+	struct watch watch;
 	unsigned long fim_alerts;
-	/* Log follower: `mamori logs follow`, which stores its alerts itself. */
-	bool logs_on;
-	const char *logs_file;		/* --logs FILE: that file instead of the system's */
-	struct child logs;
-	int64_t logs_next;
 };
 
 static int64_t
 now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
+	return child_now_s();
 }
 
 static int64_t
@@ -128,63 +97,12 @@ wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* This binary with the global options, then args (NULL-terminated). */
-static pid_t
-spawn_self(struct up *u, const char *const *args, int out_fd)
-{
-	const char *argv[24];
-	size_t n = 0;
-	argv[n++] = "mamori";
-	if (u->env->config_path) {
-		argv[n++] = "--config";
-		argv[n++] = u->env->config_path;
-	}
-	if (u->db_path) {
-		argv[n++] = "--db";
-		argv[n++] = u->db_path;
-	}
-	for (size_t i = 0; args[i] && n < sizeof(argv) / sizeof(argv[0]) - 1; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dflt;
-	pid_t pid = -1;
-	sigemptyset(&none);
-	sigemptyset(&dflt);
-	sigaddset(&dflt, SIGPIPE);
-	sigaddset(&dflt, SIGTERM);
-	sigaddset(&dflt, SIGINT);
-	sigaddset(&dflt, SIGCHLD);
-	if (posix_spawn_file_actions_init(&fa) != 0)
-		return -1;
-	if (posix_spawnattr_init(&at) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -1;
-	}
-	/* The stop signals are blocked here for sigwait; children get them back. */
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dflt);
-	posix_spawn_file_actions_adddup2(&fa, u->devnull, STDIN_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
-	int rc = posix_spawn(&pid, "/proc/self/exe", &fa, &at, (char *const *)(uintptr_t)argv, environ);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0) {
-		fprintf(stderr, "mamori up: cannot start mamori %s: %s\n", args[0], strerror(rc));
-		return -1;
-	}
-	return pid;
-}
-
 static void
 agent_start(struct up *u, int phase)
 {
 	static const char *const scan[] = { "scan", NULL };
 	static const char *const vuln[] = { "vuln", "scan", NULL };
-	u->agent.pid = spawn_self(u, phase == 1 ? scan : vuln, u->devnull);
+	u->agent.pid = child_spawn(&u->cenv, phase == 1 ? scan : vuln, u->cenv.devnull);
 	u->agent.started = now_s();
 	u->phase = u->agent.pid > 0 ? phase : 0;
 	if (u->agent.pid <= 0)
@@ -249,80 +167,12 @@ may_capture(void)
 	return found && (eff >> CAP_NET_RAW_BIT) & 1;
 }
 
-/* Starts a child whose standard output is read through in. 0 or -1. */
-static int
-spawn_piped(struct up *u, const char *const *args, struct child *c, struct pipe_in *in)
-{
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		fprintf(stderr, "mamori up: %s: pipe: %s\n", args[0], strerror(errno));
-		return -1;
-	}
-	c->pid = spawn_self(u, args, fds[1]);
-	c->started = now_s();
-	close(fds[1]);
-	if (c->pid <= 0) {
-		close(fds[0]);
-		return -1;
-	}
-	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	in->fd = fds[0];
-	in->len = 0;
-	in->skip = false;
-	return 0;
-}
-
 static void
 sensor_start(struct up *u)
 {
 	const char *const args[] = { "sensor", "-i", u->iface, "--eve", "-", NULL };
-	if (spawn_piped(u, args, &u->sensor, &u->sensor_in) == 0)
+	if (child_spawn_piped(&u->cenv, args, &u->sensor, &u->sensor_in) == 0)
 		fprintf(stderr, "mamori up: network sensor on %s\n", u->iface);
-}
-
-/* A watcher child ended: one that ran a minute or more is restarted after a minute. */
-static void
-watcher_exited(struct child *c, int64_t *next, const char *what, int status)
-{
-	int64_t ran = now_s() - c->started;
-	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	c->pid = 0;
-	fprintf(stderr, "mamori up: %s stopped (exit %d after %" PRId64 " s)%s\n", what, code,
-	    ran, ran >= SENSOR_RESTART_S ? "; restarting in a minute" : "; not restarted");
-	*next = ran >= SENSOR_RESTART_S ? now_s() + SENSOR_RESTART_S : 0;
-}
-
-/*
- * The log follower: this system's login and system logs and its journal, from
- * their current end on the first start (old history would be stale alarms);
- * the positions kept in the database carry later restarts over without loss.
- */
-static void
-logs_start(struct up *u)
-{
-	static const char *const files[] = { "/var/log/auth.log", "/var/log/secure",
-		"/var/log/syslog", "/var/log/messages" };
-	const char *args[16] = { "logs", "follow", "--from-end" };
-	size_t n = 3;
-	if (u->logs_file) {
-		args[n++] = u->logs_file;
-	} else {
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-			if (access(files[i], R_OK) == 0)
-				args[n++] = files[i];
-		if (access("/run/systemd/journal", F_OK) == 0)
-			args[n++] = "--journal";
-	}
-	if (n == 3) {
-		fprintf(stderr, "mamori up: log watch not started: no readable system log or journal\n");
-		return;
-	}
-	args[n] = NULL;
-	u->logs.pid = spawn_self(u, args, u->devnull);
-	u->logs.started = now_s();
-	if (u->logs.pid > 0)
-		fprintf(stderr, "mamori up: watching %zu log source%s for break-ins\n", n - 3,
-		    n - 3 == 1 ? "" : "s");
 }
 
 /* An EVE alert (sensor/eve.c) as the alert line store_alert_record_json() takes. */
@@ -349,8 +199,9 @@ eve_alert(const char *line, size_t len)
 }
 
 static void
-sensor_line(struct up *u, const char *line, size_t len)
+sensor_line(void *arg, const char *line, size_t len)
 {
+	struct up *u = arg;
 	json_t *a = eve_alert(line, len);
 	char *text = a ? json_dumps(a, JSON_COMPACT) : NULL;
 	json_decref(a);
@@ -374,8 +225,9 @@ sensor_line(struct up *u, const char *line, size_t len)
  * they are. Its other lines (none today) are not alerts and are skipped.
  */
 static void
-fim_line(struct up *u, const char *line, size_t len)
+fim_line(void *arg, const char *line, size_t len)
 {
+	struct up *u = arg;
 	struct store_alert_in in = { .tenant_id = DEFAULT_TENANT, .source = "fim",
 	    .host_name = u->hostname, .now_ms = wall_ms() };
 	int64_t id;
@@ -388,53 +240,6 @@ fim_line(struct up *u, const char *line, size_t len)
 		    err_str(rc), db_errmsg(u->alert_db));
 }
 
-/* Reads what a child wrote; complete lines go to fn, overlong ones are dropped. */
-static void
-pipe_read(struct up *u, struct pipe_in *in, void (*fn)(struct up *, const char *, size_t))
-{
-	char buf[65536];
-	ssize_t n;
-	while ((n = read(in->fd, buf, sizeof(buf))) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\n') {
-				if (!in->skip && in->len)
-					fn(u, in->line, in->len);
-				in->len = 0;
-				in->skip = false;
-			} else if (in->skip) {
-				continue;
-			} else if (in->len == PIPE_LINE_MAX) {
-				in->skip = true;
-				in->dropped++;
-			} else {
-				in->line[in->len++] = buf[i];
-			}
-		}
-	}
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {	/* closed, or broken */
-		close(in->fd);
-		in->fd = -1;
-	}
-}
-
-/*
- * The ransomware and file watch on the folders where people keep their
- * files: it plants its hidden canary files there and reports (never kills
- * or isolates from here; `mamori fim watch --respond` is the place for that).
- */
-static void
-fim_start(struct up *u)
-{
-	const char *args[4 + 4] = { "fim", "watch", "--json" };
-	size_t n = 3;
-	for (int i = 0; i < u->fim_npaths; i++)
-		args[n++] = u->fim_paths[i];
-	args[n] = NULL;
-	if (spawn_piped(u, args, &u->fim, &u->fim_in) == 0)
-		fprintf(stderr, "mamori up: file and ransomware watch on %d folder%s\n", u->fim_npaths,
-		    u->fim_npaths == 1 ? "" : "s");
-}
-
 static void
 reap(struct up *u)
 {
@@ -444,11 +249,9 @@ reap(struct up *u)
 		if (pid == u->agent.pid)
 			agent_exited(u, status);
 		else if (pid == u->sensor.pid)
-			watcher_exited(&u->sensor, &u->sensor_next, "network sensor", status);
-		else if (pid == u->logs.pid)
-			watcher_exited(&u->logs, &u->logs_next, "log watch", status);
-		else if (pid == u->fim.pid)
-			watcher_exited(&u->fim, &u->fim_next, "file watch", status);
+			child_exited(&u->cenv, &u->sensor, status);
+		else
+			(void)watch_reaped(&u->watch, pid, status);
 	}
 }
 
@@ -456,29 +259,9 @@ reap(struct up *u)
 static void
 stop_children(struct up *u)
 {
-	enum { NCHILD = 4 };
-	pid_t pids[NCHILD] = { u->agent.pid, u->sensor.pid, u->logs.pid, u->fim.pid };
-	for (int i = 0; i < NCHILD; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
-	for (int waited = 0; waited < STOP_GRACE_MS; waited += 50) {
-		bool left = false;
-		for (int i = 0; i < NCHILD; i++) {
-			if (pids[i] > 0 && waitpid(pids[i], NULL, WNOHANG) != 0)
-				pids[i] = 0;
-			left |= pids[i] > 0;
-		}
-		if (!left)
-			return;
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	for (int i = 0; i < NCHILD; i++)
-		if (pids[i] > 0) {
-			fprintf(stderr, "mamori up: child %d did not stop; killing it\n", (int)pids[i]);
-			kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
-		}
+	pid_t pids[4] = { u->agent.pid, u->sensor.pid };
+	size_t n = 2 + watch_pids(&u->watch, pids + 2);
+	child_stop_all(&u->cenv, pids, n);
 }
 
 /* The main loop: signals through a signalfd, the sensor's output, the scan timer. */
@@ -487,31 +270,24 @@ run(struct up *u, int sfd)
 {
 	for (;;) {
 		/* A negative fd is ignored by poll. */
-		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { u->sensor_in.fd, POLLIN, 0 },
-			{ u->fim_in.fd, POLLIN, 0 } };
+		struct pollfd p[4] = { { sfd, POLLIN, 0 }, { u->sensor_in.fd, POLLIN, 0 } };
+		int wfd[2];
 		int64_t t = now_s();
 		if (u->phase == 0 && t >= u->next_scan)
 			agent_start(u, 1);
-		if (u->iface[0] && u->sensor.pid == 0 && u->sensor_next && t >= u->sensor_next) {
-			u->sensor_next = 0;
+		if (u->iface[0] && child_restart_due(&u->sensor, t))
 			sensor_start(u);
-		}
-		if (u->logs_on && u->logs.pid == 0 && u->logs_next && t >= u->logs_next) {
-			u->logs_next = 0;
-			logs_start(u);
-		}
-		if (u->fim_npaths && u->fim.pid == 0 && u->fim_next && t >= u->fim_next) {
-			u->fim_next = 0;
-			fim_start(u);
-		}
-		if (poll(p, 3, 1000) < 0 && errno != EINTR) {
+		watch_tick(&u->watch);
+		watch_fds(&u->watch, wfd);
+		p[2] = (struct pollfd){ wfd[0], POLLIN, 0 };
+		p[3] = (struct pollfd){ wfd[1], POLLIN, 0 };
+		if (poll(p, 4, 1000) < 0 && errno != EINTR) {
 			fprintf(stderr, "mamori up: poll: %s\n", strerror(errno));
 			return EXIT_SOFTWARE;
 		}
-		if (u->sensor_in.fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)))
-			pipe_read(u, &u->sensor_in, sensor_line);
-		if (u->fim_in.fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)))
-			pipe_read(u, &u->fim_in, fim_line);
+		if (p[1].revents & (POLLIN | POLLHUP))
+			child_lines_read(&u->sensor_in, sensor_line, u);
+		watch_read(&u->watch);
 		if (p[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -533,40 +309,7 @@ open_alert_db(struct up *u, char *err, size_t errsz)
 {
 	if (u->alert_db)
 		return MAMORI_OK;
-	return db_open(u->db_path, false, &u->alert_db, err, errsz);
-}
-
-/* --fim auto: the users' folders that exist; off; or one folder. */
-static void
-fim_setup(struct up *u, const char *fim)
-{
-	static const char *const folders[] = { "/home", "/srv", "/root" };
-	char err[512];
-	if (strcmp(fim, "off") == 0) {
-		fprintf(stderr, "mamori up: file watch off (--fim off)\n");
-		return;
-	}
-	if (fim[0] == '/') {
-		snprintf(u->fim_paths[u->fim_npaths++], sizeof(u->fim_paths[0]), "%s", fim);
-	} else {
-		for (size_t i = 0; i < sizeof(folders) / sizeof(folders[0]); i++) {
-			struct stat st;
-			if (stat(folders[i], &st) == 0 && S_ISDIR(st.st_mode))
-				snprintf(u->fim_paths[u->fim_npaths++], sizeof(u->fim_paths[0]), "%s",
-				    folders[i]);
-		}
-	}
-	if (u->fim_npaths == 0) {
-		fprintf(stderr, "mamori up: file watch not started: no users' folders\n");
-		return;
-	}
-	if (!(u->fim_in.line = malloc(PIPE_LINE_MAX)) || open_alert_db(u, err, sizeof(err)) != MAMORI_OK) {
-		fprintf(stderr, "mamori up: file watch not started: %s\n",
-		    u->fim_in.line ? err : "out of memory");
-		u->fim_npaths = 0;
-		return;
-	}
-	fim_start(u);
+	return db_open(u->cenv.db_path, false, &u->alert_db, err, errsz);
 }
 
 int
@@ -584,8 +327,10 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	};
 	const char *listen = conf_str(&env->conf, CONF_MANAGER_LISTEN);
 	const char *sensor = "auto", *logs = "auto", *fim = "auto", *db_path = env->db_path;
-	struct up u = { .env = env, .scan_every = DEFAULT_SCAN_EVERY,
-	    .sensor_in = { .fd = -1 }, .fim_in = { .fd = -1 }, .devnull = -1 };
+	struct up u = { .env = env, .scan_every = DEFAULT_SCAN_EVERY, .sensor_in = { .fd = -1 },
+	    .sensor = { .what = "network sensor" },
+	    .cenv = { .who = "mamori up", .config_path = env->config_path, .devnull = -1 },
+	    .watch = { .fim_in = { .fd = -1 }, .logs_in = { .fd = -1 } } };
 	struct serve s;
 	char err[512], *end;
 	int c, rc, sfd = -1;
@@ -620,13 +365,10 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	if (strcmp(sensor, "auto") != 0 && strcmp(sensor, "off") != 0 &&
 	    (strlen(sensor) > IF_NAMESIZE - 1 || strchr(sensor, '/')))
 		return cmd_usage_error("up", "--sensor takes auto, off or an interface name, not '%s'", sensor);
-	if (fim[0] == '\0' || (strcmp(fim, "auto") != 0 && strcmp(fim, "off") != 0 &&
-	    (fim[0] != '/' || strlen(fim) >= sizeof(u.fim_paths[0]))))
-		return cmd_usage_error("up", "--fim takes auto, off or an absolute folder path (under %zu "
-		    "bytes), not '%s'", sizeof(u.fim_paths[0]), fim);
-	if (logs[0] == '\0' || (strcmp(logs, "auto") != 0 && strcmp(logs, "off") != 0 &&
-	    logs[0] != '/'))
-		return cmd_usage_error("up", "--logs takes auto, off or an absolute file path, not '%s'", logs);
+	if (watch_spec_check(fim, err, sizeof(err)) != MAMORI_OK)
+		return cmd_usage_error("up", "--fim %s", err);
+	if (watch_spec_check(logs, err, sizeof(err)) != MAMORI_OK)
+		return cmd_usage_error("up", "--logs %s", err);
 	/* Blocked before the manager's threads start, so that every one of
 	 * these reaches the signalfd and none is taken by another thread. */
 	sigset_t sigs;
@@ -638,10 +380,10 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	if ((rc = cmd_serve_start(env, listen, db_path, "up", &s)) != EXIT_OK_RUN)
 		return rc;
 	/* The children are given the path the manager opened (made if default). */
-	u.db_path = db_path ? db_path : db_default_path();
+	u.cenv.db_path = db_path ? db_path : db_default_path();
 	rc = EXIT_SOFTWARE;
 	if ((sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
-	    (u.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+	    (u.cenv.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "mamori up: %s\n", strerror(errno));
 		goto out;
 	}
@@ -660,7 +402,7 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 			snprintf(u.iface, sizeof(u.iface), "%s", sensor);
 		if (!u.iface[0])
 			fprintf(stderr, "mamori up: network sensor not started: no default route\n");
-		else if (!(u.sensor_in.line = malloc(PIPE_LINE_MAX)) ||
+		else if (child_lines_init(&u.sensor_in) != MAMORI_OK ||
 		    open_alert_db(&u, err, sizeof(err)) != MAMORI_OK) {
 			fprintf(stderr, "mamori up: network sensor not started: %s\n",
 			    u.sensor_in.line ? err : "out of memory");
@@ -670,45 +412,38 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 		}
 	}
 
-	fim_setup(&u, fim);
-
-	u.logs_on = strcmp(logs, "off") != 0;
-	u.logs_file = logs[0] == '/' ? logs : NULL;
-	if (u.logs_on)
-		logs_start(&u);
-	else
-		fprintf(stderr, "mamori up: log watch off (--logs off)\n");
+	/* The file watch's alerts come here to be stored; the log watch stores its own. */
+	struct watch_opts wo = { .fim = fim, .logs = logs, .on_fim = fim_line, .arg = &u };
+	if (strcmp(fim, "off") != 0 && open_alert_db(&u, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori up: file watch not started: %s\n", err);
+		wo.fim = "off";
+	}
+	if (watch_start(&u.watch, &u.cenv, &wo) != MAMORI_OK) {
+		fprintf(stderr, "mamori up: out of memory\n");
+		goto out;
+	}
 
 	fprintf(stderr, "mamori up: dashboard on %s (TLS 1.3 only)\n"
 	    "mamori up: ダッシュボード %s\n"
 	    "mamori up: scanning this computer now and every %d s into %s\n",
-	    s.url, s.url, u.scan_every, u.db_path);
+	    s.url, s.url, u.scan_every, u.cenv.db_path);
 	fflush(stderr);
 	rc = run(&u, sfd);
 out:
 	stop_children(&u);
 	/* What the sensor and the file watch wrote before they stopped (they flush on SIGTERM). */
-	if (u.sensor_in.fd >= 0) {
-		fcntl(u.sensor_in.fd, F_SETFL, 0);
-		while (u.sensor_in.fd >= 0)
-			pipe_read(&u, &u.sensor_in, sensor_line);
-	}
-	if (u.fim_in.fd >= 0) {
-		fcntl(u.fim_in.fd, F_SETFL, 0);
-		while (u.fim_in.fd >= 0)
-			pipe_read(&u, &u.fim_in, fim_line);
-	}
+	if (u.sensor_in.line)
+		child_lines_drain(&u.sensor_in, sensor_line, &u);
+	watch_finish(&u.watch);
 	if (u.sensor_alerts || u.sensor_in.dropped)
 		fprintf(stderr, "mamori up: %lu sensor alerts stored, %lu overlong sensor lines dropped\n",
 		    u.sensor_alerts, u.sensor_in.dropped);
-	if (u.fim_alerts || u.fim_in.dropped)
-		fprintf(stderr, "mamori up: %lu file-watch alerts stored, %lu overlong lines dropped\n",
-		    u.fim_alerts, u.fim_in.dropped);
+	if (u.fim_alerts)
+		fprintf(stderr, "mamori up: %lu file-watch alerts stored\n", u.fim_alerts);
 	db_close(u.alert_db);
-	free(u.sensor_in.line);
-	free(u.fim_in.line);
-	if (u.devnull >= 0)
-		close(u.devnull);
+	child_lines_release(&u.sensor_in);
+	if (u.cenv.devnull >= 0)
+		close(u.cenv.devnull);
 	if (sfd >= 0)
 		close(sfd);
 	cmd_serve_stop(&s);

@@ -157,6 +157,13 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_RANSOM_MIN_SAMPLE_BYTES] = { "ransom.min_sample_bytes", CONF_INT, 512, NULL, 64, 8192,
 	    "smallest written content (bytes sampled from its start and end) whose entropy counts; "
 	    "smaller files say nothing" },
+	[CONF_AGENT_WATCH_FOLDERS] = { "agent.watch_folders", CONF_STRING, 0, "auto", 0, 0,
+	    "folders the agent's ransomware and file watch covers: auto (/home, /srv and /root, "
+	    "those that exist), off, or absolute paths separated by commas; the response is "
+	    "ransom.respond" },
+	[CONF_AGENT_WATCH_LOGS] = { "agent.watch_logs", CONF_STRING, 0, "auto", 0, 0,
+	    "logs the agent watches for break-ins: auto (/var/log/auth.log, secure, syslog, "
+	    "messages and the journal, those that exist), off, or absolute paths separated by commas" },
 };
 
 const struct conf_def *

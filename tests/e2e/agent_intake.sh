@@ -29,6 +29,8 @@ cat >"$tmp/mamori.yaml" <<'YAML'
 agent:
   scan_interval_seconds: 0
   batch_events: 200
+  watch_folders: off
+  watch_logs: off
 YAML
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 M() { "$MAMORI" --config "$tmp/mamori.yaml" "$@"; }
