@@ -34,6 +34,7 @@
 #include "detection/sigma.h"
 #include "storage/db.h"
 #include "storage/store_alert.h"
+#include "storage/store_country.h"
 
 #define LOGS_MAX_LINE LOG_MAX_LINE
 #define LOGS_BUF (1024 * 1024)
@@ -67,6 +68,14 @@ reader_line(struct reader *r, struct span *line, bool *cut)
 	}
 }
 
+/* One transaction per round of input (cmd_logs_commit), not per alert. */
+static void
+tx_begin(struct cmd_logs_run *r)
+{
+	if (!r->in_tx && db_begin(r->db) == MAMORI_OK)
+		r->in_tx = true;
+}
+
 /* Live inputs keep their alerts in the database for the dashboard and notifications. */
 static void
 store(struct cmd_logs_run *r, const char *line)
@@ -75,9 +84,7 @@ store(struct cmd_logs_run *r, const char *line)
 	struct timespec ts;
 	int64_t id;
 	bool is_new;
-	/* one transaction per round of input (cmd_logs_commit), not per alert */
-	if (!r->in_tx && db_begin(r->db) == MAMORI_OK)
-		r->in_tx = true;
+	tx_begin(r);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	in.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (line && store_alert_record_json(r->db, &in, line, strlen(line), &id, &is_new) == MAMORI_OK)
@@ -93,11 +100,12 @@ emit(struct cmd_logs_run *r, const struct alert *a)
 	json_t *extra = json_pack("{s:s, s:I}", "log.file.path", r->path,
 	    "log.file.line", (json_int_t)r->lineno);
 	b.extra = extra;
-	if (r->db || r->json) {
+	bool keep = r->db && !r->no_store;
+	if (keep || r->json) {
 		/* one JSON text for both the output line and the database */
 		json_t *o = alert_to_json(&b);
 		char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		if (r->db)
+		if (keep)
 			store(r, line);
 		if (r->json && (!line || fputs(line, stdout) == EOF || fputc('\n', stdout) == EOF))
 			r->write_errors++;
@@ -315,6 +323,39 @@ cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rule
 	return EXIT_OK_RUN;
 }
 
+/* A country new for an account is kept with the round's alerts. */
+static void
+country_seen(void *arg, const char *user, const char *cc, int64_t ts_ms)
+{
+	struct cmd_logs_run *r = arg;
+	tx_begin(r);
+	if (store_country_add(r->db, 1, user, cc, ts_ms) != MAMORI_OK)
+		r->store_errors++;
+}
+
+static int
+country_load(void *arg, const char *user, const char *cc)
+{
+	detect_country_load(arg, user, cc);
+	return 0;
+}
+
+int
+cmd_logs_use_db(struct cmd_logs_run *r, struct db *db, bool no_store)
+{
+	r->db = db;
+	r->no_store = no_store;
+	if (!r->country)
+		return EXIT_OK_RUN;
+	if (store_country_each(db, 1, country_load, r->country) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: cannot read the countries seen per account: %s\n",
+		    db_errmsg(db));
+		return EXIT_SOFTWARE;
+	}
+	detect_country_on_seen(r->country, country_seen, r);
+	return EXIT_OK_RUN;
+}
+
 void
 cmd_logs_commit(struct cmd_logs_run *r)
 {
@@ -344,7 +385,7 @@ cmd_logs_finish(struct cmd_logs_run *r, int rc)
 	    (unsigned long long)r->undecoded, (unsigned long long)r->alerts,
 	    (unsigned long long)r->sigma_alerts, (unsigned long long)r->cut, LOGS_MAX_LINE,
 	    (unsigned long long)(ds.evictions + (r->country ? detect_country_evictions(r->country) : 0)));
-	if (r->db)
+	if (r->db && !r->no_store)
 		fprintf(stderr, "mamori logs: %llu alerts stored in the database, %llu could not be stored\n",
 		    (unsigned long long)r->stored, (unsigned long long)r->store_errors);
 	return rc;

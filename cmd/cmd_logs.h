@@ -32,7 +32,8 @@ struct cmd_logs_run {
 	struct detect_country *country;	/* logins from a new country; NULL without logs.geoip_db */
 	struct geoip *geoip;
 	struct sigma_ruleset *sigma;
-	struct db *db;		/* live inputs: alerts are stored here too */
+	struct db *db;		/* live inputs (cmd_logs_use_db): countries seen, alerts */
+	bool no_store;		/* alerts only to stdout, not into db */
 	uint64_t stored, store_errors;
 	bool in_tx;		/* alerts of this round are in an open transaction */
 };
@@ -42,6 +43,9 @@ struct cmd_logs_run {
 int cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rules_dir);
 /* One line through the pipeline; r->path and r->lineno name it in alerts. */
 void cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span line, bool cut);
+/* Live inputs: alerts are stored in db (unless no_store), and the countries
+ * each account logged in from are kept there across restarts. An exit code. */
+int cmd_logs_use_db(struct cmd_logs_run *r, struct db *db, bool no_store);
 /* Commits the alerts stored since the last call. */
 void cmd_logs_commit(struct cmd_logs_run *r);
 /* Flushes correlations and output, prints the summary; returns rc or EXIT_IOERR. */

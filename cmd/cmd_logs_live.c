@@ -247,7 +247,8 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		goto out;
 	fo.db = jo.db = db;
 	jo.from_end = fo.from_end;
-	lv.run.db = no_store ? NULL : db;
+	if ((rc = cmd_logs_use_db(&lv.run, db, no_store)) != EXIT_OK_RUN)
+		goto out;
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);

@@ -35,6 +35,8 @@ struct detect_country {
 	uint64_t evictions;
 	detect_country_lookup_fn lookup;
 	void *lookup_arg;
+	detect_country_seen_fn on_seen;
+	void *seen_arg;
 	char msg[384];
 };
 
@@ -72,6 +74,13 @@ detect_country_evictions(const struct detect_country *d)
 	return d->evictions;
 }
 
+void
+detect_country_on_seen(struct detect_country *d, detect_country_seen_fn fn, void *arg)
+{
+	d->on_seen = fn;
+	d->seen_arg = arg;
+}
+
 const struct alert_rule *
 detect_country_rule(void)
 {
@@ -97,6 +106,15 @@ insert(struct detect_country *d, uint64_t key)
 	return true;
 }
 
+void
+detect_country_load(struct detect_country *d, const char *user, const char *cc)
+{
+	struct span u = { user, strlen(user) };
+	uint64_t ukey = window_hash(17, u);
+	(void)insert(d, window_hash_cstr(ukey, "*") | 1);
+	(void)insert(d, window_hash_cstr(ukey, cc) | 1);
+}
+
 size_t
 detect_country_event(struct detect_country *d, const struct event *ev, detect_alert_fn fn, void *arg)
 {
@@ -113,7 +131,15 @@ detect_country_event(struct detect_country *d, const struct event *ev, detect_al
 		return 0;
 	uint64_t ukey = window_hash(17, user);
 	bool first = insert(d, window_hash_cstr(ukey, "*") | 1);
-	if (!insert(d, window_hash_cstr(ukey, cc) | 1) || first)
+	if (!insert(d, window_hash_cstr(ukey, cc) | 1))
+		return 0;
+	if (d->on_seen && user.len <= DETECT_COUNTRY_USER_MAX) {
+		char full[DETECT_COUNTRY_USER_MAX + 1];
+		memcpy(full, user.p, user.len);
+		full[user.len] = '\0';
+		d->on_seen(d->seen_arg, full, cc, ev->ts_ms);
+	}
+	if (first)
 		return 0;
 	snprintf(u, sizeof(u), "%.*s", (int)(user.len > 64 ? 64 : user.len), user.p);
 	snprintf(d->msg, sizeof(d->msg), "'%s' logged in from %s, country %s, for the first time", u, ips, cc);

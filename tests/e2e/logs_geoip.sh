@@ -2,7 +2,8 @@
 # logs_geoip.sh - the new-country rule end to end: a tiny MaxMind DB written
 # by tests/e2e/mmdb_write.py (JP and US test networks), SSH logins of one
 # account from JP then US -> one alert naming US; logs.geoip_db unset -> no
-# alert and no error; a bad database path -> exit 78 with its name.
+# alert and no error; a bad database path -> exit 78 with its name; the
+# countries seen are kept in the database across restarts of logs follow.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
 tmp=$(mktemp -d)
@@ -44,5 +45,25 @@ t "logs.geoip_db unset: no alert" test ! -s "$tmp/o2.json"
 "$MAMORI" --config "$tmp/bad.yaml" logs "$tmp/auth.log" >/dev/null 2>"$tmp/err3"
 t "missing database: exit 78" test $? -eq 78
 t "missing database: named on stderr" grep -q "logs.geoip_db: .*missing.mmdb" "$tmp/err3"
+# Kept across restarts (login_countries in the database): each run of
+# `logs follow` is a restart of the log watch.
+db="$tmp/g.db"
+F() { "$MAMORI" --config "$tmp/geo.yaml" --db "$db" logs follow --json --duration 2 "$@" "$tmp/live.log"; }
+q() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$db" "$1"; }
+echo '2025-03-05T01:00:00Z srv sshd[20]: Accepted password for tanaka from 203.0.113.7 port 50030 ssh2' >"$tmp/live.log"
+F >"$tmp/r1.json" 2>"$tmp/r1.err"
+t "run 1: tanaka's first login (JP) is the baseline, no alert" test ! -s "$tmp/r1.json"
+t "and it is kept in the database" [ "$(q "SELECT group_concat(user_name || ':' || country) FROM login_countries")" = tanaka:JP ]
+echo '2025-03-05T02:00:00Z srv sshd[21]: Accepted password for tanaka from 198.51.100.30 port 50031 ssh2' >>"$tmp/live.log"
+F --no-store >"$tmp/r2.json" 2>"$tmp/r2.err"
+t "run 2 (restarted): tanaka from US is new, though it is this run's first login of tanaka" \
+    grep -q '"rule.id":"mamori.auth.new_country".*198.51.100.30' "$tmp/r2.json"
+t "--no-store printed it and kept the country, not the alert" \
+    [ "$(q "SELECT count(*) FROM login_countries WHERE country = 'US'")" = 1 ] && [ "$(q "SELECT count(*) FROM alerts")" = 0 ]
+echo '2025-03-05T03:00:00Z srv sshd[22]: Accepted password for tanaka from 198.51.100.31 port 50032 ssh2' >>"$tmp/live.log"
+F >"$tmp/r3.json" 2>"$tmp/r3.err"
+t "run 3: US again after another restart: no alert" test ! -s "$tmp/r3.json"
+t "two countries kept for tanaka" [ "$(q "SELECT count(*) FROM login_countries WHERE user_name = 'tanaka'")" = 2 ]
+
 echo "1..$n"
 [ "$fail" -eq 0 ]

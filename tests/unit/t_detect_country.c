@@ -1,7 +1,8 @@
 /*
  * t_detect_country.c - the new-country rule with a fake lookup: baseline,
- * one alert per new (account, country), what is not a login, and the
- * bounded table.
+ * one alert per new (account, country), what is not a login, the pairs
+ * handed out to be kept and loaded back after a restart, and the bounded
+ * table.
  */
 #include <string.h>
 
@@ -29,6 +30,17 @@ count(void *arg, const struct alert *a)
 	(*(size_t *)arg)++;
 	ok(!strcmp(a->rule->id, "mamori.auth.new_country") && strstr(a->message, "country ") &&
 	    a->rule->what.ja && a->source_ip && a->user_name, "alert: %s", a->message);
+}
+
+/* What on_seen hands out, as "user:CC " pairs. */
+static char seen[256];
+
+static void
+keep(void *arg, const char *user, const char *cc, int64_t ts_ms)
+{
+	(void)arg;
+	size_t n = strlen(seen);
+	snprintf(seen + n, sizeof(seen) - n, "%s:%s@%lld ", user, cc, (long long)ts_ms);
 }
 
 static size_t
@@ -63,6 +75,28 @@ main(void)
 	is_int(login(d, "sato", "198.51.100.3", "success"), 0, "another account's baseline is its own");
 	detect_country_free(d);
 	is_int(detect_country_event(NULL, NULL, count, NULL), 0, "off (no database): nothing");
+
+	/* Kept and loaded back: a restart knows the baseline and the countries seen. */
+	if (detect_country_new(&d, 0, fake, NULL))
+		return 1;
+	detect_country_on_seen(d, keep, NULL);
+	login(d, "tanaka", "203.0.113.7", "success");
+	login(d, "tanaka", "203.0.113.8", "success");
+	login(d, "tanaka", "198.51.100.1", "success");
+	is_str(seen, "tanaka:JP@1741136400000 tanaka:US@1741136400000 ",
+	    "each pair seen for the first time is handed out once, the baseline too");
+	detect_country_free(d);
+	if (detect_country_new(&d, 0, fake, NULL))
+		return 1;
+	detect_country_load(d, "tanaka", "JP");
+	detect_country_load(d, "tanaka", "US");
+	seen[0] = '\0';
+	detect_country_on_seen(d, keep, NULL);
+	is_int(login(d, "tanaka", "198.51.100.9", "success"), 0, "after a restart: US is not new again");
+	is_int(login(d, "tanaka", "2001:db8::1", "success"), 1,
+	    "and DE is new (without the load it would be the baseline)");
+	is_str(seen, "tanaka:DE@1741136400000 ", "only DE is handed out");
+	detect_country_free(d);
 
 	/* 64 slots: 200 accounts overwrite old pairs, counted, never grow */
 	if (detect_country_new(&d, 64, fake, NULL))
