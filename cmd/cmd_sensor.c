@@ -273,6 +273,11 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 			.beacon_min_interval_s = (uint32_t)conf_int(cf, CONF_SENSOR_BEACON_MIN_INTERVAL_S),
 			.beacon_max_jitter_pct = (uint32_t)conf_int(cf, CONF_SENSOR_BEACON_MAX_JITTER_PCT),
 			.outbound_bytes_per_hour = (uint64_t)conf_int(cf, CONF_SENSOR_OUTBOUND_MB_PER_HOUR) << 20,
+			.smtp_servers_per_hour = (uint32_t)conf_int(cf, CONF_SENSOR_SMTP_SERVERS_PER_HOUR),
+			.c2_ip_connections = (uint32_t)conf_int(cf, CONF_SENSOR_C2_IP_CONNECTIONS),
+			.tor_relays = (uint32_t)conf_int(cf, CONF_SENSOR_TOR_RELAYS),
+			.kerberoast_services = (uint32_t)conf_int(cf, CONF_SENSOR_KERBEROAST_SERVICES),
+			.zerologon_attempts = (uint32_t)conf_int(cf, CONF_SENSOR_ZEROLOGON_ATTEMPTS),
 		},
 	};
 	if (sensor_init(&s, &conf, cap.linktype, out, &fs.sets[0]) != 0) {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "detection/alert.h"
+#include "detection/window.h"
 #include "sensor/flow.h"
 #include "sensor/packet.h"
 #include "sensor/proto_dns.h"
@@ -30,6 +31,8 @@ enum detect_rule_id {
 	R_CLEARTEXT_TELNET, R_CLEARTEXT_FTP,
 	R_ICMP_TUNNEL, R_BEACON, R_OUTBOUND_SMB_RDP, R_LARGE_UPLOAD, R_CLEARTEXT_HTTP_BASIC,
 	R_IOC_CERT,
+	R_SMTP_SPAM, R_HTTP_IP_C2, R_TLS_IP_C2, R_TOR, R_MINING, R_KERBEROAST, R_ZEROLOGON,
+	R_ZEROLOGON_RESET,
 	R__COUNT
 };
 
@@ -85,7 +88,16 @@ struct detect_conf {
 	uint64_t icmp_tunnel_bytes;
 	uint32_t beacon_min_connections, beacon_min_interval_s, beacon_max_jitter_pct;
 	uint64_t outbound_bytes_per_hour;
+	uint32_t smtp_servers_per_hour, c2_ip_connections, tor_relays;
+	uint32_t kerberoast_services, zerologon_attempts;
 };
+
+/* Names looked up and addresses answered by DNS lately: a hashed,
+ * direct-mapped set (a collision forgets the older entry, which can only
+ * make a later "never looked up" check alert, never hide one). */
+#define DNS_SEEN_SLOTS 16384
+/* Per-source counters of the application detectors (detection/window). */
+#define DETECT_WINDOW_ENTRIES 4096
 
 struct detect_state {
 	struct detect_conf conf;	/* defaults filled in by detect_init */
@@ -93,6 +105,8 @@ struct detect_state {
 	struct dnst_slot *dnst;		/* DNST_SLOTS, malloc */
 	struct beacon_slot *beacon;	/* BEACON_SLOTS, malloc */
 	struct upload_slot *upload;	/* UPLOAD_SLOTS, malloc */
+	uint32_t *dns_seen;		/* DNS_SEEN_SLOTS hashes, 0 = free */
+	struct window win;		/* keyed by rule + addresses */
 };
 
 struct sensor;
@@ -128,9 +142,40 @@ void detect_ioc_ja3(struct sensor *s, const struct flow *f, const struct pkt *p,
 void detect_ioc_url(struct sensor *s, const struct flow *f, const struct pkt *p,
     const struct http_req *r);
 
+/* detect_app.c: every TCP/UDP payload, handed to the detectors below by
+ * cheap tests of port and first bytes. */
+void detect_app_tcp(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server);
+void detect_app_udp(struct sensor *s, struct flow *f, const struct pkt *p);
+/* detect_ad.c: Kerberoasting (RC4 service tickets) and Zerologon. */
+void detect_ad_krb5(struct sensor *s, struct flow *f, const struct pkt *p);
+void detect_ad_dcerpc(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server);
+/* detect_mail.c: spam sent by an office PC to outside mail servers. */
+void detect_mail_smtp(struct sensor *s, struct flow *f, const struct pkt *p);
+/* detect_mining.c: mining pool protocols. */
+void detect_mining(struct sensor *s, struct flow *f, const struct pkt *p);
+/* detect_c2.c: command servers reached by bare address (HTTP, TLS without
+ * a name) and Tor; DNS answers remembered to tell "never looked up". */
+void detect_c2_dns(struct sensor *s, const struct dns_msg *m);
+void detect_c2_tls(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const struct tls_hello *h);
+void detect_c2_http(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const struct http_req *r);
+
 /* Helpers shared by detectors (detect_util in detect_rules.c). */
 /* Shannon entropy of s in bits per byte. */
 double detect_entropy(struct span s);
+/* From an office (private) address to an internet unicast address. */
+bool detect_outward(const struct flow *f);
+/* The window entry of rule + addresses (b may be NULL). */
+struct window_entry *detect_window(struct sensor *s, enum detect_rule_id r,
+    const struct ip_addr *a, const struct ip_addr *b);
+/* Records a hit and the peer on e; the distinct peers of this episode (0
+ * for a NULL e). */
+size_t detect_window_distinct(struct window_entry *e, int64_t now_ms, int64_t span_ms,
+    const struct ip_addr *peer);
+/* True once per span: the entry has not fired within span_ms (then marks
+ * it fired at now_ms). */
+bool detect_window_fire(struct window_entry *e, int64_t now_ms, int64_t span_ms);
 /* "a.b.example.co.jp" -> "example.co.jp" (a heuristic, not the PSL). */
 struct span detect_base_domain(struct span name);
 

@@ -20,13 +20,6 @@ hash_addrs(const struct ip_addr *a, const struct ip_addr *b, uint16_t port)
 	return h ^ (h >> 15);
 }
 
-static bool
-outward(const struct flow *f)
-{
-	return ip_addr_is_private(&f->src) && !ip_addr_is_private(&f->dst) &&
-	    !(f->dst.b[0] == 0xff) && !(ip_addr_is_v4(&f->dst) && f->dst.b[12] >= 224);
-}
-
 static void
 beacon(struct sensor *s, const struct flow *f, const struct pkt *p)
 {
@@ -80,7 +73,7 @@ beacon(struct sensor *s, const struct flow *f, const struct pkt *p)
 void
 detect_outbound_flow(struct sensor *s, struct flow *f, const struct pkt *p)
 {
-	if (!outward(f))
+	if (!detect_outward(f))
 		return;
 	/* a new connection: a TCP SYN, or the first datagram of UDP */
 	if (f->proto == 6 && (p->tcp_flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
@@ -92,7 +85,7 @@ detect_outbound_flow(struct sensor *s, struct flow *f, const struct pkt *p)
 void
 detect_outbound_answered(struct sensor *s, struct flow *f, const struct pkt *p)
 {
-	if ((f->dport != 445 && f->dport != 139 && f->dport != 3389) || !outward(f))
+	if ((f->dport != 445 && f->dport != 139 && f->dport != 3389) || !detect_outward(f))
 		return;
 	f->done |= FLOW_DONE_EXPOSED;
 	char msg[200], a[64], b[64];
@@ -105,7 +98,7 @@ detect_outbound_answered(struct sensor *s, struct flow *f, const struct pkt *p)
 void
 detect_outbound_bytes(struct sensor *s, const struct flow *f, const struct pkt *p, bool to_server)
 {
-	if (!to_server || !outward(f))
+	if (!to_server || !detect_outward(f))
 		return;
 	struct upload_slot *sl = &s->det.upload[hash_addrs(&f->src, NULL, 0) % UPLOAD_SLOTS];
 	if (!sl->used || memcmp(&sl->src, &f->src, sizeof(f->src)) != 0 ||

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "sensor/sensor.h"
 
 #define INFECTED_ACTION { \
 	"Unplug the PC's network cable (or turn off its Wi-Fi) now, but keep it powered on so the evidence stays. Do not use it, and call your IT support or the IPA/JPCERT consultation desk.", \
@@ -150,6 +151,69 @@ static const struct detect_rule rules[R__COUNT] = {
 	    { "Such servers are malware command servers; the computer is probably infected.",
 	      "このようなサーバはウイルスの指令サーバです。パソコンが感染している可能性が高い状態です。" },
 	    INFECTED_ACTION } },
+	[R_SMTP_SPAM] = { 2100070, "A Network Trojan was detected", { "mamori.net.smtp_spam",
+	    "Office computer sending e-mail like spam malware", ALERT_HIGH, IR_DETECT,
+	    { "An office computer sent e-mail straight to an outside mail server the way spam-sending malware does (it gave a false name for itself, or used many different mail servers).",
+	      "社内のパソコンが、迷惑メールを送るウイルスと同じやり方で外部のメールサーバへ直接メールを送りました（自分について偽の名乗りをした、または多数のメールサーバを使った）。" },
+	    { "Malware such as Emotet steals mail passwords and uses the PC to send infected mail to your customers in your company's name. The PC is probably infected.",
+	      "Emotetなどのウイルスはメールのパスワードを盗み、そのパソコンから会社の名前で取引先へウイルス付きメールを送ります。パソコンが感染している可能性が高い状態です。" },
+	    { "Unplug the PC's network cable (or turn off its Wi-Fi) now, keep it powered on, and call your IT support or the IPA/JPCERT consultation desk. Change the mail passwords used on that PC from another device, and warn your customers not to open mail that seems to come from you.",
+	      "今すぐそのパソコンのLANケーブルを抜く（またはWi-Fiを切る）し、電源は入れたままでIT担当者またはIPA・JPCERTの相談窓口に連絡してください。そのパソコンで使っていたメールのパスワードを別の端末から変更し、取引先には当社を名乗る不審なメールを開かないよう連絡してください。" } } },
+	[R_HTTP_IP_C2] = { 2100071, "A Network Trojan was detected", { "mamori.net.http_ip_c2",
+	    "Data posted to a bare internet address on an unusual port", ALERT_HIGH, IR_DETECT,
+	    { "An office computer sent data (HTTP POST) to an internet server known only by its number, on an unusual port.",
+	      "社内のパソコンが、名前ではなく番号（IPアドレス）だけで指定したインターネット上のサーバへ、普段使わないポートでデータを送信（HTTP POST）しました。" },
+	    { "Ordinary software talks to servers by name. Malware such as TrickBot and Emotet reports to its command server this way.",
+	      "普通のソフトは名前でサーバに接続します。TrickBotやEmotetなどのウイルスは、このようにして指令サーバに報告します。" },
+	    INFECTED_ACTION } },
+	[R_TLS_IP_C2] = { 2100072, "A Network Trojan was detected", { "mamori.net.tls_ip_c2",
+	    "Repeated encrypted connections to an internet address nobody looked up", ALERT_MEDIUM, IR_DETECT,
+	    { "An office computer opened encrypted connections again and again to an internet address without naming any site and without looking the address up first.",
+	      "社内のパソコンが、接続先の名前を示さず、名前解決もしていないインターネット上のアドレスへ、暗号化通信を繰り返しました。" },
+	    { "Browsers and ordinary programs find servers by name. Malware such as Emotet carries a list of command-server addresses and connects to them directly.",
+	      "ブラウザや普通のプログラムは名前でサーバを探します。Emotetなどのウイルスは指令サーバのアドレスの一覧を持っていて、直接接続します。" },
+	    { "Ask your IT support to identify the program that made these connections. If nobody can explain it, unplug the PC's network cable, keep it on, and call for help.",
+	      "この接続をしたプログラムをIT担当者に調べてもらってください。説明がつかなければ、そのパソコンのLANケーブルを抜き、電源は入れたままで相談窓口に連絡してください。" } } },
+	[R_TOR] = { 2100073, "Potential Corporate Privacy Violation", { "mamori.net.tor",
+	    "Tor anonymising network in use", ALERT_MEDIUM, IR_DETECT,
+	    { "An office computer connected to the Tor anonymising network (encrypted connections to several relays under made-up site names).",
+	      "社内のパソコンが、匿名化ネットワークTorに接続しました（でたらめなサイト名で複数の中継サーバへ暗号化通信）。" },
+	    { "Tor hides where traffic goes. Ransomware and remote-control malware use it to reach their operators; staff may also use it to get around the office's rules.",
+	      "Torは通信の行き先を隠します。ランサムウェアや遠隔操作ウイルスが操作者との連絡に使うほか、社員が社内のルールをすり抜けるために使うこともあります。" },
+	    { "Ask the computer's user whether they installed the Tor Browser. If not, unplug the PC's network cable, keep it on, and call your IT support.",
+	      "そのパソコンの利用者に、Torブラウザを入れたか確認してください。心当たりがなければ、LANケーブルを抜き、電源は入れたままでIT担当者に連絡してください。" } } },
+	[R_MINING] = { 2100074, "Crypto Currency Mining Activity Detected", { "mamori.net.crypto_mining",
+	    "Cryptocurrency mining", ALERT_HIGH, IR_DETECT,
+	    { "An office computer or server is mining cryptocurrency: it talks to a mining pool with the Stratum protocol.",
+	      "社内のパソコンまたはサーバが暗号資産（仮想通貨）のマイニングをしています（Stratumプロトコルでマイニングプールと通信）。" },
+	    { "Attackers who break into a computer often install a miner: it wastes electricity and slows the machine, and it means someone else controls it.",
+	      "侵入した攻撃者はよくマイニングソフトを仕込みます。電気代の浪費や動作の遅れにつながり、何より第三者に操られていることを意味します。" },
+	    { "Find out who installed the mining program. If nobody did on purpose, unplug the machine's network cable, keep it on, and call your IT support; change the passwords used on it.",
+	      "誰がマイニングソフトを入れたか確認してください。意図して入れた人がいなければ、LANケーブルを抜き、電源は入れたままでIT担当者に連絡し、その機器で使っていたパスワードを変更してください。" } } },
+	[R_KERBEROAST] = { 2100080, "Attempted User Privilege Gain", { "mamori.net.kerberoast",
+	    "Weak (RC4) service ticket issued: possible Kerberoasting", ALERT_MEDIUM, IR_DETECT,
+	    { "A computer received a Windows domain service ticket encrypted with the weak RC4 cipher for a service account.",
+	      "パソコンが、サービスアカウント用のWindowsドメインのチケットを、弱いRC4暗号のまま受け取りました。" },
+	    { "Attackers collect such tickets (Kerberoasting) to guess the service account's password offline; these accounts often have high privileges. It also means the account still allows RC4.",
+	      "攻撃者はこのチケットを集めて（Kerberoasting）、サービスアカウントのパスワードを手元で解読します。このアカウントは高い権限を持つことが多く、RC4を許している設定自体も弱点です。" },
+	    { "Ask your IT support to set the service account to AES only and give it a long random password (25 characters or more). If the computer's user had no reason to use that service, have the computer checked.",
+	      "IT担当者に、そのサービスアカウントをAESのみに設定し、長くランダムなパスワード（25文字以上）に変更するよう依頼してください。利用者がそのサービスを使う理由がなければ、そのパソコンを調べてもらってください。" } } },
+	[R_ZEROLOGON] = { 2100081, "Attempted Administrator Privilege Gain", { "mamori.net.zerologon",
+	    "Zerologon attack on a domain controller (CVE-2020-1472)", ALERT_HIGH, IR_DETECT,
+	    { "A computer tried again and again to log on to a Windows domain controller with an all-zero password proof (the Zerologon attack).",
+	      "1台の機器が、Windowsのドメインコントローラに、すべてゼロの認証情報で何度もログオンを試みました（Zerologon攻撃）。" },
+	    { "On a domain controller without the August 2020 update this lets the attacker take over the whole Windows domain within seconds.",
+	      "2020年8月の更新を適用していないドメインコントローラでは、攻撃者が数秒でWindowsドメイン全体を乗っ取れます。" },
+	    { "Apply the Windows updates to the domain controller today. Unplug the attacking computer's network cable, keep it on, and call your IT support or the IPA/JPCERT consultation desk.",
+	      "今日中にドメインコントローラにWindows更新を適用してください。攻撃元の機器のLANケーブルを抜き、電源は入れたままでIT担当者またはIPA・JPCERTの相談窓口に連絡してください。" } } },
+	[R_ZEROLOGON_RESET] = { 2100082, "Successful Administrator Privilege Gain", { "mamori.net.zerologon_reset",
+	    "Domain controller password reset by Zerologon", ALERT_CRITICAL, IR_DETECT,
+	    { "After a Zerologon attack, a computer reset the domain controller's own account password without knowing it.",
+	      "Zerologon攻撃の後、ある機器がドメインコントローラ自身のアカウントのパスワードを、正しい認証なしで書き換えました。" },
+	    { "The attacker can now act as the domain controller and take every account in the Windows domain. The domain controller may also stop working properly.",
+	      "攻撃者はドメインコントローラになりすまし、Windowsドメインのすべてのアカウントを奪えます。ドメインコントローラが正常に動かなくなるおそれもあります。" },
+	    { "This is an emergency: unplug the attacking computer now (keep it on), call your IT support or the IPA/JPCERT consultation desk immediately, and do not restart the domain controller until they say so.",
+	      "緊急事態です。今すぐ攻撃元の機器のLANケーブルを抜き（電源は入れたまま）、ただちにIT担当者またはIPA・JPCERTの相談窓口に連絡してください。指示があるまでドメインコントローラを再起動しないでください。" } } },
 };
 
 const struct detect_rule *
@@ -181,11 +245,18 @@ detect_init(struct detect_state *d, const struct detect_conf *conf)
 	c->beacon_min_interval_s = (uint32_t)or_default(c->beacon_min_interval_s, 10);
 	c->beacon_max_jitter_pct = (uint32_t)or_default(c->beacon_max_jitter_pct, 10);
 	c->outbound_bytes_per_hour = or_default(c->outbound_bytes_per_hour, 1024ULL << 20);
+	c->smtp_servers_per_hour = (uint32_t)or_default(c->smtp_servers_per_hour, 5);
+	c->c2_ip_connections = (uint32_t)or_default(c->c2_ip_connections, 2);
+	c->tor_relays = (uint32_t)or_default(c->tor_relays, 2);
+	c->kerberoast_services = (uint32_t)or_default(c->kerberoast_services, 1);
+	c->zerologon_attempts = (uint32_t)or_default(c->zerologon_attempts, 3);
 	d->scan = calloc(SCAN_SLOTS, sizeof(*d->scan));
 	d->dnst = calloc(DNST_SLOTS, sizeof(*d->dnst));
 	d->beacon = calloc(BEACON_SLOTS, sizeof(*d->beacon));
 	d->upload = calloc(UPLOAD_SLOTS, sizeof(*d->upload));
-	if (!d->scan || !d->dnst || !d->beacon || !d->upload) {
+	d->dns_seen = calloc(DNS_SEEN_SLOTS, sizeof(*d->dns_seen));
+	if (!d->scan || !d->dnst || !d->beacon || !d->upload || !d->dns_seen ||
+	    window_init(&d->win, DETECT_WINDOW_ENTRIES) != 0) {
 		detect_free(d);
 		return MAMORI_E_NOMEM;
 	}
@@ -199,6 +270,9 @@ detect_free(struct detect_state *d)
 	free(d->dnst);
 	free(d->beacon);
 	free(d->upload);
+	free(d->dns_seen);
+	window_release(&d->win);
+	d->dns_seen = NULL;
 	d->scan = NULL;
 	d->dnst = NULL;
 	d->beacon = NULL;
@@ -244,4 +318,42 @@ detect_base_domain(struct span name)
 		return name;
 	size_t start = dots[want - 1] + 1;
 	return (struct span){ name.p + start, name.len - start };
+}
+
+bool
+detect_outward(const struct flow *f)
+{
+	return ip_addr_is_private(&f->src) && !ip_addr_is_private(&f->dst) &&
+	    !(f->dst.b[0] == 0xff) && !(ip_addr_is_v4(&f->dst) && f->dst.b[12] >= 224);
+}
+
+struct window_entry *
+detect_window(struct sensor *s, enum detect_rule_id r, const struct ip_addr *a,
+    const struct ip_addr *b)
+{
+	uint64_t h = window_hash(0x6d616d6f72690000ULL + (uint64_t)r,
+	    (struct span){ (const char *)a->b, sizeof(a->b) });
+	if (b)
+		h = window_hash(h, (struct span){ (const char *)b->b, sizeof(b->b) });
+	return window_get(&s->det.win, h ? h : 1);
+}
+
+size_t
+detect_window_distinct(struct window_entry *e, int64_t now_ms, int64_t span_ms,
+    const struct ip_addr *peer)
+{
+	if (!e)
+		return 0;
+	window_hit(e, now_ms, span_ms);
+	return window_add_user(e, (uint32_t)window_hash(0,
+	    (struct span){ (const char *)peer->b, sizeof(peer->b) }));
+}
+
+bool
+detect_window_fire(struct window_entry *e, int64_t now_ms, int64_t span_ms)
+{
+	if (!e || (e->fired_ms && now_ms - e->fired_ms < span_ms))
+		return false;
+	e->fired_ms = now_ms ? now_ms : 1;
+	return true;
 }

@@ -31,6 +31,13 @@ enum flow_app { APP_NONE = 0, APP_DNS, APP_HTTP, APP_TLS, APP_SMB, APP_RDP, APP_
 #define FLOW_DONE_SCAN 0x40
 #define FLOW_DONE_ICMP 0x80
 
+/* Bits of flow.det (detect_app.c and the detectors it calls). */
+#define DET_NETLOGON 0x01	/* DCE/RPC bound to Netlogon */
+#define DET_SMTP_FAKE_HELO 0x02	/* EHLO named another address */
+#define DET_SMTP_DONE 0x04
+#define DET_MINING_DONE 0x08
+#define DET_ZL_RESET 0x10	/* password reset reported */
+
 #define FLOW_CLOSED_FIN_C 0x01
 #define FLOW_CLOSED_FIN_S 0x02
 #define FLOW_CLOSED_RST 0x04
@@ -45,6 +52,8 @@ struct flow {
 	uint8_t done;			/* FLOW_DONE_* */
 	uint8_t app;			/* enum flow_app */
 	uint8_t tcp_flags_ts, tcp_flags_tc;
+	uint8_t det;			/* DET_* of the application detectors */
+	uint8_t det_segs;		/* client payloads they looked at */
 	bool syn_seen, synack_seen;
 	uint64_t pkts_ts, pkts_tc;	/* to server (from initiator), to client */
 	uint64_t bytes_ts, bytes_tc;

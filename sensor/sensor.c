@@ -224,6 +224,7 @@ app_dns(struct sensor *s, struct flow *f, const struct pkt *p, struct span msg)
 	f->app = APP_DNS;
 	s->st.dns++;
 	eve_event_dns(&s->eve, f, p, &m);
+	detect_c2_dns(s, &m);
 	if (!m.response) {
 		detect_dns_query(s, f, p, &m);
 		detect_ioc_domain(s, f, p, span_from_cstr(m.qname), "DNS query");
@@ -251,6 +252,7 @@ app_http(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 		s->st.http++;
 		eve_event_http_request(&s->eve, f, p, &r);
 		detect_http_request(s, f, p, &r);
+		detect_c2_http(s, f, p, &r);
 		if (r.host.len) {
 			/* Host may carry a port: match the name only */
 			struct span hn = r.host;
@@ -292,6 +294,7 @@ app_tls(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 		if (h.sni[0])
 			detect_ioc_domain(s, f, p, span_from_cstr(h.sni), "TLS SNI");
 		detect_ioc_ja3(s, f, p, &h);
+		detect_c2_tls(s, f, p, &h);
 	}
 }
 
@@ -404,6 +407,8 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 		app_dhcp(s, f, &p);
 	} else if (p.l4 == L4_UDP && p.dport == 137) {
 		app_nbns(s, &p);
+	} else if (p.l4 == L4_UDP) {
+		detect_app_udp(s, f, &p);
 	} else if (p.l4 == L4_TCP) {
 		if ((p.dport == 53 || p.sport == 53) && p.payload.len > 2) {
 			size_t n = (size_t)((uint8_t)p.payload.p[0] << 8 | (uint8_t)p.payload.p[1]);
@@ -414,6 +419,7 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 		} else if (!app_ident(s, f, &p, to_server)) {
 			app_http(s, f, &p, to_server);
 		}
+		detect_app_tcp(s, f, &p, to_server);
 	}
 housekeeping:
 	if (s->now_us >= s->next_expire_us) {

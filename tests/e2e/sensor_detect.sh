@@ -3,7 +3,10 @@
 # packet known): beaconing at a steady interval and not at an irregular one,
 # SMB/RDP answered by an internet server, a large upload against the
 # sensor.outbound_mb_per_hour threshold from a config file, HTTP Basic
-# passwords; and the real ICMP tunnel capture, also against its threshold.
+# passwords, mail through many outside servers; the real ICMP tunnel capture,
+# also against its threshold; and the real captures of Emotet (spam, C2 by
+# address), TrickBot, Tor, mining, Kerberoasting and Zerologon, each with
+# its threshold from the config, while no office capture raises them.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
 tmp=$(mktemp -d)
@@ -66,6 +69,13 @@ pk.append((t0 + 20, tcp("192.168.1.13", 53000, "192.168.1.200", 80, 0x18,
 # SSH on a port that is not 22: known by its banners
 pk.append((t0 + 30, tcp("192.168.1.14", 54000, "192.168.1.201", 2222, 0x18, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")))
 pk.append((t0 + 30.1, tcp("192.168.1.201", 2222, "192.168.1.14", 54000, 0x18, b"SSH-2.0-dropbear_2022.83\r\n")))
+# one PC mailing through 6 outside mail servers (spam bot); another through one
+for i in range(6):
+    pk.append((t0 + 40 + i, tcp("192.168.1.15", 55000 + i, "198.51.100.%d" % (20 + i), 25, 0x18,
+                                b"EHLO pc15\r\nMAIL FROM:<a@example.jp>\r\n")))
+for i in range(6):
+    pk.append((t0 + 50 + i, tcp("192.168.1.16", 56000 + i, "198.51.100.30", 587, 0x18,
+                                b"EHLO [192.168.1.16]\r\nMAIL FROM:<b@example.jp>\r\n")))
 pk.sort(key=lambda r: r[0])
 with open(sys.argv[1], "wb") as o:
     o.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
@@ -86,6 +96,8 @@ t "large upload: over 1 MB/h with the config threshold at 1" py "$tmp/low.json" 
 t "large upload: nothing at the default 1024 MB/h" py "$tmp/def.json" "'mamori.net.large_upload' not in ids"
 t "HTTP Basic password in clear" py "$tmp/def.json" \
 	"any(a['rule_id']=='mamori.net.cleartext_http_basic' and a['dst']=='192.168.1.200' for a in al)"
+t "mail through 6 outside servers: spam bot; 6 mails through one server: nothing" py "$tmp/def.json" \
+	"[(a['src'], a['reason']) for a in al if a['rule_id']=='mamori.net.smtp_spam']==[('192.168.1.15','many_servers')]"
 t "every alert has ja/en what/why/action" py "$tmp/def.json" \
 	"all(a['text'][l][k] for a in al for l in ('en','ja') for k in ('what','why','action'))"
 printf 'sensor:\n  outbound_mb_per_hour: 0\n' >"$tmp/bad.yaml"
@@ -118,5 +130,59 @@ t "ICMP tunnel between 192.168.154.131 and .132" py "$tmp/icmp.json" \
 printf 'sensor:\n  icmp_tunnel_bytes: 1000000\n' >"$tmp/icmp.yaml"
 "$MAMORI" --config "$tmp/icmp.yaml" sensor -r "$icmp" --eve - >"$tmp/icmp2.json" 2>/dev/null
 t "ICMP tunnel threshold from the config (1 MB: quiet)" py "$tmp/icmp2.json" "not al"
+
+# Real captures of the attacks, each with its threshold from the config.
+real() { # pcap out [config]
+	if [ -n "${3:-}" ]; then
+		"$MAMORI" --config "$3" sensor -r "$pcaps/$1" --eve - >"$tmp/$2" 2>/dev/null
+	else
+		"$MAMORI" sensor -r "$pcaps/$1" --eve - >"$tmp/$2" 2>/dev/null
+	fi
+}
+conf() { printf 'sensor:\n  %s\n' "$1" >"$tmp/c.yaml"; }
+real ndpi_emotet.pcap emotet.json
+t "Emotet: spam from 10.2.25.102 greeting with a false address" py "$tmp/emotet.json" \
+	"[(a['src'], a['dst'], a['dport'], a['reason'], a['severity']) for a in al if a['rule_id']=='mamori.net.smtp_spam']==[('10.2.25.102','193.252.22.84',587,'false_helo','high')]"
+t "Emotet: C2 by address (TLS without a name, twice, never looked up)" py "$tmp/emotet.json" \
+	"[(a['src'], a['dst'], a['connections']) for a in al if a['rule_id']=='mamori.net.tls_ip_c2']==[('10.4.25.101','138.197.147.101',2)]"
+conf 'c2_ip_connections: 3'; real ndpi_emotet.pcap emotet3.json "$tmp/c.yaml"
+t "Emotet: C2 threshold from the config (3 connections: quiet)" py "$tmp/emotet3.json" "'mamori.net.tls_ip_c2' not in ids and 'mamori.net.smtp_spam' in ids"
+real ndpi_trickbot.pcap trickbot.json
+t "TrickBot: POST to a bare address on port 7080" py "$tmp/trickbot.json" \
+	"[(a['src'], a['dst'], a['dport'], a['severity']) for a in al]==[('10.12.29.101','82.118.225.196',7080,'high')] and 'MSIE 7.0' in al[0]['user_agent']"
+real ndpi_tor.pcap tor.json
+t "Tor: 192.168.1.252 to relays under made-up names" py "$tmp/tor.json" \
+	"[(a['rule_id'], a['src'], a['relays']) for a in al]==[('mamori.net.tor','192.168.1.252',2)]"
+conf 'tor_relays: 6'; real ndpi_tor.pcap tor6.json "$tmp/c.yaml"
+t "Tor: threshold from the config (6 relays, the capture has 5: quiet)" py "$tmp/tor6.json" "not al"
+conf 'tor_relays: 5'; real ndpi_tor.pcap tor5.json "$tmp/c.yaml"
+t "Tor: threshold 5 relays: raised" py "$tmp/tor5.json" "[a['relays'] for a in al]==[5]"
+real ndpi_mining.pcapng mining.json
+t "mining: the 4 pool connections (Stratum, Ethereum proxy, Monero login)" py "$tmp/mining.json" \
+	"sorted((a['src'], a['dst'], a['dport'], a['method']) for a in al if a['rule_id']=='mamori.net.crypto_mining')==[('147.229.13.222','185.71.66.39',9999,'eth_submitLogin'),('192.168.2.148','116.211.167.195',3333,'mining.subscribe'),('192.168.2.148','94.23.199.191',3333,'mining.subscribe'),('192.168.2.92','178.32.196.217',9050,'login')]"
+real sv_kerberoast.pcap krb.json
+t "Kerberoasting: RC4 ticket for HTTP/dc-mantvydas to 10.0.0.2" py "$tmp/krb.json" \
+	"[(a['rule_id'], a['src'], a['service'], a['client'], a['ticket_etype']) for a in al]==[('mamori.net.kerberoast','10.0.0.2','HTTP/dc-mantvydas.offense.local','spotless',23)]"
+conf 'kerberoast_services: 2'; real sv_kerberoast.pcap krb2.json "$tmp/c.yaml"
+t "Kerberoasting: threshold from the config (2 services: quiet)" py "$tmp/krb2.json" "not al"
+real sv_zerologon.pcap zl.json
+t "Zerologon: attempts from 172.16.0.10 on DC 172.16.5.58, then the password reset (critical)" py "$tmp/zl.json" \
+	"[(a['rule_id'], a['severity'], a['src'], a['dst']) for a in al]==[('mamori.net.zerologon','high','172.16.0.10','172.16.5.58'),('mamori.net.zerologon_reset','critical','172.16.0.10','172.16.5.58')] and al[0]['attempts']==3 and al[0]['computer']=='BAS-AD-01'"
+conf 'zerologon_attempts: 16'; real sv_zerologon.pcap zl16.json "$tmp/c.yaml"
+t "Zerologon: threshold from the config (16 attempts within 10 min)" py "$tmp/zl16.json" \
+	"[a['attempts'] for a in al if a['rule_id']=='mamori.net.zerologon']==[16]"
+conf 'zerologon_attempts: 17'; "$MAMORI" --config "$tmp/c.yaml" sensor -r "$pcaps/sv_zerologon.pcap" >/dev/null 2>&1
+t "Zerologon: threshold above the counters' 16: config error 78" [ $? -eq 78 ]
+
+# The office captures raise none of these, and nothing above low.
+new="['mamori.net.smtp_spam','mamori.net.http_ip_c2','mamori.net.tls_ip_c2','mamori.net.tor','mamori.net.crypto_mining','mamori.net.kerberoast','mamori.net.zerologon','mamori.net.zerologon_reset']"
+for p in ndpi_443-firefox.pcap ndpi_NTPv4.pcap ndpi_anyconnect-vpn.pcap ndpi_dns.pcap ndpi_dropbox.pcap \
+    ndpi_google_ssl.pcap ndpi_googledns_android10.pcap ndpi_http.pcapng ndpi_imaps.pcap ndpi_ipp.pcap \
+    ndpi_kerberos.pcap ndpi_netbios.pcap ndpi_smtp.pcap ndpi_snmp.pcap ndpi_syslog.pcap ndpi_teams.pcap \
+    ndpi_windowsupdate_over_http.pcap ndpi_zoom.pcap; do
+	real "$p" office.json
+	t "office capture $p: none of the new alerts, nothing above low" py "$tmp/office.json" \
+		"not any(i in $new for i in ids) and not any(a['severity'] in ('medium','high','critical') for a in al)"
+done
 echo "1..$n"
 [ $fail -eq 0 ]
