@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "common/err.h"
 #include "storage/db.h"
+#include "storage/store_auth.h"
 
 static void
 report_usage(FILE *out)
@@ -22,7 +23,9 @@ report_usage(FILE *out)
 	    "  --format FMT       html (default; also chosen by a .html name) or pdf\n"
 	    "                     (chosen by a .pdf name)\n"
 	    "  -o FILE            where to write the report ('-' = stdout, HTML only)\n"
-	    "  --due DIR          on a schedule: last month's HTML report into DIR, once\n"
+	    "  --due DIR          on a schedule: last month's HTML report of each tenant into\n"
+	    "                     DIR (other tenants in DIR/NAME), once\n"
+	    "  --tenant NAME      the report of that tenant (default: the default tenant)\n"
 	    "A month without stored scans still gives a valid report that says so;\n"
 	    "mamori then prints a note on stderr and exits 0.\n");
 }
@@ -34,27 +37,33 @@ ends_with(const char *s, const char *suf)
 	return n > m && strcasecmp(s + n - m, suf) == 0;
 }
 
-/* --due DIR: last month's report into DIR unless it is there (for timers). */
+static void
+due_done(void *ctx, const char *tenant, int rc, bool written, const char *path, const char *err)
+{
+	(void)ctx;
+	if (rc != MAMORI_OK)
+		fprintf(stderr, "mamori report: %s%s%s\n", *tenant ? tenant : "", *tenant ? ": " : "",
+		    err);
+	else
+		fprintf(stderr, "mamori report: %s %s\n", path, written ? "written" : "already there");
+}
+
+/* --due DIR: last month's report of each tenant into DIR unless it is
+ * there (for timers). */
 static int
 report_due(struct cmd_env *env, const char *db_path, const char *dir, enum lang lang, int64_t now)
 {
 	struct db *db = NULL;
-	char err[512], path[4096];
-	bool written = false;
+	char err[512];
 	if (db_open(db_path ? db_path : db_default_path(), db_path == NULL, &db, err,
 	    sizeof(err)) != MAMORI_OK) {
 		fprintf(stderr, "mamori report: %s\n", err);
 		return EXIT_CANTCREAT;
 	}
-	int rc = report_schedule_run(db, dir, lang, conf_str(&env->conf, CONF_COMPANY_NAME), now,
-	    &written, path, sizeof(path), err, sizeof(err));
+	int rc = report_schedule_run_all(db, dir, lang, conf_str(&env->conf, CONF_COMPANY_NAME), now,
+	    due_done, NULL);
 	db_close(db);
-	if (rc != MAMORI_OK) {
-		fprintf(stderr, "mamori report: %s\n", err);
-		return EXIT_CANTCREAT;
-	}
-	fprintf(stderr, "mamori report: %s %s\n", path, written ? "written" : "already there");
-	return EXIT_OK_RUN;
+	return rc == MAMORI_OK ? EXIT_OK_RUN : EXIT_CANTCREAT;
 }
 
 int
@@ -68,11 +77,12 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "now", required_argument, NULL, 'T' },	/* tests: fixed clock */
 		{ "due", required_argument, NULL, 'D' },
+		{ "tenant", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_month_opts ro = { .lang = env->lang, .generated_at = (int64_t)time(NULL) };
-	const char *db_path = env->db_path, *out = NULL, *format = NULL, *due = NULL;
+	const char *db_path = env->db_path, *out = NULL, *format = NULL, *due = NULL, *tenant = NULL;
 	bool have_month = false;
 	char err[512];
 	int c;
@@ -83,6 +93,7 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 		case 'd': db_path = optarg; break;
 		case 'o': out = optarg; break;
 		case 'D': due = optarg; break;
+		case 't': tenant = optarg; break;
 		case 'm':
 			if (report_month_parse(optarg, &ro.year, &ro.month) != MAMORI_OK)
 				return cmd_usage_error("report", "--month takes YYYY-MM, not '%s'", optarg);
@@ -118,8 +129,8 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error("report", "unexpected argument '%s'", argv[optind]);
 	if (due) {
-		if (have_month || out || format)
-			return cmd_usage_error("report", "--due DIR takes no --month, -o or --format");
+		if (have_month || out || format || tenant)
+			return cmd_usage_error("report", "--due DIR takes no --month, -o, --format or --tenant");
 		return report_due(env, db_path, due, ro.lang, ro.generated_at);
 	}
 	if (!have_month)
@@ -139,6 +150,17 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 		return EXIT_CANTCREAT;
 	}
 	ro.company = conf_str(&env->conf, CONF_COMPANY_NAME);
+	if (tenant) {
+		int trc = store_auth_tenant(db, tenant, 0, 0, &ro.tenant_id);
+		if (trc != MAMORI_OK) {
+			fprintf(stderr, "mamori report: %s\n", trc == MAMORI_E_NOTFOUND ?
+			    "no such tenant" : db_errmsg(db));
+			db_close(db);
+			return trc == MAMORI_E_NOTFOUND ? EXIT_USAGE : EXIT_SOFTWARE;
+		}
+		if (ro.tenant_id != 1)
+			ro.company = tenant;	/* the configured name is the default tenant's */
+	}
 	struct report_doc doc;
 	int rc = report_month_build(db, &ro, &doc, err, sizeof(err));
 	db_close(db);

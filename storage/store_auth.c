@@ -6,6 +6,7 @@
 #include "storage/db_internal.h"
 
 static const char sql_tenant_get[] = "SELECT id FROM tenants WHERE name = ?1";
+static const char sql_tenant_list[] = "SELECT id, name FROM tenants ORDER BY id";
 static const char sql_tenant_add[] =
     "INSERT INTO tenants (name, created_at) VALUES (?1, ?2)";
 static const char sql_user_count[] = "SELECT count(*) FROM users";
@@ -93,6 +94,24 @@ store_auth_tenant(struct db *db, const char *name, int create, int64_t now,
 		return MAMORI_E_DB;
 	*id = sqlite3_last_insert_rowid(db->h);
 	return MAMORI_OK;
+}
+
+int
+store_auth_tenant_list(struct db *db, store_auth_tenant_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_tenant_list);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = fn(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1));
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
 }
 
 int

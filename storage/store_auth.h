@@ -39,6 +39,9 @@ struct store_session {
 /* The tenant's id by name, creating it when create is set. */
 int store_auth_tenant(struct db *db, const char *name, int create, int64_t now,
     int64_t *id);
+typedef int (*store_auth_tenant_fn)(void *ctx, int64_t id, const char *name);
+/* Every tenant, by id (the default tenant, 1, first); fn's non-zero stops. */
+int store_auth_tenant_list(struct db *db, store_auth_tenant_fn fn, void *ctx);
 /* Number of accounts in all tenants. */
 int store_auth_user_count(struct db *db, int64_t *n);
 /* MAMORI_E_INVAL when the name is taken in that tenant. */

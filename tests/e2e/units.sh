@@ -4,7 +4,8 @@
 # mamori, and `systemd-analyze security --offline=yes` rates each unit at or
 # below 2.0 ("OK"), or the limit a unit states (the agent reads the whole
 # system): no capabilities for the manager, CAP_NET_RAW only for the sensor,
-# read-only capabilities for the agent, a system-call allow-list.
+# read-only capabilities for the agent, a system-call allow-list; each
+# timer is clean and starts one of these units.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
 tmp=$(mktemp -d)
@@ -29,6 +30,17 @@ for unit in "$MAMORI_SRC"/dist/systemd/*.service; do
 	score=$(systemd-analyze security --offline=yes "$tmp/$name" 2>/dev/null |
 	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
 	t "$name: exposure $score <= $limit" python3 -c "import sys; sys.exit(0 if sys.argv[1] and float(sys.argv[1]) <= $limit else 1)" "${score:-}"
+done
+# Timers: clean, and the service each starts is one of ours (checked above).
+for timer in "$MAMORI_SRC"/dist/systemd/*.timer; do
+	[ -e "$timer" ] || continue
+	name=$(basename "$timer")
+	cp "$timer" "$tmp/$name"
+	systemd-analyze verify --man=no "$tmp/$name" >"$tmp/verify.out" 2>&1
+	t "$name: systemd-analyze verify is clean" sh -c "[ ! -s '$tmp/verify.out' ] || { sed 's/^/# /' '$tmp/verify.out'; false; }"
+	t "$name: starts ${name%.timer}.service of dist/systemd" [ -f "$MAMORI_SRC/dist/systemd/${name%.timer}.service" ]
+	next=$(systemd-analyze calendar "$(sed -n 's/^OnCalendar=//p' "$timer")" 2>/dev/null | sed -n 's/^ *Next elapse: //p')
+	t "$name: its calendar is valid ($next)" [ -n "$next" ]
 done
 echo "1..$n"
 [ $fail -eq 0 ]
