@@ -33,8 +33,13 @@ pid_t
 child_spawn(const struct child_env *e, const char *const *args, int out_fd)
 {
 	const char *argv[ARGV_MAX];
+	char parent[24];
 	size_t n = 0;
 	argv[n++] = "mamori";
+	/* The child ends with this process, even when it is killed -9. */
+	snprintf(parent, sizeof(parent), "%d", (int)getpid());
+	argv[n++] = "--parent";
+	argv[n++] = parent;
 	if (e->config_path) {
 		argv[n++] = "--config";
 		argv[n++] = e->config_path;

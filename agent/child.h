@@ -3,7 +3,8 @@
  * they print, for the commands that run watchers beside their own work
  * (`mamori up`, the enrolled `mamori agent`).
  *
- * A child gets the parent's --config and --db, /dev/null as standard input
+ * A child gets the parent's --config and --db, --parent (it is sent SIGTERM
+ * when this process dies, however it dies), /dev/null as standard input
  * and either a pipe or /dev/null as standard output. Its stop signals are
  * reset: the parents block SIGTERM, SIGINT and SIGCHLD for a signalfd. A
  * watcher that ran CHILD_RESTART_S or more is restarted CHILD_RESTART_S

@@ -2,11 +2,15 @@
  * mamori.c - the one executable: global options, then a subcommand from
  * the table below (the git/busybox model).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "common/err.h"
@@ -130,6 +134,31 @@ cmd_config(struct cmd_env *env, int argc, char **argv)
 	return EXIT_OK_RUN;
 }
 
+/*
+ * --parent PID (given by agent/child.c to the watchers of up and agent):
+ * SIGTERM when that process dies, even by SIGKILL, so that no watcher is
+ * left behind writing into a pipe nobody reads (or advancing a log
+ * position whose alerts nobody sends). An exit code.
+ */
+static int
+die_with_parent(const char *pid)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(pid, &end, 10);
+	if (errno || *end || v <= 1)
+		return cmd_usage_error(NULL, "--parent takes a process id, not '%s'", pid);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+		fprintf(stderr, "mamori: --parent: %s\n", strerror(errno));
+		return EXIT_SOFTWARE;
+	}
+	if (getppid() != (pid_t)v) {	/* it died before the line above */
+		fprintf(stderr, "mamori: the parent process %ld has gone; not starting\n", v);
+		return EXIT_TEMPFAIL;
+	}
+	return EXIT_OK_RUN;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -138,6 +167,7 @@ main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "parent", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -158,6 +188,12 @@ main(int argc, char **argv)
 		case 'd': env.db_path = optarg; break;
 		case 'c': config = env.config_path = optarg; break;
 		case 'l': level = optarg; break;
+		case 'p':
+			if ((rc = die_with_parent(optarg)) != EXIT_OK_RUN) {
+				conf_release(&env.conf);
+				return rc;
+			}
+			break;
 		case 'h':
 			usage(stdout, env.lang);
 			return EXIT_OK_RUN;

@@ -9,7 +9,8 @@
 # The file watch's response comes from the configuration (ransom.respond:
 # kill, as root where fanotify names the process). Lines written while the
 # agent is stopped are sent after its restart (the read position is kept in
-# the agent's database), and nothing is read twice.
+# the agent's database), and nothing is read twice. The watches end with
+# the agent, even when it is killed -9.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}" "${MAMORI_BUILD:?}"
 tmp=$(mktemp -d)
@@ -131,7 +132,10 @@ sleep 2	# nothing more may come
 t "the lines read before are not read again (one new brute-force alert)" \
     [ "$(alerts mamori.bruteforce.ssh)" = 2 ] && [ "$(sql "$db" "SELECT count(*) FROM events WHERE agent_id = 1 AND kind = 'alert' AND body LIKE '%35.188.49.176%'")" = \
     "$(sql "$db" "SELECT count(*) FROM events WHERE agent_id = 1 AND kind = 'alert' AND seq <= $before AND body LIKE '%35.188.49.176%'")" ]
-kill -TERM "$apid"; wait "$apid"; apid=
+children=$(ps -o pid= --ppid "$apid" | tr -d ' ' | tr '\n' ' ')
+kill -KILL "$apid"; wait "$apid"; apid=
+gone() { for c in $children; do kill -0 "$c" 2>/dev/null && return 1; done; return 0; }
+t "when the agent is killed -9 its watches end too ($children)" wait_for 10 gone
 t "the manager's database is intact" [ "$(sql "$db" 'PRAGMA integrity_check')" = ok ]
 
 echo "1..$n"
