@@ -301,6 +301,9 @@ is_label(struct span f)
 		return false;
 	if (!((f.p[0] >= 'A' && f.p[0] <= 'Z') || (f.p[0] >= 'a' && f.p[0] <= 'z')))
 		return false;
+	/* a hash that happens to start with a-f is the indicator, not its label */
+	if (is_hex(f, 32) || is_hex(f, 40) || is_hex(f, 64))
+		return false;
 	for (size_t i = 0; i < f.len; i++)
 		if (f.p[i] == '.' || f.p[i] == '/' || f.p[i] == ':')
 			return false;

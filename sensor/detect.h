@@ -17,6 +17,7 @@
 #include "sensor/proto_dns.h"
 #include "sensor/proto_http.h"
 #include "sensor/proto_tls.h"
+#include "sensor/proto_x509.h"
 
 struct detect_rule {
 	uint32_t sid;			/* EVE alert.signature_id */
@@ -139,6 +140,8 @@ void detect_ioc_domain(struct sensor *s, const struct flow *f, const struct pkt 
     struct span name, const char *where);
 void detect_ioc_ja3(struct sensor *s, const struct flow *f, const struct pkt *p,
     const struct tls_hello *h);
+void detect_ioc_cert(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const struct x509_info *x);
 void detect_ioc_url(struct sensor *s, const struct flow *f, const struct pkt *p,
     const struct http_req *r);
 

@@ -69,6 +69,27 @@ detect_ioc_ja3(struct sensor *s, const struct flow *f, const struct pkt *p,
 }
 
 void
+detect_ioc_cert(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const struct x509_info *x)
+{
+	char msg[700], a[64], hex[41];
+	if (!s->iocs)
+		return;
+	static const char hexd[] = "0123456789abcdef";
+	for (int i = 0; i < 20; i++) {
+		hex[2 * i] = hexd[x->sha1[i] >> 4];
+		hex[2 * i + 1] = hexd[x->sha1[i] & 15];
+	}
+	hex[40] = '\0';
+	const struct ioc_entry *e = ioc_match_hash(s->iocs, IOC_SHA1, (struct span){ hex, 40 });
+	if (!e)
+		return;
+	snprintf(msg, sizeof(msg), "%s was sent the certificate of \"%.300s\" (SHA-1 %s, listed%s%s)",
+	    ip_addr_str(&f->src, a, sizeof(a)), x->subject, hex, *e->label ? " as " : "", e->label);
+	ioc_alert(s, f, p, R_IOC_CERT, msg, e, "tls_cert_sha1", (struct span){ hex, 40 });
+}
+
+void
 detect_ioc_url(struct sensor *s, const struct flow *f, const struct pkt *p,
     const struct http_req *r)
 {

@@ -142,6 +142,8 @@ eve_event_tls(struct eve *e, const struct flow *f, const struct pkt *p, const st
 		eve_str(e, "hash", h->ja3_md5);
 		eve_str(e, "string", h->ja3);
 		eve_close(e);
+		if (h->ja4[0])
+			eve_str(e, "ja4", h->ja4);
 	} else {
 		char cs[8];
 		snprintf(cs, sizeof(cs), "0x%04x", h->cipher);
@@ -151,6 +153,22 @@ eve_event_tls(struct eve *e, const struct flow *f, const struct pkt *p, const st
 		eve_str(e, "string", h->ja3);
 		eve_close(e);
 	}
+	eve_end(e);
+}
+
+void
+eve_event_tls_cert(struct eve *e, const struct flow *f, const struct pkt *p, uint16_t version,
+    const struct x509_info *x)
+{
+	eve_begin(e, p->ts_us, "tls", f, NULL);
+	eve_obj(e, "tls");
+	eve_str(e, "version", proto_tls_version_name(version));
+	eve_str(e, "subject", x->subject);
+	eve_str(e, "issuerdn", x->issuer);
+	eve_str(e, "serial", x->serial);
+	eve_hex(e, "fingerprint", x->sha1, sizeof(x->sha1), ':');
+	eve_str(e, "notbefore", x->not_before);
+	eve_str(e, "notafter", x->not_after);
 	eve_end(e);
 }
 

@@ -13,6 +13,7 @@
 #include "sensor/proto_dns.h"
 #include "sensor/proto_http.h"
 #include "sensor/proto_tls.h"
+#include "sensor/proto_x509.h"
 
 void eve_event_flow(struct eve *e, const struct flow *f, enum flow_end_reason why);
 void eve_event_dns(struct eve *e, const struct flow *f, const struct pkt *p,
@@ -23,6 +24,9 @@ void eve_event_http_response(struct eve *e, const struct flow *f, const struct p
     const struct http_resp *r);
 void eve_event_tls(struct eve *e, const struct flow *f, const struct pkt *p,
     const struct tls_hello *h);
+/* The server's leaf certificate, as Suricata's tls event names it. */
+void eve_event_tls_cert(struct eve *e, const struct flow *f, const struct pkt *p,
+    uint16_t version, const struct x509_info *x);
 void eve_event_dhcp(struct eve *e, const struct flow *f, const struct pkt *p,
     const struct dhcp_msg *m);
 /* One side's SSH banner. */

@@ -11,6 +11,8 @@
 
 #include "sensor/packet.h"
 
+struct sensor_tls_flow;
+
 struct flow_key {
 	struct ip_addr a, b;	/* a <= b (address, then port) */
 	uint16_t pa, pb;
@@ -59,6 +61,7 @@ struct flow {
 	uint64_t bytes_ts, bytes_tc;
 	uint64_t odd_bytes;		/* ICMP echo payload that is not a ping pattern */
 	int64_t first_us, last_us;
+	struct sensor_tls_flow *tls;	/* handshake buffers while read, else NULL */
 	/* table links: hash chain and least-recently-seen list */
 	struct flow *hnext;
 	struct flow *lprev, *lnext;

@@ -28,6 +28,7 @@ static const char *const anomaly_names[ANOM__COUNT] = {
 	[ANOM_ICMP_TRUNC] = "decoder.icmp.pkt_too_small",
 	[ANOM_DNS_MALFORMED] = "applayer.dns.malformed",
 	[ANOM_TLS_MALFORMED] = "applayer.tls.malformed",
+	[ANOM_TLS_BAD_CERT] = "applayer.tls.invalid_certificate",
 	[ANOM_HTTP_MALFORMED] = "applayer.http.malformed",
 	[ANOM_UNKNOWN_LINKTYPE] = "decoder.link.unsupported_linktype",
 };

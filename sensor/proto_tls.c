@@ -7,8 +7,8 @@
 
 #include "common/err.h"
 
-#define HS_CLIENT_HELLO 1
-#define HS_SERVER_HELLO 2
+#define HS_CLIENT_HELLO TLS_HS_CLIENT_HELLO
+#define HS_SERVER_HELLO TLS_HS_SERVER_HELLO
 /* Hellos larger than this are not real; caps the copy below. */
 #define HELLO_MAX 16384
 
@@ -126,8 +126,22 @@ md5_hex(const char *s, size_t n, char out[33])
 	out[32] = '\0';
 }
 
+/* Appends v to a JA4 list (NULL: not collected). */
+static void
+list_add(uint16_t *list, size_t *n, bool *over, uint16_t v)
+{
+	if (!list)
+		return;
+	if (*n >= TLS_LIST_MAX) {
+		*over = true;
+		return;
+	}
+	list[(*n)++] = v;
+}
+
 static int
-parse_u16_list(struct cursor *c, size_t lenbytes, struct sb *b, char sep, bool skip_grease)
+parse_u16_list(struct cursor *c, size_t lenbytes, struct sb *b, char sep, bool skip_grease,
+    uint16_t *out, size_t *nout, bool *over)
 {
 	uint16_t n16;
 	uint8_t n8;
@@ -149,7 +163,9 @@ parse_u16_list(struct cursor *c, size_t lenbytes, struct sb *b, char sep, bool s
 		uint16_t v = (uint16_t)((uint8_t)list.p[i] << 8 | (uint8_t)list.p[i + 1]);
 		if (skip_grease && is_grease(v))
 			continue;
-		sb_u16(b, v, &first, sep);
+		list_add(out, nout, over, v);
+		if (b)
+			sb_u16(b, v, &first, sep);
 	}
 	return MAMORI_OK;
 }
@@ -189,12 +205,40 @@ proto_tls_parse_hello(struct span s, struct tls_hello *out)
 	memset(out, 0, sizeof(*out));
 	if (s.len < 5)
 		return MAMORI_E_LIMIT;
-	out->record_version = (uint16_t)((uint8_t)s.p[1] << 8 | (uint8_t)s.p[2]);
 	long n = handshake_body(s, buf, sizeof(buf), &type);
 	if (n < 0)
 		return MAMORI_E_PARSE;
 	if (n == 0)
 		return MAMORI_E_LIMIT;
+	int rc = proto_tls_parse_hello_msg((struct span){ (const char *)buf, (size_t)n }, out);
+	out->record_version = (uint16_t)((uint8_t)s.p[1] << 8 | (uint8_t)s.p[2]);
+	return rc;
+}
+
+/* ALPN protocol_name_list: the first name. */
+static void
+first_alpn(struct span ext, struct span *out)
+{
+	struct cursor c;
+	uint16_t listlen;
+	uint8_t n;
+	cursor_init(&c, ext.p, ext.len);
+	if (cursor_u16be(&c, &listlen) != 0 || cursor_u8(&c, &n) != 0 ||
+	    cursor_bytes(&c, n, out) != 0)
+		out->len = 0;
+}
+
+int
+proto_tls_parse_hello_msg(struct span msg, struct tls_hello *out)
+{
+	struct tls_ja4_in j4;
+	memset(out, 0, sizeof(*out));
+	j4.nciphers = j4.nexts = j4.nsigalgs = 0;
+	j4.over = j4.sni = false;
+	j4.alpn.len = 0;
+	if (msg.len < 4)
+		return MAMORI_E_PARSE;
+	uint8_t type = (uint8_t)msg.p[0];
 	if (type != HS_CLIENT_HELLO && type != HS_SERVER_HELLO)
 		return MAMORI_E_PARSE;
 	out->client = type == HS_CLIENT_HELLO;
@@ -202,7 +246,7 @@ proto_tls_parse_hello(struct span s, struct tls_hello *out)
 	struct cursor c;
 	struct span rnd, sid;
 	uint8_t sidlen;
-	cursor_init(&c, buf + 4, (size_t)n - 4);
+	cursor_init(&c, msg.p + 4, msg.len - 4);
 	if (cursor_u16be(&c, &out->legacy_version) != 0 || cursor_bytes(&c, 32, &rnd) != 0 ||
 	    cursor_u8(&c, &sidlen) != 0 || cursor_bytes(&c, sidlen, &sid) != 0)
 		return MAMORI_E_PARSE;
@@ -221,7 +265,8 @@ proto_tls_parse_hello(struct span s, struct tls_hello *out)
 	if (out->client) {
 		uint8_t ncomp;
 		struct span comp;
-		if (parse_u16_list(&c, 2, &ja3, '-', true) != 0 || cursor_u8(&c, &ncomp) != 0 ||
+		if (parse_u16_list(&c, 2, &ja3, '-', true, j4.ciphers, &j4.nciphers, &j4.over) != 0 ||
+		    cursor_u8(&c, &ncomp) != 0 ||
 		    cursor_bytes(&c, ncomp, &comp) != 0)
 			return MAMORI_E_PARSE;
 	} else {
@@ -244,16 +289,26 @@ proto_tls_parse_hello(struct span s, struct tls_hello *out)
 			if (cursor_u16be(&c, &et) != 0 || cursor_u16be(&c, &el) != 0 ||
 			    cursor_bytes(&c, el, &ed) != 0)
 				return MAMORI_E_PARSE;
-			if (!is_grease(et))
+			if (!is_grease(et)) {
 				sb_u16(&ext, et, &efirst, '-');
+				list_add(j4.exts, &j4.nexts, &j4.over, et);
+			}
 			struct cursor ec;
 			cursor_init(&ec, ed.p, ed.len);
 			if (et == 0 && out->client) {
+				j4.sni = true;
 				if (parse_sni(ed, out->sni, sizeof(out->sni)) != 0)
 					return MAMORI_E_PARSE;
 			} else if (et == 10 && out->client) {
-				if (parse_u16_list(&ec, 2, &curves, '-', true) != 0)
+				if (parse_u16_list(&ec, 2, &curves, '-', true, NULL, NULL, NULL) != 0)
 					return MAMORI_E_PARSE;
+			} else if (et == 13 && out->client) {
+				/* signature algorithms: kept in order, for JA4 only */
+				if (parse_u16_list(&ec, 2, NULL, '-', true, j4.sigalgs, &j4.nsigalgs,
+				    &j4.over) != 0)
+					return MAMORI_E_PARSE;
+			} else if (et == 16 && out->client) {
+				first_alpn(ed, &j4.alpn);
 			} else if (et == 11 && out->client) {
 				uint8_t np;
 				struct span pts;
@@ -293,6 +348,38 @@ proto_tls_parse_hello(struct span s, struct tls_hello *out)
 	if (ja3.over || ext.over || curves.over || pf.over)
 		return MAMORI_E_PARSE;
 	md5_hex(out->ja3, ja3.len, out->ja3_md5);
+	if (out->client) {
+		j4.version = out->version;
+		proto_tls_ja4(&j4, out->ja4);
+	}
+	return MAMORI_OK;
+}
+
+/* 24-bit big-endian length. */
+static int
+cursor_u24be(struct cursor *c, size_t *v)
+{
+	uint8_t b[3];
+	if (cursor_u8(c, &b[0]) != 0 || cursor_u8(c, &b[1]) != 0 || cursor_u8(c, &b[2]) != 0)
+		return MAMORI_E_PARSE;
+	*v = (size_t)b[0] << 16 | (size_t)b[1] << 8 | b[2];
+	return MAMORI_OK;
+}
+
+int
+proto_tls_leaf_cert(struct span msg, struct span *der)
+{
+	struct cursor c;
+	uint8_t type;
+	size_t mlen, all, one;
+	cursor_init(&c, msg.p, msg.len);
+	if (cursor_u8(&c, &type) != 0 || cursor_u24be(&c, &mlen) != 0 ||
+	    cursor_u24be(&c, &all) != 0 || cursor_u24be(&c, &one) != 0)
+		return msg.len < 10 ? MAMORI_E_LIMIT : MAMORI_E_PARSE;
+	if (type != TLS_HS_CERTIFICATE || one == 0 || all < one + 3 || mlen < all + 3)
+		return MAMORI_E_PARSE;
+	if (cursor_bytes(&c, one, der) != 0)
+		return MAMORI_E_LIMIT;
 	return MAMORI_OK;
 }
 

@@ -43,6 +43,8 @@ sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE
 void
 sensor_free(struct sensor *s)
 {
+	for (size_t i = 0; s->flows.pool && i < s->flows.cap; i++)
+		sensor_tls_flow_end(s, &s->flows.pool[i]);
 	flow_table_free(&s->flows);
 	detect_free(&s->det);
 	asset_table_free(&s->assets);
@@ -108,11 +110,12 @@ on_flow_end(void *ud, struct flow *f, enum flow_end_reason why)
 	struct sensor *s = ud;
 	if (f->proto == 6 && f->syn_seen && !f->synack_seen && !(f->done & FLOW_DONE_SCAN))
 		detect_scan_failed(s, f, f->last_us);
+	sensor_tls_flow_end(s, f);
 	eve_event_flow(&s->eve, f, why);
 }
 
-static void
-anomaly_event(struct sensor *s, const struct pkt *p, enum anomaly a, const struct flow *f)
+void
+sensor_anomaly(struct sensor *s, const struct pkt *p, enum anomaly a, const struct flow *f)
 {
 	s->st.anomalies[a]++;
 	if (s->anomaly_events >= SENSOR_MAX_ANOMALY_EVENTS)
@@ -214,7 +217,7 @@ app_dns(struct sensor *s, struct flow *f, const struct pkt *p, struct span msg)
 {
 	struct dns_msg m;
 	if (proto_dns_parse(msg, &m) != 0) {
-		anomaly_event(s, p, ANOM_DNS_MALFORMED, f);
+		sensor_anomaly(s, p, ANOM_DNS_MALFORMED, f);
 		return;
 	}
 	if (!m.has_query)
@@ -245,7 +248,7 @@ app_http(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 		if (!proto_http_is_request(p->payload))
 			return;
 		if (proto_http_parse_request(p->payload, &r) != 0) {
-			anomaly_event(s, p, ANOM_HTTP_MALFORMED, f);
+			sensor_anomaly(s, p, ANOM_HTTP_MALFORMED, f);
 			return;
 		}
 		f->app = APP_HTTP;
@@ -268,33 +271,6 @@ app_http(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 			return;
 		f->app = APP_HTTP;
 		eve_event_http_response(&s->eve, f, p, &r);
-	}
-}
-
-static void
-app_tls(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
-{
-	uint8_t bit = to_server ? FLOW_DONE_TLS_CH : FLOW_DONE_TLS_SH;
-	if ((f->done & bit) || !proto_tls_is_handshake(p->payload))
-		return;
-	struct tls_hello h;
-	int rc = proto_tls_parse_hello(p->payload, &h);
-	if (rc == MAMORI_E_LIMIT)
-		return;	/* hello continues in the next segment: not reassembled yet */
-	f->done |= bit;
-	if (rc != 0 || h.client != to_server) {
-		anomaly_event(s, p, ANOM_TLS_MALFORMED, f);
-		return;
-	}
-	if (f->app != APP_RDP)	/* RDP continues in TLS: keep what it is */
-		f->app = APP_TLS;
-	s->st.tls++;
-	eve_event_tls(&s->eve, f, p, &h);
-	if (h.client) {
-		if (h.sni[0])
-			detect_ioc_domain(s, f, p, span_from_cstr(h.sni), "TLS SNI");
-		detect_ioc_ja3(s, f, p, &h);
-		detect_c2_tls(s, f, p, &h);
 	}
 }
 
@@ -376,7 +352,7 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 		asset_learn_packet(&s->assets, &s->eve, &p);
 	if (p.anomaly != ANOM_NONE) {
 		s->st.invalid++;
-		anomaly_event(s, &p, p.anomaly, NULL);
+		sensor_anomaly(s, &p, p.anomaly, NULL);
 		/* a bad TCP option still leaves a usable header */
 		if (p.anomaly != ANOM_TCP_BAD_OPTLEN)
 			goto housekeeping;
@@ -414,8 +390,8 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 			size_t n = (size_t)((uint8_t)p.payload.p[0] << 8 | (uint8_t)p.payload.p[1]);
 			if (n + 2 <= p.payload.len)
 				app_dns(s, f, &p, (struct span){ p.payload.p + 2, n });
-		} else if (proto_tls_is_handshake(p.payload)) {
-			app_tls(s, f, &p, to_server);
+		} else if (sensor_tls_wants(f, to_server, &p)) {
+			sensor_tls_segment(s, f, &p, to_server);
 		} else if (!app_ident(s, f, &p, to_server)) {
 			app_http(s, f, &p, to_server);
 		}
@@ -464,9 +440,18 @@ sensor_write_stats(struct sensor *s)
 		s->flows.cap };
 	counters(e, "flow", flown, flowv, 5);
 	eve_close(e);
-	static const char *const appn[] = { "dns", "http", "tls", "dhcp", "ssh", "smb", "rdp" };
-	const uint64_t appv[] = { t->dns, t->http, t->tls, t->dhcp, t->ssh, t->smb, t->rdp };
-	counters(e, "app_layer", appn, appv, 7);
+	static const char *const appn[] = { "dns", "http", "tls", "tls_certificates", "dhcp", "ssh",
+		"smb", "rdp" };
+	const uint64_t appv[] = { t->dns, t->http, t->tls, t->tls_certs, t->dhcp, t->ssh, t->smb,
+		t->rdp };
+	counters(e, "app_layer", appn, appv, 8);
+	eve_close(e);
+	const struct tls_stream_pool *tp = &s->tls_pool;
+	static const char *const tlsn[] = { "started", "skipped_ahead", "gaps", "over_flow_cap",
+		"over_global_cap", "not_handshake" };
+	const uint64_t tlsv[] = { tp->started, tp->skipped_ahead, tp->gaps, tp->over_flow_cap,
+		tp->over_global_cap, tp->not_handshake };
+	counters(e, "tls_buffer", tlsn, tlsv, 6);
 	eve_close(e);
 	static const char *const assn[] = { "devices", "untracked" };
 	const uint64_t assv[] = { s->assets.n, s->assets.dropped };

@@ -17,6 +17,7 @@
 #include "sensor/eve.h"
 #include "sensor/flow_table.h"
 #include "sensor/packet.h"
+#include "sensor/sensor_tls.h"
 
 /* At most this many anomaly events are written per run; the rest are only
  * counted (a garbage capture must not flood the output). */
@@ -26,7 +27,7 @@ struct sensor_stats {
 	uint64_t pkts, bytes, invalid;
 	uint64_t eth, arp, vlan, ipv4, ipv6, tcp, udp, icmpv4, icmpv6, frag;
 	uint64_t anomalies[ANOM__COUNT];
-	uint64_t dns, http, tls, dhcp, ssh, smb, rdp, alerts;
+	uint64_t dns, http, tls, tls_certs, dhcp, ssh, smb, rdp, alerts;
 	uint64_t kernel_packets, kernel_drops, kernel_ifdrops;	/* live capture */
 };
 
@@ -43,6 +44,7 @@ struct sensor {
 	struct eve eve;
 	struct detect_state det;
 	struct asset_table assets;
+	struct tls_stream_pool tls_pool;	/* handshake buffers of all flows */
 	struct sensor_stats st;
 	int64_t now_us, first_us;
 	int64_t next_expire_us;
@@ -60,6 +62,8 @@ void sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_
 /* End of input: every flow ends, a final stats event. */
 void sensor_finish(struct sensor *s);
 void sensor_write_stats(struct sensor *s);
+/* Counts anomaly a and writes its event (up to SENSOR_MAX_ANOMALY_EVENTS). */
+void sensor_anomaly(struct sensor *s, const struct pkt *p, enum anomaly a, const struct flow *f);
 
 /* Writes an alert event for rule r about flow f (or packet p). */
 void sensor_alert(struct sensor *s, const struct flow *f, const struct pkt *p,

@@ -9,7 +9,7 @@ pkgs="meson ninja-build gcc pkg-config python3 libjansson-dev libyaml-dev libsql
       libcairo2-dev libpango1.0-dev fonts-noto-cjk libmicrohttpd-dev libsodium-dev libsystemd-dev libcurl4-openssl-dev libmaxminddb-dev"
 case $what in
 run) ;;
-test) pkgs="$pkgs chromium curl openssl clang libclang-rt-14-dev iproute2 debootstrap lz4 zstd sqlite3 poppler-utils
+test) pkgs="$pkgs chromium curl openssl tcpdump clang libclang-rt-14-dev iproute2 debootstrap lz4 zstd sqlite3 poppler-utils
       rpm python3-rpm tshark python3-evtx nftables rsync util-linux bsdextrautils systemd-journal-remote python3-aiosmtpd" ;;
 bench) pkgs="$pkgs lynis hyperfine time iproute2 suricata tcpdump tshark debsecan aide fail2ban" ;;
 *) echo "usage: deps.sh [run|test|bench]" >&2; exit 2 ;;

@@ -1,0 +1,101 @@
+#!/bin/sh
+# sensor_tls.sh - TLS certificates through the handshake buffer: the real
+# nDPI capture whose server certificate is on the (nDPI test copy of the)
+# SSLBL SHA-1 list raises mamori.net.ioc_cert with Suricata's tls fields;
+# then a certificate made here (150 names, ~5 KB, so it spans TCP
+# segments), served by openssl s_server to s_client in a private network
+# namespace and captured with tcpdump, is read whole and matches a listed-
+# fingerprint file made from it.
+set -u
+: "${MAMORI:?}" "${MAMORI_SRC:?}"
+n=0 fail=0
+t() {
+	n=$((n + 1)); d=$1; shift
+	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
+}
+py() { # file expression over events (ev), tls events (tl), alerts (al)
+	python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; al=[e for e in ev if e["event_type"]=="alert"]; tl=[e["tls"] for e in ev if e["event_type"]=="tls"]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
+}
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+data="$MAMORI_SRC/tests/data"
+
+"$MAMORI" sensor -r "$data/pcap/ndpi_tls_malicious_sha1.pcapng" --eve - \
+	--ioc "$data/ioc/abusech_sslbl_sha1_fingerprints.csv" >"$tmp/m.json" 2>"$tmp/m.err"
+t "real capture: exit 0" [ $? -eq 0 ]
+t "real capture: certificate fields as Suricata names them" py "$tmp/m.json" \
+	"any(x.get('fingerprint')=='0d:db:34:f8:75:63:2c:7e:1e:c0:9d:75:82:7f:82:d2:33:6d:fe:b6' and x['subject']=='CN=www.prbtest.dev' and x['issuerdn']=='C=US, O=Google Trust Services LLC, CN=GTS CA 1D4' and x['notbefore']=='2023-11-28T12:50:11' and x['notafter']=='2024-02-26T13:39:22' for x in tl)"
+t "real capture: SSLBL SHA-1 indicator raises mamori.net.ioc_cert" py "$tmp/m.json" \
+	"any(a['alert']['mamori']['rule_id']=='mamori.net.ioc_cert' and a['alert']['mamori']['ioc']['value']=='0ddb34f875632c7e1ec09d75827f82d2336dfeb6' and a['alert']['mamori']['ioc']['label']=='Fake' and a['dest_port']==443 for a in al)"
+t "real capture: JA4 beside JA3 in the ClientHello event" py "$tmp/m.json" \
+	"any(x.get('ja4')=='t12d2808h2_d943125447b4_dd0a478c1db3' and x['ja3']['hash'] for x in tl)"
+t "without the list: no alert" sh -c "'$MAMORI' sensor -r '$data/pcap/ndpi_tls_malicious_sha1.pcapng' --eve - 2>/dev/null | grep -c '\"event_type\":\"alert\"' | grep -qx 0"
+
+if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null 2>&1 || ! command -v tcpdump >/dev/null 2>&1 ||
+    ! command -v openssl >/dev/null 2>&1 || ! unshare -n true 2>/dev/null; then
+	n=$((n + 1)); echo "ok $n - generated TLS capture # SKIP needs root, unshare, tcpdump, openssl"
+	echo "1..$n"; [ $fail -eq 0 ]; exit
+fi
+cat >"$tmp/gen.sh" <<'GEN'
+set -e
+d=$1
+ip link set lo up
+san=$(python3 -c 'print(",".join("DNS:host%03d.office.example.jp" % i for i in range(150)))')
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 30 \
+	-subj "/C=JP/O=Mamori Test/CN=big.office.example.jp" -addext "subjectAltName=$san" 2>/dev/null
+tcpdump -i lo -U --immediate-mode -w "$d/tls.pcap" tcp port 4433 2>"$d/tcpdump.err" & td=$!
+i=0; while ! grep -q listening "$d/tcpdump.err" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+openssl s_server -accept 127.0.0.1:4433 -cert "$d/cert.pem" -key "$d/key.pem" -tls1_2 -quiet \
+	>/dev/null 2>&1 & sv=$!
+i=0; while ! (echo >/dev/tcp/127.0.0.1/4433) 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+echo hello | timeout 10 openssl s_client -connect 127.0.0.1:4433 -servername big.office.example.jp \
+	-tls1_2 -quiet >/dev/null 2>&1 || true
+sleep 1
+kill $sv; kill $td; wait $td 2>/dev/null || true
+GEN
+chmod 644 "$tmp/gen.sh"
+unshare -n bash "$tmp/gen.sh" "$tmp" >/dev/null 2>&1
+der_sha1=$(openssl x509 -in "$tmp/cert.pem" -outform DER | sha1sum | cut -c1-40)
+openssl x509 -in "$tmp/cert.pem" -outform DER >"$tmp/cert.der"
+t "generated: leaf certificate is larger than one segment" [ "$(wc -c <"$tmp/cert.der")" -gt 4096 ]
+{ head -9 "$data/ioc/abusech_sslbl_sha1_fingerprints.csv"; echo "2026-12-05 00:00:00,$der_sha1,Test C&C"; } >"$tmp/list.csv"
+"$MAMORI" sensor -r "$tmp/tls.pcap" --eve - --ioc "$tmp/list.csv" >"$tmp/g.json" 2>"$tmp/g.err"
+t "generated: exit 0" [ $? -eq 0 ]
+fp=$(echo "$der_sha1" | sed 's/../&:/g; s/:$//')
+t "generated: certificate over several segments read ($fp)" py "$tmp/g.json" \
+	"any(x.get('fingerprint')=='$fp' and x['subject']=='C=JP, O=Mamori Test, CN=big.office.example.jp' for x in tl) and ev[-1]['stats']['tls_buffer']['started']>=1 and ev[-1]['stats']['app_layer']['tls_certificates']==1"
+t "generated: listed fingerprint raises mamori.net.ioc_cert" py "$tmp/g.json" \
+	"any(a['alert']['mamori']['rule_id']=='mamori.net.ioc_cert' and a['alert']['mamori']['ioc']['value']=='$der_sha1' and a['alert']['mamori']['ioc']['label']=='Test C&C' for a in al)"
+[ $fail -eq 0 ] || { tail -n 1 "$tmp/g.json"; tcpdump -nr "$tmp/tls.pcap" 2>/dev/null | head -30; } | sed 's/^/# /'
+# the same capture with the segment that finishes the certificate removed:
+# no certificate, no alert, no crash
+python3 - "$tmp/tls.pcap" "$tmp/cut.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+hdr, off, recs = d[:24], 24, []
+le = d[:4] == b"\xd4\xc3\xb2\xa1"
+while off + 16 <= len(d):
+    ts, us, cl, wl = struct.unpack(("<" if le else ">") + "IIII", d[off:off + 16])
+    recs.append(d[off:off + 16 + cl]); off += 16 + cl
+# drop the server's second data segment (sport 4433, payload > 0)
+seen, out = 0, []
+for r in recs:
+    f = r[16:]
+    ihl = (f[14] & 15) * 4 if len(f) > 14 and f[12:14] == b"\x08\x00" else 0
+    if ihl:
+        tcp = f[14 + ihl:]
+        sport = struct.unpack(">H", tcp[:2])[0]
+        plen = len(tcp) - (tcp[12] >> 4) * 4
+        if sport == 4433 and plen > 0:
+            seen += 1
+            if seen == 2:
+                continue
+    out.append(r)
+open(sys.argv[2], "wb").write(hdr + b"".join(out))
+PY
+"$MAMORI" sensor -r "$tmp/cut.pcap" --eve - --ioc "$tmp/list.csv" >"$tmp/c.json" 2>/dev/null
+t "segment missing: no certificate, no alert, exit 0 ($?)" py "$tmp/c.json" \
+	"not any('fingerprint' in x for x in tl) and not al and ev[-1]['event_type']=='stats'"
+echo "1..$n"
+[ $fail -eq 0 ]
