@@ -20,6 +20,7 @@
 extern char **environ;
 
 #define ARGV_MAX 32
+#define CHILD_PIPE_BYTES (1024 * 1024)
 
 int64_t
 child_now_s(void)
@@ -98,6 +99,10 @@ child_spawn_piped(const struct child_env *e, const char *const *args, struct chi
 		fprintf(stderr, "%s: %s: pipe: %s\n", e->who, args[0], strerror(errno));
 		return -1;
 	}
+	/* Room for a burst while the parent is busy (the agent scans in its own
+	 * process): a watcher blocked on a full pipe would stop watching. The
+	 * default cap for unprivileged processes is 1 MiB; less is kept if refused. */
+	(void)fcntl(fds[0], F_SETPIPE_SZ, CHILD_PIPE_BYTES);
 	c->pid = child_spawn(e, args, fds[1]);
 	c->started = child_now_s();
 	close(fds[1]);

@@ -113,6 +113,12 @@ t "the agent's own database keeps the read position, not the alerts" \
 
 children=$(ps -o pid= --ppid "$apid" | tr -d ' ' | tr '\n' ' ')
 t "the watches run as children of the agent ($children)" [ "$(echo $children | wc -w)" -eq 2 ]
+pipe_size() { # pid: the size of the pipe on its standard output (F_GETPIPE_SZ)
+	python3 -c 'import fcntl,os,sys; print(fcntl.fcntl(os.open("/proc/%s/fd/1" % sys.argv[1], os.O_WRONLY | os.O_NONBLOCK), 1032))' "$1"
+}
+big=0
+for c in $children; do [ "$(pipe_size "$c")" -ge 1048576 ] && big=$((big + 1)); done
+t "their pipes hold 1 MiB, so a busy agent (scanning) does not stall them" [ $big -eq 2 ]
 kill -TERM "$apid"
 wait "$apid"; rc=$?
 apid=
