@@ -33,6 +33,6 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 [ -n "$port" ] || { cat "$out/serve.err"; exit 1; }
-python3 "$here/dashboard_client.py" "https://127.0.0.1:$port" bench bench-password-1 "$runs"
+MAMORI_PID=$pid python3 "$here/dashboard_client.py" "https://127.0.0.1:$port" bench bench-password-1 "$runs"
 kill -TERM $pid; wait $pid 2>/dev/null || true
 trap - EXIT

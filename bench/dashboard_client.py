@@ -4,10 +4,12 @@ times the dashboard's requests: each API call alone (RUNS times over one
 keep-alive TLS connection, as the browser does), then each page as the
 browser loads it (its calls at once, one connection each). Prints p50, p95
 and max in milliseconds, and each page's p95 against GET /api/health (the
-floor: TLS, HTTP and the session check with no data)."""
+floor: TLS, HTTP and the session check with no data), and the server's CPU
+milliseconds per call or page when MAMORI_PID is set (load-independent)."""
 import concurrent.futures
 import http.client
 import json
+import os
 import ssl
 import statistics
 import sys
@@ -62,35 +64,55 @@ calls = ["/api/health", "/", "/app.js"] + sorted({p for v in pages.values() for 
                                                  {"/api/findings", "/api/vulns"})
 
 
+# The server's CPU time (user + system) from /proc when dashboard.sh passes
+# its pid: a per-call figure that the machine's load does not inflate.
+server_pid = os.environ.get("MAMORI_PID")
+tick = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms():
+    if not server_pid:
+        return 0.0
+    with open(f"/proc/{server_pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / tick
+
+
 def stats(xs):
     xs = sorted(xs)
     return statistics.median(xs), xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))], xs[-1]
 
 
-print(f"{'request':44} {'bytes':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+print(f"{'request':44} {'bytes':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu ms':>7}")
 floor = None
 for path in calls:
     for _ in range(3):
         get(c, path)
     times, size = [], 0
+    cpu0 = cpu_ms()
     for _ in range(runs):
         t, size = get(c, path)
         times.append(t)
+    cpu = (cpu_ms() - cpu0) / runs
     p50, p95, mx = stats(times)
     if path == "/api/health":
         floor = p95
-    print(f"{path:44} {size:9d} {p50:8.1f} {p95:8.1f} {mx:8.1f}")
+    print(f"{path:44} {size:9d} {p50:8.1f} {p95:8.1f} {mx:8.1f} {cpu:7.1f}")
 
 print()
-print(f"{'page (calls at once)':44} {'calls':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/health':>10}")
+print(f"{'page (calls at once)':44} {'calls':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/health':>10} "
+      f"{'cpu ms':>7}")
 conns = [conn() for _ in range(5)]
 with concurrent.futures.ThreadPoolExecutor(5) as ex:
     for name, paths in pages.items():
         times = []
         for i in range(runs + 3):
+            if i == 3:
+                cpu0 = cpu_ms()
             start = time.perf_counter()
             list(ex.map(lambda a: get(conns[a[0]], a[1]), enumerate(paths)))
             if i >= 3:
                 times.append((time.perf_counter() - start) * 1000)
+        cpu = (cpu_ms() - cpu0) / runs
         p50, p95, mx = stats(times)
-        print(f"{name:44} {len(paths):9d} {p50:8.1f} {p95:8.1f} {mx:8.1f} {p95 / floor:10.1f}")
+        print(f"{name:44} {len(paths):9d} {p50:8.1f} {p95:8.1f} {mx:8.1f} {p95 / floor:10.1f} {cpu:7.1f}")

@@ -34,13 +34,15 @@ static const char sql_scan[] =
  * page; ?5: with evidence (the largest column, which the pages never show). */
 static const char sql_findings[] =
     "WITH l AS MATERIALIZED (SELECT h.id AS host_id, h.hostname AS hostname, " LATEST_SCAN
-    " AS scan_id FROM hosts h WHERE h.tenant_id = ?1 AND (?2 = 0 OR h.id = ?2)) "
-    "SELECT f.scan_id, l.host_id, l.hostname, f.check_id, f.kajo, f.severity, f.title, "
+    " AS scan_id FROM hosts h WHERE h.tenant_id = ?1 AND (?2 = 0 OR h.id = ?2)), "
+    /* The page is picked on the sort keys alone; the texts are read for its rows only. */
+    "top AS MATERIALIZED (SELECT f.id AS fid, l.host_id, l.hostname, CASE f.severity WHEN 'critical' THEN 0 "
+    "WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END AS sev "
+    "FROM l JOIN findings f ON f.scan_id = l.scan_id ORDER BY sev, l.hostname, f.id "
+    "LIMIT ?3 OFFSET ?4) "
+    "SELECT f.scan_id, t.host_id, t.hostname, f.check_id, f.kajo, f.severity, f.title, "
     "f.detail, f.action, CASE WHEN ?5 THEN f.evidence_json ELSE 'null' END, f.text_json "
-    "FROM l JOIN findings f ON f.scan_id = l.scan_id "
-    "ORDER BY CASE f.severity WHEN 'critical' THEN 0 "
-    "WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, "
-    "l.hostname, f.id LIMIT ?3 OFFSET ?4";
+    "FROM top t JOIN findings f ON f.id = t.fid ORDER BY t.sev, t.hostname, f.id";
 static const char sql_host_count[] = "SELECT count(*) FROM hosts";
 static const char sql_trend[] =
     "SELECT s.id, h.id, h.hostname, s.started_at, s.score FROM scans s "
