@@ -17,6 +17,7 @@
 #include "storage/db.h"
 #include "manager/assess_json.h"
 #include "storage/store_assess.h"
+#include "storage/store_auth.h"
 
 static void
 assess_usage(FILE *out)
@@ -35,6 +36,7 @@ assess_usage(FILE *out)
 	    "  --policy-draft     write a draft basic security policy (company.name,\n"
 	    "                     company.representative from the configuration)\n"
 	    "  --policy-published WHERE  record that the policy is published (URL or place)\n"
+	    "  --tenant NAME      the assessment of that tenant (default: the default tenant)\n"
 	    "  --json             print one JSON document on stdout\n");
 }
 
@@ -42,6 +44,8 @@ struct opts {
 	const char *db_path;
 	bool json, interactive, history, sa_only, save, draft;
 	const char *out_path, *published;
+	const char *tenant;		/* --tenant NAME, NULL: the default tenant */
+	int64_t tenant_id;
 	enum policy_format fmt;
 	bool fmt_set;
 	int64_t now;
@@ -121,7 +125,7 @@ static int
 history(struct db *db, const struct opts *o, enum lang lang)
 {
 	json_t *arr = NULL;
-	if (assess_json_history(db, 1, &arr) != MAMORI_OK) {
+	if (assess_json_history(db, o->tenant_id, &arr) != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot read the history: %s\n", db_errmsg(db));
 		return EXIT_SOFTWARE;
 	}
@@ -178,7 +182,7 @@ write_draft(struct cmd_env *env, struct db *db, const struct opts *o)
 		fprintf(stderr, "mamori assess: cannot write the policy draft\n");
 		return EXIT_IOERR;
 	}
-	if (store_assess_policy_drafted(db, 1, o->now, o->out_path ? o->out_path : "") != MAMORI_OK) {
+	if (store_assess_policy_drafted(db, o->tenant_id, o->now, o->out_path ? o->out_path : "") != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot record the draft: %s\n", db_errmsg(db));
 		return EXIT_CANTCREAT;
 	}
@@ -206,6 +210,7 @@ parse_opts(struct cmd_env *env, int argc, char **argv, struct opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "now", required_argument, NULL, 'T' },	/* tests: fixed clock */
+		{ "tenant", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -221,6 +226,7 @@ parse_opts(struct cmd_env *env, int argc, char **argv, struct opts *o)
 		case 'S': o->sa_only = true; break;
 		case 's': o->save = true; break;
 		case 'P': o->draft = true; break;
+		case 'N': o->tenant = optarg; break;
 		case 'p':
 			if (!*optarg)
 				return cmd_usage_error("assess", "--policy-published needs where it is published");
@@ -303,11 +309,21 @@ cmd_assess(struct cmd_env *env, int argc, char **argv)
 	memset(&pol, 0, sizeof(pol));
 	memset(&sa, 0, sizeof(sa));
 
+	o.tenant_id = 1;
+	if (o.tenant) {
+		int trc = store_auth_tenant(db, o.tenant, 0, 0, &o.tenant_id);
+		if (trc != MAMORI_OK) {
+			fprintf(stderr, "mamori assess: %s\n", trc == MAMORI_E_NOTFOUND ?
+			    "no such tenant" : db_errmsg(db));
+			exit_code = trc == MAMORI_E_NOTFOUND ? EXIT_USAGE : EXIT_SOFTWARE;
+			goto out;
+		}
+	}
 	if (o.history) {
 		exit_code = history(db, &o, env->lang);
 		goto out;
 	}
-	if (o.published && store_assess_policy_published(db, 1, o.now, o.published) != MAMORI_OK) {
+	if (o.published && store_assess_policy_published(db, o.tenant_id, o.now, o.published) != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot record the publication: %s\n", db_errmsg(db));
 		exit_code = EXIT_CANTCREAT;
 		goto out;
@@ -318,7 +334,7 @@ cmd_assess(struct cmd_env *env, int argc, char **argv)
 	}
 
 	int bad = 0;
-	if (assess_json_load(db, 1, env->lang, &a, &bad) != MAMORI_OK) {
+	if (assess_json_load(db, o.tenant_id, env->lang, &a, &bad) != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot read the database: %s\n", db_errmsg(db));
 		exit_code = EXIT_SOFTWARE;
 		goto out;
@@ -336,7 +352,7 @@ cmd_assess(struct cmd_env *env, int argc, char **argv)
 	char who[128];
 	login_name(who, sizeof(who));
 	json_t *doc = NULL;
-	rc = assess_json_doc(db, 1, &a, env->lang, o.now, o.nchanges || o.save, who,
+	rc = assess_json_doc(db, o.tenant_id, &a, env->lang, o.now, o.nchanges || o.save, who,
 	    o.changes, o.nchanges, &doc);
 	if (rc != MAMORI_OK) {
 		fprintf(stderr, "mamori assess: cannot %s: %s\n",
@@ -356,7 +372,7 @@ cmd_assess(struct cmd_env *env, int argc, char **argv)
 				    "No stored scan yet: run 'mamori scan' so that items 1-4, 13 and others are filled in from evidence.",
 				    "保存されたスキャン結果がありません。'mamori scan' を実行すると、1〜4・13 などの項目が自動で入力されます。" }));
 		}
-		if (store_assess_policy_get(db, 1, &pol) != MAMORI_OK) {
+		if (store_assess_policy_get(db, o.tenant_id, &pol) != MAMORI_OK) {
 			fprintf(stderr, "mamori assess: cannot read the policy state: %s\n", db_errmsg(db));
 			exit_code = EXIT_SOFTWARE;
 		}

@@ -105,5 +105,10 @@ kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 t "server stops cleanly on SIGTERM" [ "$rc" -eq 0 ]
 M assess --json >"$tmp/cli.json" 2>/dev/null
 t "the CLI sees the dashboard's answers" json "$tmp/cli.json" "doc['total'] == 100"
+M assess --tenant acme --json >"$tmp/cli_acme.json" 2>/dev/null
+t "the CLI with --tenant acme sees the other tenant's answer only" json "$tmp/cli_acme.json" \
+    "doc['items'][0]['answer'] == 0 and doc['answered'] == 1"
+M assess --tenant nosuch --json >/dev/null 2>&1
+t "an unknown tenant is a usage error" [ $? -eq 2 ]
 echo "1..$n"
 [ $fail -eq 0 ]
