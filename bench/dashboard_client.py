@@ -38,8 +38,16 @@ hdr = {"Cookie": cookie}
 
 def get(cn, path):
     start = time.perf_counter()
-    cn.request("GET", path, headers=hdr)
-    resp = cn.getresponse()
+    try:
+        cn.request("GET", path, headers=hdr)
+        resp = cn.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+        # The server closes a connection idle beyond its timeout (a page's
+        # spare connections while a long page runs): open it again.
+        cn.close()
+        start = time.perf_counter()
+        cn.request("GET", path, headers=hdr)
+        resp = cn.getresponse()
     body = resp.read()
     if resp.status != 200:
         raise SystemExit(f"{path}: {resp.status} {body[:200]!r}")
