@@ -19,9 +19,9 @@
 struct arena_block;
 
 struct arena {
-	struct arena_block *head;	/* newest block; from malloc() */
+	struct arena_block *head;	/* newest block; from calloc() */
 	size_t used;			/* bytes handed out, all blocks */
-	size_t reserved;		/* bytes malloc()ed, all blocks */
+	size_t reserved;		/* bytes calloc()ed, all blocks */
 	size_t max;			/* ceiling for reserved; 0 = 256 MiB */
 };
 

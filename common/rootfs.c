@@ -116,6 +116,18 @@ read_fd(int fd, size_t max, char **buf, size_t *len, void *(*grow)(void *, void 
 	size_t n = 0;
 	for (;;) {
 		if (n + 1 >= cap) {
+			/* Full at the size fstat() gave, which is usually the end:
+			 * a one-byte read tells before the buffer is doubled. */
+			char c;
+			ssize_t k = read(fd, &c, 1);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				*buf = p;
+				return errno_to_err(errno);
+			}
+			if (k == 0)
+				break;
 			if (cap > max) {
 				*buf = p;
 				return MAMORI_E_LIMIT;
@@ -126,6 +138,8 @@ read_fd(int fd, size_t max, char **buf, size_t *len, void *(*grow)(void *, void 
 				return MAMORI_E_NOMEM; /* grow() released p */
 			p = q;
 			cap = ncap;
+			p[n++] = c;
+			continue;
 		}
 		ssize_t k = read(fd, p + n, cap - 1 - n);
 		if (k < 0) {
