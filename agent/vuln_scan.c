@@ -4,6 +4,7 @@
 #include "agent/vuln_scan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/scan_ctx.h"
@@ -231,7 +232,6 @@ on_row(void *ctx, const struct store_vuln_pkg *row, const struct store_vuln_cve 
 	r->epss = info->epss;
 	r->epss_percentile = info->epss_percentile;
 	r->cvss = info->cvss;
-	r->description = keep(a, info->description, &ok);
 	r->severity = match_severity(info->severity, info->cvss, row->urgency);
 	r->jvn_id = keep(a, info->jvn_id, &ok);
 	r->jvn_title = keep(a, info->jvn_title, &ok);
@@ -367,6 +367,37 @@ run(struct vuln_scan *vs, struct db *db, const struct inventory *inv, time_t now
 		return rc;
 	vs->match_ms = scan_monotonic_ms() - t0;
 	return MAMORI_OK;
+}
+
+static int
+by_cve(const void *a, const void *b)
+{
+	const struct match_result *x = *(const struct match_result *const *)a;
+	const struct match_result *y = *(const struct match_result *const *)b;
+	return strcmp(x->cve, y->cve);
+}
+
+int
+vuln_scan_describe(struct vuln_scan *vs, struct db *db)
+{
+	size_t n = vs->results.n;
+	if (n == 0)
+		return MAMORI_OK;
+	struct match_result **order = arena_alloc(vs->arena, n * sizeof(*order));
+	if (!order)
+		return MAMORI_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		order[i] = vec_at(&vs->results, i);
+	qsort(order, n, sizeof(*order), by_cve);
+	int rc = store_vuln_read_begin(db);
+	for (size_t i = 0; i < n && rc == MAMORI_OK; i++) {
+		if (i > 0 && strcmp(order[i]->cve, order[i - 1]->cve) == 0)
+			order[i]->description = order[i - 1]->description;
+		else
+			rc = store_vuln_cve_text(db, order[i]->cve, vs->arena, &order[i]->description);
+	}
+	store_vuln_read_end(db);
+	return rc;
 }
 
 /* Binaries joined with spaces, for a command line. */

@@ -66,6 +66,10 @@ int vuln_scan_run(struct vuln_scan *vs, struct db *db,
 
 /* The action for a result, in both languages, and the exact command
  * ("" when there is none). Strings live in the arena. */
+/* Fills each result's description (JSON and SARIF print it; text does not),
+ * reading the CVEs in order so each stored page is read once. */
+int vuln_scan_describe(struct vuln_scan *vs, struct db *db);
+
 struct vuln_scan_action {
 	const char *en, *ja;
 	const char *command;

@@ -304,7 +304,8 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 			goto out;
 		}
 		if ((rc = vuln_scan_run(&vs, db, &inv, now, &arena)) ||
-		    (rc = vuln_mirror_check(&vs, &ctx))) {
+		    (rc = vuln_mirror_check(&vs, &ctx)) ||
+		    (fmt != OUT_TEXT && (rc = vuln_scan_describe(&vs, db)))) {
 			fprintf(stderr, "mamori vuln scan: %s (%s)\n", err_str(rc), db_errmsg(db));
 			exit_code = EXIT_SOFTWARE;
 			goto out;

@@ -68,11 +68,12 @@ static const char sql_vulns[] =
     "LEFT JOIN vuln_epss e ON e.cve = v.cve "
     "ORDER BY kev DESC, st, epss DESC, cvss DESC, v.cve, l.hostname, v.package LIMIT ?2) "
     "SELECT t.host_id, t.scan_id, t.hostname, s.started_at, v.cve, v.package, v.state, "
-    "c.description, t.cvss, c.severity, t.kev, coalesce(k.ransomware, 0), k.due_date, "
+    "d.description, t.cvss, c.severity, t.kev, coalesce(k.ransomware, 0), k.due_date, "
     "k.required_action, t.epss, "
     "(SELECT j.title_ja FROM vuln_jvn j WHERE j.cve = v.cve ORDER BY j.jvn_id DESC LIMIT 1) "
     "FROM top t JOIN scan_vulns v ON v.rowid = t.vid JOIN scans s ON s.id = t.scan_id "
-    "LEFT JOIN vuln_cve c ON c.cve = v.cve LEFT JOIN vuln_kev k ON k.cve = v.cve "
+    "LEFT JOIN vuln_cve c ON c.cve = v.cve LEFT JOIN vuln_cve_text d ON d.cve = v.cve "
+    "LEFT JOIN vuln_kev k ON k.cve = v.cve "
     "ORDER BY t.kev DESC, t.st, t.epss DESC, t.cvss DESC, v.cve, t.hostname, v.package";
 static const char sql_vuln_counts[] =
     VULN_LATEST "SELECT (SELECT count(*) FROM latest WHERE scan_id IS NOT NULL), count(v.cve), "

@@ -45,9 +45,9 @@ static const char sql_pkg[] =
     "urgency = excluded.urgency, minor = excluded.minor, ranges = excluded.ranges "
     "WHERE vuln_pkg.kind = excluded.kind OR ?10";
 static const char sql_cve[] =
-    "INSERT INTO vuln_cve (cve, description) VALUES (?1, ?2) "
+    "INSERT INTO vuln_cve_text (cve, description) VALUES (?1, ?2) "
     "ON CONFLICT (cve) DO UPDATE SET description = excluded.description "
-    "WHERE vuln_cve.description IS NOT excluded.description";
+    "WHERE vuln_cve_text.description IS NOT excluded.description";
 static const char sql_kev[] =
     "INSERT OR REPLACE INTO vuln_kev (cve, vendor, product, name, date_added, due_date, "
     "ransomware, required_action) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";

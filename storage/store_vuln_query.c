@@ -11,11 +11,12 @@
 #include "storage/db_internal.h"
 
 /* Each row with its CVE's details (one B-tree probe per table, the newest
- * JVN advisory by a correlated max). The keep test only reads p's columns,
+ * JVN advisory by a correlated max); descriptions are read apart
+ * (store_vuln_cve_text).  The keep test only reads p's columns,
  * so SQLite runs it before the joins: refused rows cost no probes. */
 static const char sql_pkg_rows[] =
     "SELECT p.package, p.cve, p.status, p.fixed_version, p.urgency, p.minor, p.ranges, "
-    "c.description, c.cvss, c.severity, k.name, k.date_added, k.due_date, k.ransomware, "
+    "c.cvss, c.severity, k.name, k.date_added, k.due_date, k.ransomware, "
     "k.required_action, e.epss, e.percentile, j.jvn_id, j.title_ja, j.link, "
     "(k.cve IS NOT NULL), (e.cve IS NOT NULL) "
     "FROM vuln_pkg p LEFT JOIN vuln_cve c ON c.cve = p.cve "
@@ -60,7 +61,11 @@ static const char sql_put_pkg[] =
     "INSERT OR REPLACE INTO vuln_pkg (kind, distro, release, package, cve, status, fixed_version, urgency, minor, ranges) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char sql_put_cve[] =
-    "INSERT OR REPLACE INTO vuln_cve (cve, description, cvss, severity) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT OR REPLACE INTO vuln_cve (cve, cvss, severity) VALUES (?1, ?2, ?3)";
+static const char sql_put_cve_text[] =
+    "INSERT OR REPLACE INTO vuln_cve_text (cve, description) VALUES (?1, ?2)";
+static const char sql_cve_text[] =
+    "SELECT description FROM vuln_cve_text WHERE cve = ?1";
 static const char sql_put_kev[] =
     "INSERT OR REPLACE INTO vuln_kev (cve, name, date_added, due_date, ransomware, required_action) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -175,24 +180,23 @@ store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
 		};
 		if (!row.package || !row.cve || !row.status)
 			continue;
-		bool epss = sqlite3_column_int(st, 21) != 0;
+		bool epss = sqlite3_column_int(st, 20) != 0;
 		struct store_vuln_cve info = {
-			.description = col(st, 7),
-			.cvss = col_num(st, 8),
-			.severity = col(st, 9),
-			.kev = sqlite3_column_int(st, 20) != 0,
-			.epss = epss ? sqlite3_column_double(st, 15) : -1,
-			.epss_percentile = epss ? col_num(st, 16) : -1,
-			.jvn_id = col(st, 17),
-			.jvn_title = col(st, 18),
-			.jvn_link = col(st, 19),
+			.cvss = col_num(st, 7),
+			.severity = col(st, 8),
+			.kev = sqlite3_column_int(st, 19) != 0,
+			.epss = epss ? sqlite3_column_double(st, 14) : -1,
+			.epss_percentile = epss ? col_num(st, 15) : -1,
+			.jvn_id = col(st, 16),
+			.jvn_title = col(st, 17),
+			.jvn_link = col(st, 18),
 		};
 		if (info.kev) {
-			info.kev_name = col(st, 10);
-			info.kev_date_added = col(st, 11);
-			info.kev_due_date = col(st, 12);
-			info.kev_ransomware = sqlite3_column_int(st, 13) != 0;
-			info.kev_required_action = col(st, 14);
+			info.kev_name = col(st, 9);
+			info.kev_date_added = col(st, 10);
+			info.kev_due_date = col(st, 11);
+			info.kev_ransomware = sqlite3_column_int(st, 12) != 0;
+			info.kev_required_action = col(st, 13);
 		}
 		int r = fn(ctx, &row, &info);
 		if (r) {
@@ -402,17 +406,42 @@ int
 store_vuln_put_cve(struct db *db, const char *cve, const char *description,
     double cvss, const char *severity)
 {
-	sqlite3_stmt *st = db_cached(db, sql_put_cve);
+	sqlite3_stmt *st = db_cached(db, sql_put_cve_text);
+	int rc;
 	if (!st)
 		return MAMORI_E_DB;
 	db_bind_text(st, 1, cve);
 	bind_opt(st, 2, description);
+	if ((rc = db_step_done(st)) != MAMORI_OK)
+		return rc;
+	if (cvss < 0 && !severity)
+		return MAMORI_OK;
+	if (!(st = db_cached(db, sql_put_cve)))
+		return MAMORI_E_DB;
+	db_bind_text(st, 1, cve);
 	if (cvss >= 0)
-		sqlite3_bind_double(st, 3, cvss);
+		sqlite3_bind_double(st, 2, cvss);
 	else
-		sqlite3_bind_null(st, 3);
-	bind_opt(st, 4, severity);
+		sqlite3_bind_null(st, 2);
+	bind_opt(st, 3, severity);
 	return db_step_done(st);
+}
+
+int
+store_vuln_cve_text(struct db *db, const char *cve, struct arena *a, const char **out)
+{
+	sqlite3_stmt *st = db_cached(db, sql_cve_text);
+	*out = NULL;
+	if (!st)
+		return MAMORI_E_DB;
+	db_bind_text(st, 1, cve);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && col(st, 0) && !(*out = arena_strdup(a, col(st, 0)))) {
+		sqlite3_reset(st);
+		return MAMORI_E_NOMEM;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
 }
 
 int

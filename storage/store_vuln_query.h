@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/arena.h"
+
 struct arena;
 struct db;
 
@@ -32,7 +34,6 @@ struct store_vuln_pkg {
 /* Enrichment of one CVE from vuln_cve, vuln_kev, vuln_epss and vuln_jvn;
  * absent parts stay zero/NULL. */
 struct store_vuln_cve {
-	const char *description;
 	double cvss;			/* < 0 when unknown */
 	const char *severity;		/* low..critical, NULL when unknown */
 	bool kev;
@@ -120,6 +121,9 @@ int store_vuln_put_pkg(struct db *db, const char *kind, const char *distro,
     const char *release, const struct store_vuln_pkg *row);
 int store_vuln_put_cve(struct db *db, const char *cve, const char *description,
     double cvss, const char *severity);
+/* A CVE's description copied into a, or *out NULL when there is none. Kept
+ * apart from the scores (migration 0019): only JSON and SARIF print it. */
+int store_vuln_cve_text(struct db *db, const char *cve, struct arena *a, const char **out);
 int store_vuln_put_kev(struct db *db, const char *cve, const char *name,
     const char *date_added, const char *due_date, bool ransomware,
     const char *required_action);

@@ -15,7 +15,7 @@ t() { # description, then a command that must succeed
 q() { python3 -c 'import sqlite3,sys; print("\n".join("|".join("" if v is None else str(v) for v in r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))' "$db" "$1"; }
 # Everything the vulnerability tables hold, for before/after comparisons.
 snapshot() {
-	for tb in vuln_sources vuln_pkg vuln_cve vuln_kev vuln_epss vuln_jvn; do
+	for tb in vuln_sources vuln_pkg vuln_cve vuln_cve_text vuln_kev vuln_epss vuln_jvn; do
 		q "SELECT * FROM $tb ORDER BY 1, 2, 3"
 	done | sha256sum
 }
@@ -42,7 +42,7 @@ t "vuln_pkg: tracker row" [ "$(q "SELECT status, fixed_version, minor FROM vuln_
 t "vuln_pkg: OSV bookworm row" [ "$(q "SELECT kind, fixed_version FROM vuln_pkg WHERE release='bookworm' AND package='glibc' AND cve='CVE-2023-4911'")" = "osv-debian:12|2.36-9+deb12u3" ]
 t "vuln_kev: ransomware count" [ "$(q "SELECT count(*) FROM vuln_kev WHERE ransomware=1")" = 293 ]
 t "vuln_jvn: Japanese title" [ "$(q "SELECT title_ja FROM vuln_jvn WHERE cve='CVE-2025-21603'")" = "プラネックス製MZK-DP300Nにおけるクロスサイトスクリプティングの脆弱性" ]
-t "vuln_cve: description" q "SELECT description FROM vuln_cve WHERE cve='CVE-2025-53603'" | grep -q "Alinto SOPE"
+t "vuln_cve_text: description" q "SELECT description FROM vuln_cve_text WHERE cve='CVE-2025-53603'" | grep -q "Alinto SOPE"
 before=$(snapshot)
 
 # Truncated copies of each feed: refused, and nothing changes.
