@@ -16,6 +16,9 @@
  *   system logs and the journal, and stores its alerts itself (source "logs").
  * - The file watch (`mamori fim watch --json`) on the users' folders; its
  *   alert lines are stored as they come (source "fim").
+ * - After each scan round, `mamori report --due DIR` writes last month's
+ *   report of each tenant once (a no-op until the month turns), so the
+ *   monthly report needs no timer on one box.
  *
  * SIGTERM or SIGINT stops the children, then the manager, and exits 0.
  */
@@ -31,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +55,7 @@ up_usage(FILE *out)
 {
 	fprintf(out, "usage: mamori [--db FILE] up [--listen ADDR:PORT] [--scan-every SECONDS]\n"
 	    "                  [--sensor auto|off|IFACE] [--logs auto|off|FILE] [--fim auto|off|DIR]\n"
+	    "                  [--reports auto|off|DIR]\n"
 	    "  --listen ADDR:PORT     the dashboard (default manager.listen, 127.0.0.1:8443)\n"
 	    "  --scan-every SECONDS   scan this computer this often (default 3600)\n"
 	    "  --sensor auto|off|IFACE  watch the network: auto = the default route's interface\n"
@@ -58,15 +63,19 @@ up_usage(FILE *out)
 	    "  --logs auto|off|FILE[,FILE]  follow /var/log/auth.log, syslog (or secure, messages)\n"
 	    "                         and the journal for break-ins (auto: those that exist), or FILE\n"
 	    "  --fim auto|off|DIR[,DIR]  ransomware and file watch (with canary files) on /home,\n"
-	    "                         /srv and /root (auto: those that exist), or on DIR\n");
+	    "                         /srv and /root (auto: those that exist), or on DIR\n"
+	    "  --reports auto|off|DIR  last month's report of each tenant, written once when the\n"
+	    "                         month turns (auto: reports/ beside the database)\n");
 }
 
 struct up {
 	struct cmd_env *env;
 	struct child_env cenv;	/* --config, --db and /dev/null for the children */
-	/* Agent loop: phase 0 idle, 1 scan running, 2 vuln scan running. */
+	/* Agent loop: phase 0 idle, 1 scan running, 2 vuln scan running,
+	 * 3 monthly report running (when reports[0]). */
 	struct child agent;
 	int phase;
+	char reports[4096];
 	int64_t next_scan;
 	int scan_every;
 	unsigned long scans_ok, scans_failed;
@@ -102,7 +111,9 @@ agent_start(struct up *u, int phase)
 {
 	static const char *const scan[] = { "scan", NULL };
 	static const char *const vuln[] = { "vuln", "scan", NULL };
-	u->agent.pid = child_spawn(&u->cenv, phase == 1 ? scan : vuln, u->cenv.devnull);
+	const char *const report[] = { "report", "--due", u->reports, NULL };
+	u->agent.pid = child_spawn(&u->cenv, phase == 1 ? scan : phase == 2 ? vuln : report,
+	    u->cenv.devnull);
 	u->agent.started = now_s();
 	u->phase = u->agent.pid > 0 ? phase : 0;
 	if (u->agent.pid <= 0)
@@ -122,8 +133,16 @@ agent_exited(struct up *u, int status)
 		agent_start(u, 2);
 		return;
 	}
-	if (!ok)
-		fprintf(stderr, "mamori up: vulnerability scan failed (exit %d)\n", code);
+	if (u->phase == 2) {
+		if (!ok)
+			fprintf(stderr, "mamori up: vulnerability scan failed (exit %d)\n", code);
+		if (u->reports[0] && (mkdir(u->reports, 0700) == 0 || errno == EEXIST)) {
+			agent_start(u, 3);
+			return;
+		}
+	} else if (code != 0) {
+		fprintf(stderr, "mamori up: monthly report into %s failed (exit %d)\n", u->reports, code);
+	}
 	u->phase = 0;
 	u->next_scan = now_s() + u->scan_every;
 }
@@ -322,11 +341,13 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 		{ "sensor", required_argument, NULL, 's' },
 		{ "logs", required_argument, NULL, 'g' },
 		{ "fim", required_argument, NULL, 'f' },
+		{ "reports", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *listen = conf_str(&env->conf, CONF_MANAGER_LISTEN);
 	const char *sensor = "auto", *logs = "auto", *fim = "auto", *db_path = env->db_path;
+	const char *reports = "auto";
 	struct up u = { .env = env, .scan_every = DEFAULT_SCAN_EVERY, .sensor_in = { .fd = -1 },
 	    .sensor = { .what = "network sensor" },
 	    .cenv = { .who = "mamori up", .config_path = env->config_path, .devnull = -1 },
@@ -343,6 +364,7 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 		case 's': sensor = optarg; break;
 		case 'g': logs = optarg; break;
 		case 'f': fim = optarg; break;
+		case 'r': reports = optarg; break;
 		case 'e': {
 			errno = 0;
 			long v = strtol(optarg, &end, 10);
@@ -365,6 +387,8 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	if (strcmp(sensor, "auto") != 0 && strcmp(sensor, "off") != 0 &&
 	    (strlen(sensor) > IF_NAMESIZE - 1 || strchr(sensor, '/')))
 		return cmd_usage_error("up", "--sensor takes auto, off or an interface name, not '%s'", sensor);
+	if (!*reports || strlen(reports) > sizeof(u.reports) - 16)
+		return cmd_usage_error("up", "--reports takes auto, off or a folder, not '%s'", reports);
 	if (watch_spec_check(fim, err, sizeof(err)) != MAMORI_OK)
 		return cmd_usage_error("up", "--fim %s", err);
 	if (watch_spec_check(logs, err, sizeof(err)) != MAMORI_OK)
@@ -381,6 +405,14 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 		return rc;
 	/* The children are given the path the manager opened (made if default). */
 	u.cenv.db_path = db_path ? db_path : db_default_path();
+	if (strcmp(reports, "auto") == 0) {
+		const char *slash = strrchr(u.cenv.db_path, '/');
+		int dlen = slash ? (int)(slash - u.cenv.db_path) : 0;
+		snprintf(u.reports, sizeof(u.reports), "%.*s%sreports", dlen, u.cenv.db_path,
+		    slash ? "/" : "");
+	} else if (strcmp(reports, "off") != 0) {
+		snprintf(u.reports, sizeof(u.reports), "%s", reports);
+	}
 	rc = EXIT_SOFTWARE;
 	if ((sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
 	    (u.cenv.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
@@ -425,8 +457,10 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 
 	fprintf(stderr, "mamori up: dashboard on %s (TLS 1.3 only)\n"
 	    "mamori up: ダッシュボード %s\n"
-	    "mamori up: scanning this computer now and every %d s into %s\n",
-	    s.url, s.url, u.scan_every, u.cenv.db_path);
+	    "mamori up: scanning this computer now and every %d s into %s\n"
+	    "mamori up: monthly reports %s%s\n",
+	    s.url, s.url, u.scan_every, u.cenv.db_path, u.reports[0] ? "into " : "off",
+	    u.reports);
 	fflush(stderr);
 	rc = run(&u, sfd);
 out:

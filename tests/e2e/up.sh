@@ -43,6 +43,8 @@ t "a relative --logs path is a usage error (2)" [ $? -eq 2 ]
 : >"$tmp/auth.log"
 "$MAMORI" --db "$db" up --fim docs >/dev/null 2>&1
 t "a relative --fim path is a usage error (2)" [ $? -eq 2 ]
+"$MAMORI" --db "$db" up --reports '' >/dev/null 2>&1
+t "an empty --reports is a usage error (2)" [ $? -eq 2 ]
 SIM="$MAMORI_BUILD/tests/ransom_sim"
 "$SIM" gen "$tmp/docs" 300 >/dev/null 2>&1
 "$MAMORI" --db "$db" up --listen 127.0.0.1:0 --scan-every 2 --sensor $sensor --logs "$tmp/auth.log" \
@@ -68,6 +70,12 @@ t "a scan of this machine is stored" wait_for 90 has_scans 1
 t "and scans repeat (--scan-every 2)" wait_for 90 has_scans 2
 t "the stored scan is this machine" [ "$(sql "SELECT hostname FROM hosts")" = "$(hostname)" ]
 t "up logs the stored scans" grep -q '^mamori up: scan of this computer stored' "$tmp/up.err"
+last_month=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
+report_file="$tmp/reports/mamori-report-$last_month.html"
+t "last month's report is written into reports/ beside the database" wait_for 90 test -s "$report_file"
+t "it is the monthly report of that month" grep -q "<title>\(Monthly security report $(LC_ALL=C date -d "${last_month}-01" '+%B %Y')\|.*$(date -d "${last_month}-01" '+%Y').*月.*\)</title>" "$report_file"
+report_again() { [ "$(grep -c "mamori-report-$last_month.html already there" "$tmp/up.err")" -ge 1 ]; }
+t "the next round finds it there and writes it only once" wait_for 90 report_again
 
 C -c "$tmp/jar" -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$pw\"}" "$base/api/login" >/dev/null
 t "the admin logs in and reads the latest scan" sh -c "curl -sk -b '$tmp/jar' '$base/api/scans/latest' | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and d[0][\"report\"][\"host\"][\"hostname\"] else 1)'"
