@@ -56,8 +56,15 @@ decode_ipv4(struct cursor *c, struct pkt *p)
 			decode_anomaly(p, ANOM_IPV4_FRAG_OVERLAP);
 			return;
 		}
-		if (off != 0)
-			return;	/* no transport header in later fragments */
+		/* the transport header is read from the reassembled datagram */
+		p->l3_off = (uint16_t)start;
+		p->frag_more = mf;
+		p->frag_offset = (uint32_t)off * 8;
+		p->frag_id = id;
+		p->frag_data.p = (const char *)c->p + c->off;
+		p->frag_data.len = cursor_left(c);
+		p->frag_cut = cursor_left(c) < (size_t)totlen - hlen;
+		return;
 	}
 	if (++p->depth > DECODE_MAX_DEPTH)
 		return;

@@ -66,12 +66,15 @@ decode_ipv6(struct cursor *c, struct pkt *p)
 			p->frag = true;
 			p->frag_first = (offm & 0xfff8) == 0;
 			p->ip_id = (uint16_t)ident;
-			nh = next;
-			if (!p->frag_first) {
-				p->ip_proto = nh;
-				return;
-			}
-			continue;
+			/* the transport header is read from the reassembled datagram */
+			p->ip_proto = next;
+			p->frag_more = (offm & 1) != 0;
+			p->frag_offset = offm & 0xfff8;
+			p->frag_id = ident;
+			p->frag_data.p = (const char *)c->p + c->off;
+			p->frag_data.len = cursor_left(c);
+			p->frag_cut = p->cap_len < p->wire_len;
+			return;
 		}
 		default:
 			break;

@@ -31,6 +31,12 @@ static const char *const anomaly_names[ANOM__COUNT] = {
 	[ANOM_TLS_BAD_CERT] = "applayer.tls.invalid_certificate",
 	[ANOM_HTTP_MALFORMED] = "applayer.http.malformed",
 	[ANOM_UNKNOWN_LINKTYPE] = "decoder.link.unsupported_linktype",
+	[ANOM_DEFRAG_V4_OVERLAP] = "defrag.ipv4.frag_overlap",
+	[ANOM_DEFRAG_V6_OVERLAP] = "defrag.ipv6.frag_overlap",
+	[ANOM_DEFRAG_V4_TOO_LARGE] = "defrag.ipv4.frag_too_large",
+	[ANOM_DEFRAG_V6_TOO_LARGE] = "defrag.ipv6.frag_too_large",
+	[ANOM_DEFRAG_TOO_MANY] = "defrag.max_frag_hit",
+	[ANOM_DEFRAG_TIMEOUT] = "defrag.timeout",
 };
 
 const char *

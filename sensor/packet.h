@@ -45,6 +45,12 @@ enum anomaly {
 	ANOM_TLS_BAD_CERT,
 	ANOM_HTTP_MALFORMED,
 	ANOM_UNKNOWN_LINKTYPE,
+	ANOM_DEFRAG_V4_OVERLAP,
+	ANOM_DEFRAG_V6_OVERLAP,
+	ANOM_DEFRAG_V4_TOO_LARGE,
+	ANOM_DEFRAG_V6_TOO_LARGE,
+	ANOM_DEFRAG_TOO_MANY,
+	ANOM_DEFRAG_TIMEOUT,
 	ANOM__COUNT
 };
 
@@ -81,6 +87,12 @@ struct pkt {
 	uint8_t ttl;
 	bool frag;			/* IPv4/IPv6 fragment (not the first, or more follow) */
 	bool frag_first;		/* offset 0, more fragments follow */
+	bool frag_more;			/* more fragments follow */
+	bool frag_cut;			/* captured shorter than sent: not reassembled */
+	uint16_t l3_off;		/* IP header's offset in data */
+	uint32_t frag_offset;		/* in bytes */
+	uint32_t frag_id;		/* IPv4 id or IPv6 fragment identification */
+	struct span frag_data;		/* the fragment's part of the payload */
 	uint16_t ip_id;
 	uint32_t ip_len;		/* IP datagram length claimed (bounded by capture) */
 	struct ip_addr src, dst;

@@ -33,7 +33,12 @@ sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE
 	rc = detect_init(&s->det, conf ? &conf->detect : NULL);
 	if (rc == 0 && (rc = asset_table_init(&s->assets)) != 0)
 		detect_free(&s->det);
+	if (rc == 0 && (rc = defrag_init(&s->defrag, sensor_defrag_dropped, s)) != 0) {
+		detect_free(&s->det);
+		asset_table_free(&s->assets);
+	}
 	if (rc != 0) {
+		defrag_free(&s->defrag);
 		flow_table_free(&s->flows);
 		eve_free(&s->eve);
 	}
@@ -46,6 +51,7 @@ sensor_free(struct sensor *s)
 	for (size_t i = 0; s->flows.pool && i < s->flows.cap; i++)
 		sensor_tls_flow_end(s, &s->flows.pool[i]);
 	flow_table_free(&s->flows);
+	defrag_free(&s->defrag);
 	detect_free(&s->det);
 	asset_table_free(&s->assets);
 	eve_free(&s->eve);
@@ -331,6 +337,50 @@ count_layers(struct sensor *s, const struct pkt *p)
 }
 
 void
+sensor_flow_packet(struct sensor *s, struct pkt *p)
+{
+	if (p->ip_ver == 0 || p->l4 == L4_NONE)
+		return;
+	bool to_server, created;
+	struct flow *f = flow_table_get(&s->flows, p, &to_server, &created);
+	if (!f)
+		return;
+	update_flow(s, f, p, to_server);
+	detect_ioc_flow(s, f, p);
+	if (created)
+		detect_outbound_flow(s, f, p);
+	detect_outbound_bytes(s, f, p, to_server);
+	if (p->l4 == L4_ICMP || p->l4 == L4_ICMP6)
+		detect_icmp_echo(s, f, p);
+	if (p->l4 == L4_TCP)
+		detect_exposed_packet(s, f, p, to_server);
+	if (p->payload.len == 0)
+		return;
+	if (p->l4 == L4_UDP && (is_dns_port(p->dport) || is_dns_port(p->sport))) {
+		app_dns(s, f, p, p->payload);
+	} else if (p->l4 == L4_UDP && (p->dport == 1900 || p->sport == 1900)) {
+		app_http(s, f, p, p->dport == 1900);	/* SSDP: HTTP over UDP */
+	} else if (p->l4 == L4_UDP && (p->dport == 67 || p->dport == 68) && (p->sport == 67 || p->sport == 68)) {
+		app_dhcp(s, f, p);
+	} else if (p->l4 == L4_UDP && p->dport == 137) {
+		app_nbns(s, p);
+	} else if (p->l4 == L4_UDP) {
+		detect_app_udp(s, f, p);
+	} else if (p->l4 == L4_TCP) {
+		if ((p->dport == 53 || p->sport == 53) && p->payload.len > 2) {
+			size_t n = (size_t)((uint8_t)p->payload.p[0] << 8 | (uint8_t)p->payload.p[1]);
+			if (n + 2 <= p->payload.len)
+				app_dns(s, f, p, (struct span){ p->payload.p + 2, n });
+		} else if (sensor_tls_wants(f, to_server, p)) {
+			sensor_tls_segment(s, f, p, to_server);
+		} else if (!app_ident(s, f, p, to_server)) {
+			app_http(s, f, p, to_server);
+		}
+		detect_app_tcp(s, f, p, to_server);
+	}
+}
+
+void
 sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap_len,
     uint32_t wire_len)
 {
@@ -357,49 +407,14 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
 		if (p.anomaly != ANOM_TCP_BAD_OPTLEN)
 			goto housekeeping;
 	}
-	if (p.ip_ver == 0 || p.l4 == L4_NONE || (p.frag && !p.frag_first))
-		goto housekeeping;
-
-	bool to_server, created;
-	struct flow *f = flow_table_get(&s->flows, &p, &to_server, &created);
-	if (!f)
-		goto housekeeping;
-	update_flow(s, f, &p, to_server);
-	detect_ioc_flow(s, f, &p);
-	if (created)
-		detect_outbound_flow(s, f, &p);
-	detect_outbound_bytes(s, f, &p, to_server);
-	if (p.l4 == L4_ICMP || p.l4 == L4_ICMP6)
-		detect_icmp_echo(s, f, &p);
-	if (p.l4 == L4_TCP)
-		detect_exposed_packet(s, f, &p, to_server);
-	if (p.payload.len == 0)
-		goto housekeeping;
-	if (p.l4 == L4_UDP && (is_dns_port(p.dport) || is_dns_port(p.sport))) {
-		app_dns(s, f, &p, p.payload);
-	} else if (p.l4 == L4_UDP && (p.dport == 1900 || p.sport == 1900)) {
-		app_http(s, f, &p, p.dport == 1900);	/* SSDP: HTTP over UDP */
-	} else if (p.l4 == L4_UDP && (p.dport == 67 || p.dport == 68) && (p.sport == 67 || p.sport == 68)) {
-		app_dhcp(s, f, &p);
-	} else if (p.l4 == L4_UDP && p.dport == 137) {
-		app_nbns(s, &p);
-	} else if (p.l4 == L4_UDP) {
-		detect_app_udp(s, f, &p);
-	} else if (p.l4 == L4_TCP) {
-		if ((p.dport == 53 || p.sport == 53) && p.payload.len > 2) {
-			size_t n = (size_t)((uint8_t)p.payload.p[0] << 8 | (uint8_t)p.payload.p[1]);
-			if (n + 2 <= p.payload.len)
-				app_dns(s, f, &p, (struct span){ p.payload.p + 2, n });
-		} else if (sensor_tls_wants(f, to_server, &p)) {
-			sensor_tls_segment(s, f, &p, to_server);
-		} else if (!app_ident(s, f, &p, to_server)) {
-			app_http(s, f, &p, to_server);
-		}
-		detect_app_tcp(s, f, &p, to_server);
-	}
+	if (p.frag && p.ip_ver)
+		sensor_defrag_packet(s, &p);
+	else
+		sensor_flow_packet(s, &p);
 housekeeping:
 	if (s->now_us >= s->next_expire_us) {
 		flow_table_expire(&s->flows, s->now_us);
+		defrag_expire(&s->defrag, s->now_us);
 		s->next_expire_us = s->now_us + 1000000;
 	}
 }
@@ -434,6 +449,10 @@ sensor_write_stats(struct sensor *s)
 		if (t->anomalies[i])
 			eve_int(e, anomaly_name((enum anomaly)i), (int64_t)t->anomalies[i]);
 	eve_close(e);
+	eve_close(e);
+	static const char *const defn[] = { "reassembled", "dropped", "in_flight", "bytes" };
+	const uint64_t defv[] = { s->defrag.reassembled, s->defrag.dropped, s->defrag.n, s->defrag.bytes };
+	counters(e, "defrag", defn, defv, 4);
 	eve_close(e);
 	static const char *const flown[] = { "active", "total", "evicted", "timed_out", "memcap_flows" };
 	const uint64_t flowv[] = { s->flows.used, s->flows.total, s->flows.evicted, s->flows.timed_out,

@@ -13,6 +13,7 @@
 #include "detection/alert.h"
 #include "detection/ioc.h"
 #include "sensor/asset.h"
+#include "sensor/defrag.h"
 #include "sensor/detect.h"
 #include "sensor/eve.h"
 #include "sensor/flow_table.h"
@@ -45,6 +46,7 @@ struct sensor {
 	struct detect_state det;
 	struct asset_table assets;
 	struct tls_stream_pool tls_pool;	/* handshake buffers of all flows */
+	struct defrag defrag;			/* IP fragments in flight */
 	struct sensor_stats st;
 	int64_t now_us, first_us;
 	int64_t next_expire_us;
@@ -62,6 +64,12 @@ void sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_
 /* End of input: every flow ends, a final stats event. */
 void sensor_finish(struct sensor *s);
 void sensor_write_stats(struct sensor *s);
+/* A decoded packet (not a fragment) through flows, protocols, detectors. */
+void sensor_flow_packet(struct sensor *s, struct pkt *p);
+/* sensor_defrag.c: a fragment into reassembly; a completed datagram goes on
+ * through sensor_flow_packet. */
+void sensor_defrag_packet(struct sensor *s, const struct pkt *frag);
+void sensor_defrag_dropped(void *ud, const struct defrag_dgram *d, enum anomaly why, int64_t now_us);
 /* Counts anomaly a and writes its event (up to SENSOR_MAX_ANOMALY_EVENTS). */
 void sensor_anomaly(struct sensor *s, const struct pkt *p, enum anomaly a, const struct flow *f);
 

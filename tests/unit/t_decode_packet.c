@@ -69,13 +69,15 @@ test_ipv4_tcp(void)
 	memcpy(b, eth_ip, sizeof(b));
 	b[20] = 0x20;	/* MF, offset 0 */
 	run(b, sizeof(b), &p);
-	ok(p.frag && p.frag_first && p.l4 == L4_TCP, "first fragment keeps its TCP header");
+	ok(p.frag && p.frag_first && p.frag_more && p.l4 == L4_NONE && p.frag_data.len == 20 &&
+	    p.frag_offset == 0 && p.frag_id == 1 && p.l3_off == 14,
+	    "first fragment: its data kept for reassembly, transport read after");
 }
 
 static void
 test_vlan_ipv6(void)
 {
-	/* QinQ + IPv6 with hop-by-hop and a fragment header, then UDP */
+	/* QinQ + IPv6 with hop-by-hop, then UDP (and then a fragment header) */
 	uint8_t b[200] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x88, 0xa8,
 		0x00, 0x0a, 0x81, 0x00, 0x00, 0x14, 0x86, 0xdd };
 	size_t o = 22;
@@ -84,15 +86,13 @@ test_vlan_ipv6(void)
 	ip6[24] = 0x20; ip6[25] = 0x01; ip6[26] = 0x0d; ip6[27] = 0xb8; ip6[39] = 2;
 	memcpy(b + o, ip6, 40);
 	o += 40;
-	const uint8_t hbh[8] = { 44, 0, 1, 4, 0, 0, 0, 0 };
+	uint8_t hbh[8] = { 17, 0, 1, 4, 0, 0, 0, 0 };
 	memcpy(b + o, hbh, 8);
-	o += 8;
-	const uint8_t frag[8] = { 17, 0, 0, 1, 0, 0, 0, 9 };	/* offset 0, M */
-	memcpy(b + o, frag, 8);
 	o += 8;
 	const uint8_t udp[12] = { 0x13, 0x88, 0x00, 0x35, 0, 12, 0, 0, 'a', 'b', 'c', 'd' };
 	memcpy(b + o, udp, 12);
 	o += 12;
+	b[22 + 5] = 8 + 12;
 	struct pkt p;
 	run(b, o, &p);
 	is_int(p.anomaly, ANOM_NONE, "QinQ IPv6 ext headers clean");
@@ -100,10 +100,19 @@ test_vlan_ipv6(void)
 	is_int(p.vlan[0], 10, "outer VLAN id");
 	is_int(p.vlan[1], 20, "inner VLAN id");
 	is_int(p.ip_ver, 6, "IPv6");
-	ok(p.frag && p.frag_first, "IPv6 fragment header seen");
 	is_int(p.l4, L4_UDP, "UDP after the extension headers");
 	is_int(p.dport, 53, "UDP dest port");
 	is_int(p.payload.len, 4, "UDP payload length");
+	/* the same with a fragment header after hop-by-hop */
+	const uint8_t frag[8] = { 17, 0, 0, 1, 0, 0, 0, 9 };	/* offset 0, M */
+	hbh[0] = 44;
+	memcpy(b + 62, hbh, 8);
+	memcpy(b + 70, frag, 8);
+	memcpy(b + 78, udp, 12);
+	b[22 + 5] = 8 + 8 + 12;
+	run(b, 90, &p);
+	ok(p.frag && p.frag_first && p.frag_more && p.frag_id == 9 && p.ip_proto == 17 &&
+	    p.frag_data.len == 12 && p.l4 == L4_NONE, "IPv6 fragment header: data kept for reassembly");
 
 	/* an endless chain of hop-by-hop headers hits the depth cap */
 	uint8_t deep[14 + 40 + 8 * 40] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x86, 0xdd,
