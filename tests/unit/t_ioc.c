@@ -58,6 +58,14 @@ test_feeds(void)
 	ok(e && strcmp(e->label, "Dridex") == 0, "Emotet's JA3 listed as Dridex (any case)");
 	free(buf);
 
+	buf = slurp("abusech_sslbl_sha1_fingerprints.csv", &len);
+	ok(buf && ioc_set_load(&s, (struct span){ buf, len }, "sslbl", &st) == 0, "SSLBL SHA-1 loads");
+	is_str(st.format, "sslbl-sha1", "SHA-1 format detected");
+	/* a hash starting with a-f was once taken for the row's label */
+	e = ioc_match_hash(&s, IOC_SHA1, SPAN_LIT("a0d78b3ddb27cd4f110a0292cab800beadaf9bd2"));
+	ok(e && strcmp(e->label, "AsyncRAT C&C") == 0, "a listed certificate SHA-1 keeps its reason as label");
+	free(buf);
+
 	buf = slurp("abusech_urlhaus_tld_feed_sample.csv", &len);
 	ok(buf && ioc_set_load(&s, (struct span){ buf, len }, "urlhaus", &st) == 0, "URLhaus loads");
 	is_str(st.format, "urlhaus", "URLhaus format detected");
