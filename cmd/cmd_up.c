@@ -11,7 +11,8 @@
  *   scan that fails or runs out of memory never takes the manager down.
  * - The sensor (`mamori sensor -i IFACE --eve -`) runs on the interface of
  *   the default route when this process may capture (CAP_NET_RAW); its EVE
- *   alerts are stored as alerts (source "sensor") as they arrive.
+ *   alerts are stored as alerts (source "sensor") and the devices it sees as
+ *   network assets as they arrive (manager/eve_intake.c).
  * - The log follower (`mamori logs follow`) reads the system's login and
  *   system logs and the journal, and stores its alerts itself (source "logs").
  * - The file watch (`mamori fim watch --json`) on the users' folders; its
@@ -26,7 +27,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -44,6 +44,7 @@
 #include "cmd/cmd.h"
 #include "common/err.h"
 #include "storage/db.h"
+#include "manager/eve_intake.h"
 #include "storage/store_alert.h"
 
 #define DEFAULT_SCAN_EVERY 3600	/* seconds; findings change slowly, alerts come from the sensor */
@@ -85,7 +86,7 @@ struct up {
 	struct child_lines sensor_in;
 	struct db *alert_db;
 	char hostname[256];
-	unsigned long sensor_alerts;
+	unsigned long sensor_alerts, sensor_assets;
 	/* The file watch (alert lines stored here, source "fim") and the log
 	 * watch (stores its own alerts, source "logs"). */
 	struct watch watch;
@@ -194,49 +195,23 @@ sensor_start(struct up *u)
 		fprintf(stderr, "mamori up: network sensor on %s\n", u->iface);
 }
 
-/* An EVE alert (sensor/eve.c) as the alert line store_alert_record_json() takes. */
-static json_t *
-eve_alert(const char *line, size_t len)
-{
-	json_t *ev = json_loadb(line, len, 0, NULL);
-	json_t *al = json_object_get(ev, "alert");
-	json_t *m = json_object_get(al, "mamori");
-	const char *type = json_string_value(json_object_get(ev, "event_type"));
-	json_t *out = NULL;
-	if (type && strcmp(type, "alert") == 0 && json_is_object(m))
-		out = json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
-		    "event.kind", "alert", "rule.id", json_object_get(m, "rule_id"),
-		    "rule.name", json_object_get(al, "signature"),
-		    "severity", json_object_get(m, "severity"),
-		    "source.ip", json_object_get(ev, "src_ip"),
-		    "destination.ip", json_object_get(ev, "dest_ip"),
-		    "message", json_object_get(m, "message"),
-		    "mamori.text", json_object_get(m, "text"),
-		    "mamori.ir_step", json_object_get(m, "ir_step"));
-	json_decref(ev);
-	return out;
-}
-
+/* The sensor's EVE lines: alerts and devices into the database. */
 static void
 sensor_line(void *arg, const char *line, size_t len)
 {
 	struct up *u = arg;
-	json_t *a = eve_alert(line, len);
-	char *text = a ? json_dumps(a, JSON_COMPACT) : NULL;
-	json_decref(a);
-	if (!text)
-		return;
-	struct store_alert_in in = { .tenant_id = DEFAULT_TENANT, .source = "sensor",
-	    .host_name = u->hostname, .now_ms = wall_ms() };
-	int64_t id;
-	bool is_new;
-	int rc = store_alert_record_json(u->alert_db, &in, text, strlen(text), &id, &is_new);
-	if (rc == MAMORI_OK)
+	struct eve_intake in = { .tenant_id = DEFAULT_TENANT, .source = "sensor",
+	    .sensor_host = u->hostname,
+	    .learn_ms = conf_int(&u->env->conf, CONF_SENSOR_LEARN_HOURS) * 3600 * 1000 };
+	enum eve_intake_kind kind;
+	int rc = eve_intake_line(u->alert_db, &in, line, len, wall_ms(), &kind);
+	if (rc == MAMORI_OK && (kind == EVE_INTAKE_ALERT || kind == EVE_INTAKE_NEW_DEVICE))
 		u->sensor_alerts++;
-	else
-		fprintf(stderr, "mamori up: storing a sensor alert failed: %s (%s)\n", err_str(rc),
+	if (rc == MAMORI_OK && (kind == EVE_INTAKE_ASSET || kind == EVE_INTAKE_NEW_DEVICE))
+		u->sensor_assets++;
+	if (rc != MAMORI_OK && rc != MAMORI_E_PARSE)
+		fprintf(stderr, "mamori up: storing a sensor event failed: %s (%s)\n", err_str(rc),
 		    db_errmsg(u->alert_db));
-	free(text);
 }
 
 /*
@@ -469,9 +444,9 @@ out:
 	if (u.sensor_in.line)
 		child_lines_drain(&u.sensor_in, sensor_line, &u);
 	watch_finish(&u.watch);
-	if (u.sensor_alerts || u.sensor_in.dropped)
-		fprintf(stderr, "mamori up: %lu sensor alerts stored, %lu overlong sensor lines dropped\n",
-		    u.sensor_alerts, u.sensor_in.dropped);
+	if (u.sensor_alerts || u.sensor_assets || u.sensor_in.dropped)
+		fprintf(stderr, "mamori up: %lu sensor alerts and %lu device updates stored, %lu overlong sensor lines dropped\n",
+		    u.sensor_alerts, u.sensor_assets, u.sensor_in.dropped);
 	if (u.fim_alerts)
 		fprintf(stderr, "mamori up: %lu file-watch alerts stored\n", u.fim_alerts);
 	db_close(u.alert_db);

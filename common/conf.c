@@ -147,6 +147,8 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	    "distinct services one client gets RC4 service tickets for within an hour that are reported as Kerberoasting" },
 	[CONF_SENSOR_ZEROLOGON_ATTEMPTS] = { "sensor.zerologon_attempts", CONF_INT, 3, NULL, 1, 16,
 	    "Netlogon logons with an all-zero credential from one client within 10 min that make a Zerologon attack" },
+	[CONF_SENSOR_LEARN_HOURS] = { "sensor.learn_hours", CONF_INT, 24, NULL, 0, 8760,
+	    "hours after the first device is stored during which devices seen are the office's baseline, not new-device alerts" },
 	[CONF_LOGS_BUSINESS_HOURS] = { "logs.business_hours", CONF_STRING, 0, "08:00-20:00", 0, 0,
 	    "business hours (HH:MM-HH:MM, local time): administrator logins outside them are reported" },
 	[CONF_LOGS_BUSINESS_DAYS] = { "logs.business_days", CONF_STRING, 0, "mon-fri", 0, 0,

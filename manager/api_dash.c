@@ -1,5 +1,6 @@
 /* api_dash.c - the reads behind the owner's dashboard: the score over
- * time, vulnerabilities in fix-first order, and the tenant's accounts.
+ * time, vulnerabilities in fix-first order, the tenant's accounts and the
+ * devices the network sensor saw.
  * Scoped by the tenant of the caller's session like api_read.c. */
 #include "manager/api.h"
 
@@ -8,10 +9,12 @@
 
 #include "common/err.h"
 #include "storage/db.h"
+#include "storage/store_asset.h"
 #include "storage/store_manager.h"
 
 #define TREND_POINTS 90		/* about three months of daily scans */
 #define VULN_ITEMS 500		/* the page shows the first ones; counts cover all */
+#define DEVICE_ITEMS 5000	/* an office LAN has far fewer */
 
 static json_t *
 str_or_null(const char *s)
@@ -93,6 +96,31 @@ api_users(struct api *a, struct api_call *c, struct http_response *r)
 {
 	json_t *arr = json_array();
 	int rc = arr ? store_manager_users(c->db, c->sess.tenant_id, add_user, arr) :
+	    MAMORI_E_NOMEM;
+	api_reply_read(a, c, r, arr, rc);
+}
+
+static int
+add_device(void *ctx, const struct store_asset *d)
+{
+	json_t *v = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
+	    "id", (json_int_t)d->id, "mac", d->mac, "vendor", d->vendor, "ip", d->ip,
+	    "ipv6", d->ipv6, "hostname", d->hostname, "hostname_source", d->hostname_source,
+	    "dhcp_vendor_class", d->dhcp_vendor_class, "sensor", d->sensor,
+	    "first_seen", (json_int_t)d->first_seen, "last_seen", (json_int_t)d->last_seen);
+	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+void
+api_devices(struct api *a, struct api_call *c, struct http_response *r)
+{
+	int64_t limit = api_query_int(c->req, "limit", DEVICE_ITEMS, DEVICE_ITEMS);
+	if (limit < 1) {
+		http_error(r, 400, "bad_request", "limit is 1..5000");
+		return;
+	}
+	json_t *arr = json_array();
+	int rc = arr ? store_asset_list(c->db, c->sess.tenant_id, (int)limit, add_device, arr) :
 	    MAMORI_E_NOMEM;
 	api_reply_read(a, c, r, arr, rc);
 }
