@@ -3,6 +3,7 @@
 # capture, one core each, in one run:
 #   mamori sensor -r MIX --eve FILE --ioc ...      (all detectors on)
 #   suricata --runmode single -r MIX -S RULES     (EVE: alert, flow, dns, http, tls, anomaly, stats)
+#   tshark -r MIX -T fields -e dns... -e http... -e tls...  (Wireshark's dissectors, same metadata)
 #   tcpdump -r MIX -w /dev/null                   (the floor: reading the file)
 # MIX is an office-mix capture of SIZE_MB (default 1024) made by
 # gen_pcap_mix.py from every shared capture (../shared/data/pcap: office
@@ -116,7 +117,15 @@ exec "$build/mamori" sensor -r "$mix" --eve "$out/mamori/eve.json" --ioc "$out/i
 	--ioc "$data/ioc/abusech_sslbl_ja3_fingerprints.csv" --ioc "$data/ioc/abusech_sslbl_sha1_fingerprints.csv" \
 	--ioc "$data/ioc/abusech_urlhaus_tld_feed_sample.csv" --ioc "$out/ioc_domains.txt"
 EOT
-chmod +x "$out/suricata.sh" "$out/mamori.sh"
+# tshark: the same file dissected for the metadata mamori's EVE carries
+# (DNS names and answers, HTTP host/URI/agent/status, TLS SNI, JA3, certificate).
+cat >"$out/tshark.sh" <<EOT
+#!/bin/sh
+exec tshark -n -r "$mix" -T fields -e frame.number -e ip.src -e ip.dst -e dns.qry.name -e dns.a \\
+	-e http.host -e http.request.uri -e http.user_agent -e http.response.code \\
+	-e tls.handshake.extensions_server_name -e tls.handshake.ja3 -e x509sat.printableString >/dev/null
+EOT
+chmod +x "$out/suricata.sh" "$out/mamori.sh" "$out/tshark.sh"
 "$out/suricata.sh" >"$out/suricata/run.log" 2>&1 || { echo "suricata failed:" >&2; tail -20 "$out/suricata/run.log" >&2; exit 1; }
 "$out/mamori.sh" 2>"$out/mamori/run.log"
 
@@ -138,4 +147,5 @@ PY
 MEASURE_BYTES=$bytes exec python3 "$src/bench/measure.py" --runs "$runs" \
 	"mamori sensor=$out/mamori.sh" \
 	"suricata --runmode single=$out/suricata.sh" \
+	"tshark -T fields (DNS/HTTP/TLS)=$out/tshark.sh" \
 	"tcpdump -r -w /dev/null=tcpdump -r $mix -w /dev/null"
