@@ -10,9 +10,16 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 root=${1:-$src/bench/out/fresh}
 [ "$(id -u)" -eq 0 ] || { echo "install.sh: needs root (debootstrap, chroot)" >&2; exit 2; }
 command -v debootstrap >/dev/null || { echo "install.sh: needs debootstrap (apt-get install debootstrap)" >&2; exit 2; }
-if [ -e "$root" ]; then echo "install.sh: $root exists; give a new DIR (the tree must be fresh)" >&2; exit 2; fi
-mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)/*$|\1|p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
-debootstrap --variant=minbase bookworm "$root" "${mirror:-http://deb.debian.org/debian}" >"$root.debootstrap.log" 2>&1
+# DIR may be a tree debootstrap made beforehand (its time is not measured
+# anyway) as long as nothing was installed or cloned into it yet.
+if [ -e "$root" ]; then
+	if [ ! -x "$root/usr/bin/apt-get" ] || [ -e "$root/root/mamori" ] || [ -s "$root/var/log/apt/history.log" ]; then
+		echo "install.sh: $root is not a fresh debootstrap tree; give a new DIR" >&2; exit 2
+	fi
+else
+	mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)/*$|\1|p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+	debootstrap --variant=minbase bookworm "$root" "${mirror:-http://deb.debian.org/debian}" >"$root.debootstrap.log" 2>&1
+fi
 # Like a fresh machine: the security and updates suites, the host's resolver.
 [ -f /etc/apt/sources.list.d/debian.sources ] && { rm -f "$root/etc/apt/sources.list"; cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"; }
 cp /etc/resolv.conf "$root/etc/"
