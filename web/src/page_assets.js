@@ -1,5 +1,6 @@
 // page_assets.js - the computers (last seen, OS, score) and, for the chosen
-// one, its findings, software and listening ports from its newest scan.
+// one, its findings, software and listening ports from its newest scan; and
+// the devices the network sensor saw on the LAN (maker, address, name).
 import { useState } from 'preact/hooks';
 import { get } from './api.js';
 import { t, pick, formatTime } from './i18n.js';
@@ -8,7 +9,21 @@ import { html, useLoad, Loading, Failed, Severity } from './ui.js';
 const SHOWN = 300;	// software rows drawn at once; the filter finds the rest
 
 async function load() {
-  return { hosts: await get('/api/hosts') };
+  const [hosts, devices] = await Promise.all([get('/api/hosts'), get('/api/devices')]);
+  return { hosts, devices };
+}
+
+function Devices({ list }) {
+  return html`<section class="card" data-testid="devices"><h2>${t('devices_title')}</h2>
+    <p class="muted small">${t('devices_hint')}</p>
+    ${list.length === 0 ? html`<p>${t('devices_none')}</p>` : html`<table class="table devices">
+      <thead><tr><th>${t('device_name')}</th><th>${t('device_vendor')}</th><th>${t('device_ip')}</th>
+        <th>${t('device_mac')}</th><th>${t('device_first_seen')}</th><th>${t('host_last_seen')}</th></tr></thead>
+      <tbody>${list.map((d) => html`<tr key=${d.id}>
+        <td>${d.hostname || '—'}</td><td>${d.vendor || '—'}</td>
+        <td class="mono">${d.ip || d.ipv6 || '—'}</td><td class="mono">${d.mac}</td>
+        <td>${formatTime(Math.round(d.first_seen / 1000))}</td><td>${formatTime(Math.round(d.last_seen / 1000))}</td></tr>`)}</tbody></table>`}
+  </section>`;
 }
 
 function osName(h) {
@@ -68,7 +83,7 @@ export function Assets() {
   const [chosen, setChosen] = useState(null);
   if (st.error) return html`<${Failed} error=${st.error} retry=${reload} />`;
   if (!st.data) return html`<${Loading} />`;
-  const { hosts } = st.data;
+  const { hosts, devices } = st.data;
   const host = hosts.find((h) => h.id === chosen) || hosts[0];
   return html`<div class="stack">
     <section class="card" data-testid="hosts"><h2>${t('hosts_title')}</h2>
@@ -84,6 +99,7 @@ export function Assets() {
     </section>
     ${host && html`<${HostFindings} host=${host} key=${'f' + host.id} />`}
     ${host && host.last_scan_id && html`<${HostScan} host=${host} key=${'s' + host.id} />`}
+    <${Devices} list=${devices} />
   </div>`;
 }
 
