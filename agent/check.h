@@ -17,13 +17,7 @@
 #include "agent/inventory.h"
 #include "agent/scan_ctx.h"
 #include "common/i18n.h"
-
-enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
-
-const char *severity_name(enum severity s);
-/* "info".."critical"; MAMORI_E_INVAL otherwise. */
-int severity_parse(const char *s, enum severity *out);
-struct i18n_text severity_label(enum severity s);
+#include "common/severity.h"
 
 struct check_def {
 	const char *id;			/* stable, e.g. "passwords.empty" */

@@ -7,8 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/report_month.h"
-#include "agent/report_schedule.h"
+#include "agent/check.h"
+#include "manager/report_month.h"
+#include "manager/report_schedule.h"
 #include "cmd/cmd.h"
 #include "common/err.h"
 #include "storage/db.h"
@@ -50,6 +51,15 @@ due_done(void *ctx, const char *tenant, int rc, bool written, const char *path, 
 
 /* --due DIR: last month's report of each tenant into DIR unless it is
  * there (for timers). */
+/* The agent's check table: the report in the asked language even when the
+ * scans were stored in the other one. */
+static const char *
+check_text(const char *id, enum lang lang, bool action)
+{
+	const struct check_def *def = check_find(id);
+	return def ? i18n_pick(lang, action ? def->action : def->title) : NULL;
+}
+
 static int
 report_due(struct cmd_env *env, const char *db_path, const char *dir, enum lang lang, int64_t now)
 {
@@ -81,7 +91,8 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct report_month_opts ro = { .lang = env->lang, .generated_at = (int64_t)time(NULL) };
+	struct report_month_opts ro = { .lang = env->lang, .generated_at = (int64_t)time(NULL),
+		.check_text = check_text };
 	const char *db_path = env->db_path, *out = NULL, *format = NULL, *due = NULL, *tenant = NULL;
 	bool have_month = false;
 	char err[512];

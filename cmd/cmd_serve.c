@@ -177,6 +177,7 @@ cmd_serve_start(struct cmd_env *env, const char *listen, const char *db_path,
 		goto fail;
 	}
 	s->api_ready = true;
+	s->api->company = conf_str(&env->conf, CONF_COMPANY_NAME);
 	/* Opened after the writer migrated the database. */
 	if (db_pool_open(path, (int)conf_int(&env->conf, CONF_MANAGER_READ_CONNECTIONS),
 	    &s->api->readers, err, sizeof(err)) != MAMORI_OK) {

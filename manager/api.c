@@ -39,6 +39,7 @@ static const struct api_route routes[] = {
 	{ "POST", "/api/policy-draft", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_policy_draft },
 	{ "POST", "/api/policy-published", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED,
 	    api_policy_published },
+	{ "GET", "/api/report", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_report },
 	{ "GET", "/api/advisories", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_advisories },
 	{ "POST", "/api/advisories", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_advisories_import },
 	{ "GET", "/api/threats", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_threats },

@@ -49,6 +49,8 @@ struct api {
 	/* For POST /api/notify/test/{id}; NULL: test messages are unavailable. */
 	const struct notify_config *notify;
 	int64_t started_at;
+	/* company.name: the default tenant's name in its monthly report. */
+	const char *company;
 	/* Verified for unknown accounts so that timing does not tell them apart. */
 	char dummy_hash[STORE_AUTH_HASH_MAX + 1];
 	atomic_ulong logins_ok, logins_failed, logins_limited;
@@ -146,6 +148,7 @@ void api_incident_kinds(struct api *a, struct api_call *c, struct http_response 
 void api_contacts(struct api *a, struct api_call *c, struct http_response *r);
 void api_contact_set(struct api *a, struct api_call *c, struct http_response *r);
 void api_assess(struct api *a, struct api_call *c, struct http_response *r);
+void api_report(struct api *a, struct api_call *c, struct http_response *r);
 void api_assess_answer(struct api *a, struct api_call *c, struct http_response *r);
 void api_policy_draft(struct api *a, struct api_call *c, struct http_response *r);
 void api_policy_published(struct api *a, struct api_call *c, struct http_response *r);

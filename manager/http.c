@@ -171,6 +171,8 @@ send_response(struct http_server *s, struct MHD_Connection *c,
 	}
 	if (r->allow)
 		s->mhd.add_response_header(resp, "Allow", r->allow);
+	if (r->disposition[0])
+		s->mhd.add_response_header(resp, "Content-Disposition", r->disposition);
 	ret = s->mhd.queue_response(c, (unsigned)r->status, resp);
 	s->mhd.destroy_response(resp);
 	atomic_fetch_add(&s->stats.status[r->status], 1);

@@ -42,6 +42,7 @@ struct http_response {
 	int retry_after;		/* seconds; 0: no header */
 	const char *allow;		/* for 405 */
 	const char *csp;		/* NULL: the API's "default-src 'none'" */
+	char disposition[128];		/* Content-Disposition; empty: none */
 };
 
 typedef void (*http_handler_fn)(void *ctx, const struct http_request *req,

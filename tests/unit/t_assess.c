@@ -7,7 +7,7 @@
 
 #include "guide/assess.h"
 #include "guide/policy_draft.h"
-#include "agent/report_month.h"
+#include "manager/report_month.h"
 #include "guide/security_action.h"
 #include "common/err.h"
 #include "storage/db.h"

@@ -1,5 +1,5 @@
 /* t_report_schedule.c - which month a scheduled run reports on. */
-#include "agent/report_schedule.h"
+#include "manager/report_schedule.h"
 #include "tests/tap.h"
 
 int

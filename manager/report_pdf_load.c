@@ -8,7 +8,7 @@
  * looked for next to the executable (the build tree), then in the
  * installed module directory.
  */
-#include "agent/report_month.h"
+#include "manager/report_month.h"
 
 #include <dlfcn.h>
 #include <limits.h>

@@ -7,8 +7,8 @@
  *
  * Months are calendar months in UTC, like every date mamori prints.
  */
-#ifndef MAMORI_AGENT_REPORT_MONTH_H
-#define MAMORI_AGENT_REPORT_MONTH_H
+#ifndef MAMORI_MANAGER_REPORT_MONTH_H
+#define MAMORI_MANAGER_REPORT_MONTH_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -62,6 +62,9 @@ struct report_month_opts {
 	const char *company;	/* "" = not set */
 	int64_t generated_at;
 	int64_t tenant_id;	/* 0 = the default tenant (1) */
+	/* A check's title (action false) or action in lang, or NULL; NULL
+	 * here or returned: the text stored with the scan's findings. */
+	const char *(*check_text)(const char *id, enum lang lang, bool action);
 };
 
 /* "2026-11" -> year, month; MAMORI_E_INVAL otherwise. */

@@ -4,14 +4,14 @@
  * report_schedule_run_all(); it writes last month's report of each tenant
  * once, into a directory, and does nothing while that report exists.
  */
-#ifndef MAMORI_AGENT_REPORT_SCHEDULE_H
-#define MAMORI_AGENT_REPORT_SCHEDULE_H
+#ifndef MAMORI_MANAGER_REPORT_SCHEDULE_H
+#define MAMORI_MANAGER_REPORT_SCHEDULE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/report_month.h"
+#include "manager/report_month.h"
 
 /* The month a scheduled run at now reports on: the previous UTC month. */
 void report_schedule_month(int64_t now, int *year, int *month);

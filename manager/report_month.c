@@ -3,7 +3,7 @@
  * Content is read from stored scans only (their --json documents), so a
  * report can be made again for any month still in the database.
  */
-#include "agent/report_month.h"
+#include "manager/report_month.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -13,8 +13,8 @@
 #include <time.h>
 
 #include "guide/assess.h"
-#include "agent/check.h"
 #include "common/err.h"
+#include "common/severity.h"
 #include "storage/db.h"
 #include "storage/store_assess.h"
 
@@ -27,6 +27,8 @@ struct builder {
 	struct report_doc *doc;
 	enum lang lang;
 	bool oom;
+	const struct report_month_opts *o;
+	json_t *texts;		/* check id -> [title, action] from stored findings */
 };
 
 __attribute__((format(printf, 1, 0)))
@@ -181,6 +183,7 @@ days_from_civil(int y, int m, int d)
 struct month_ctx {
 	json_t *hosts;		/* host id -> state object */
 	json_t *days;		/* "MM-DD" -> [sum, count] */
+	json_t *texts;		/* check id -> [title, action], newest scan's */
 	int nscans;
 	int bad;
 };
@@ -221,6 +224,21 @@ failing(const json_t *report)
 			json_object_set_new(out, id, json_string(jstr(c, "severity")));
 	}
 	return out;
+}
+
+/* The findings' own title and action (in the scan's language), so the
+ * report needs no check table: the manager builds it too. */
+static void
+keep_texts(json_t *texts, const json_t *report)
+{
+	size_t i;
+	const json_t *c;
+	json_array_foreach(json_object_get(report, "findings"), i, c) {
+		const char *id = jstr(c, "id");
+		if (*id && *jstr(c, "title"))
+			json_object_set_new(texts, id, json_pack("[s, s]", jstr(c, "title"),
+			    jstr(c, "action")));
+	}
 }
 
 static json_t *
@@ -300,6 +318,7 @@ read_scan(void *vctx, const struct store_assess_scan *s)
 	m->nscans++;
 	json_object_set_new(h, "seen", json_true());
 	json_t *fails = failing(doc);
+	keep_texts(m->texts, doc);
 	json_object_update(json_object_get(h, "month"), fails);
 	json_object_set_new(h, "end", fails);
 	json_object_set_new(h, "score", json_integer(s->score));
@@ -336,11 +355,20 @@ weather_of(int score)
 	return score >= 80 ? 0 : score >= 60 ? 1 : score >= 40 ? 2 : 3;
 }
 
+/* The caller's check table first, else the stored findings' text. */
+static const char *
+check_text(const struct builder *b, const char *id, bool action)
+{
+	const char *s = b->o->check_text ? b->o->check_text(id, b->lang, action) : NULL;
+	if (!s)
+		s = json_string_value(json_array_get(json_object_get(b->texts, id), action ? 1 : 0));
+	return s ? s : action ? "" : id;
+}
+
 static const char *
 check_title(const struct builder *b, const char *id)
 {
-	const struct check_def *def = check_find(id);
-	return def ? i18n_pick(b->lang, def->title) : id;
+	return check_text(b, id, false);
 }
 
 static const char *
@@ -596,8 +624,7 @@ actions_section(struct builder *b, json_t *open_all, bool assessed)
 	int shown = 0;
 	for (i = 0; rows && i < n && shown < 3; i++, shown++) {
 		const char *id = json_string_value(json_array_get(rows[i], 0));
-		const struct check_def *def = check_find(id);
-		char *s = fmt("%s: %s", check_title(b, id), def ? i18n_pick(b->lang, def->action) : "");
+		char *s = fmt("%s: %s", check_title(b, id), check_text(b, id, true));
 		cell(b, l, s);
 		free(s);
 	}
@@ -670,8 +697,8 @@ int
 report_month_build(struct db *db, const struct report_month_opts *o,
     struct report_doc *doc, char *err, size_t errsz)
 {
-	struct builder b = { doc, o->lang, false };
-	struct month_ctx m = { json_object(), json_object(), 0, 0 };
+	struct month_ctx m = { json_object(), json_object(), json_object(), 0, 0 };
+	struct builder b = { doc, o->lang, false, o, m.texts };
 	static const char *const months_en[] = { "January", "February", "March",
 		"April", "May", "June", "July", "August", "September", "October",
 		"November", "December" };
@@ -689,7 +716,7 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 		snprintf(label, sizeof(label), "%s %d", months_en[o->month - 1], o->year);
 	doc->title = fmt("%s %s", L(&b, "Monthly security report", "月次セキュリティレポート"), label);
 
-	if (!m.hosts || !m.days || !doc->title) {
+	if (!m.hosts || !m.days || !m.texts || !doc->title) {
 		rc = MAMORI_E_NOMEM;
 		goto out;
 	}
@@ -733,6 +760,7 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 out:
 	json_decref(m.hosts);
 	json_decref(m.days);
+	json_decref(m.texts);
 	if (rc)
 		report_month_release(doc);
 	return rc;

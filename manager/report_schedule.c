@@ -1,4 +1,4 @@
-#include "agent/report_schedule.h"
+#include "manager/report_schedule.h"
 
 #include <errno.h>
 #include <stdio.h>

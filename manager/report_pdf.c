@@ -8,7 +8,7 @@
  * cairo, pango and glib are some 40 shared libraries, and only this
  * command needs them.
  */
-#include "agent/report_month.h"
+#include "manager/report_month.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
