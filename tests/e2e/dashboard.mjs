@@ -120,6 +120,13 @@ try {
     return (await page.locator('[data-testid=todo]').innerText()).includes('今すぐやること') &&
       (await items.count()) === 3;
   });
+  await step("overview: this month's report downloads as HTML with the scanned computer", async () => {
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }),
+      page.click('[data-testid=report-this]')]);
+    const body = readFileSync(await dl.path(), 'utf8');
+    return /^mamori-report-\d{4}-\d{2}\.html$/.test(dl.suggestedFilename()) &&
+      body.includes('月次セキュリティレポート') && body.includes(expect.hostname);
+  });
   await step('overview: Japanese text is drawn with a CJK font (fonts-noto-cjk)', async () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('DOM.enable');
