@@ -340,6 +340,26 @@ read_scan(void *vctx, const struct store_assess_scan *s)
 	return 0;
 }
 
+/* The findings' stored text in the report's language (both are kept):
+ * it overrides the scan document's, which is in the scan's language. */
+struct text_ctx {
+	json_t *texts;
+	const char *lang;
+};
+
+static int
+read_text(void *vctx, const char *id, const char *text_json)
+{
+	struct text_ctx *x = vctx;
+	json_t *doc = json_loads(text_json, 0, NULL);
+	const json_t *t = json_object_get(doc, x->lang);
+	const char *title = json_string_value(json_object_get(t, "title"));
+	if (title && *title)
+		json_object_set_new(x->texts, id, json_pack("[s, s]", title, jstr(t, "action")));
+	json_decref(doc);
+	return 0;
+}
+
 /* ---- sections ----------------------------------------------------------- */
 
 static const struct i18n_text weather_names[4] = {
@@ -721,7 +741,9 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 		goto out;
 	}
 	if (store_assess_scans_between(db, tenant, from, to, read_scan, &m) != MAMORI_OK ||
-	    store_assess_latest_scans(db, tenant, from, read_baseline, &m) != MAMORI_OK) {
+	    store_assess_latest_scans(db, tenant, from, read_baseline, &m) != MAMORI_OK ||
+	    store_assess_finding_texts(db, tenant, to, read_text,
+	    &(struct text_ctx){ m.texts, o->lang == LANG_JA ? "ja" : "en" }) != MAMORI_OK) {
 		snprintf(err, errsz, "cannot read the stored scans: %s", db_errmsg(db));
 		rc = MAMORI_E_DB;
 		goto out;

@@ -46,6 +46,11 @@ static const char sql_between[] =
     "WHERE h.tenant_id = ?9 AND s.report_json IS NOT NULL AND s.started_at >= ?1 "
     "AND s.started_at < ?2 ORDER BY s.started_at, s.id";
 
+static const char sql_texts[] =
+    "SELECT f.check_id, max(f.text_json) FROM findings f JOIN scans s ON s.id = f.scan_id "
+    "JOIN hosts h ON h.id = s.host_id WHERE h.tenant_id = ?9 AND s.started_at < ?1 "
+    "AND f.text_json <> 'null' GROUP BY f.check_id";
+
 /* Every statement names its tenant as ?9. */
 static sqlite3_stmt *
 tenant_stmt(struct db *db, const char *sql, int64_t tenant_id)
@@ -277,4 +282,24 @@ store_assess_scans_between(struct db *db, int64_t tenant_id, int64_t from, int64
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
 	return run_scans(st, fn, ctx);
+}
+
+int
+store_assess_finding_texts(struct db *db, int64_t tenant_id, int64_t before,
+    store_assess_text_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = tenant_stmt(db, sql_texts, tenant_id);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, before);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = fn(ctx, db_col_text(st, 0), db_col_text(st, 1));
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
 }

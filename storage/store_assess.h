@@ -78,6 +78,11 @@ struct store_assess_scan {
 typedef int (*store_assess_scan_fn)(void *ctx, const struct store_assess_scan *s);
 
 /* The newest scan of each host started before t (t <= 0: any time), by host. */
+/* Each check's stored text ({"en": {title, ...}, "ja": ...}) among the
+ * tenant's findings of scans started before t, one row per check. */
+typedef int (*store_assess_text_fn)(void *ctx, const char *check_id, const char *text_json);
+int store_assess_finding_texts(struct db *db, int64_t tenant_id, int64_t before,
+    store_assess_text_fn fn, void *ctx);
 int store_assess_latest_scans(struct db *db, int64_t tenant_id, int64_t before, store_assess_scan_fn fn,
     void *ctx);
 /* Every scan started in [from, to), oldest first. */

@@ -38,10 +38,10 @@ t "a download named for the month" grep -qi '^content-disposition: attachment; f
 t "Japanese by default, for November 2026" grep -q '<title>月次セキュリティレポート 2026年11月' "$tmp/nov.html"
 t "without company.name, no company line for the default tenant" sh -c "grep -q '<p class=\"sub\">作成日' '$tmp/nov.html'"
 t "the tenant's computer and a score" sh -c "grep -q office-pc-weak '$tmp/nov.html' && grep -q 'class=\"score\"' '$tmp/nov.html'"
-# Titles come from the stored findings (the scan's language, English here),
-# as the CLI's check table gives them.
-M --lang en report --month 2026-11 -o "$tmp/cli.html" --now 1796456000 2>/dev/null
-code -b "$tmp/jar" "$base/api/report?month=2026-11&lang=en" >/dev/null
+# Titles come from the stored findings' text in the report's language (the
+# scan was stored in English), as the CLI's check table gives them.
+M --lang ja report --month 2026-11 -o "$tmp/cli.html" --now 1796456000 2>/dev/null
+code -b "$tmp/jar" "$base/api/report?month=2026-11&lang=ja" >/dev/null
 t "the same problem titles as mamori report" python3 -c '
 import re, sys
 def rows(p):
