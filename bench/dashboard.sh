@@ -1,11 +1,12 @@
 #!/bin/sh
-# dashboard.sh BUILD_DIR [EVENTS] [RUNS] - the dashboard's requests on a large
+# dashboard.sh BUILD_DIR [EVENTS] [RUNS] [ONLY] - the dashboard's requests on a large
 # database: a real `mamori scan` of this machine grown by gen_dashboard_db.py to
 # 100 computers x 10 scans, 200 CVEs per computer, 200,000 alerts and EVENTS
 # intake events (default 10,000,000), served by BUILD_DIR's mamori (build it
 # with --buildtype=release). Prints p50/p95/max per API call and per page (its
 # calls at once) and each page's p95 against GET /api/health. Target: every
-# page under 100 ms at the 95th percentile.
+# page under 100 ms at the 95th percentile. ONLY (e.g. /api/vulns) times just the
+# API calls that start with it.
 set -eu
 build=${1:?usage: dashboard.sh BUILD_DIR [EVENTS] [RUNS]}
 events=${2:-10000000}
@@ -33,6 +34,6 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 [ -n "$port" ] || { cat "$out/serve.err"; exit 1; }
-MAMORI_PID=$pid python3 "$here/dashboard_client.py" "https://127.0.0.1:$port" bench bench-password-1 "$runs"
+MAMORI_PID=$pid python3 "$here/dashboard_client.py" "https://127.0.0.1:$port" bench bench-password-1 "$runs" "${4:-}"
 kill -TERM $pid; wait $pid 2>/dev/null || true
 trap - EXIT

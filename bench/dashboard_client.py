@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""dashboard_client.py BASE USER PASSWORD RUNS - logs in to mamori serve and
+"""dashboard_client.py BASE USER PASSWORD RUNS [ONLY] - logs in to mamori serve and
 times the dashboard's requests: each API call alone (RUNS times over one
 keep-alive TLS connection, as the browser does), then each page as the
 browser loads it (its calls at once, one connection each). Prints p50, p95
 and max in milliseconds, and each page's p95 against GET /api/health (the
 floor: TLS, HTTP and the session check with no data), and the server's CPU
-milliseconds per call or page when MAMORI_PID is set (load-independent)."""
+milliseconds per call or page when MAMORI_PID is set (load-independent).
+ONLY (e.g. "/api/vulns") times just the calls that start with it, no pages."""
 import concurrent.futures
 import http.client
 import json
@@ -17,6 +18,7 @@ import time
 import urllib.parse
 
 base, user, password, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+only = sys.argv[5] if len(sys.argv) > 5 else None
 u = urllib.parse.urlparse(base)
 ctx = ssl.create_default_context()
 ctx.check_hostname = False
@@ -70,6 +72,9 @@ pages = {
 # The full lists too, for comparison with the pages' smaller reads.
 calls = ["/api/health", "/", "/app.js"] + sorted({p for v in pages.values() for p in v} |
                                                  {"/api/findings", "/api/vulns"})
+if only:
+    calls = ["/api/health"] + [p for p in calls if p.startswith(only)]
+    pages = {}
 
 
 # The server's CPU time (user + system) from /proc when dashboard.sh passes

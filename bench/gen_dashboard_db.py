@@ -45,8 +45,10 @@ db.execute("COMMIT")
 
 db.execute("BEGIN")
 cves = [f"CVE-2024-{10000 + i}" for i in range(2000)]
-db.executemany("INSERT OR REPLACE INTO vuln_cve (cve, description, cvss, severity) VALUES (?, ?, ?, ?)",
-               [(c, "A flaw in a library lets a remote attacker run code.", rnd.uniform(2, 10), "high") for c in cves])
+db.executemany("INSERT OR REPLACE INTO vuln_cve (cve, cvss, severity) VALUES (?, ?, ?)",
+               [(c, rnd.uniform(2, 10), "high") for c in cves])
+db.executemany("INSERT OR REPLACE INTO vuln_cve_text (cve, description) VALUES (?, ?)",
+               [(c, "A flaw in a library lets a remote attacker run code.") for c in cves])
 db.executemany("INSERT OR REPLACE INTO vuln_kev (cve, name, date_added, due_date, ransomware, required_action) "
                "VALUES (?, 'bench', '2024-01-01', '2024-01-22', ?, 'Apply updates')",
                [(c, i % 3 == 0) for i, c in enumerate(cves[:40])])

@@ -74,7 +74,8 @@ api_vulns(struct api *a, struct api_call *c, struct http_response *r)
 	json_t *items = json_array();
 	int rc = items ? store_manager_vuln_counts(c->db, c->sess.tenant_id, &n) : MAMORI_E_NOMEM;
 	if (rc == MAMORI_OK)
-		rc = store_manager_vulns(c->db, c->sess.tenant_id, (int)limit, add_vuln, items);
+		rc = store_manager_vulns(c->db, c->sess.tenant_id, (int)limit, n.kev, add_vuln,
+		    items);
 	json_t *doc = rc == MAMORI_OK ? json_pack("{s:I, s:I, s:I, s:I, s:O}",
 	    "hosts_checked", (json_int_t)n.hosts_checked, "total", (json_int_t)n.total,
 	    "kev", (json_int_t)n.kev, "fixable", (json_int_t)n.fixable, "items", items) : NULL;

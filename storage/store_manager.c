@@ -57,6 +57,16 @@ static const char sql_trend[] =
     "(SELECT s.id FROM scans s WHERE s.host_id = h.id AND EXISTS (SELECT 1 FROM scan_vulns m " \
     "WHERE m.scan_id = s.id AND m.cve = '' AND m.state = 'checked') " \
     "ORDER BY s.started_at DESC, s.id DESC LIMIT 1) AS scan_id FROM hosts h WHERE h.tenant_id = ?1) "
+/* The chosen rows with their texts, in fix-first order. */
+#define VULN_TOP_ROWS \
+    "SELECT t.host_id, t.scan_id, t.hostname, s.started_at, v.cve, v.package, v.state, " \
+    "d.description, t.cvss, c.severity, t.kev, coalesce(k.ransomware, 0), k.due_date, " \
+    "k.required_action, t.epss, " \
+    "(SELECT j.title_ja FROM vuln_jvn j WHERE j.cve = v.cve ORDER BY j.jvn_id DESC LIMIT 1) " \
+    "FROM top t JOIN scan_vulns v ON v.rowid = t.vid JOIN scans s ON s.id = t.scan_id " \
+    "LEFT JOIN vuln_cve c ON c.cve = v.cve LEFT JOIN vuln_cve_text d ON d.cve = v.cve " \
+    "LEFT JOIN vuln_kev k ON k.cve = v.cve " \
+    "ORDER BY t.kev DESC, t.st, t.epss DESC, t.cvss DESC, v.cve, t.hostname, v.package"
 /* The first ?2 in fix-first order are picked on their sort keys alone; the
  * texts (description, KEV action, JVN title) are read for those rows only. */
 static const char sql_vulns[] =
@@ -67,18 +77,22 @@ static const char sql_vulns[] =
     "LEFT JOIN vuln_cve c ON c.cve = v.cve LEFT JOIN vuln_kev k ON k.cve = v.cve "
     "LEFT JOIN vuln_epss e ON e.cve = v.cve "
     "ORDER BY kev DESC, st, epss DESC, cvss DESC, v.cve, l.hostname, v.package LIMIT ?2) "
-    "SELECT t.host_id, t.scan_id, t.hostname, s.started_at, v.cve, v.package, v.state, "
-    "d.description, t.cvss, c.severity, t.kev, coalesce(k.ransomware, 0), k.due_date, "
-    "k.required_action, t.epss, "
-    "(SELECT j.title_ja FROM vuln_jvn j WHERE j.cve = v.cve ORDER BY j.jvn_id DESC LIMIT 1) "
-    "FROM top t JOIN scan_vulns v ON v.rowid = t.vid JOIN scans s ON s.id = t.scan_id "
-    "LEFT JOIN vuln_cve c ON c.cve = v.cve LEFT JOIN vuln_cve_text d ON d.cve = v.cve "
-    "LEFT JOIN vuln_kev k ON k.cve = v.cve "
-    "ORDER BY t.kev DESC, t.st, t.epss DESC, t.cvss DESC, v.cve, t.hostname, v.package";
+    VULN_TOP_ROWS;
+/* When the newest scans hold at least ?2 known exploited rows, the first ?2
+ * are all among them (KEV sorts first): sort those few, not every row. */
+static const char sql_vulns_kev[] =
+    VULN_LATEST ", top AS (SELECT l.host_id, l.hostname, l.scan_id, v.rowid AS vid, "
+    "1 AS kev, CASE v.state WHEN 'fixable' THEN 0 WHEN 'unfixed' THEN 1 ELSE 2 END AS st, "
+    "coalesce(e.epss, -1) AS epss, coalesce(c.cvss, -1) AS cvss "
+    "FROM latest l JOIN scan_vulns v ON v.scan_id = l.scan_id AND v.cve <> '' "
+    "JOIN vuln_kev k ON k.cve = v.cve LEFT JOIN vuln_cve c ON c.cve = v.cve "
+    "LEFT JOIN vuln_epss e ON e.cve = v.cve "
+    "ORDER BY st, epss DESC, cvss DESC, v.cve, l.hostname, v.package LIMIT ?2) "
+    VULN_TOP_ROWS;
+/* Kept per scan by migration 0021's triggers. */
 static const char sql_vuln_counts[] =
-    VULN_LATEST "SELECT (SELECT count(*) FROM latest WHERE scan_id IS NOT NULL), count(v.cve), "
-    "count(k.cve), coalesce(sum(v.state = 'fixable'), 0) FROM latest l "
-    "JOIN scan_vulns v ON v.scan_id = l.scan_id AND v.cve <> '' LEFT JOIN vuln_kev k ON k.cve = v.cve";
+    VULN_LATEST "SELECT count(l.scan_id), coalesce(sum(n.total), 0), coalesce(sum(n.kev), 0), "
+    "coalesce(sum(n.fixable), 0) FROM latest l LEFT JOIN scan_vuln_counts n ON n.scan_id = l.scan_id";
 static const char sql_users[] =
     "SELECT u.id, u.name, u.role, u.created_at, coalesce(max(s.last_seen), 0) FROM users u "
     "LEFT JOIN sessions s ON s.user_id = u.id WHERE u.tenant_id = ?1 "
@@ -293,10 +307,10 @@ row_vuln(sqlite3_stmt *st, const struct cb *cb)
 }
 
 int
-store_manager_vulns(struct db *db, int64_t tenant_id, int limit, store_mgr_vuln_fn fn,
-    void *ctx)
+store_manager_vulns(struct db *db, int64_t tenant_id, int limit, int64_t kev_rows,
+    store_mgr_vuln_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_cached(db, sql_vulns);
+	sqlite3_stmt *st = db_cached(db, kev_rows >= limit ? sql_vulns_kev : sql_vulns);
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);

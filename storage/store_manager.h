@@ -99,8 +99,10 @@ typedef int (*store_mgr_vuln_fn)(void *ctx, const struct store_mgr_vuln *v);
  * The first `limit` in fix-first order: known exploited (CISA KEV) first,
  * then those with an update available, then by exploit likelihood (EPSS)
  * and CVSS. A host never checked for vulnerabilities has no rows.
+ * kev_rows is the kev count of store_manager_vuln_counts: when it covers
+ * `limit`, only the known exploited rows are sorted.
  */
-int store_manager_vulns(struct db *db, int64_t tenant_id, int limit,
+int store_manager_vulns(struct db *db, int64_t tenant_id, int limit, int64_t kev_rows,
     store_mgr_vuln_fn fn, void *ctx);
 /* Counts over all of them, and the hosts with a vulnerability-checked scan. */
 struct store_mgr_vuln_counts {
