@@ -223,5 +223,34 @@ assert doc["summary"]["fixable_not_in_mirror"] == 1
 "$MAMORI" --db "$db" vuln scan --root "$tmp/mirror" --no-store --now $NOW >"$tmp/mirror.txt" 2>&1
 t "text report counts fixes missing from the mirror" grep -q "1 are not in your package mirror yet" "$tmp/mirror.txt"
 
+# The per-scan counts the dashboard reads (kept by triggers) equal a recount
+# of the stored rows, also after the KEV catalogue is imported again
+# (rows replaced) and after it loses an entry.
+counts_match() {
+	python3 - "$db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+kept = dict((r[0], r[1:]) for r in db.execute("SELECT scan_id, total, fixable, kev FROM scan_vuln_counts"))
+real = dict((r[0], r[1:]) for r in db.execute(
+    "SELECT v.scan_id, count(*), sum(v.state = 'fixable'), count(k.cve) FROM scan_vulns v "
+    "LEFT JOIN vuln_kev k ON k.cve = v.cve WHERE v.cve <> '' GROUP BY v.scan_id"))
+kept = {k: v for k, v in kept.items() if v != (0, 0, 0)}
+if not real or kept != real or not any(v[2] for v in real.values()):
+    print("# kept", kept, "\n# recount", real)
+    sys.exit(1)
+PY
+}
+t "stored scans' vulnerability counts equal a recount" counts_match
+"$MAMORI" --db "$db" vuln update "$fx/data/kev.json" >/dev/null 2>&1
+t "and still do after the KEV catalogue is imported again" counts_match
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["vulnerabilities"]=d["vulnerabilities"][1:]; d["count"]=len(d["vulnerabilities"]); json.dump(d,open(sys.argv[2],"w"))' \
+    "$fx/data/kev.json" "$tmp/kev-less.json"
+kev_sum() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT coalesce(sum(kev),0) FROM scan_vuln_counts").fetchone()[0])' "$db"; }
+before=$(kev_sum)
+"$MAMORI" --db "$db" vuln update "$tmp/kev-less.json" >/dev/null 2>&1
+after=$(kev_sum)
+t "and after the catalogue loses an entry (KEV count $before -> $after)" [ "$after" -lt "$before" ]
+t "which the kept counts follow" counts_match
+
 echo "1..$n"
 [ $fail -eq 0 ]
