@@ -8,7 +8,7 @@
 # returns).
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 spid= apid= wpid= mnt=
 cleanup() {
 	for p in $apid $wpid $spid; do kill "$p" 2>/dev/null; done
@@ -17,14 +17,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-for tool in curl python3 sqlite3 zstd; do
-	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
-done
+need curl python3 sqlite3 zstd
 cat >"$tmp/mamori.yaml" <<'YAML'
 agent:
   scan_interval_seconds: 0
@@ -269,5 +262,4 @@ for i in range(1,3001): print("{\"n\":%d,\"blob\":\"%s\"}" % (i, base64.b64encod
 fi
 [ -n "$spid" ] && kill "$spid" && wait "$spid" 2>/dev/null
 spid=
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -13,7 +13,7 @@
 # the agent, even when it is killed -9.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}" "${MAMORI_BUILD:?}"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 spid= apid=
 cleanup() {
 	for p in $apid $spid; do kill "$p" 2>/dev/null; done
@@ -21,11 +21,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 if ! command -v python3 >/dev/null; then echo "1..0 # SKIP python3 missing (tools/deps.sh test)"; exit 0; fi
 respond=none
 [ "$(id -u)" -eq 0 ] && respond=kill
@@ -144,5 +139,4 @@ gone() { for c in $children; do kill -0 "$c" 2>/dev/null && return 1; done; retu
 t "when the agent is killed -9 its watches end too ($children)" wait_for 10 gone
 t "the manager's database is intact" [ "$(sql "$db" 'PRAGMA integrity_check')" = ok ]
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -8,20 +8,8 @@
 # tenant never sees them.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-json() { # file python-expression-on-doc
-	python3 -c 'import json,sys; doc=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
-}
-for tool in curl python3; do
-	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
-done
+. "$(dirname "$0")/tap.inc"
+need curl python3
 db="$tmp/m.db"
 M() { "$MAMORI" --db "$db" "$@"; }
 
@@ -113,5 +101,4 @@ t "another tenant changing an alert: 404" [ "$(code -b "$tmp/jarb" -H "X-CSRF-To
 t "the server is still up" [ "$(code "$base/api/health")" = 200 ]
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 t "server stops cleanly on SIGTERM" [ "$rc" -eq 0 ]
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -5,13 +5,7 @@
 # and a corrupt stored report.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/tap.inc"
 json() { # file python-expression-on-doc
 	python3 -c 'import json,sys; doc=json.load(open(sys.argv[1])); it={i["no"]:i for i in doc.get("items",[])}; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
 }
@@ -108,5 +102,4 @@ t "corrupt stored report: exit 0 with a warning ($rc)" sh -c "[ $rc -eq 0 ] && g
 t "corrupt stored report: item 1 has no evidence, manual answers kept" json "$tmp/8.json" \
 	'it[1]["answer"] is None and it[5]["answer"]==4'
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -7,20 +7,8 @@
 # another tenant that sees none of it.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-json() { # file python-expression-on-doc
-	python3 -c 'import json,sys; doc=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
-}
-for tool in curl python3; do
-	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
-done
+. "$(dirname "$0")/tap.inc"
+need curl python3
 db="$tmp/m.db"
 M() { "$MAMORI" --db "$db" "$@"; }
 . "$(dirname "$0")/manager.inc"
@@ -110,5 +98,4 @@ t "the CLI with --tenant acme sees the other tenant's answer only" json "$tmp/cl
     "doc['items'][0]['answer'] == 0 and doc['answered'] == 1"
 M assess --tenant nosuch --json >/dev/null 2>&1
 t "an unknown tenant is a usage error" [ $? -eq 2 ]
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

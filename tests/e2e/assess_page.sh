@@ -11,9 +11,7 @@ for tool in chromium node curl; do
 	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
 done
 if [ ! -d "$pw_dir/playwright-core" ]; then echo "1..0 # SKIP playwright-core not installed (the build's npm ci)"; exit 0; fi
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap.inc"
 db="$tmp/m.db"
 M() { "$MAMORI" --db "$db" "$@"; }
 M scan --root "$MAMORI_SRC/tests/fixtures/trees/weak-host" >/dev/null 2>&1

@@ -13,8 +13,7 @@ set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
 NOW=1795564800   # 2026-11-25T00:00:00Z: fixtures' dates are relative to it
 fixtures="$MAMORI_SRC/tests/fixtures/checks"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap.inc"
 n=0
 fail=0
 
@@ -60,5 +59,4 @@ if [ $n -eq 0 ]; then
 	echo "not ok 1 - no check fixtures found"
 	n=1
 fi
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -4,16 +4,7 @@
 # successive scans and the changes between them, bad configuration.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-json() { # file python-expression-on-doc -> exit status of truthiness
-	python3 -c 'import json,sys; doc=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
-}
+. "$(dirname "$0")/tap.inc"
 fixture="$MAMORI_SRC/tests/fixtures/trees/weak-host"
 db="$tmp/m.db"
 
@@ -89,5 +80,4 @@ printf 'scan:\n  password_check_ms: 100\n' >"$tmp/good.yaml"
 "$MAMORI" --config "$tmp/good.yaml" config >"$tmp/conf.txt"
 t "config file values are used" grep -q "scan.password_check_ms: 100$" "$tmp/conf.txt"
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -6,16 +6,7 @@
 set -u
 : "${MAMORI:?}" "${MAMORI_BUILD:?}"
 tree="$MAMORI_BUILD/debootstrap-bookworm"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-json() {
-	python3 -c 'import json,sys; doc=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
-}
+. "$(dirname "$0")/tap.inc"
 
 if [ "$(id -u)" -ne 0 ] || ! command -v debootstrap >/dev/null; then
 	echo "ok 1 # SKIP needs root and debootstrap"
@@ -63,5 +54,4 @@ t "minbase has no anti-malware: finding antimalware.missing" json "$tmp/scan.jso
 	'any(f["id"]=="antimalware.missing" for f in doc["findings"])'
 t "minbase has no automatic updates: finding updates.auto_disabled" json "$tmp/scan.json" \
 	'any(f["id"]=="updates.auto_disabled" for f in doc["findings"])'
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -3,7 +3,7 @@
 # added, removed, modified (with which attributes), unverified.
 set -u
 : "${MAMORI:?}"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 n=0
 fail=0
@@ -87,5 +87,4 @@ t $? "check with fim.threads: 1 finds the tree unchanged"
 "$MAMORI" config | grep -B1 '^ransom.backup_files: 5  # default' | grep -q 'backup'
 t $? "mamori config documents ransom.backup_files"
 
-echo "1..$n"
-exit $((fail > 0))
+tap_end

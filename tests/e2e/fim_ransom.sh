@@ -6,7 +6,7 @@
 set -u
 : "${MAMORI:?}" "${MAMORI_BUILD:?}"
 SIM="$MAMORI_BUILD/tests/ransom_sim"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 wpid=
 cleanup() { [ -n "$wpid" ] && kill "$wpid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
@@ -160,5 +160,4 @@ if sys.argv[2] == "auto":
 PY
 t $? "deleting backups raises backup_deletion (5 in the window; at once for a snapshot-removal command)"
 
-echo "1..$n"
-exit $((fail > 0))
+tap_end

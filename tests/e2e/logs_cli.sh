@@ -4,13 +4,7 @@
 # usage errors, unreadable files, long lines and binary input, --year.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/tap.inc"
 cs="$MAMORI_SRC/tests/data/logs/crowdsec"
 
 # NDJSON: every line parses, has the documented keys, and the expected alert.
@@ -107,5 +101,4 @@ t "Sigma rule raised once, for root" [ "$(grep -c '"rule.name":"Root SSH login f
 t "unsupported rule reported by name and skipped" grep -q "rule 'Uses an unknown modifier' skipped" "$tmp/r.err"
 "$MAMORI" logs --rules "$tmp/nope" "$tmp/r.log" >/dev/null 2>&1; t "missing rules dir exits 66" [ $? -eq 66 ]
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

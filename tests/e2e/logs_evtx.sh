@@ -4,13 +4,7 @@
 # damaged file still yields its intact records with the damage reported.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/tap.inc"
 W="$MAMORI_SRC/tests/data/logs/windows"
 L() { "$MAMORI" --lang en logs --json "$@"; }
 # count FILE rule.id [field=value]: alerts of that rule (with that field)
@@ -62,5 +56,4 @@ printf 'ElfFile\0' | cat - "$tmp/x.evtx" >"$tmp/short.evtx"
 L "$tmp/short.evtx" >/dev/null 2>"$tmp/short.err"; rc=$?
 t "header-only file: exit 0, reported truncated ($rc)" sh -c "[ $rc -eq 0 ] && grep -q 'file truncated' '$tmp/short.err'"
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

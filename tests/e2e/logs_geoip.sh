@@ -6,13 +6,7 @@
 # countries seen are kept in the database across restarts of logs follow.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/tap.inc"
 python3 "$MAMORI_SRC/tests/e2e/mmdb_write.py" "$tmp/c.mmdb" 203.0.113.0/24=JP 198.51.100.0/24=US
 printf 'logs:\n  geoip_db: %s\n' "$tmp/c.mmdb" >"$tmp/geo.yaml"
 printf 'logs:\n  geoip_db: %s\n' "$tmp/missing.mmdb" >"$tmp/bad.yaml"
@@ -65,5 +59,4 @@ F >"$tmp/r3.json" 2>"$tmp/r3.err"
 t "run 3: US again after another restart: no alert" test ! -s "$tmp/r3.json"
 t "two countries kept for tanaka" [ "$(q "SELECT count(*) FROM login_countries WHERE user_name = 'tanaka'")" = 2 ]
 
-echo "1..$n"
-[ "$fail" -eq 0 ]
+tap_end

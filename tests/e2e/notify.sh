@@ -13,22 +13,15 @@
 # digest as one message, and the timeline's "notified" steps.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 sink=
 trap '[ -n "$sink" ] && kill "$sink" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 PY=
 for p in python3 /usr/bin/python3; do
 	if command -v "$p" >/dev/null && "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
 done
 [ -n "$PY" ] || { echo "1..0 # SKIP python3-aiosmtpd missing (tools/deps.sh test)"; exit 0; }
-for tool in openssl sqlite3; do
-	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
-done
+need openssl sqlite3
 
 mkdir "$tmp/sink"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost \
@@ -302,5 +295,4 @@ t "DELETE removes it" [ "$(code -b "$tmp/jar.ada" -H "X-CSRF-Token: $csrf" -X DE
 kill "$srv"
 wait "$srv"
 t "and stops cleanly" [ $? -eq 0 ]
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -7,14 +7,7 @@
 # fixture is compared with rpm -qa too.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+. "$(dirname "$0")/tap.inc"
 same() { # want got: equal files, else the first differences as diagnostics
 	cmp -s "$1" "$2" && return 0
 	diff "$1" "$2" | head -8 | sed 's/^/# /'
@@ -179,5 +172,4 @@ else
 	skip "rpm is not installed"
 fi
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -5,13 +5,8 @@
 # without data; bad arguments; an output that cannot be written.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 db="$tmp/m.db"
 # A copy of the weak host that gets fixed during November.
 cp -a "$MAMORI_SRC/tests/fixtures/trees/weak-host" "$tmp/host"
@@ -81,5 +76,4 @@ R --month 2026-11 -o "$out" 2>"$tmp/err"; rc=$?
 t "unwritable output: exit 73 with a message ($rc)" sh -c "[ $rc -eq 73 ] && grep -q 'cannot create' '$tmp/err'"
 t "no partial file is left" sh -c "! ls '$tmp'/ro/* '$tmp'/*.tmp* 2>/dev/null | grep -q ."
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

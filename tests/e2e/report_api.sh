@@ -6,17 +6,8 @@
 # viewer; a bad month, format or lang is 400, no session 401.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-for tool in curl python3 sqlite3; do
-	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
-done
+. "$(dirname "$0")/tap.inc"
+need curl python3 sqlite3
 db="$tmp/m.db"
 M() { "$MAMORI" --db "$db" "$@"; }
 # The default tenant scans the weak host, acme the clean one, both in
@@ -69,5 +60,4 @@ t "acme's report has nothing of the default tenant" sh -c "! grep -q office-pc-w
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 t "server stops cleanly on SIGTERM" [ "$rc" -eq 0 ]
 [ "$rc" -eq 0 ] || sed 's/^/# /' "$tmp/serve.err" | tail -40
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -6,13 +6,7 @@
 # directory with only its computers, and an unwritable directory is an error.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/tap.inc"
 db="$tmp/m.db"
 M() { "$MAMORI" --db "$db" "$@"; }
 M scan --root "$MAMORI_SRC/tests/fixtures/trees/clean-host" --now 1793000000 >/dev/null 2>&1  # 2026-10-25
@@ -50,5 +44,4 @@ M report --due /nonexistent/dir --now 1796456000 2>/dev/null
 t "an unwritable directory is 73" [ $? -eq 73 ]
 M report --due "$tmp/out" --month 2026-10 2>/dev/null
 t "--due with --month is a usage error" [ $? -eq 2 ]
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -9,13 +9,7 @@
 # its threshold from the config, while no office capture raises them.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/tap.inc"
 py() { # file expression over alerts -> exit status
 	python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; al=[e["alert"]["mamori"] | {"src": e.get("src_ip"), "dst": e.get("dest_ip"), "dport": e.get("dest_port")} for e in ev if e["event_type"]=="alert"]; ids=[a["rule_id"] for a in al]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
 }
@@ -184,5 +178,4 @@ for p in ndpi_443-firefox.pcap ndpi_NTPv4.pcap ndpi_anyconnect-vpn.pcap ndpi_dns
 	t "office capture $p: none of the new alerts, nothing above low" py "$tmp/office.json" \
 		"not any(i in $new for i in ids) and not any(a['severity'] in ('medium','high','critical') for a in al)"
 done
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -17,7 +17,7 @@ t() {
 py() { # file expression over events (ev), dns events (dn), anomaly names (an)
 	python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; dn=[e for e in ev if e["event_type"]=="dns"]; an=[e["anomaly"]["event"] for e in ev if e["event_type"]=="anomaly"]; st=ev[-1]["stats"]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
 }
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 chmod 755 "$tmp"
 trap "rm -rf $tmp" EXIT
 
@@ -120,5 +120,4 @@ t "fragment past 64 KiB: defrag.ipv4.frag_too_large" py "$tmp/c.json" "'defrag.i
 t "datagram never completed: defrag.timeout" py "$tmp/c.json" "'defrag.timeout' in an"
 t "more than 256 datagrams in flight: defrag.max_frag_hit, memory bounded" py "$tmp/c.json" \
 	"an.count('defrag.max_frag_hit')>=44 and st['defrag']['in_flight']<=256 and st['decoder']['event']['defrag.max_frag_hit']>=44 and st['decoder']['event']['defrag.timeout']>=200"
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
 	echo "1..0 # SKIP needs root and iproute2 to create network namespaces"
 	exit 0
 fi
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 chmod 755 "$tmp"
 a=msa$$ b=msb$$
 cleanup() {
@@ -90,5 +90,4 @@ hup_ok() { rpy "7002 in al" && grep -q "reloaded (1) on SIGHUP" "$tmp/r.err"; }
 mtime_ok() { rpy "7003 not in al" && grep -q "a file changed" "$tmp/r.err"; }
 t "after SIGHUP the new indicator alerts (port 7002)" hup_ok
 t "after the file changed, the removed indicator is gone (port 7003)" mtime_ok
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -5,15 +5,9 @@
 # and every DNS name / HTTP host / TLS SNI / JA3 agrees with tshark.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap.inc"
 pcaps="$MAMORI_SRC/tests/data/pcap"
 iocs="--ioc $MAMORI_SRC/tests/data/ioc/abusech_sslbl_ja3_fingerprints.csv --ioc $MAMORI_SRC/tests/data/ioc/abusech_feodotracker_ipblocklist.csv --ioc $MAMORI_SRC/tests/data/ioc/abusech_urlhaus_tld_feed_sample.csv"
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 py() { # file expression over events (list of dicts) -> exit status
 	python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; al=[e for e in ev if e["event_type"]=="alert"]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
 }
@@ -99,5 +93,4 @@ if command -v tshark >/dev/null 2>&1; then
 else
 	n=$((n + 1)); echo "ok $n - tshark oracle # SKIP tshark not installed"
 fi
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -16,9 +16,8 @@ t() {
 py() { # file expression over events (ev), tls events (tl), alerts (al)
 	python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; al=[e for e in ev if e["event_type"]=="alert"]; tl=[e["tls"] for e in ev if e["event_type"]=="tls"]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
 }
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
 data="$MAMORI_SRC/tests/data"
 
 "$MAMORI" sensor -r "$data/pcap/ndpi_tls_malicious_sha1.pcapng" --eve - \
@@ -97,5 +96,4 @@ PY
 "$MAMORI" sensor -r "$tmp/cut.pcap" --eve - --ioc "$tmp/list.csv" >"$tmp/c.json" 2>/dev/null
 t "segment missing: no certificate, no alert, exit 0 ($?)" py "$tmp/c.json" \
 	"not any('fingerprint' in x for x in tl) and not al and ev[-1]['event_type']=='stats'"
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -15,7 +15,7 @@ if ! command -v ss >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP needs ss (iproute2) and python3"
 	exit 0
 fi
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
@@ -132,5 +132,4 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 sys.exit(1 if [w for w in doc["warnings"] if w["area"] == "listening"] else 0)' "$tmp/scan.json"
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

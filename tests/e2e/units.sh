@@ -8,13 +8,7 @@
 # timer is clean and starts one of these units.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/tap.inc"
 if ! command -v systemd-analyze >/dev/null; then echo "1..0 # SKIP systemd-analyze missing"; exit 0; fi
 for unit in "$MAMORI_SRC"/dist/systemd/*.service; do
 	name=$(basename "$unit")
@@ -42,5 +36,4 @@ for timer in "$MAMORI_SRC"/dist/systemd/*.timer; do
 	next=$(systemd-analyze calendar "$(sed -n 's/^OnCalendar=//p' "$timer")" 2>/dev/null | sed -n 's/^ *Next elapse: //p')
 	t "$name: its calendar is valid ($next)" [ -n "$next" ]
 done
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

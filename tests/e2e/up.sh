@@ -11,17 +11,8 @@
 # cleanly on SIGTERM with no child left and an intact database.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
-for tool in curl python3; do
-	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
-done
+. "$(dirname "$0")/tap.inc"
+need curl python3
 db="$tmp/m.db"
 sql() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$db" "$1"; }
 wait_for() { # seconds, command: polls every 0.2 s
@@ -126,5 +117,4 @@ t "no child process is left ($children)" [ -z "$left" ]
 t "up said it stopped" grep -q '^mamori up: SIGTERM, stopping' "$tmp/up.err"
 t "database intact" [ "$(sql 'PRAGMA integrity_check')" = ok ]
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -22,10 +22,9 @@ fi
 for tool in curl python3; do
 	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
 done
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
 chmod 755 "$tmp"
 a=mua$$ b=mub$$ va=ua$$ vb=ub$$
-pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid"
 	ip netns del "$a" 2>/dev/null; ip netns del "$b" 2>/dev/null
@@ -127,5 +126,4 @@ t "within the learning period it raises no alert" [ "$(sql "SELECT count(*) FROM
 t "the printer kept its name and still has one alert counted once" [ "$(sql "SELECT a.count || '|' || d.hostname FROM alerts a, net_assets d WHERE a.$nd = '3c:2a:f4:12:34:56' AND d.mac = '3c:2a:f4:12:34:56'")" = "1|shop-printer" ]
 t "SIGTERM stops the second run (exit 0)" stop
 t "database intact" [ "$(sql 'PRAGMA integrity_check')" = ok ]
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -13,8 +13,7 @@ set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
 NOW=1795564800
 fx="$MAMORI_SRC/tests/fixtures/vuln"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap.inc"
 n=0
 fail=0
 t() { # name, then a command that must succeed
@@ -252,5 +251,4 @@ after=$(kev_sum)
 t "and after the catalogue loses an entry (KEV count $before -> $after)" [ "$after" -lt "$before" ]
 t "which the kept counts follow" counts_match
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end

@@ -5,13 +5,7 @@
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
 data="$MAMORI_SRC/tests/data/vuln"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/tap.inc"
 q() { python3 -c 'import sqlite3,sys; print("\n".join("|".join("" if v is None else str(v) for v in r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))' "$db" "$1"; }
 # Everything the vulnerability tables hold, for before/after comparisons.
 snapshot() {
@@ -136,5 +130,4 @@ t "after the failed downloads: tables unchanged" [ "$(snapshot)" = "$before" ]
 t "no temporary files left behind" [ -z "$(ls -A "$TMPDIR")" ]
 db=$db_save
 
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end
