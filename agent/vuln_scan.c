@@ -198,17 +198,8 @@ eval_row(const struct row_ctx *c, const struct store_vuln_pkg *row, struct match
 	return true;
 }
 
-/* Called inside the query: rows the installed version is not affected by
- * are dropped before their CVE details are looked up. */
-static bool
-keep_row(void *ctx, const struct store_vuln_pkg *row)
-{
-	struct match_verdict v;
-	return eval_row(ctx, row, &v);
-}
-
 static int
-on_row(void *ctx, const struct store_vuln_pkg *row, const struct store_vuln_cve *info)
+on_row(void *ctx, const struct store_vuln_pkg *row)
 {
 	struct row_ctx *c = ctx;
 	struct arena *a = c->vs->arena;
@@ -224,19 +215,94 @@ on_row(void *ctx, const struct store_vuln_pkg *row, const struct store_vuln_cve 
 	r->fixed_version = keep(a, v.fixed_version, &ok);
 	r->urgency = keep(a, row->urgency, &ok);
 	r->state = v.state;
-	r->kev = info->kev;
-	r->kev_ransomware = info->kev_ransomware;
-	r->kev_date_added = keep(a, info->kev_date_added, &ok);
-	r->kev_due_date = keep(a, info->kev_due_date, &ok);
-	r->kev_name = keep(a, info->kev_name, &ok);
-	r->epss = info->epss;
-	r->epss_percentile = info->epss_percentile;
-	r->cvss = info->cvss;
-	r->severity = match_severity(info->severity, info->cvss, row->urgency);
-	r->jvn_id = keep(a, info->jvn_id, &ok);
-	r->jvn_title = keep(a, info->jvn_title, &ok);
-	r->jvn_link = keep(a, info->jvn_link, &ok);
+	/* Unknown until enrich() finds out. */
+	r->epss = r->epss_percentile = r->cvss = -1;
 	return ok ? 0 : MAMORI_E_NOMEM;
+}
+
+static int
+by_cve(const void *a, const void *b)
+{
+	const struct match_result *x = *(const struct match_result *const *)a;
+	const struct match_result *y = *(const struct match_result *const *)b;
+	return strcmp(x->cve, y->cve);
+}
+
+/* The results in CVE order (pointers into vs->results), or NULL. */
+static struct match_result **
+cve_order(struct vuln_scan *vs)
+{
+	size_t n = vs->results.n;
+	struct match_result **order = arena_alloc(vs->arena, n * sizeof(*order));
+	if (!order)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		order[i] = vec_at(&vs->results, i);
+	qsort(order, n, sizeof(*order), by_cve);
+	return order;
+}
+
+/* KEV, EPSS, scores and JVN, looked up once per CVE found and in CVE order
+ * (neighbouring keys share pages); not at all when none was imported. */
+static int
+enrich(struct vuln_scan *vs, struct db *db)
+{
+	size_t n = vs->results.n;
+	bool any;
+	int rc = store_vuln_cve_any(db, &any);
+	if (rc || n == 0)
+		return rc;
+	struct store_vuln_cve info;
+	store_vuln_cve_none(&info);
+	if (!any) {
+		for (size_t i = 0; i < n; i++) {
+			struct match_result *r = vec_at(&vs->results, i);
+			r->severity = match_severity(NULL, -1, r->urgency);
+		}
+		return MAMORI_OK;
+	}
+	struct match_result **order = cve_order(vs);
+	if (!order)
+		return MAMORI_E_NOMEM;
+	struct arena *a = vs->arena;
+	const struct match_result *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct match_result *r = order[i];
+		bool ok = true;
+		if (first && strcmp(first->cve, r->cve) == 0) {
+			r->kev = first->kev;
+			r->kev_ransomware = first->kev_ransomware;
+			r->kev_date_added = first->kev_date_added;
+			r->kev_due_date = first->kev_due_date;
+			r->kev_name = first->kev_name;
+			r->epss = first->epss;
+			r->epss_percentile = first->epss_percentile;
+			r->cvss = first->cvss;
+			r->jvn_id = first->jvn_id;
+			r->jvn_title = first->jvn_title;
+			r->jvn_link = first->jvn_link;
+		} else {
+			if ((rc = store_vuln_cve_info(db, r->cve, &info)))
+				return rc;
+			first = r;
+			r->kev = info.kev;
+			r->kev_ransomware = info.kev_ransomware;
+			r->kev_date_added = keep(a, info.kev_date_added, &ok);
+			r->kev_due_date = keep(a, info.kev_due_date, &ok);
+			r->kev_name = keep(a, info.kev_name, &ok);
+			r->epss = info.epss;
+			r->epss_percentile = info.epss_percentile;
+			r->cvss = info.cvss;
+			r->jvn_id = keep(a, info.jvn_id, &ok);
+			r->jvn_title = keep(a, info.jvn_title, &ok);
+			r->jvn_link = keep(a, info.jvn_link, &ok);
+		}
+		/* info still holds this CVE's row: the severity names are static. */
+		r->severity = match_severity(info.severity, info.cvss, r->urgency);
+		if (!ok)
+			return MAMORI_E_NOMEM;
+	}
+	return MAMORI_OK;
 }
 
 static int
@@ -357,24 +423,18 @@ run(struct vuln_scan *vs, struct db *db, const struct inventory *inv, time_t now
 		for (size_t k = 0; k < nkeys; k++) {
 			c.dedupe = k > 0;
 			rc = store_vuln_pkg_rows(db, keys[k].distro, keys[k].release,
-			    c.src->name, keep_row, on_row, &c);
+			    c.src->name, on_row, &c);
 			if (rc)
 				return rc;
 		}
 	}
+	if ((rc = enrich(vs, db)))
+		return rc;
 	match_sort(vs->results.items, vs->results.n);
 	if ((rc = make_groups(vs)))
 		return rc;
 	vs->match_ms = scan_monotonic_ms() - t0;
 	return MAMORI_OK;
-}
-
-static int
-by_cve(const void *a, const void *b)
-{
-	const struct match_result *x = *(const struct match_result *const *)a;
-	const struct match_result *y = *(const struct match_result *const *)b;
-	return strcmp(x->cve, y->cve);
 }
 
 int
@@ -383,12 +443,9 @@ vuln_scan_describe(struct vuln_scan *vs, struct db *db)
 	size_t n = vs->results.n;
 	if (n == 0)
 		return MAMORI_OK;
-	struct match_result **order = arena_alloc(vs->arena, n * sizeof(*order));
+	struct match_result **order = cve_order(vs);
 	if (!order)
 		return MAMORI_E_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		order[i] = vec_at(&vs->results, i);
-	qsort(order, n, sizeof(*order), by_cve);
 	int rc = store_vuln_read_begin(db);
 	for (size_t i = 0; i < n && rc == MAMORI_OK; i++) {
 		if (i > 0 && strcmp(order[i]->cve, order[i - 1]->cve) == 0)

@@ -10,6 +10,7 @@
 #define MAMORI_STORAGE_STORE_VULN_QUERY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/arena.h"
@@ -45,22 +46,29 @@ struct store_vuln_cve {
 	const char *jvn_id, *jvn_title, *jvn_link;	/* the newest JVN advisory */
 };
 
-typedef int (*store_vuln_pkg_fn)(void *ctx, const struct store_vuln_pkg *row,
-    const struct store_vuln_cve *info);
-/* Decides from the row alone whether its details are wanted; info is
- * then NULL. */
-typedef bool (*store_vuln_keep_fn)(void *ctx, const struct store_vuln_pkg *row);
+typedef int (*store_vuln_pkg_fn)(void *ctx, const struct store_vuln_pkg *row);
 
 /*
- * Calls fn for every row of (distro, release, package) that keep accepts,
- * with what is known about its CVE, in one statement: matching a host is
- * one query per installed source package, not one more per CVE found, and
- * the details of rows keep refuses (the installed version has the fix) are
- * never read. A non-zero return from fn stops and is returned. Needs
- * store_vuln_read_begin().
+ * Calls fn for every row of (distro, release, package) that can apply to
+ * some installed version, from the package's packed rows (vuln_pkg_pack,
+ * migration 0022): one B-tree probe per installed source package. Rows
+ * that never apply (not-affected; resolved without a fixed version) are
+ * not packed. A non-zero return from fn stops and is returned; a damaged
+ * pack is MAMORI_E_PARSE. Needs store_vuln_read_begin().
  */
 int store_vuln_pkg_rows(struct db *db, const char *distro, const char *release,
-    const char *package, store_vuln_keep_fn keep, store_vuln_pkg_fn fn, void *ctx);
+    const char *package, store_vuln_pkg_fn fn, void *ctx);
+/* The packed rows' reader, for the fuzz target and tests. */
+int store_vuln_pack_parse(const void *data, size_t len, const char *package,
+    store_vuln_pkg_fn fn, void *ctx);
+
+/* *any is false when vuln_cve, vuln_kev, vuln_epss and vuln_jvn are all
+ * empty: then store_vuln_cve_info() would find nothing for any CVE. */
+int store_vuln_cve_any(struct db *db, bool *any);
+/* What is known about cve; strings valid until the next call. */
+int store_vuln_cve_info(struct db *db, const char *cve, struct store_vuln_cve *info);
+/* info for a CVE nothing is known about (unknown scores are < 0). */
+void store_vuln_cve_none(struct store_vuln_cve *info);
 /* *count is 1 when vuln_pkg has any row of (distro, release), else 0: tells
  * "no data for this release" from "nothing found" without counting them. */
 int store_vuln_has_release(struct db *db, const char *distro, const char *release,
