@@ -11,13 +11,6 @@ span_from_cstr(const char *s)
 	return r;
 }
 
-bool
-span_eq(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.len == n && (n == 0 || memcmp(s.p, lit, n) == 0);
-}
-
 static int
 lower(int c)
 {
@@ -34,20 +27,6 @@ span_eq_nocase(struct span s, const char *lit)
 		if (lower((unsigned char)s.p[i]) != lower((unsigned char)lit[i]))
 			return false;
 	return true;
-}
-
-bool
-span_starts_with(struct span s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return s.len >= n && memcmp(s.p, prefix, n) == 0;
-}
-
-bool
-span_ends_with(struct span s, const char *suffix)
-{
-	size_t n = strlen(suffix);
-	return s.len >= n && memcmp(s.p + s.len - n, suffix, n) == 0;
 }
 
 static bool

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A pointer and a length; not NUL-terminated. */
 struct span {
@@ -19,10 +20,28 @@ struct span {
 #define SPAN_LIT(s) ((struct span){ (s), sizeof(s) - 1 })
 
 struct span span_from_cstr(const char *s);
-bool span_eq(struct span s, const char *lit);
+/* Inline: with a literal the length is a constant and memcmp a compare or
+ * two, and decoders call these a dozen times per line. */
+static inline bool
+span_eq(struct span s, const char *lit)
+{
+	size_t n = __builtin_strlen(lit);
+	return s.len == n && (n == 0 || memcmp(s.p, lit, n) == 0);
+}
 bool span_eq_nocase(struct span s, const char *lit);
-bool span_starts_with(struct span s, const char *prefix);
-bool span_ends_with(struct span s, const char *suffix);
+static inline bool
+span_starts_with(struct span s, const char *prefix)
+{
+	size_t n = __builtin_strlen(prefix);
+	return s.len >= n && (n == 0 || memcmp(s.p, prefix, n) == 0);
+}
+
+static inline bool
+span_ends_with(struct span s, const char *suffix)
+{
+	size_t n = __builtin_strlen(suffix);
+	return s.len >= n && (n == 0 || memcmp(s.p + s.len - n, suffix, n) == 0);
+}
 /* Strips ASCII spaces, tabs, CR and LF at both ends. */
 struct span span_trim(struct span s);
 /*

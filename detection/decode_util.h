@@ -12,8 +12,15 @@
 
 #include "common/span.h"
 
-/* Offset of needle in s, or s.len when absent. */
-size_t decode_find(struct span s, const char *needle);
+/* Offset of needle (n bytes) in s, or s.len when absent. */
+size_t decode_find_n(struct span s, const char *needle, size_t n);
+/* Offset of needle in s, or s.len when absent (inline: a literal's length
+ * is a constant). */
+static inline size_t
+decode_find(struct span s, const char *needle)
+{
+	return decode_find_n(s, needle, __builtin_strlen(needle));
+}
 /* Same, ASCII case-insensitive (needle must be lower case). */
 size_t decode_find_nocase(struct span s, const char *needle);
 static inline bool decode_has(struct span s, const char *needle)

@@ -1,5 +1,6 @@
 #include "detection/event.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void
@@ -13,40 +14,48 @@ event_reset(struct event *ev)
 	ev->dropped_fields = 0;
 }
 
-void
-event_set(struct event *ev, const char *key, struct span value)
+/*
+ * Lookups compare the key's tag first: a detection asks for a dozen fields
+ * per event, mostly absent ones, and a strcmp per present field was the
+ * largest single cost of "mamori logs" (16% of its time).
+ */
+static struct event_field *
+find(const struct event *ev, const char *key, uint32_t tag)
 {
 	for (size_t i = 0; i < ev->nfields; i++) {
-		if (strcmp(ev->fields[i].key, key) == 0) {
-			ev->fields[i].value = value;
-			return;
-		}
+		const struct event_field *f = &ev->fields[i];
+		if (f->tag == tag && (f->key == key || strcmp(f->key, key) == 0))
+			return (struct event_field *)(uintptr_t)f;
+	}
+	return NULL;
+}
+
+void
+event_set_tagged(struct event *ev, const char *key, uint32_t tag, struct span value)
+{
+	struct event_field *f = find(ev, key, tag);
+	if (f) {
+		f->value = value;
+		return;
 	}
 	if (ev->nfields == EVENT_MAX_FIELDS) {
 		ev->dropped_fields++;
 		return;
 	}
-	ev->fields[ev->nfields].key = key;
-	ev->fields[ev->nfields].value = value;
-	ev->nfields++;
-}
-
-void
-event_set_cstr(struct event *ev, const char *key, const char *value)
-{
-	event_set(ev, key, span_from_cstr(value));
+	f = &ev->fields[ev->nfields++];
+	f->key = key;
+	f->tag = tag;
+	f->value = value;
 }
 
 bool
-event_get(const struct event *ev, const char *key, struct span *out)
+event_get_tagged(const struct event *ev, const char *key, uint32_t tag, struct span *out)
 {
-	for (size_t i = 0; i < ev->nfields; i++) {
-		if (strcmp(ev->fields[i].key, key) == 0) {
-			*out = ev->fields[i].value;
-			return true;
-		}
-	}
-	return false;
+	const struct event_field *f = find(ev, key, tag);
+	if (!f)
+		return false;
+	*out = f->value;
+	return true;
 }
 
 bool

@@ -22,6 +22,7 @@
 
 struct event_field {
 	const char *key;	/* ECS name: static, or as long-lived as the event */
+	uint32_t tag;		/* event_key_tag(key): most lookups compare only this */
 	struct span value;
 };
 
@@ -35,12 +36,39 @@ struct event {
 };
 
 void event_reset(struct event *ev);
-/* Adds or replaces a field. key must be a static string, or live as long
- * as the event (evtx.c builds "winlog.event_data.<Name>" keys in scratch). */
-void event_set(struct event *ev, const char *key, struct span value);
-void event_set_cstr(struct event *ev, const char *key, const char *value);
+/*
+ * A cheap fingerprint of a field name (length, first, middle and last
+ * byte; never 0). Lookups compare it before the name. Inline, so for the
+ * literal names decoders and detections use it is a compile-time constant.
+ */
+static inline uint32_t
+event_key_tag(const char *key)
+{
+	size_t n = __builtin_strlen(key);
+	if (!n)
+		return 1;
+	return ((uint32_t)n | (uint32_t)(unsigned char)key[0] << 8 |
+	    (uint32_t)(unsigned char)key[n / 2] << 16 | (uint32_t)(unsigned char)key[n - 1] << 24) | 1;
+}
+void event_set_tagged(struct event *ev, const char *key, uint32_t tag, struct span value);
+static inline void
+event_set(struct event *ev, const char *key, struct span value)
+{
+	event_set_tagged(ev, key, event_key_tag(key), value);
+}
+static inline void
+event_set_cstr(struct event *ev, const char *key, const char *value)
+{
+	event_set_tagged(ev, key, event_key_tag(key),
+	    (struct span){ value, value ? __builtin_strlen(value) : 0 });
+}
 /* The field's value, or false when absent. */
-bool event_get(const struct event *ev, const char *key, struct span *out);
+bool event_get_tagged(const struct event *ev, const char *key, uint32_t tag, struct span *out);
+static inline bool
+event_get(const struct event *ev, const char *key, struct span *out)
+{
+	return event_get_tagged(ev, key, event_key_tag(key), out);
+}
 bool event_has(const struct event *ev, const char *key, const char *value);
 
 #endif

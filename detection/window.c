@@ -1,5 +1,6 @@
 #include "detection/window.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,20 +14,27 @@ window_init(struct window *w, size_t max_entries)
 	if (w->nbuckets == 0)
 		w->nbuckets = 1;
 	w->e = calloc(w->nbuckets * WINDOW_WAYS, sizeof(*w->e));
-	return w->e ? MAMORI_OK : MAMORI_E_NOMEM;
+	w->keys = aligned_alloc(64, w->nbuckets * WINDOW_WAYS * sizeof(*w->keys));
+	if (!w->e || !w->keys) {
+		window_release(w);
+		return MAMORI_E_NOMEM;
+	}
+	memset(w->keys, 0, w->nbuckets * WINDOW_WAYS * sizeof(*w->keys));
+	return MAMORI_OK;
 }
 
 void
 window_release(struct window *w)
 {
 	free(w->e);
+	free(w->keys);
 	memset(w, 0, sizeof(*w));
 }
 
 size_t
 window_bytes(const struct window *w)
 {
-	return w->nbuckets * WINDOW_WAYS * sizeof(*w->e);
+	return w->nbuckets * WINDOW_WAYS * (sizeof(*w->e) + sizeof(*w->keys));
 }
 
 uint64_t
@@ -39,19 +47,24 @@ window_hash(uint64_t seed, struct span s)
 	return h ? h : 1;
 }
 
-static struct window_entry *
-bucket(struct window *w, uint64_t key)
+static size_t
+bucket(const struct window *w, uint64_t key)
 {
-	return &w->e[(size_t)((key >> 7) % w->nbuckets) * WINDOW_WAYS];
+	return (size_t)((key >> 7) % w->nbuckets) * WINDOW_WAYS;
 }
 
+/*
+ * Lookups read the bucket's keys (one cache line) and touch an entry
+ * (~230 bytes) only when it is the one: with tables of megabytes every
+ * entry read is a cache miss.
+ */
 struct window_entry *
 window_peek(struct window *w, uint64_t key)
 {
-	struct window_entry *b = bucket(w, key);
+	size_t b = bucket(w, key);
 	for (size_t i = 0; i < WINDOW_WAYS; i++)
-		if (b[i].key == key)
-			return &b[i];
+		if (w->keys[b + i] == key)
+			return &w->e[b + i];
 	return NULL;
 }
 
@@ -60,24 +73,27 @@ window_get(struct window *w, uint64_t key)
 {
 	if (!key)
 		return NULL;
-	struct window_entry *b = bucket(w, key), *victim = NULL;
+	size_t b = bucket(w, key), victim = SIZE_MAX;
 	for (size_t i = 0; i < WINDOW_WAYS; i++) {
-		if (b[i].key == key)
-			return &b[i];
-		if (!b[i].key) {
-			if (!victim || victim->key)
-				victim = &b[i];
-		} else if (!victim || (victim->key && b[i].last_ms < victim->last_ms)) {
-			victim = &b[i];
-		}
+		if (w->keys[b + i] == key)
+			return &w->e[b + i];
+		if (!w->keys[b + i] && victim == SIZE_MAX)
+			victim = b + i;
 	}
-	if (victim->key)
+	if (victim == SIZE_MAX) {
+		/* full: the least recently seen goes */
+		victim = b;
+		for (size_t i = 1; i < WINDOW_WAYS; i++)
+			if (w->e[b + i].last_ms < w->e[victim].last_ms)
+				victim = b + i;
 		w->evictions++;
-	else
+	} else {
 		w->used++;
-	memset(victim, 0, sizeof(*victim));
-	victim->key = key;
-	return victim;
+	}
+	memset(&w->e[victim], 0, sizeof(w->e[victim]));
+	w->e[victim].key = key;
+	w->keys[victim] = key;
+	return &w->e[victim];
 }
 
 size_t

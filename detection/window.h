@@ -37,6 +37,7 @@ struct window_entry {
 
 struct window {
 	struct window_entry *e;		/* nbuckets * WINDOW_WAYS, from calloc() */
+	uint64_t *keys;			/* e[i].key again: a bucket's keys in one cache line */
 	size_t nbuckets;
 	uint64_t evictions;
 	size_t used;
