@@ -40,6 +40,7 @@ static const struct api_route routes[] = {
 	{ "POST", "/api/policy-published", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED,
 	    api_policy_published },
 	{ "GET", "/api/report", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_report },
+	{ "GET", "/api/report/months", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_report_months },
 	{ "GET", "/api/advisories", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_advisories },
 	{ "POST", "/api/advisories", API_SESSION, AUTH_ROLE_OPERATOR, API_DB_LOCKED, api_advisories_import },
 	{ "GET", "/api/threats", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_threats },
@@ -96,12 +97,17 @@ api_init(struct api *a, struct db *db, struct db *idb, const struct log *log,
 		snprintf(err, errsz, "cannot create a mutex");
 		return MAMORI_E_NOMEM;
 	}
-	auth_token_new(pw);
-	if (auth_password_hash(pw, strlen(pw), a->dummy_hash) != MAMORI_OK) {
-		snprintf(err, errsz, "cannot hash a password (out of memory?)");
+	if (pthread_mutex_init(&a->pdf_lock, NULL) != 0) {
 		pthread_mutex_destroy(&a->lock);
 		pthread_mutex_destroy(&a->ilock);
 		pthread_mutex_destroy(&a->qlock);
+		snprintf(err, errsz, "cannot create a mutex");
+		return MAMORI_E_NOMEM;
+	}
+	auth_token_new(pw);
+	if (auth_password_hash(pw, strlen(pw), a->dummy_hash) != MAMORI_OK) {
+		snprintf(err, errsz, "cannot hash a password (out of memory?)");
+		api_release(a);
 		return MAMORI_E_NOMEM;
 	}
 	return MAMORI_OK;
@@ -113,6 +119,7 @@ api_release(struct api *a)
 	pthread_mutex_destroy(&a->lock);
 	pthread_mutex_destroy(&a->ilock);
 	pthread_mutex_destroy(&a->qlock);
+	pthread_mutex_destroy(&a->pdf_lock);
 }
 
 void

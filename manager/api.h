@@ -51,6 +51,10 @@ struct api {
 	int64_t started_at;
 	/* company.name: the default tenant's name in its monthly report. */
 	const char *company;
+	/* PDF reports render one at a time (fontconfig's caches are reset
+	 * after each); pdf_jobs counts those rendering or waiting. */
+	pthread_mutex_t pdf_lock;
+	atomic_uint pdf_jobs;
 	/* Verified for unknown accounts so that timing does not tell them apart. */
 	char dummy_hash[STORE_AUTH_HASH_MAX + 1];
 	atomic_ulong logins_ok, logins_failed, logins_limited;
@@ -149,6 +153,7 @@ void api_contacts(struct api *a, struct api_call *c, struct http_response *r);
 void api_contact_set(struct api *a, struct api_call *c, struct http_response *r);
 void api_assess(struct api *a, struct api_call *c, struct http_response *r);
 void api_report(struct api *a, struct api_call *c, struct http_response *r);
+void api_report_months(struct api *a, struct api_call *c, struct http_response *r);
 void api_assess_answer(struct api *a, struct api_call *c, struct http_response *r);
 void api_policy_draft(struct api *a, struct api_call *c, struct http_response *r);
 void api_policy_published(struct api *a, struct api_call *c, struct http_response *r);

@@ -4,9 +4,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "manager/lib_mhd.h"
@@ -20,6 +24,10 @@ struct http_server {
 	struct http_config cfg;
 	struct http_stats stats;
 	unsigned port;
+	/* later() jobs still running: http_stop waits for none. */
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_done;
+	unsigned jobs;
 };
 
 /* Per-request state between libmicrohttpd's calls. */
@@ -29,6 +37,12 @@ struct pending {
 	int reject;		/* status to answer instead of the handler */
 	const char *why;
 	char ip[INET6_ADDRSTRLEN];
+	/* A response filled by a later() job; sent when MHD calls again
+	 * after the resume. */
+	struct http_response done;
+	bool have_done;
+	struct http_server *server;
+	struct MHD_Connection *conn;
 };
 
 int
@@ -191,6 +205,65 @@ reject(struct http_server *s, struct MHD_Connection *c, const char *method,
 	return send_response(s, c, &r);
 }
 
+static void
+jobs_add(struct http_server *s, int d)
+{
+	pthread_mutex_lock(&s->jobs_lock);
+	s->jobs = (unsigned)((int)s->jobs + d);
+	if (s->jobs == 0)
+		pthread_cond_broadcast(&s->jobs_done);
+	pthread_mutex_unlock(&s->jobs_lock);
+}
+
+/* Fills the response, then wakes the connection. p stays until MHD ends
+ * the request, which it cannot do while suspended. */
+static void
+later_run(struct pending *p)
+{
+	struct http_server *s = p->server;
+	p->done.later(p->done.later_arg, &p->done);
+	p->done.later = NULL;
+	p->have_done = true;
+	s->mhd.resume_connection(p->conn);
+	jobs_add(s, -1);
+}
+
+/* A job's own thread, niced: the CPU goes to quick requests first. */
+static void *
+later_thread(void *arg)
+{
+	id_t tid = (id_t)gettid();
+	errno = 0;
+	int prio = getpriority(PRIO_PROCESS, tid);
+	if (errno == 0 && prio < 10)
+		(void)setpriority(PRIO_PROCESS, tid, 10);
+	later_run(arg);
+	return NULL;
+}
+
+static enum MHD_Result
+run_later(struct http_server *s, struct MHD_Connection *c, struct pending *p,
+    struct http_response *resp)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	p->done = *resp;
+	p->server = s;
+	p->conn = c;
+	jobs_add(s, 1);
+	s->mhd.suspend_connection(c);
+	bool started = pthread_attr_init(&attr) == 0;
+	if (started) {
+		started = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+		    pthread_create(&t, &attr, later_thread, p) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	/* No thread to be had: the job runs here, as any handler would. */
+	if (!started)
+		later_run(p);
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -226,6 +299,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		if (p->reject)
 			return reject(s, c, method, url, p);
 		return MHD_YES;
+	}
+	if (p->have_done) {
+		p->have_done = false;
+		return send_response(s, c, &p->done);
 	}
 	if (*upload_size) {
 		size_t n = *upload_size;
@@ -273,6 +350,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct http_response resp = { .status = 500 };
 	(void)version;
 	s->cfg.handler(s->cfg.ctx, &req, &resp);
+	if (resp.later)
+		return run_later(s, c, p, &resp);
 	if (resp.status >= 400 && resp.status != 401 && resp.status != 404)
 		log_info(s->cfg.log, "http: %s %.200s from %s: %d", method, url, p->ip, resp.status);
 	return send_response(s, c, &resp);
@@ -322,8 +401,19 @@ http_start(const struct http_config *cfg, struct http_server **out,
 		free(s);
 		return rc;
 	}
+	if (pthread_mutex_init(&s->jobs_lock, NULL) != 0) {
+		snprintf(err, errsz, "cannot create a mutex");
+		free(s);
+		return MAMORI_E_NOMEM;
+	}
+	if (pthread_cond_init(&s->jobs_done, NULL) != 0) {
+		pthread_mutex_destroy(&s->jobs_lock);
+		snprintf(err, errsz, "cannot create a condition variable");
+		free(s);
+		return MAMORI_E_NOMEM;
+	}
 	s->d = s->mhd.start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_TLS |
-	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+	    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, s,
 	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&s->cfg.addr,
 	    MHD_OPTION_HTTPS_MEM_CERT, cfg->cert_pem,
 	    MHD_OPTION_HTTPS_MEM_KEY, cfg->key_pem,
@@ -339,6 +429,8 @@ http_start(const struct http_config *cfg, struct http_server **out,
 	    MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errsz, "cannot start the HTTPS server (address in use, bad certificate or key?)");
+		pthread_cond_destroy(&s->jobs_done);
+		pthread_mutex_destroy(&s->jobs_lock);
 		free(s);
 		return MAMORI_E_IO;
 	}
@@ -373,6 +465,13 @@ http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
+	/* A job resumes its connection when done: the daemon must still be there. */
+	pthread_mutex_lock(&s->jobs_lock);
+	while (s->jobs)
+		pthread_cond_wait(&s->jobs_done, &s->jobs_lock);
+	pthread_mutex_unlock(&s->jobs_lock);
 	s->mhd.stop_daemon(s->d);
+	pthread_cond_destroy(&s->jobs_done);
+	pthread_mutex_destroy(&s->jobs_lock);
 	free(s);
 }

@@ -43,6 +43,15 @@ struct http_response {
 	const char *allow;		/* for 405 */
 	const char *csp;		/* NULL: the API's "default-src 'none'" */
 	char disposition[128];		/* Content-Disposition; empty: none */
+	/*
+	 * Slow work (a PDF): when the handler sets later, the connection waits
+	 * suspended while later(later_arg, resp) runs in a thread of its own
+	 * and fills this response, which is then sent; the server's threads
+	 * keep answering others meanwhile. later owns later_arg. The handler
+	 * bounds how many run at once.
+	 */
+	void (*later)(void *arg, struct http_response *resp);
+	void *later_arg;
 };
 
 typedef void (*http_handler_fn)(void *ctx, const struct http_request *req,
@@ -89,6 +98,7 @@ void http_set_body(struct http_response *resp, int status, char *text);
 /* {"error": code, "message": message} with status. */
 void http_error(struct http_response *resp, int status, const char *code,
     const char *message);
+/* Waits for the running later() jobs, then stops. */
 void http_stop(struct http_server *s);
 
 #endif

@@ -82,5 +82,15 @@ int report_month_pdf(const struct report_doc *doc, const char *path, char *err,
     size_t errsz);
 int report_month_pdf_render(const struct report_doc *doc, const char *path,
     char *err, size_t errsz);
+/* The PDF in memory (*buf malloc'd, *len bytes), for the manager's
+ * downloads. Both: MAMORI_E_UNSUPPORTED when the module (or this entry of
+ * it) cannot be loaded, err then naming what was tried; neither is
+ * thread-safe: fontconfig's caches are reset after each PDF. */
+int report_month_pdf_mem(const struct report_doc *doc, char **buf, size_t *len, char *err,
+    size_t errsz);
+int report_month_pdf_render_mem(const struct report_doc *doc, char **buf, size_t *len,
+    char *err, size_t errsz);
+/* Where the module is looked for after the executable's directory. */
+const char *report_month_pdf_module_dir(void);
 
 #endif

@@ -259,28 +259,10 @@ write_fd(void *closure, const unsigned char *data, unsigned int len)
 	return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
-int
-report_month_pdf_render(const struct report_doc *doc, const char *path, char *err,
-    size_t errsz)
+/* Lays the document out onto a PDF written to f; the caller closes f. */
+static int
+render_to(const struct report_doc *doc, FILE *f, char *err, size_t errsz)
 {
-	char tmp[4096];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		snprintf(err, errsz, "output path too long");
-		return MAMORI_E_INVAL;
-	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errsz, "cannot create %s: %s", tmp, strerror(errno));
-		return MAMORI_E_IO;
-	}
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
-		return MAMORI_E_IO;
-	}
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_fd, f, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, doc->title ? doc->title : "");
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "mamori");
@@ -305,11 +287,42 @@ report_month_pdf_render(const struct report_doc *doc, const char *path, char *er
 	cairo_surface_finish(s);
 	cairo_status_t st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
-	int rc = MAMORI_OK;
+	/* Drop pango's and fontconfig's process-wide caches so that leak
+	 * checkers see only real leaks. The manager renders one PDF at a time
+	 * (api_report.c), so nothing else uses them meanwhile. */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 	if (st != CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errsz, "cannot render the PDF: %s", cairo_status_to_string(st));
-		rc = MAMORI_E_IO;
+		return MAMORI_E_IO;
 	}
+	return MAMORI_OK;
+}
+
+int
+report_month_pdf_render(const struct report_doc *doc, const char *path, char *err,
+    size_t errsz)
+{
+	char tmp[4096];
+	int n = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		snprintf(err, errsz, "output path too long");
+		return MAMORI_E_INVAL;
+	}
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errsz, "cannot create %s: %s", tmp, strerror(errno));
+		return MAMORI_E_IO;
+	}
+	FILE *f = fdopen(fd, "wb");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
+		return MAMORI_E_IO;
+	}
+	int rc = render_to(doc, f, err, errsz);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		if (!rc)
 			snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
@@ -325,10 +338,29 @@ report_month_pdf_render(const struct report_doc *doc, const char *path, char *er
 	}
 	if (rc)
 		unlink(tmp);
-	/* Drop pango's and fontconfig's process-wide caches so that leak
-	 * checkers see only real leaks. */
-	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
+	return rc;
+}
+
+int
+report_month_pdf_render_mem(const struct report_doc *doc, char **buf, size_t *len, char *err,
+    size_t errsz)
+{
+	*buf = NULL;
+	*len = 0;
+	FILE *f = open_memstream(buf, len);
+	if (!f) {
+		snprintf(err, errsz, "out of memory");
+		return MAMORI_E_NOMEM;
+	}
+	int rc = render_to(doc, f, err, errsz);
+	if (fclose(f) != 0 && !rc) {
+		snprintf(err, errsz, "out of memory");
+		rc = MAMORI_E_NOMEM;
+	}
+	if (rc) {
+		free(*buf);
+		*buf = NULL;
+		*len = 0;
+	}
 	return rc;
 }

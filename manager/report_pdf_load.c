@@ -40,8 +40,6 @@ __lsan_default_suppressions(void)
 }
 #endif
 
-typedef int (*render_fn)(const struct report_doc *, const char *, char *, size_t);
-
 static void *
 open_module(char *tried, size_t triedsz)
 {
@@ -70,26 +68,57 @@ open_module(char *tried, size_t triedsz)
 	return h;
 }
 
-int
-report_month_pdf(const struct report_doc *doc, const char *path, char *err,
-    size_t errsz)
+/* The module's function name, or NULL with err set (the module or its entry missing). */
+static void *
+module_fn(const char *name, char *err, size_t errsz)
 {
 	char tried[1024];
 	void *h = open_module(tried, sizeof(tried));
 	if (!h) {
 		snprintf(err, errsz, "PDF output needs the module %s; tried %s", PDF_MODULE, tried);
-		return MAMORI_E_UNSUPPORTED;
+		return NULL;
 	}
-	/* POSIX allows converting dlsym's result to a function pointer. */
-	render_fn render;
-	*(void **)&render = dlsym(h, "report_month_pdf_render");
-	if (!render) {
-		snprintf(err, errsz, "%s has no renderer: %s", PDF_MODULE, dlerror());
+	void *fn = dlsym(h, name);
+	if (!fn) {
+		snprintf(err, errsz, "%s has no %s (an older module?): %s", PDF_MODULE, name, dlerror());
 		dlclose(h);
-		return MAMORI_E_UNSUPPORTED;
 	}
-	int rc = render(doc, path, err, errsz);
-	/* Not dlclose()d: glib registers types and atexit handlers that must
-	 * outlive the call; the process ends soon after a report anyway. */
-	return rc;
+	/* Otherwise not dlclose()d: glib registers types and atexit handlers
+	 * that must outlive the call. */
+	return fn;
+}
+
+const char *
+report_month_pdf_module_dir(void)
+{
+	return MAMORI_MODULE_DIR;
+}
+
+int
+report_month_pdf(const struct report_doc *doc, const char *path, char *err,
+    size_t errsz)
+{
+	typedef int (*render_fn)(const struct report_doc *, const char *, char *, size_t);
+	render_fn render;
+	void *fn = module_fn("report_month_pdf_render", err, errsz);
+	if (!fn)
+		return MAMORI_E_UNSUPPORTED;
+	/* POSIX allows converting dlsym's result to a function pointer. */
+	*(void **)&render = fn;
+	return render(doc, path, err, errsz);
+}
+
+int
+report_month_pdf_mem(const struct report_doc *doc, char **buf, size_t *len, char *err,
+    size_t errsz)
+{
+	typedef int (*render_fn)(const struct report_doc *, char **, size_t *, char *, size_t);
+	render_fn render;
+	void *fn = module_fn("report_month_pdf_render_mem", err, errsz);
+	*buf = NULL;
+	*len = 0;
+	if (!fn)
+		return MAMORI_E_UNSUPPORTED;
+	*(void **)&render = fn;
+	return render(doc, buf, len, err, errsz);
 }

@@ -46,6 +46,13 @@ static const char sql_between[] =
     "WHERE h.tenant_id = ?9 AND s.report_json IS NOT NULL AND s.started_at >= ?1 "
     "AND s.started_at < ?2 ORDER BY s.started_at, s.id";
 
+/* Months (UTC) with a stored report, newest first; a scan_summary row marks
+ * a stored report without reading report_json. */
+static const char sql_months[] =
+    "SELECT strftime('%Y-%m', s.started_at, 'unixepoch') AS m, count(*), count(DISTINCT s.host_id) "
+    "FROM scans s JOIN hosts h ON h.id = s.host_id JOIN scan_summary r ON r.scan_id = s.id "
+    "WHERE h.tenant_id = ?9 GROUP BY m ORDER BY m DESC LIMIT ?1";
+
 static const char sql_texts[] =
     "SELECT f.check_id, max(f.text_json) FROM findings f JOIN scans s ON s.id = f.scan_id "
     "JOIN hosts h ON h.id = s.host_id WHERE h.tenant_id = ?9 AND s.started_at < ?1 "
@@ -295,6 +302,26 @@ store_assess_finding_texts(struct db *db, int64_t tenant_id, int64_t before,
 	sqlite3_bind_int64(st, 1, before);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int r = fn(ctx, db_col_text(st, 0), db_col_text(st, 1));
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
+store_assess_scan_months(struct db *db, int64_t tenant_id, int limit, store_assess_month_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *st = tenant_stmt(db, sql_months, tenant_id);
+	int rc;
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int(st, 1, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = fn(ctx, db_col_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
 		if (r) {
 			sqlite3_reset(st);
 			return r;

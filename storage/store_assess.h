@@ -88,5 +88,10 @@ int store_assess_latest_scans(struct db *db, int64_t tenant_id, int64_t before, 
 /* Every scan started in [from, to), oldest first. */
 int store_assess_scans_between(struct db *db, int64_t tenant_id, int64_t from, int64_t to,
     store_assess_scan_fn fn, void *ctx);
+/* The calendar months (UTC, "YYYY-MM") holding a stored scan report, newest
+ * first, at most limit, with the number of scans and computers in each. */
+typedef int (*store_assess_month_fn)(void *ctx, const char *month, int scans, int hosts);
+int store_assess_scan_months(struct db *db, int64_t tenant_id, int limit, store_assess_month_fn fn,
+    void *ctx);
 
 #endif

@@ -5,6 +5,7 @@
 // checked against real data.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
 const [base, user, password, outdir, expectPath, setupLink] = process.argv.slice(2);
 const expect = JSON.parse(readFileSync(expectPath, 'utf8'));
@@ -120,11 +121,48 @@ try {
     return (await page.locator('[data-testid=todo]').innerText()).includes('今すぐやること') &&
       (await items.count()) === 3;
   });
-  await step("overview: this month's report downloads as HTML with the scanned computer", async () => {
+  // The monthly report: the month picker lists the months with scans, newest
+  // first; the PDF is checked with poppler (text, page 1 as PNG kept beside
+  // the screenshot), the HTML for the same month too.
+  let month = '';
+  await step('overview: the report month picker lists the months with scans, newest first', async () => {
+    const sel = page.locator('[data-testid=report-month]');
+    await sel.waitFor({ timeout: TIMEOUT });
+    const opts = await sel.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+    const api = await page.evaluate(async () => (await fetch('/api/report/months')).json());
+    month = opts.length ? opts[0][0] : '';
+    const [y, m] = month.split('-').map(Number);
+    return opts.length >= 1 && opts.map((o) => o[0]).join() === api.months.map((x) => x.month).join() &&
+      opts.map((o) => o[0]).join() === opts.map((o) => o[0]).sort().reverse().join() &&
+      opts[0][1].startsWith(`${y}年${m}月（スキャン `);
+  });
+  const pdfPath = outdir + '/dashboard-report.pdf';
+  await step('overview: the PDF report downloads through the month picker', async () => {
+    await page.selectOption('[data-testid=report-month]', month);
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT * 2 }),
+      page.click('[data-testid=report-pdf]')]);
+    await dl.saveAs(pdfPath);
+    await page.locator('[data-testid=report-msg]').waitFor({ timeout: TIMEOUT });
+    return dl.suggestedFilename() === `mamori-report-${month}.pdf` &&
+      readFileSync(pdfPath).subarray(0, 5).toString() === '%PDF-';
+  });
+  await step('the PDF: pdftotext finds the Japanese title, the month and this computer', async () => {
+    const txt = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+    const [y, m] = month.split('-').map(Number);
+    return txt.includes(`月次セキュリティレポート ${y}年${m}月`) && txt.includes('今月のまとめ') &&
+      txt.includes(expect.hostname);
+  });
+  await step('the PDF: pdftoppm renders page 1 (kept as ' + outdir + '/dashboard-report-1.png)', async () => {
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdfPath,
+      outdir + '/dashboard-report-1']);
+    const png = readFileSync(outdir + '/dashboard-report-1.png');
+    return png.subarray(1, 4).toString() === 'PNG' && png.length > 10000;
+  });
+  await step('overview: the HTML report of the same month downloads with the scanned computer', async () => {
     const [dl] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }),
-      page.click('[data-testid=report-this]')]);
+      page.click('[data-testid=report-html]')]);
     const body = readFileSync(await dl.path(), 'utf8');
-    return /^mamori-report-\d{4}-\d{2}\.html$/.test(dl.suggestedFilename()) &&
+    return dl.suggestedFilename() === `mamori-report-${month}.html` &&
       body.includes('月次セキュリティレポート') && body.includes(expect.hostname);
   });
   await step('overview: Japanese text is drawn with a CJK font (fonts-noto-cjk)', async () => {

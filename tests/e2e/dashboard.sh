@@ -6,11 +6,12 @@
 # EPSS fixtures) and alerts from real third-party logs. dashboard.mjs logs
 # in, checks every page in Japanese, acknowledges an alert, switches to
 # English and watches the console for CSP violations. The overview's
-# screenshot is kept in MAMORI_BUILD/test-artifacts/.
+# screenshot, the monthly report's PDF downloaded through the month picker
+# and its first page as PNG (pdftoppm) are kept in MAMORI_BUILD/test-artifacts/.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}" "${MAMORI_BUILD:?}"
 pw_dir="$MAMORI_BUILD/web/npm/node_modules"
-for tool in chromium node curl python3; do
+for tool in chromium node curl python3 pdftotext pdftoppm; do
 	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
 done
 if [ ! -d "$pw_dir/playwright-core" ]; then echo "1..0 # SKIP playwright-core not installed (the build's npm ci)"; exit 0; fi

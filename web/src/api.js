@@ -36,17 +36,27 @@ export const get = (path) => call('GET', path);
 export const post = (path, body) => call('POST', path, body === undefined ? {} : body);
 export const del = (path) => call('DELETE', path);
 
-// A POST whose answer is a file (the policy draft): its text and type.
-export async function postFile(path, body) {
-  const res = await fetch(path, {
-    method: 'POST', credentials: 'same-origin', cache: 'no-store',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body),
-  });
+// A call whose answer is a file: its body read as text (the policy draft)
+// or kept as a Blob (a PDF report), its type and the name the server gave.
+async function fileCall(method, path, body, asBlob) {
+  const init = { method, credentials: 'same-origin', cache: 'no-store', headers: {} };
+  if (method !== 'GET') {
+    init.headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf };
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
   if (res.status === 401) onUnauthenticated();
   if (!res.ok) {
     let doc = null;
     try { doc = await res.json(); } catch (e) { doc = null; }
     throw new ApiError(res.status, doc && doc.error, doc && doc.message);
   }
-  return { text: await res.text(), type: res.headers.get('Content-Type') || 'text/plain' };
+  const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+  return {
+    text: asBlob ? null : await res.text(), blob: asBlob ? await res.blob() : null,
+    type: res.headers.get('Content-Type') || 'text/plain', name: m ? m[1] : '',
+  };
 }
+
+export const postFile = (path, body) => fileCall('POST', path, body, false);
+export const getFile = (path) => fileCall('GET', path, undefined, true);

@@ -50,7 +50,11 @@ const text = {
     inc_close: '対応を完了する', inc_reopen: '再開する', inc_due: '期限', inc_done: '報告済み',
     inc_overdue: '期限切れ', inc_remaining: '残り', inc_left: '{d}日{h}時間',
     app_name: 'mamori お守り',
-    report_title: '月次レポート', report_last: '先月のレポート（{m}）をダウンロード', report_this: '今月のレポート（{m}、途中経過）をダウンロード',
+    report_title: '月次レポート', report_hint: '月を選んで、PDF（印刷・保存・社内共有用）か HTML でダウンロードします。',
+    report_month: '対象月', report_month_opt: '{m}（スキャン {s} 回・{h} 台）', report_partial: '今月分は途中経過です。',
+    report_pdf: 'PDF をダウンロード', report_html: 'HTML をダウンロード',
+    report_making: 'レポートを作成しています…（PDF は数秒かかります）', report_made: '{name} をダウンロードしました。',
+    report_none: 'まだスキャン結果がないため、レポートを作れる月がありません。スキャンが終わると選べるようになります。',
     nav_overview: '概要', nav_assets: '機器とソフトウェア', nav_vulns: '脆弱性',
     nav_alerts: 'アラート', nav_settings: '設定',
     switch_lang: 'English', logout: 'ログアウト', loading: '読み込み中…',
@@ -169,7 +173,11 @@ const text = {
     inc_close: 'Close the incident', inc_reopen: 'Reopen', inc_due: 'due', inc_done: 'reported',
     inc_overdue: 'overdue', inc_remaining: 'left', inc_left: '{d} d {h} h',
     app_name: 'mamori',
-    report_title: 'Monthly report', report_last: 'Download last month\'s report ({m})', report_this: 'Download this month\'s report so far ({m})',
+    report_title: 'Monthly report', report_hint: 'Pick a month and download it as PDF (to print, keep or share) or HTML.',
+    report_month: 'Month', report_month_opt: '{m} ({s} scans, {h} computers)', report_partial: 'This month\'s report covers the month so far.',
+    report_pdf: 'Download PDF', report_html: 'Download HTML',
+    report_making: 'Making the report… (a PDF takes a few seconds)', report_made: 'Downloaded {name}.',
+    report_none: 'No scan results yet, so there is no month to report on. Months appear here once a scan has run.',
     nav_overview: 'Overview', nav_assets: 'Computers & software', nav_vulns: 'Vulnerabilities',
     nav_alerts: 'Alerts', nav_settings: 'Settings',
     switch_lang: '日本語', logout: 'Log out', loading: 'Loading…',
@@ -276,6 +284,13 @@ export function formatTime(unixSeconds) {
   if (!unixSeconds) return t('never');
   return new Date(unixSeconds * 1000).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB',
     { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+// "2026-11" -> 2026年11月 / November 2026 (report months are UTC months).
+export function formatMonth(ym) {
+  const [y, m] = ym.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(lang === 'ja' ? 'ja-JP' : 'en-GB',
+    { year: 'numeric', month: 'long', timeZone: 'UTC' });
 }
 
 export function formatDate(unixSeconds) {

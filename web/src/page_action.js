@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { get, post, postFile } from './api.js';
 import { t, getLang, formatTime } from './i18n.js';
-import { html, useLoad, Loading, Failed } from './ui.js';
+import { html, useLoad, Loading, Failed, saveFile } from './ui.js';
 
 function Check({ done, label, testid, children }) {
   return html`<li class=${'sa-check ' + (done ? 'sa-done' : 'sa-missing')} data-testid=${testid}
@@ -20,17 +20,6 @@ function today() {
   return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate());
 }
 
-function download(name, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
-}
-
 function DraftForm({ onDone }) {
   const [f, setF] = useState({ company: '', representative: '', title: '', date: today(), format: 'html' });
   const [err, setErr] = useState('');
@@ -40,7 +29,7 @@ function DraftForm({ onDone }) {
     e.preventDefault();
     postFile('/api/policy-draft?lang=' + getLang(), f).then((r) => {
       const name = 'security-policy-' + f.date + (f.format === 'html' ? '.html' : '.md');
-      download(name, r.text, r.type);
+      saveFile(name, new Blob([r.text], { type: r.type }));
       setErr('');
       setMade(name);
       onDone();

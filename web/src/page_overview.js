@@ -1,10 +1,11 @@
 // page_overview.js - where the company stands: one score with its grade and
 // trend, the five basics (情報セキュリティ5か条) at a glance, and the three
 // things to do now, drawn from open alerts, exploited vulnerabilities and
-// the most serious findings.
+// the most serious findings; and the monthly report (report_card.js).
 import { get } from './api.js';
-import { t, pick, getLang } from './i18n.js';
+import { t, pick } from './i18n.js';
 import { html, useLoad, Loading, Failed, Severity, SEVERITY_RANK, grade } from './ui.js';
+import { ReportCard } from './report_card.js';
 
 // Alerts and vulnerabilities are optional: a failure there leaves the rest.
 const optional = (p, empty) => p.catch(() => empty);
@@ -154,22 +155,6 @@ function Todo({ data }) {
   </section>`;
 }
 
-// "YYYY-MM" of the UTC month k months before now (reports use UTC months).
-function monthAgo(k) {
-  const d = new Date();
-  const m = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - k, 1));
-  return m.toISOString().slice(0, 7);
-}
-
-// The monthly report (/api/report) as an HTML download: this month so far and last month.
-function Report() {
-  const link = (m, key, id) => html`<li><a href=${`/api/report?month=${m}&format=html&lang=${getLang()}`}
-      download=${`mamori-report-${m}.html`} data-testid=${id}>${t(key, { m })}</a></li>`;
-  return html`<section class="card"><h2>${t('report_title')}</h2>
-    <ul>${link(monthAgo(1), 'report_last', 'report-last')}${link(monthAgo(0), 'report_this', 'report-this')}</ul>
-  </section>`;
-}
-
 export function Overview() {
   const [st, reload] = useLoad(load);
   if (st.error) return html`<${Failed} error=${st.error} retry=${reload} />`;
@@ -179,6 +164,6 @@ export function Overview() {
     <${Score} scans=${d.scans} trend=${d.trend} />
     <${Todo} data=${d} />
     <${Basics} scans=${d.scans} />
-    <${Report} />
+    <${ReportCard} />
   </div>`;
 }

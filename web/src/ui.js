@@ -45,3 +45,15 @@ export function grade(score) {
   if (score >= 40) return 'D';
   return 'E';
 }
+
+// Hands a Blob to the browser as a download named name.
+export function saveFile(name, blob) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
