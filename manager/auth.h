@@ -41,7 +41,8 @@ int auth_password_verify(const char *hash, const char *pw, size_t len);
 /* Length AUTH_PASSWORD_MIN..MAX bytes, no NUL or other control bytes. */
 bool auth_password_acceptable(const char *pw, size_t len);
 
-/* A fresh random token: AUTH_TOKEN_BYTES bytes as base64url. */
+/* A fresh random token: AUTH_TOKEN_BYTES bytes as base64url, never starting
+ * with '-' (it is typed as a command-line argument). */
 int auth_token_new(char out[AUTH_TOKEN_CHARS + 1]);
 /* SHA-256 of a token; MAMORI_E_PARSE when it is not shaped like one. */
 int auth_token_hash(const char *token, uint8_t out[STORE_AUTH_SID_HASH]);

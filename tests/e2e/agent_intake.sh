@@ -69,7 +69,8 @@ t "an expired token is refused (77)" [ $? -eq 77 ]
 t "the manager logged why" grep -q 'refused: token expired' "$tmp/serve1.log"
 tok3=$(M --db "$db" token create --kind sensor 2>/dev/null)
 t "a second agent (sensor token) enrols with --fingerprint" \
-    sh -c "[ \"\$(\"$MAMORI\" agent --state '$tmp/b' --enrol '$base' '$tok3' --fingerprint '$fp' 2>/dev/null)\" = 2 ]"
+    sh -c "[ \"\$(\"$MAMORI\" agent --state '$tmp/b' --enrol '$base' '$tok3' --fingerprint '$fp' 2>'$tmp/enrol2.err')\" = 2 ]" ||
+    sed 's/^/# agent: /' "$tmp/enrol2.err"
 tok4=$(M --db "$db" token create 2>/dev/null)
 M agent --state "$tmp/x" --enrol "$base" "$tok4" --fingerprint "AB:CD" 2>"$tmp/fp.err"
 t "a --fingerprint that does not match refuses before sending the token (77)" [ $? -eq 77 ]
@@ -159,8 +160,9 @@ t "POST /api/tokens without the CSRF token: 403" [ "$(C -b "$tmp/jar" -X POST "$
 t "POST /api/tokens: 201" [ "$(C -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
     -d '{"ttl_seconds":600}' "$base/api/tokens")" = 201 ]
 tok5=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$tmp/body")
-t "a dashboard token enrols an agent" sh -c "[ \"\$(\"$MAMORI\" agent --state '$tmp/c' --enrol '$base' '$tok5' 2>/dev/null)\" = 3 ]"
-t "GET /api/tokens lists them without the token text" sh -c "[ \"\$(curl -sk -b '$tmp/jar' '$base/api/tokens' | grep -c '$tok5')\" = 0 ]"
+t "a dashboard token enrols an agent" sh -c "[ \"\$(\"$MAMORI\" agent --state '$tmp/c' --enrol '$base' '$tok5' 2>'$tmp/enrol3.err')\" = 3 ]" ||
+    sed 's/^/# agent: /' "$tmp/enrol3.err"
+t "GET /api/tokens lists them without the token text" sh -c "[ \"\$(curl -sk -b '$tmp/jar' '$base/api/tokens' | grep -c -e '$tok5')\" = 0 ]"
 t "GET /api/agents: 200" [ "$(C -b "$tmp/jar" "$base/api/agents")" = 200 ]
 t "agent 1 listed revoked with its acked seq" python3 -c "import json,sys; a={x['id']:x for x in json.load(open('$tmp/body'))}; sys.exit(0 if a[1]['revoked_at'] and a[1]['acked_seq']==$total and a[2]['kind']=='sensor' else 1)"
 t "DELETE /api/agents/3: 200" [ "$(C -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -X DELETE "$base/api/agents/3")" = 200 ]

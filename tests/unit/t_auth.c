@@ -38,6 +38,15 @@ test_tokens(void)
 	is_int(auth_token_hash(a, ha), 0, "token hashes");
 	auth_token_hash(b, hb);
 	ok(memcmp(ha, hb, 32) != 0, "different tokens, different hashes");
+	/* 1 in 64 plain base64url tokens starts with '-': in 4096 draws that
+	 * is about 64, and the chance of none is below 1e-27. */
+	int dash = 0;
+	for (int i = 0; i < 4096; i++) {
+		auth_token_new(b);
+		dash += b[0] == '-';
+	}
+	is_int(dash, 0, "no token of 4096 starts with '-' (getopt would take it for an option)");
+	auth_token_new(b);
 	is_int(auth_token_hash("short", ha), MAMORI_E_PARSE, "a short token is refused");
 	is_int(auth_token_hash("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", ha), MAMORI_E_PARSE,
 	    "a padded token is refused");
