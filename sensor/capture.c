@@ -1,4 +1,5 @@
-/* capture.c - libpcap input and privilege drop. */
+/* capture.c - capture files (read by pcapfile, or libpcap), live capture
+ * through libpcap, and the privilege drop. */
 #include "sensor/capture.h"
 
 #include <errno.h>
@@ -9,23 +10,75 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/err.h"
+#include "sensor/decode.h"
+
+/* libpcap reports DLT_* values; they differ from the file's LINKTYPE_*
+ * (which the decoder takes) only for raw IP. */
+static int
+dlt_linktype(int dlt)
+{
+	return dlt == 12 || dlt == 14 ? LINKTYPE_RAW : dlt;
+}
+
+/* A regular file that starts like pcap/pcapng is read by pcapfile: 1 when
+ * taken, 0 when libpcap should try (the file is back at its start). */
+static int
+open_own(struct capture *c, int fd)
+{
+	struct stat st;
+	uint8_t head[64];
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	ssize_t n = read(fd, head, sizeof(head));
+	if (lseek(fd, 0, SEEK_SET) != 0 || n < 12 ||
+	    !pcapfile_is((struct span){ (const char *)head, (size_t)n }))
+		return 0;
+	if (!(c->rbuf = malloc(CAPTURE_READ_BYTES)))
+		return 0;
+	c->rcap = CAPTURE_READ_BYTES;
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	pcapfile_init(&c->pf);
+	c->fd = fd;
+	/* classic pcap has one link type (pcapng: set per packet) */
+	c->linktype = LINKTYPE_ETHERNET;
+	struct pcapfile hdr;
+	struct pcapfile_pkt pk;
+	enum anomaly why;
+	pcapfile_init(&hdr);
+	pcapfile_feed(&hdr, (struct span){ (const char *)head, (size_t)n }, false);
+	if (pcapfile_next(&hdr, &pk, &why) >= 0 && !hdr.ng)
+		c->linktype = hdr.linktype;
+	return 1;
+}
 
 int
 capture_open_file(struct capture *c, const char *path)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	memset(c, 0, sizeof(*c));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(c->err, sizeof(c->err), "%s: %s", path, strerror(errno));
+		return MAMORI_E_IO;
+	}
+	if (open_own(c, fd) == 1)
+		return MAMORI_OK;
 	int rc = lib_pcap_open(&c->pcap, c->err, sizeof(c->err));
-	if (rc != MAMORI_OK)
+	if (rc != MAMORI_OK) {
+		close(fd);
 		return rc;
-	FILE *f = fopen(path, "rb");
+	}
+	FILE *f = fdopen(fd, "rb");
 	if (!f) {
 		snprintf(c->err, sizeof(c->err), "%s: %s", path, strerror(errno));
+		close(fd);
 		return MAMORI_E_IO;
 	}
 	/* stdio's default 4 KiB buffer made reading a large file a syscall
@@ -42,7 +95,7 @@ capture_open_file(struct capture *c, const char *path)
 		snprintf(c->err, sizeof(c->err), "%s: %s", path, eb);
 		return MAMORI_E_IO;
 	}
-	c->linktype = c->pcap.datalink(c->pc);
+	c->linktype = dlt_linktype(c->pcap.datalink(c->pc));
 	return MAMORI_OK;
 }
 
@@ -73,7 +126,7 @@ capture_open_live(struct capture *c, const char *iface)
 		c->pc = NULL;
 		return rc == PCAP_ERROR_PERM_DENIED ? MAMORI_E_PERM : MAMORI_E_IO;
 	}
-	c->linktype = c->pcap.datalink(c->pc);
+	c->linktype = dlt_linktype(c->pcap.datalink(c->pc));
 	return MAMORI_OK;
 }
 
@@ -85,6 +138,11 @@ capture_close(struct capture *c)
 	c->pc = NULL;
 	free(c->iobuf);	/* after pcap_close: its FILE used it */
 	c->iobuf = NULL;
+	if (c->rbuf) {
+		free(c->rbuf);
+		close(c->fd);
+	}
+	c->rbuf = NULL;
 }
 
 int
@@ -135,11 +193,9 @@ struct loop_ctx {
 };
 
 static void
-on_packet(u_char *ud, const struct pcap_pkthdr *h, const u_char *bytes)
+one_packet(struct loop_ctx *lc, int64_t ts, const uint8_t *bytes, uint32_t caplen, uint32_t len)
 {
-	struct loop_ctx *lc = (struct loop_ctx *)ud;
-	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
-	sensor_packet(lc->s, ts, bytes, h->caplen, h->len);
+	sensor_packet(lc->s, ts, bytes, caplen, len);
 	if (lc->stats_interval_us > 0) {
 		if (lc->next_stats_us == 0)
 			lc->next_stats_us = ts + lc->stats_interval_us;
@@ -149,6 +205,77 @@ on_packet(u_char *ud, const struct pcap_pkthdr *h, const u_char *bytes)
 			lc->next_stats_us = ts + lc->stats_interval_us;
 		}
 	}
+}
+
+static void
+on_packet(u_char *ud, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	one_packet((struct loop_ctx *)ud, ts, bytes, h->caplen, h->len);
+}
+
+/* Keeps the unread tail at the start of the buffer and reads after it;
+ * the buffer grows when one record is larger. 0 or MAMORI_E_IO. */
+static int
+refill(struct capture *c, size_t used, size_t want)
+{
+	c->rlen -= used;
+	memmove(c->rbuf, c->rbuf + used, c->rlen);
+	if (want > c->rcap) {
+		uint8_t *nb = realloc(c->rbuf, want);
+		if (!nb)
+			return MAMORI_E_NOMEM;
+		c->rbuf = nb;
+		c->rcap = want;
+	}
+	bool eof = false;
+	while (c->rlen < c->rcap) {
+		ssize_t n = read(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(c->err, sizeof(c->err), "reading the capture file: %s", strerror(errno));
+			return MAMORI_E_IO;
+		}
+		if (n == 0) {
+			eof = true;
+			break;
+		}
+		c->rlen += (size_t)n;
+		if (c->rlen >= want)
+			break;
+	}
+	pcapfile_feed(&c->pf, (struct span){ (const char *)c->rbuf, c->rlen }, eof);
+	return MAMORI_OK;
+}
+
+/* The file, record by record; a broken record is a counted anomaly. */
+static int
+run_own(struct capture *c, struct loop_ctx *lc)
+{
+	struct pcapfile_pkt pk;
+	enum anomaly why;
+	int rc = refill(c, 0, 0);
+	while (rc == MAMORI_OK && (rc = pcapfile_next(&c->pf, &pk, &why)) != PCAPFILE_END) {
+		if (rc == PCAPFILE_PACKET) {
+			lc->s->linktype = pk.linktype;
+			one_packet(lc, pk.ts_us, pk.data, pk.cap_len, pk.wire_len);
+		} else if (rc == PCAPFILE_MORE) {
+			rc = refill(c, pcapfile_used(&c->pf), c->pf.want);
+			continue;
+		} else {
+			struct pkt p = { .ts_us = lc->s->now_us };
+			sensor_anomaly(lc->s, &p, why, NULL);
+			if (rc < 0) {
+				snprintf(c->err, sizeof(c->err), "%s",
+				    why == ANOM_CAPTURE_TRUNCATED ? "truncated capture file" :
+				    "bogus record in the capture file");
+				return MAMORI_E_PARSE;
+			}
+		}
+		rc = MAMORI_OK;
+	}
+	return rc;
 }
 
 static int64_t
@@ -164,6 +291,8 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
     const struct capture_hook *hook)
 {
 	struct loop_ctx lc = { s, stats_interval_s * 1000000LL, 0, c };
+	if (c->rbuf)
+		return run_own(c, &lc);
 	if (!c->live) {
 		int rc = c->pcap.loop(c->pc, -1, on_packet, (u_char *)&lc);
 		if (rc == PCAP_ERROR) {

@@ -1,7 +1,9 @@
 /*
- * capture.h - packets from libpcap: a pcap/pcapng file or a live interface
- * (large kernel buffer, immediate mode off, drops read back from the
- * kernel and reported). The capture is opened while privileged; then
+ * capture.h - packets from a pcap/pcapng file or a live interface. A
+ * regular pcap/pcapng file is read in large chunks and walked in place by
+ * pcapfile.c; anything else (a pipe, a format we do not read ourselves)
+ * and live capture go through libpcap (large kernel buffer, immediate mode off, drops read back from
+ * the kernel and reported). The capture is opened while privileged; then
  * capture_drop_privileges() switches to an unprivileged user before the
  * first packet is read.
  */
@@ -13,10 +15,14 @@
 #include <stdint.h>
 
 #include "sensor/lib_pcap.h"
+#include "sensor/pcapfile.h"
 #include "sensor/sensor.h"
 
 #define CAPTURE_BUFFER_BYTES (64 * 1024 * 1024)
 #define CAPTURE_FILE_BUFFER_BYTES (1024 * 1024)
+/* Read buffer of a file read by pcapfile: small enough to stay in the
+ * CPU's cache, grown (up to a pcapng block's cap) only for a larger record. */
+#define CAPTURE_READ_BYTES (256 * 1024)
 
 struct capture {
 	struct lib_pcap pcap;
@@ -24,6 +30,10 @@ struct capture {
 	int linktype;
 	bool live;
 	char *iobuf;			/* the capture file's stdio buffer */
+	int fd;				/* a file read by pcapfile (when rbuf) */
+	uint8_t *rbuf;			/* its read buffer, NULL for libpcap */
+	size_t rcap, rlen;		/* size, bytes held */
+	struct pcapfile pf;
 	char err[PCAP_ERRBUF_SIZE + 128];
 };
 

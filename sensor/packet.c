@@ -37,6 +37,9 @@ static const char *const anomaly_names[ANOM__COUNT] = {
 	[ANOM_DEFRAG_V6_TOO_LARGE] = "defrag.ipv6.frag_too_large",
 	[ANOM_DEFRAG_TOO_MANY] = "defrag.max_frag_hit",
 	[ANOM_DEFRAG_TIMEOUT] = "defrag.timeout",
+	[ANOM_CAPTURE_TRUNCATED] = "capture.file_truncated",
+	[ANOM_CAPTURE_BAD_LENGTH] = "capture.bogus_length",
+	[ANOM_CAPTURE_BAD_BLOCK] = "capture.bad_block",
 };
 
 const char *
