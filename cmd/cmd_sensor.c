@@ -278,6 +278,9 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 			.tor_relays = (uint32_t)conf_int(cf, CONF_SENSOR_TOR_RELAYS),
 			.kerberoast_services = (uint32_t)conf_int(cf, CONF_SENSOR_KERBEROAST_SERVICES),
 			.zerologon_attempts = (uint32_t)conf_int(cf, CONF_SENSOR_ZEROLOGON_ATTEMPTS),
+			.smb1_off = !conf_bool(cf, CONF_SENSOR_SMB1),
+			.rdp_lan_off = !conf_bool(cf, CONF_SENSOR_RDP_LAN),
+			.share_exec_off = !conf_bool(cf, CONF_SENSOR_SHARE_EXECUTABLES),
 		},
 	};
 	if (sensor_init(&s, &conf, cap.linktype, out, &fs.sets[0]) != 0) {

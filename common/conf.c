@@ -149,6 +149,14 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	    "Netlogon logons with an all-zero credential from one client within 10 min that make a Zerologon attack" },
 	[CONF_SENSOR_LEARN_HOURS] = { "sensor.learn_hours", CONF_INT, 24, NULL, 0, 8760,
 	    "hours after the first device is stored during which devices seen are the office's baseline, not new-device alerts" },
+	[CONF_SENSOR_SMB1] = { "sensor.smb1", CONF_BOOL, 1, NULL, 0, 1,
+	    "report office servers that share files with SMBv1 (medium, once per client and server a day)" },
+	[CONF_SENSOR_RDP_LAN] = { "sensor.rdp_lan", CONF_BOOL, 1, NULL, 0, 1,
+	    "report each office computer that accepts remote desktop from the LAN (low, once a day); "
+	    "remote desktop reached from the internet is always reported" },
+	[CONF_SENSOR_SHARE_EXECUTABLES] = { "sensor.share_executables", CONF_BOOL, 1, NULL, 0, 1,
+	    "report program files (.exe, .dll, .js, .ps1 ...) written, run or deleted on a shared folder "
+	    "(low, once per client, server and share an hour)" },
 	[CONF_LOGS_BUSINESS_HOURS] = { "logs.business_hours", CONF_STRING, 0, "08:00-20:00", 0, 0,
 	    "business hours (HH:MM-HH:MM, local time): administrator logins outside them are reported" },
 	[CONF_LOGS_BUSINESS_DAYS] = { "logs.business_days", CONF_STRING, 0, "mon-fri", 0, 0,

@@ -16,6 +16,7 @@
 #include "sensor/packet.h"
 #include "sensor/proto_dns.h"
 #include "sensor/proto_http.h"
+#include "sensor/proto_smb.h"
 #include "sensor/proto_tls.h"
 #include "sensor/proto_x509.h"
 
@@ -33,7 +34,7 @@ enum detect_rule_id {
 	R_ICMP_TUNNEL, R_BEACON, R_OUTBOUND_SMB_RDP, R_LARGE_UPLOAD, R_CLEARTEXT_HTTP_BASIC,
 	R_IOC_CERT,
 	R_SMTP_SPAM, R_HTTP_IP_C2, R_TLS_IP_C2, R_TOR, R_MINING, R_KERBEROAST, R_ZEROLOGON,
-	R_ZEROLOGON_RESET,
+	R_ZEROLOGON_RESET, R_SMB1, R_RDP_LAN, R_SHARE_EXEC,
 	R__COUNT
 };
 
@@ -91,6 +92,16 @@ struct detect_conf {
 	uint64_t outbound_bytes_per_hour;
 	uint32_t smtp_servers_per_hour, c2_ip_connections, tor_relays;
 	uint32_t kerberoast_services, zerologon_attempts;
+	/* switches of detect_lan (sensor.smb1, sensor.rdp_lan, sensor.share_executables) */
+	bool smb1_off, rdp_lan_off, share_exec_off;
+};
+
+/* The share of an SMB2 tree (detect_lan): the tree connect request's
+ * share under its message id, then under the tree id the answer gave. */
+#define SMB_TREE_SLOTS 256
+struct smb_tree_slot {
+	uint64_t key;			/* 0 = free */
+	char share[SMB_SHARE_MAX];
 };
 
 /* Names looked up and addresses answered by DNS lately: a hashed,
@@ -107,6 +118,7 @@ struct detect_state {
 	struct beacon_slot *beacon;	/* BEACON_SLOTS, malloc */
 	struct upload_slot *upload;	/* UPLOAD_SLOTS, malloc */
 	uint32_t *dns_seen;		/* DNS_SEEN_SLOTS hashes, 0 = free */
+	struct smb_tree_slot *smb_tree;	/* SMB_TREE_SLOTS, malloc */
 	struct window win;		/* keyed by rule + addresses */
 };
 
@@ -156,6 +168,10 @@ void detect_ad_dcerpc(struct sensor *s, struct flow *f, const struct pkt *p, boo
 void detect_mail_smtp(struct sensor *s, struct flow *f, const struct pkt *p);
 /* detect_mining.c: mining pool protocols. */
 void detect_mining(struct sensor *s, struct flow *f, const struct pkt *p);
+/* detect_lan.c: SMBv1, program files on shares (every SMB payload) and
+ * the remote desktop notice (RDP payloads of the server). */
+void detect_lan_smb(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server);
+void detect_lan_rdp(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server);
 /* detect_c2.c: command servers reached by bare address (HTTP, TLS without
  * a name) and Tor; DNS answers remembered to tell "never looked up". */
 void detect_c2_dns(struct sensor *s, const struct dns_msg *m);

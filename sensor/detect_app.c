@@ -1,6 +1,7 @@
 /* detect_app.c - hands TCP and UDP payloads to the application detectors
- * (Kerberos, DCE/RPC, SMTP, mining pools) by cheap tests of the ports and
- * the first bytes, so most packets cost a few compares. */
+ * (Kerberos, DCE/RPC, SMTP, mining pools; SMB and RDP once the flow is
+ * known as such) by cheap tests of the ports and the first bytes, so most
+ * packets cost a few compares. */
 #include "sensor/sensor.h"
 
 #include "sensor/proto_dcerpc.h"
@@ -15,6 +16,14 @@ detect_app_tcp(struct sensor *s, struct flow *f, const struct pkt *p, bool to_se
 	if (p->sport == 88 || p->dport == 88) {
 		if (!to_server)
 			detect_ad_krb5(s, f, p);
+		return;
+	}
+	if (f->app == APP_SMB) {
+		detect_lan_smb(s, f, p, to_server);	/* file activity lasts the whole session */
+		return;
+	}
+	if (f->app == APP_RDP) {
+		detect_lan_rdp(s, f, p, to_server);
 		return;
 	}
 	if (proto_dcerpc_is_pdu(p->payload)) {

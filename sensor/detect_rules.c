@@ -214,6 +214,30 @@ static const struct detect_rule rules[R__COUNT] = {
 	      "攻撃者はドメインコントローラになりすまし、Windowsドメインのすべてのアカウントを奪えます。ドメインコントローラが正常に動かなくなるおそれもあります。" },
 	    { "This is an emergency: unplug the attacking computer now (keep it on), call your IT support or the IPA/JPCERT consultation desk immediately, and do not restart the domain controller until they say so.",
 	      "緊急事態です。今すぐ攻撃元の機器のLANケーブルを抜き（電源は入れたまま）、ただちにIT担当者またはIPA・JPCERTの相談窓口に連絡してください。指示があるまでドメインコントローラを再起動しないでください。" } } },
+	[R_SMB1] = { 2100022, "Potentially Bad Traffic", { "mamori.net.smb1",
+	    "Old, insecure file sharing (SMBv1) in use", ALERT_MEDIUM, IR_RECOVER,
+	    { "Two machines on the office network shared files with version 1 of Windows file sharing (SMBv1), which is decades old.",
+	      "社内ネットワークの2台の機器が、数十年前の古い方式であるWindowsファイル共有のバージョン1（SMBv1）でファイルをやり取りしました。" },
+	    { "SMBv1 has no defence against well-known attacks: the WannaCry ransomware spread through it to every machine that still had it turned on. It is usually left on only for an old NAS, copier or scanner.",
+	      "SMBv1には既知の攻撃への備えがなく、ランサムウェアWannaCryはこれを使ってSMBv1が有効な機器すべてに広がりました。多くの場合、古いNASや複合機・スキャナのためだけに残されています。" },
+	    { "Turn SMBv1 off on the server named in this alert (on Windows: \"Turn Windows features on or off\", untick \"SMB 1.0/CIFS File Sharing Support\"). If an old NAS, copier or scanner then stops working, update its firmware so it uses SMB2 or later, or plan to replace it.",
+	      "このアラートに示されたサーバでSMBv1を無効にしてください（Windowsでは「Windowsの機能の有効化または無効化」で「SMB 1.0/CIFS ファイル共有のサポート」のチェックを外します）。それで古いNASや複合機・スキャナが使えなくなる場合は、ファームウェアを更新してSMB2以降を使うように設定するか、買い替えを計画してください。" } } },
+	[R_RDP_LAN] = { 2100023, "Misc activity", { "mamori.net.rdp_lan",
+	    "Computer accepts remote desktop connections", ALERT_LOW, IR_RECOVER,
+	    { "A computer on the office network accepted a remote desktop (RDP) connection from another office computer.",
+	      "社内の機器が、別の社内の機器からのリモートデスクトップ（RDP）接続を受け付けました。" },
+	    { "Remote desktop inside the office is common, but ransomware gangs who get into one PC use it with stolen passwords to move to the others. Every computer that accepts it is one more door.",
+	      "社内でのリモートデスクトップはよく使われますが、1台に侵入したランサムウェア攻撃者は、盗んだパスワードでこれを使って他の機器へ広がります。受け付ける機器が多いほど、入口が増えます。" },
+	    { "Check whether this computer needs remote desktop. If not, turn it off (Settings > System > Remote Desktop). If it does, allow only the staff who need it, with strong passwords and Network Level Authentication on.",
+	      "この機器にリモートデスクトップが必要か確認してください。不要なら無効にしてください（設定 > システム > リモート デスクトップ）。必要なら、使う人だけに許可し、強いパスワードとネットワークレベル認証（NLA）を有効にしてください。" } } },
+	[R_SHARE_EXEC] = { 2100024, "Misc activity", { "mamori.net.share_executable",
+	    "Program files written, run or deleted on a shared folder", ALERT_LOW, IR_DETECT,
+	    { "A computer wrote, opened or deleted program files (such as .exe, .dll, .js or .ps1) in a shared folder on another computer.",
+	      "ある機器が、別の機器の共有フォルダにあるプログラムファイル（.exe、.dll、.js、.ps1など）を書き込み、開き、または削除しました。" },
+	    { "Installers kept on a share are ordinary. But ransomware and intruders copy their programs to shared folders to run them on other computers, and delete them afterwards to hide.",
+	      "共有フォルダにインストーラを置くこと自体はよくあります。しかしランサムウェアや侵入者は、他の機器で実行するためにプログラムを共有フォルダへ置き、後で痕跡を消すために削除します。" },
+	    { "Ask the user of the computer named in this alert whether they handled these files. If nobody did, or the files are unknown, unplug that computer's network cable, keep it on, and call your IT support.",
+	      "アラートに示された機器の利用者に、これらのファイルを扱ったか確認してください。誰も心当たりがない、または見覚えのないファイルなら、その機器のLANケーブルを抜き、電源は入れたままでIT担当者に連絡してください。" } } },
 };
 
 const struct detect_rule *
@@ -255,7 +279,8 @@ detect_init(struct detect_state *d, const struct detect_conf *conf)
 	d->beacon = calloc(BEACON_SLOTS, sizeof(*d->beacon));
 	d->upload = calloc(UPLOAD_SLOTS, sizeof(*d->upload));
 	d->dns_seen = calloc(DNS_SEEN_SLOTS, sizeof(*d->dns_seen));
-	if (!d->scan || !d->dnst || !d->beacon || !d->upload || !d->dns_seen ||
+	d->smb_tree = calloc(SMB_TREE_SLOTS, sizeof(*d->smb_tree));
+	if (!d->scan || !d->dnst || !d->beacon || !d->upload || !d->dns_seen || !d->smb_tree ||
 	    window_init(&d->win, DETECT_WINDOW_ENTRIES) != 0) {
 		detect_free(d);
 		return MAMORI_E_NOMEM;
@@ -271,8 +296,10 @@ detect_free(struct detect_state *d)
 	free(d->beacon);
 	free(d->upload);
 	free(d->dns_seen);
+	free(d->smb_tree);
 	window_release(&d->win);
 	d->dns_seen = NULL;
+	d->smb_tree = NULL;
 	d->scan = NULL;
 	d->dnst = NULL;
 	d->beacon = NULL;

@@ -39,6 +39,8 @@ enum flow_app { APP_NONE = 0, APP_DNS, APP_HTTP, APP_TLS, APP_SMB, APP_RDP, APP_
 #define DET_SMTP_DONE 0x04
 #define DET_MINING_DONE 0x08
 #define DET_ZL_RESET 0x10	/* password reset reported */
+#define DET_SMB1_DONE 0x20	/* SMBv1 seen (detect_lan) */
+#define DET_RDP_DONE 0x40	/* RDP Connection Confirm seen */
 
 #define FLOW_CLOSED_FIN_C 0x01
 #define FLOW_CLOSED_FIN_S 0x02

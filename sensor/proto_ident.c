@@ -31,6 +31,26 @@ proto_ident_tcp(struct span s)
 }
 
 int
+proto_ident_rdp_confirm(struct span s, uint32_t *protocol)
+{
+	const uint8_t *b = (const uint8_t *)s.p;
+	if (proto_ident_tcp(s) != APP_RDP || (b[5] & 0xf0) != 0xd0)
+		return MAMORI_E_PARSE;
+	size_t tlen = (size_t)b[2] << 8 | b[3];
+	*protocol = RDP_NEG_NONE;
+	/* RDP_NEG_RSP (2) or RDP_NEG_FAILURE (3) after the 7-byte X.224 CC */
+	if (tlen >= 19 && s.len >= 19 && b[4] >= 14 && b[13] == 8 && b[14] == 0) {
+		uint32_t v = (uint32_t)b[15] | (uint32_t)b[16] << 8 | (uint32_t)b[17] << 16 |
+		    (uint32_t)b[18] << 24;
+		if (b[11] == 2)
+			*protocol = v;
+		else if (b[11] == 3)
+			*protocol = RDP_NEG_FAILED;
+	}
+	return MAMORI_OK;
+}
+
+int
 proto_ident_ssh_banner(struct span s, struct span *proto, struct span *software)
 {
 	size_t end = 0;

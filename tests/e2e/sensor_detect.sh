@@ -3,7 +3,10 @@
 # packet known): beaconing at a steady interval and not at an irregular one,
 # SMB/RDP answered by an internet server, a large upload against the
 # sensor.outbound_mb_per_hour threshold from a config file, HTTP Basic
-# passwords, mail through many outside servers; the real ICMP tunnel capture,
+# passwords, mail through many outside servers, remote desktop answered on
+# the LAN (once per server) and from the internet, a program written to an
+# SMB2 share named in Japanese; the real SMBv1, RDP and SMB2 delete
+# captures with their switches; the real ICMP tunnel capture,
 # also against its threshold; and the real captures of Emotet (spam, C2 by
 # address), TrickBot, Tor, mining, Kerberoasting and Zerologon, each with
 # its threshold from the config, while no office capture raises them.
@@ -70,6 +73,53 @@ for i in range(6):
 for i in range(6):
     pk.append((t0 + 50 + i, tcp("192.168.1.16", 56000 + i, "198.51.100.30", 587, 0x18,
                                 b"EHLO [192.168.1.16]\r\nMAIL FROM:<b@example.jp>\r\n")))
+# remote desktop answered: two clients of one server, one of another, and
+# one from the internet (that one is exposure, not the LAN notice)
+cr = b"\x03\x00\x00\x13\x0e\xe0\x00\x00\x00\x00\x00\x01\x00\x08\x00\x0b\x00\x00\x00"
+cc_nla = b"\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x1f\x08\x00\x02\x00\x00\x00"
+cc_old = b"\x03\x00\x00\x0b\x06\xd0\x00\x00\x12\x34\x00"
+for i, (cl, sv, cc) in enumerate([("192.168.1.51", "192.168.1.50", cc_nla), ("192.168.1.52", "192.168.1.50", cc_nla),
+                                  ("192.168.1.51", "192.168.1.60", cc_old), ("203.0.113.77", "192.168.1.61", cc_nla)]):
+    ts = t0 + 60 + i
+    pk.append((ts, tcp(cl, 57000 + i, sv, 3389, 0x02)))
+    pk.append((ts + 0.01, tcp(sv, 3389, cl, 57000 + i, 0x12)))
+    pk.append((ts + 0.02, tcp(cl, 57000 + i, sv, 3389, 0x18, cr, seq=2)))
+    pk.append((ts + 0.03, tcp(sv, 3389, cl, 57000 + i, 0x18, cc, seq=2)))
+
+# SMB2: a share named in Japanese, a program written to it (a CREATE chained
+# to a CLOSE, a second NetBIOS frame in the same segment), then another
+# program read from it in the hour: one alert; a look at a program's
+# attributes only (Explorer listing a folder): none
+def smb2(cmd, msgid, tree, body, flags=0, nxt=0, status=0):
+    return b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ16s", 64, 1, status, cmd, 1, flags, nxt, msgid, 0, tree, 7, b"") + body
+
+def nb(*msgs):
+    return b"".join(b"\x00" + len(m).to_bytes(3, "big") + m for m in msgs)
+
+def create(msgid, tree, name, access, disp, nxt=0):
+    n = name.encode("utf-16-le")
+    body = struct.pack("<HBBIQQIIIIIHHII", 57, 0, 0, 2, 0, 0, access, 0x80, 7, disp, 0x40, 120, len(n), 0, 0) + n
+    m = smb2(5, msgid, tree, body, nxt=nxt)
+    return m + b"\0" * (-len(m) % 8) if nxt else m
+
+def close(msgid, tree):
+    return smb2(6, msgid, tree, struct.pack("<HHI16s", 24, 0, 0, b"\xff" * 16), flags=4)
+
+def smb(ts, cl, sv, payload, seq, to_server=True):
+    a, b, sp, dp = (cl, sv, 58000, 445) if to_server else (sv, cl, 445, 58000)
+    pk.append((ts, tcp(a, sp, b, dp, 0x18, payload, seq=seq)))
+
+path = "\\\\FS01\\経理".encode("utf-16-le")
+pk.append((t0 + 70, tcp("192.168.1.70", 58000, "192.168.1.80", 445, 0x02)))
+pk.append((t0 + 70.01, tcp("192.168.1.80", 445, "192.168.1.70", 58000, 0x12)))
+smb(t0 + 70.1, "192.168.1.70", "192.168.1.80", nb(smb2(3, 5, 0, struct.pack("<HHHH", 9, 0, 72, len(path)) + path)), 2)
+smb(t0 + 70.2, "192.168.1.70", "192.168.1.80", nb(smb2(3, 5, 9, struct.pack("<HBBIII", 16, 1, 0, 0, 0, 0x1f01ff), flags=1)), 2, False)
+c1 = create(6, 9, "請求書.exe", 0x0012019f, 5, nxt=1)
+c1 = c1[:20] + struct.pack("<I", len(c1)) + c1[24:]
+smb(t0 + 70.3, "192.168.1.70", "192.168.1.80", nb(c1 + close(7, 9), create(8, 9, "readme.txt", 0x0012019f, 5)), 200)
+smb(t0 + 70.4, "192.168.1.70", "192.168.1.80", nb(create(9, 9, "tools\\run.ps1", 0x00120089, 1)), 800)
+pk.append((t0 + 71, tcp("192.168.1.71", 58001, "192.168.1.80", 445, 0x02)))
+pk.append((t0 + 71.1, tcp("192.168.1.71", 58001, "192.168.1.80", 445, 0x18, nb(create(3, 4, "setup.exe", 0x00100080, 1)), seq=2)))
 pk.sort(key=lambda r: r[0])
 with open(sys.argv[1], "wb") as o:
     o.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
@@ -94,6 +144,16 @@ t "mail through 6 outside servers: spam bot; 6 mails through one server: nothing
 	"[(a['src'], a['reason']) for a in al if a['rule_id']=='mamori.net.smtp_spam']==[('192.168.1.15','many_servers')]"
 t "every alert has ja/en what/why/action" py "$tmp/def.json" \
 	"all(a['text'][l][k] for a in al for l in ('en','ja') for k in ('what','why','action'))"
+t "remote desktop on the LAN: once per server (two clients of .50: one notice), NLA or not" py "$tmp/def.json" \
+	"sorted((a['server'], a['client'], a['security'], a['severity']) for a in al if a['rule_id']=='mamori.net.rdp_lan')==[('192.168.1.50','192.168.1.51','nla','low'),('192.168.1.60','192.168.1.51','rdp','low')]"
+t "remote desktop from the internet: the high exposure alert, no LAN notice" py "$tmp/def.json" \
+	"[(a['src'], a['severity']) for a in al if a['rule_id']=='mamori.net.exposed_service']==[('203.0.113.77','high')] and '192.168.1.61' not in [a.get('server') for a in al]"
+t "program written to a share named in Japanese: one alert in the hour, the file named" py "$tmp/def.json" \
+	"[(a['client'], a['server'], a['share'], a['files'], a['severity']) for a in al if a['rule_id']=='mamori.net.share_executable']==[('192.168.1.70','192.168.1.80','経理',[{'name':'請求書.exe','action':'written'}],'low')]"
+printf 'sensor:\n  rdp_lan: false\n  share_executables: false\n' >"$tmp/off.yaml"
+"$MAMORI" --config "$tmp/off.yaml" sensor -r "$tmp/mix.pcap" --eve - >"$tmp/off.json" 2>/dev/null
+t "sensor.rdp_lan and sensor.share_executables false: neither raised" py "$tmp/off.json" \
+	"'mamori.net.rdp_lan' not in ids and 'mamori.net.share_executable' not in ids and 'mamori.net.exposed_service' in ids"
 printf 'sensor:\n  outbound_mb_per_hour: 0\n' >"$tmp/bad.yaml"
 "$MAMORI" --config "$tmp/bad.yaml" sensor -r "$tmp/mix.pcap" >/dev/null 2>"$tmp/bad.err"; rc=$?
 t "threshold out of range: config error 78 ($rc)" [ $rc -eq 78 ]
@@ -116,6 +176,16 @@ smb_rdp() {
 		evpy "$tmp/rdp.json" "any(e['event_type']=='flow' and e.get('app_proto')=='rdp' for e in ev)"
 }
 t "SMB1 and RDP recognised by their handshakes" smb_rdp
+t "SMBv1: medium alert naming server 10.128.0.243 and client 172.16.156.130" py "$tmp/smb.json" \
+	"[(a['rule_id'], a['severity'], a['server'], a['client']) for a in al]==[('mamori.net.smb1','medium','10.128.0.243','172.16.156.130')]"
+printf 'sensor:\n  smb1: false\n' >"$tmp/smb1.yaml"
+"$MAMORI" --config "$tmp/smb1.yaml" sensor -r "$pcaps/ndpi_smbv1.pcap" --eve - >"$tmp/smb1off.json" 2>/dev/null
+t "SMBv1: sensor.smb1 false: quiet" py "$tmp/smb1off.json" "not al"
+t "RDP capture: low notice that 192.168.2.142 accepts remote desktop (NLA)" py "$tmp/rdp.json" \
+	"[(a['rule_id'], a['severity'], a['server'], a['client'], a['security']) for a in al]==[('mamori.net.rdp_lan','low','192.168.2.142','172.16.2.185','nla')]"
+"$MAMORI" sensor -r "$pcaps/ndpi_smb_deletefile.pcap" --eve - >"$tmp/smbdel.json" 2>/dev/null
+t "SMB2 capture: innosetup-5.6.1.exe deleted on the share (tree 17), not the folder listing" py "$tmp/smbdel.json" \
+	"[(a['rule_id'], a['severity'], a['client'], a['server'], a['share'], a['files']) for a in al]==[('mamori.net.share_executable','low','192.168.1.118','192.168.1.187','tree 17',[{'name':'Luca\\\\Downloads\\\\innosetup-5.6.1.exe','action':'deleted'}])]"
 
 icmp="$MAMORI_SRC/tests/data/pcap/ndpi_icmp-tunnel.pcap"
 "$MAMORI" sensor -r "$icmp" --eve - >"$tmp/icmp.json" 2>/dev/null
@@ -169,7 +239,7 @@ conf 'zerologon_attempts: 17'; "$MAMORI" --config "$tmp/c.yaml" sensor -r "$pcap
 t "Zerologon: threshold above the counters' 16: config error 78" [ $? -eq 78 ]
 
 # The office captures raise none of these, and nothing above low.
-new="['mamori.net.smtp_spam','mamori.net.http_ip_c2','mamori.net.tls_ip_c2','mamori.net.tor','mamori.net.crypto_mining','mamori.net.kerberoast','mamori.net.zerologon','mamori.net.zerologon_reset']"
+new="['mamori.net.smtp_spam','mamori.net.http_ip_c2','mamori.net.tls_ip_c2','mamori.net.tor','mamori.net.crypto_mining','mamori.net.kerberoast','mamori.net.zerologon','mamori.net.zerologon_reset','mamori.net.smb1','mamori.net.rdp_lan','mamori.net.share_executable']"
 for p in ndpi_443-firefox.pcap ndpi_NTPv4.pcap ndpi_anyconnect-vpn.pcap ndpi_dns.pcap ndpi_dropbox.pcap \
     ndpi_google_ssl.pcap ndpi_googledns_android10.pcap ndpi_http.pcapng ndpi_imaps.pcap ndpi_ipp.pcap \
     ndpi_kerberos.pcap ndpi_netbios.pcap ndpi_smtp.pcap ndpi_snmp.pcap ndpi_syslog.pcap ndpi_teams.pcap \

@@ -29,6 +29,9 @@ t "SQL injection: the 7 injected requests, not the 2 clean ones" py "$tmp/ndpi_W
 alert ndpi_log4j-webapp-exploit.pcap mamori.net.log4shell "a['src_ip']=='172.16.238.1' and a['dest_port']==8080"
 alert ndpi_telnet.pcap mamori.net.cleartext_telnet "a['dest_ip']=='192.168.0.1'"
 alert ndpi_ftp_failed.pcap mamori.net.cleartext_ftp "a['dest_port']==21"
+alert ndpi_smbv1.pcap mamori.net.smb1 "a['src_ip']=='172.16.156.130' and a['dest_ip']=='10.128.0.243' and a['alert']['mamori']['severity']=='medium'"
+alert ndpi_rdp.pcap mamori.net.rdp_lan "a['alert']['mamori']['server']=='192.168.2.142' and a['alert']['mamori']['severity']=='low'"
+alert ndpi_smb_deletefile.pcap mamori.net.share_executable "a['src_ip']=='192.168.1.118' and a['alert']['mamori']['files'][0]['action']=='deleted'"
 t "alerts carry Japanese and English what/why/action" py "$tmp/ndpi_emotet.pcap.json" \
 	"all(a['alert']['mamori']['text'][l][k] for a in al for l in ('en','ja') for k in ('what','why','action')) and 'LANケーブル' in al[0]['alert']['mamori']['text']['ja']['action']"
 t "EVE envelope: timestamp, flow_id, 5-tuple, proto" py "$tmp/ndpi_emotet.pcap.json" \
