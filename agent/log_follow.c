@@ -468,6 +468,9 @@ log_follow_save(struct log_follow *lf, int64_t now)
 
 	if (!lf->db)
 		return MAMORI_OK;
+	/* inside the caller's transaction (a checkpoint of the detections'
+	 * state): the positions commit with it */
+	bool outer = db_in_tx(lf->db);
 	for (size_t i = 0; i < lf->n && rc == MAMORI_OK; i++) {
 		struct follow_file *f = &lf->files[i];
 		struct follow_stream *s = &f->cur;
@@ -482,9 +485,9 @@ log_follow_save(struct log_follow *lf, int64_t now)
 		if (f->have_saved && f->saved.dev == p.dev && f->saved.inode == p.inode &&
 		    f->saved.offset == p.offset && f->saved.head_len == p.head_len)
 			continue;
-		if (!began && (rc = db_begin(lf->db)) != MAMORI_OK)
+		if (!began && !outer && (rc = db_begin(lf->db)) != MAMORI_OK)
 			break;
-		began = true;
+		began = !outer;
 		if ((rc = store_logpos_put(lf->db, f->key, &p, now)) == MAMORI_OK) {
 			f->saved = p;
 			f->have_saved = true;

@@ -13,18 +13,37 @@
 #include "agent/syslog_server.h"
 #include "common/err.h"
 #include "common/monotime.h"
+#include "storage/db.h"
 
 enum { PFD_SIG, PFD_FOLLOW, PFD_JOURNAL, PFD_FIXED };
 
-static void
-save(const struct log_live *l)
+static int
+save_positions(const struct log_live *l)
 {
 	int rc = MAMORI_OK;
 	if (l->follow)
 		rc = log_follow_save(l->follow, (int64_t)time(NULL));
 	if (l->journal && rc == MAMORI_OK)
 		rc = log_journal_save(l->journal, (int64_t)time(NULL));
-	if (rc != MAMORI_OK && l->on_save_error)
+	return rc;
+}
+
+/* Read positions, and with checkpoint the detections' state with them. */
+static void
+save(const struct log_live *l, bool checkpoint)
+{
+	int rc = MAMORI_E_INVAL;
+	if (checkpoint && l->on_checkpoint && l->db && (rc = db_begin(l->db)) == MAMORI_OK) {
+		if ((rc = l->on_checkpoint(l->arg)) == MAMORI_OK)
+			rc = save_positions(l);
+		if (rc == MAMORI_OK)
+			rc = db_commit(l->db);
+		if (rc != MAMORI_OK)
+			db_rollback(l->db);
+	}
+	if (checkpoint && l->on_checkpoint && l->db && rc != MAMORI_OK && l->on_save_error)
+		l->on_save_error(l->arg, rc);
+	if (rc != MAMORI_OK && (rc = save_positions(l)) != MAMORI_OK && l->on_save_error)
 		l->on_save_error(l->arg, rc);
 }
 
@@ -36,6 +55,8 @@ log_live_run(const struct log_live *l)
 	sigset_t mask, old;
 	int tick = l->tick_ms > 0 ? l->tick_ms : 1000, rc = MAMORI_OK;
 	int64_t start = monotime_ms(), next_tick = start;
+	int every = l->checkpoint_ms > 0 ? l->checkpoint_ms : 10000;
+	int64_t next_checkpoint = start + every;
 
 	if (!pfd)
 		return MAMORI_E_NOMEM;
@@ -72,7 +93,9 @@ log_live_run(const struct log_live *l)
 				syslog_server_tick(l->syslog);
 			if (l->on_batch)
 				l->on_batch(l->arg);
-			save(l);
+			save(l, now >= next_checkpoint);
+			if (now >= next_checkpoint)
+				next_checkpoint = now + every;
 			next_tick = now + tick;
 		}
 		int64_t wait = more ? 0 : next_tick - now;
@@ -107,7 +130,7 @@ log_live_run(const struct log_live *l)
 		syslog_server_close_all(l->syslog);
 	if (l->on_batch)
 		l->on_batch(l->arg);
-	save(l);
+	save(l, true);
 out:
 	if (pfd[PFD_SIG].fd >= 0)
 		close(pfd[PFD_SIG].fd);

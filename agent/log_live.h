@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+struct db;
 struct log_follow;
 struct log_journal;
 struct syslog_server;
@@ -22,6 +23,16 @@ struct log_live {
 	 * output, commit what the round stored) */
 	void (*on_batch)(void *arg);
 	void (*on_save_error)(void *arg, int err);
+	/*
+	 * Every checkpoint_ms (0 = 10 s) and at the end: writes the
+	 * detections' state into db in one transaction with the read
+	 * positions. Positions are saved every tick besides, so after a
+	 * kill -9 what was read since the last checkpoint is not read again
+	 * and its counts are lost; nothing is counted twice.
+	 */
+	int (*on_checkpoint)(void *arg);
+	struct db *db;
+	int checkpoint_ms;
 	void *arg;
 };
 

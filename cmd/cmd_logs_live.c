@@ -9,12 +9,14 @@
  * where the last run stopped. Runs until SIGINT/SIGTERM (or --duration).
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent/log_follow.h"
 #include "agent/log_journal.h"
@@ -25,9 +27,17 @@
 #include "common/err.h"
 #include "manager/cert.h"
 #include "storage/db.h"
+#include "storage/store_logwin.h"
+
+/* Open correlation windows kept across restarts: the newest this many
+ * (a few hundred KB per checkpoint at most). */
+#define LOGS_STATE_MAX 4096
 
 struct live {
 	struct cmd_logs_run run;
+	struct db *db;
+	char scope[40];		/* "logs:" + a hash of the inputs */
+	size_t restored;
 };
 
 static void
@@ -62,6 +72,83 @@ on_save_error(void *arg, int err)
 	fprintf(stderr, "mamori logs: cannot save read positions: %s\n", err_str(err));
 }
 
+static int
+state_put(void *arg, const struct detect_state *s)
+{
+	struct live *lv = arg;
+	struct store_logwin w = { s->table, s->key, s->active_ms, s->data, s->len };
+	return store_logwin_put(lv->db, lv->scope, &w);
+}
+
+/* Inside log_live's transaction, with the read positions. */
+static int
+on_checkpoint(void *arg)
+{
+	struct live *lv = arg;
+	int rc = store_logwin_reset(lv->db, lv->scope, detect_builtin_clock(lv->run.det),
+	    (int64_t)time(NULL));
+	return rc == MAMORI_OK ? detect_builtin_state_each(lv->run.det, LOGS_STATE_MAX, state_put, lv) : rc;
+}
+
+struct state_load {
+	struct live *lv;
+	int64_t clock_ms;
+};
+
+static int
+state_get(void *arg, const struct store_logwin *w)
+{
+	struct state_load *sl = arg;
+	struct detect_state s = { .table = w->table, .key = w->key, .active_ms = w->active_ms };
+	if (w->len > sizeof(s.data))
+		return 0;
+	memcpy(s.data, w->data, w->len);
+	s.len = w->len;
+	if (detect_builtin_state_load(sl->lv->run.det, sl->clock_ms, &s))
+		sl->lv->restored++;
+	return 0;
+}
+
+/*
+ * The watch's name in log_window_scopes: the same inputs (files by their
+ * absolute path, journal, listeners) find the same windows after a restart,
+ * and two watches on one database keep theirs apart.
+ */
+static void
+state_scope(struct live *lv, const struct log_follow_opts *fo, bool journal, const char *jdir,
+    const struct syslog_server_opts *so)
+{
+	uint64_t h = window_hash_cstr(1, journal ? (jdir ? jdir : "journal") : "");
+	char cwd[PATH_MAX], abs[2 * PATH_MAX];
+	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
+	for (size_t i = 0; i < fo->npaths; i++) {
+		/* by absolute name: a file that does not exist yet has no real path */
+		const char *p = fo->paths[i];
+		if (p[0] != '/' && have_cwd && snprintf(abs, sizeof(abs), "%s/%s", cwd, p) < (int)sizeof(abs))
+			p = abs;
+		h = window_hash_cstr(h, p);
+	}
+	for (size_t i = 0; i < so->nlisten; i++)
+		h = window_hash_cstr(h + (uint64_t)so->listen[i].proto, so->listen[i].addr);
+	snprintf(lv->scope, sizeof(lv->scope), "logs:%016llx", (unsigned long long)h);
+}
+
+static int
+state_restore(struct live *lv)
+{
+	struct state_load sl = { lv, 0 };
+	int rc = store_logwin_clock(lv->db, lv->scope, &sl.clock_ms);
+	if (rc == MAMORI_E_NOTFOUND)
+		return MAMORI_OK;
+	if (rc == MAMORI_OK)
+		rc = store_logwin_each(lv->db, lv->scope, sl.clock_ms - DETECT_STATE_SPAN_MS,
+		    LOGS_STATE_MAX, state_get, &sl);
+	if (rc == MAMORI_OK && lv->restored)
+		fprintf(stderr, "mamori logs: %zu open correlation window%s restored (brute force, "
+		    "spraying, failures before a login)\n", lv->restored, lv->restored == 1 ? "" : "s");
+	return rc;
+}
+
 static void
 live_usage(FILE *out)
 {
@@ -74,6 +161,8 @@ live_usage(FILE *out)
 	    "  --from-end      a file never read before starts at its end (default: its start)\n"
 	    "  --poll          no inotify: look at the files every --tick\n"
 	    "  --tick MS       polling and position saves (default 1000)\n"
+	    "  --state-every SEC  checkpoint the open correlation windows with the positions\n"
+	    "                  (default 10; after a kill -9 the counts of at most this long are lost)\n"
 	    "  --duration SEC  stop after SEC seconds (default: at SIGINT/SIGTERM)\n"
 	    "  --journal       also follow this system's systemd journal\n"
 	    "  --journal-dir DIR  follow the journal files in DIR instead\n"
@@ -157,12 +246,14 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		{ "max-msg", required_argument, NULL, 'M' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "journal-dir", required_argument, NULL, 'D' },
+		{ "state-every", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct live lv = { .run = { .lang = env->lang } };
 	struct log_follow_opts fo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
-	struct log_live loop = { .on_batch = on_batch, .on_save_error = on_save_error, .arg = &lv };
+	struct log_live loop = { .on_batch = on_batch, .on_save_error = on_save_error,
+		.on_checkpoint = on_checkpoint, .arg = &lv };
 	struct log_journal_opts jo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
 	struct syslog_server_opts so = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
 	struct syslog_server *syslog = NULL;
@@ -217,6 +308,11 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 				return rc;
 			loop.tick_ms = (int)v;
 			break;
+		case 'E':
+			if ((rc = parse_uint("--state-every", optarg, 3600, &v)) != EXIT_OK_RUN)
+				return rc;
+			loop.checkpoint_ms = v ? (int)v * 1000 : 1000;
+			break;
 		case 'd':
 			if ((rc = parse_uint("--duration", optarg, 86400 * 366, &v)) != EXIT_OK_RUN)
 				return rc;
@@ -249,6 +345,12 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	jo.from_end = fo.from_end;
 	if ((rc = cmd_logs_use_db(&lv.run, db, no_store)) != EXIT_OK_RUN)
 		goto out;
+	lv.db = loop.db = db;
+	state_scope(&lv, &fo, journal, jo.dir, &so);
+	if (state_restore(&lv) != MAMORI_OK) {
+		/* a watch that forgot its windows still watches: say so, go on */
+		fprintf(stderr, "mamori logs: cannot read the saved correlation windows: %s\n", db_errmsg(db));
+	}
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);

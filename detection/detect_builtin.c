@@ -20,7 +20,7 @@
 
 #define MIN_MS (60 * 1000LL)
 #define BF_SPAN (10 * MIN_MS)
-#define BREAKIN_SPAN (60 * MIN_MS)
+#define BREAKIN_SPAN (60 * MIN_MS)	/* the longest: DETECT_STATE_SPAN_MS */
 #define BREAKIN_FAILS 5
 #define SPRAY_USERS 5
 #define SQLI_HITS 3
@@ -220,6 +220,85 @@ detect_builtin_stats(const struct detect_builtin *d, struct detect_stats *st)
 	*st = d->st;
 	st->evictions = d->bf.evictions + d->ip.evictions + d->aux.evictions;
 	st->table_bytes = window_bytes(&d->bf) + window_bytes(&d->ip) + window_bytes(&d->aux);
+}
+
+#define STATE_SPAN DETECT_STATE_SPAN_MS
+
+int64_t
+detect_builtin_clock(const struct detect_builtin *d)
+{
+	return d->last_ms;
+}
+
+static struct window *
+table(struct detect_builtin *d, unsigned t)
+{
+	return t == 0 ? &d->bf : t == 1 ? &d->ip : t == 2 ? &d->aux : NULL;
+}
+
+struct open_entry {
+	int64_t active;
+	const struct window_entry *e;
+	unsigned table;
+};
+
+static int
+newest_first(const void *a, const void *b)
+{
+	int64_t x = ((const struct open_entry *)a)->active, y = ((const struct open_entry *)b)->active;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+int
+detect_builtin_state_each(const struct detect_builtin *d, size_t max,
+    int (*fn)(void *arg, const struct detect_state *s), void *arg)
+{
+	const struct window *w[3] = { &d->bf, &d->ip, &d->aux };
+	size_t n = 0, cap = w[0]->used + w[1]->used + w[2]->used;
+	struct open_entry *v = calloc(cap ? cap : 1, sizeof(*v));
+	struct detect_state *s = malloc(sizeof(*s));
+	int rc = MAMORI_OK;
+	if (!v || !s) {
+		rc = MAMORI_E_NOMEM;
+		goto out;
+	}
+	for (unsigned t = 0; t < 3; t++)
+		for (size_t i = 0; i < w[t]->nbuckets * WINDOW_WAYS && n < cap; i++) {
+			const struct window_entry *e = &w[t]->e[i];
+			int64_t a = window_active_ms(e);
+			if (e->key && a > d->last_ms - STATE_SPAN)
+				v[n++] = (struct open_entry){ a, e, t };
+		}
+	if (n > max) {
+		qsort(v, n, sizeof(*v), newest_first);
+		n = max;
+	}
+	for (size_t i = 0; i < n && rc == MAMORI_OK; i++) {
+		s->table = v[i].table;
+		s->key = v[i].e->key;
+		s->active_ms = v[i].active;
+		s->len = window_encode(v[i].e, s->data);
+		rc = fn(arg, s);
+	}
+out:
+	free(v);
+	free(s);
+	return rc;
+}
+
+bool
+detect_builtin_state_load(struct detect_builtin *d, int64_t clock_ms, const struct detect_state *s)
+{
+	struct window *w = table(d, s->table);
+	struct window_entry e = { .key = s->key };
+	if (!w || !s->key || window_decode(s->data, s->len, &e) != MAMORI_OK ||
+	    window_active_ms(&e) <= clock_ms - STATE_SPAN)
+		return false;
+	struct window_entry *slot = window_get(w, s->key);
+	*slot = e;
+	if (clock_ms > d->last_ms)
+		d->last_ms = clock_ms;
+	return true;
 }
 
 static const char *

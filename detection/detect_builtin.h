@@ -17,6 +17,7 @@
 
 #include "detection/alert.h"
 #include "detection/event.h"
+#include "detection/window.h"
 
 struct detect_builtin;
 
@@ -37,6 +38,28 @@ void detect_builtin_free(struct detect_builtin *d);
 size_t detect_builtin_event(struct detect_builtin *d, const struct event *ev,
     detect_alert_fn fn, void *arg);
 void detect_builtin_stats(const struct detect_builtin *d, struct detect_stats *st);
+/*
+ * Correlation state across restarts of a live watch. An open window is
+ * one with a hit or an alert within the longest span (an hour) before the
+ * detection clock (the newest event time seen). state_each hands out at
+ * most max of them, newest first; state_load puts one back, skipping it
+ * when it is malformed or closed at clock_ms (the clock it was saved at).
+ */
+#define DETECT_STATE_SPAN_MS (60 * 60 * 1000LL)	/* the longest span a table counts over */
+
+struct detect_state {
+	unsigned table;			/* which correlation table */
+	uint64_t key;
+	int64_t active_ms;		/* newest hit or alert */
+	size_t len;
+	unsigned char data[WINDOW_ENCODED_MAX];
+};
+int64_t detect_builtin_clock(const struct detect_builtin *d);
+/* Returns MAMORI_OK, MAMORI_E_NOMEM or the first error of fn. */
+int detect_builtin_state_each(const struct detect_builtin *d, size_t max,
+    int (*fn)(void *arg, const struct detect_state *s), void *arg);
+bool detect_builtin_state_load(struct detect_builtin *d, int64_t clock_ms, const struct detect_state *s);
+
 /* The rule table (for docs and tests). */
 const struct alert_rule *detect_builtin_rules(size_t *n);
 const struct alert_rule *detect_builtin_rule(const char *id);

@@ -141,3 +141,76 @@ window_clear(struct window_entry *e)
 	e->head = 0;
 	e->nusers = 0;
 }
+
+#define ENCODING_V1 1
+
+static unsigned char *
+put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		*p++ = (unsigned char)(v >> (8 * i));
+	return p;
+}
+
+static unsigned char *
+put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		*p++ = (unsigned char)(v >> (8 * i));
+	return p;
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+size_t
+window_encode(const struct window_entry *e, unsigned char *out)
+{
+	unsigned char *p = out;
+	*p++ = ENCODING_V1;
+	p = put64(p, (uint64_t)e->last_ms);
+	p = put64(p, (uint64_t)e->fired_ms);
+	p = put32(p, e->total);
+	*p++ = e->nts;
+	*p++ = e->nusers;
+	for (size_t i = e->nts; i > 0; i--)	/* oldest first */
+		p = put64(p, (uint64_t)e->ts[(e->head + WINDOW_SLOTS - i) % WINDOW_SLOTS]);
+	for (size_t i = 0; i < e->nusers; i++)
+		p = put32(p, e->users[i]);
+	return (size_t)(p - out);
+}
+
+int
+window_decode(const unsigned char *p, size_t len, struct window_entry *e)
+{
+	uint64_t key = e->key;
+	if (len < 23 || p[0] != ENCODING_V1 || p[21] > WINDOW_SLOTS || p[22] > WINDOW_USERS ||
+	    len != 23 + (size_t)p[21] * 8 + (size_t)p[22] * 4)
+		return MAMORI_E_PARSE;
+	memset(e, 0, sizeof(*e));
+	e->key = key;
+	e->last_ms = (int64_t)get64(p + 1);
+	e->fired_ms = (int64_t)get64(p + 9);
+	e->total = get32(p + 17);
+	e->nts = p[21];
+	e->nusers = p[22];
+	p += 23;
+	for (size_t i = 0; i < e->nts; i++, p += 8)
+		e->ts[i] = (int64_t)get64(p);
+	e->head = (uint8_t)(e->nts % WINDOW_SLOTS);
+	for (size_t i = 0; i < e->nusers; i++, p += 4)
+		e->users[i] = get32(p);
+	return MAMORI_OK;
+}

@@ -67,4 +67,21 @@ size_t window_add_user(struct window_entry *e, uint32_t user);
 /* Forgets the hits (after an alert, or on success). */
 void window_clear(struct window_entry *e);
 
+/*
+ * An entry as bytes, to keep across restarts (little-endian, versioned):
+ * its last/fired times, total, hit times oldest first and user hashes.
+ * encode returns the length (at most WINDOW_ENCODED_MAX). decode checks
+ * every length and count and returns MAMORI_E_PARSE on anything it could
+ * not have written; the key is not part of the bytes.
+ */
+#define WINDOW_ENCODED_MAX (1 + 8 + 8 + 4 + 1 + 1 + WINDOW_SLOTS * 8 + WINDOW_USERS * 4)
+size_t window_encode(const struct window_entry *e, unsigned char *out);
+int window_decode(const unsigned char *p, size_t len, struct window_entry *e);
+/* Newest activity of an entry: its last hit or its last alert. */
+static inline int64_t
+window_active_ms(const struct window_entry *e)
+{
+	return e->fired_ms > e->last_ms ? e->fired_ms : e->last_ms;
+}
+
 #endif

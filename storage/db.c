@@ -116,6 +116,12 @@ db_rollback(struct db *db)
 		(void)exec(db, "ROLLBACK");
 }
 
+bool
+db_in_tx(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
 int
 db_schema_version(struct db *db)
 {

@@ -40,5 +40,7 @@ const char *db_errmsg(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* True inside a transaction this handle began. */
+bool db_in_tx(struct db *db);
 
 #endif

@@ -4,7 +4,9 @@
 # followed across restarts (inotify and polling): every line must reach the
 # detections exactly once. Each line is an SSH failure for a unique user
 # name; a Sigma rule alerts on every SSH failure, so the alerts' user
-# names tell which lines were read and how often.
+# names tell which lines were read and how often. Then the correlation
+# windows across restarts: a brute force split by a restart (clean, or
+# kill -9 after a checkpoint) raises exactly one alert.
 set -u
 . "$(dirname "$0")/logs_live.inc"
 mkdir -p "$tmp/log"
@@ -85,6 +87,47 @@ t "the rewrite is reported" grep -q "rewritten while mamori was stopped" "$tmp/e
 # The position belongs to the file, not to how it is named: a relative path resumes too.
 (cd "$tmp/log" && "$MAMORI" --db "$db" logs follow --duration 1 app.log >/dev/null 2>"$tmp/rel.err")
 t "relative path: resumed, nothing read again" grep -q "follow: 0 lines, .* 1 resumed" "$tmp/rel.err"
+
+# The correlation windows survive restarts: a brute force split by a
+# restart is one alert, counted whole (users b1..b5: the alert names the
+# 5th failure as the last, so nothing was counted twice or lost).
+bf="$tmp/log/bf.log"
+bfl() { # ip n...: SSH failures for users b<n> from ip, at 10:01:0<n>
+	ip=$1; shift
+	for i; do echo "Mar  1 10:01:0$i srv sshd[20]: Failed password for b$i from $ip port 1 ssh2"; done >>"$bf"
+}
+F() { "$MAMORI" --db "$db" logs follow --json --tick 200 --duration 1 "$@" "$bf"; }
+bfs() { grep -c '"rule.id":"mamori.bruteforce.ssh"' "$@"; }
+bfl 198.51.100.7 1 2 3
+F >"$tmp/bf1.json" 2>"$tmp/bf1.err"
+t "3 SSH failures, then a clean stop: no brute force yet" [ "$(bfs "$tmp/bf1.json")" -eq 0 ]
+bfl 198.51.100.7 4 5
+F >"$tmp/bf2.json" 2>"$tmp/bf2.err"
+t "restarted, 2 more: exactly one brute-force alert" [ "$(bfs "$tmp/bf2.json")" -eq 1 ]
+t "it counts 5 failures, the 5th (b5) last" grep -q '5 failed ssh logins from 198.51.100.7 within 10 minutes (last user: b5)' "$tmp/bf2.json"
+t "the restored windows are reported" grep -q "open correlation windows restored" "$tmp/bf2.err"
+bfl 198.51.100.7 6 7
+F >"$tmp/bf3.json" 2>"$tmp/bf3.err"
+t "restarted again within 10 minutes: the alert's suppression was kept too" [ "$(bfs "$tmp/bf3.json")" -eq 0 ]
+# kill -9: the windows of the last checkpoint (--state-every, written with
+# the read positions) come back; what was read is not read again.
+q() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$db" "$1"; }
+bfl 198.51.100.9 1 2 3
+"$MAMORI" --db "$db" logs follow --json --tick 200 --state-every 1 "$bf" >"$tmp/bf4.json" 2>"$tmp/bf4.err" &
+pid=$!
+k=0
+# one brute-force window per address: .7's, then .9's once it is checkpointed
+while [ "$(q "SELECT count(*) FROM log_windows WHERE tbl = 0")" -lt 2 ] && [ $k -lt 300 ]; do
+	sleep 0.2; k=$((k + 1))
+done
+kill -KILL "$pid"; wait "$pid" 2>/dev/null; pid=""
+t "killed -9 after a checkpoint of the 3 failures from .9" [ $k -lt 300 ]
+bfl 198.51.100.9 4 5
+F >"$tmp/bf5.json" 2>"$tmp/bf5.err"
+t "after kill -9 and 2 more: exactly one alert, for .9" [ "$(bfs "$tmp/bf5.json")" -eq 1 ] && grep -q '"source.ip":"198.51.100.9"' "$tmp/bf5.json"
+t "it counts 5 failures, b5 last: nothing read twice" grep -q '5 failed ssh logins from 198.51.100.9 within 10 minutes (last user: b5)' "$tmp/bf5.json"
+"$MAMORI" --db "$db" logs follow --state-every x "$bf" >/dev/null 2>&1; rc=$?
+t "bad --state-every: usage error 2" [ $rc -eq 2 ]
 
 # Bad input: a directory, a usage error.
 "$MAMORI" --db "$db" logs follow >/dev/null 2>"$tmp/u.err"; rc=$?

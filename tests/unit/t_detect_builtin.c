@@ -254,6 +254,75 @@ flood(void)
 	window_release(&w);
 }
 
+struct saved {
+	size_t n;
+	struct detect_state s[16];
+};
+
+static int
+save_one(void *arg, const struct detect_state *s)
+{
+	struct saved *sv = arg;
+	if (sv->n < 16)
+		sv->s[sv->n++] = *s;
+	return 0;
+}
+
+/* The correlation state a live watch keeps across restarts. */
+static void
+restart(void)
+{
+	struct detect_builtin *a, *b, *c;
+	struct hits h;
+	struct saved sv = { 0 };
+	memset(&h, 0, sizeof(h));
+	if (detect_builtin_new(&a, 0) || detect_builtin_new(&b, 0) || detect_builtin_new(&c, 0))
+		return;
+	/* 3 failures and a spraying start (3 users) from .9; an old address from hours before */
+	run_lines(a, span_from_cstr(
+	    "Mar  1 07:00:01 srv sshd[9]: Failed password for old from 192.0.2.1 port 1 ssh2\n"
+	    "Mar  1 10:00:01 srv sshd[10]: Failed password for root from 203.0.113.9 port 1 ssh2\n"
+	    "Mar  1 10:00:02 srv sshd[10]: Failed password for admin from 203.0.113.9 port 1 ssh2\n"
+	    "Mar  1 10:00:03 srv sshd[10]: Failed password for taro from 203.0.113.9 port 1 ssh2\n"), 2025, &h);
+	is_int(h.n, 0, "3 failures: no alert before the restart");
+	is_int(detect_builtin_state_each(a, 16, save_one, &sv), 0, "open windows handed out");
+	is_int(sv.n, 2, "two open windows (brute force, address); the address idle for 3 hours is closed");
+	for (size_t i = 0; i < sv.n; i++)
+		ok(sv.s[i].len <= WINDOW_ENCODED_MAX && sv.s[i].active_ms == detect_builtin_clock(a),
+		    "window %zu encoded in %zu bytes", i, sv.s[i].len);
+	struct saved one = { 0 };
+	detect_builtin_state_each(a, 1, save_one, &one);
+	is_int(one.n, 1, "the cap is kept (newest first)");
+
+	size_t loaded = 0;
+	for (size_t i = 0; i < sv.n; i++)
+		loaded += detect_builtin_state_load(b, detect_builtin_clock(a), &sv.s[i]);
+	is_int(loaded, 2, "both restored");
+	ok(detect_builtin_clock(b) == detect_builtin_clock(a), "the clock is restored");
+	run_lines(b, span_from_cstr(
+	    "Mar  1 10:00:04 srv sshd[11]: Failed password for hanako from 203.0.113.9 port 1 ssh2\n"
+	    "Mar  1 10:00:05 srv sshd[11]: Failed password for jiro from 203.0.113.9 port 1 ssh2\n"), 2025, &h);
+	ok(has(&h, "mamori.bruteforce.ssh", "203.0.113.9"), "after the restart the 5th failure is brute force");
+	ok(has(&h, "mamori.auth.spray", "203.0.113.9"), "and the 5th user makes spraying");
+	is_int(h.n, 2, "two alerts, once each");
+
+	/* closed at the saved clock, malformed, or of an unknown table: skipped */
+	struct detect_state bad = sv.s[0];
+	ok(!detect_builtin_state_load(c, detect_builtin_clock(a) + DETECT_STATE_SPAN_MS, &bad),
+	    "a window closed at the saved clock is dropped");
+	bad.len--;
+	ok(!detect_builtin_state_load(c, detect_builtin_clock(a), &bad), "a short window is refused");
+	bad = sv.s[0];
+	bad.data[0] = 9;
+	ok(!detect_builtin_state_load(c, detect_builtin_clock(a), &bad), "an unknown encoding is refused");
+	bad = sv.s[0];
+	bad.table = 7;
+	ok(!detect_builtin_state_load(c, detect_builtin_clock(a), &bad), "an unknown table is refused");
+	detect_builtin_free(a);
+	detect_builtin_free(b);
+	detect_builtin_free(c);
+}
+
 int
 main(void)
 {
@@ -276,5 +345,6 @@ main(void)
 	crowdsec_case(dir, "palo-alto-threat", "palo-alto-threat.log", "mamori.firewall.threat");
 	handwritten();
 	flood();
+	restart();
 	return done_testing();
 }
