@@ -17,9 +17,11 @@
 #include "common/span.h"
 
 struct arena_block;
+struct arena_map;
 
 struct arena {
 	struct arena_block *head;	/* newest block; from calloc() */
+	struct arena_map *vecs;		/* large vectors' own mappings */
 	size_t used;			/* bytes handed out, all blocks */
 	size_t reserved;		/* bytes calloc()ed, all blocks */
 	size_t max;			/* ceiling for reserved; 0 = 256 MiB */
@@ -43,7 +45,8 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
  * Growable array in an arena: vec_push() returns a pointer to a new zeroed
  * element or NULL when growing would exceed max_items or the arena ceiling.
  * Growth copies into a fresh arena chunk (the old one is left for the
- * arena to reclaim at release: doubling keeps the waste under 2x).
+ * arena to reclaim at release: doubling keeps the waste under 2x); from
+ * 128 KiB on, a vector has its own mapping and grows in place.
  */
 struct vec {
 	void *items;

@@ -216,8 +216,10 @@ fix_first_ptr(const void *a, const void *b)
 
 /*
  * Results are large structs: glibc's merge sort would copy them at every
- * level, so pointers are sorted and the array permuted once. Falls back to
- * sorting in place when the scratch memory is not there.
+ * level, so pointers are sorted and the array permuted once, in place
+ * (cycle by cycle, one result held aside): a second array of thousands of
+ * results cost more in page faults than the sort itself. Falls back to
+ * sorting in place when the pointer array cannot be had.
  */
 void
 match_sort(struct match_result *r, size_t n)
@@ -227,20 +229,30 @@ match_sort(struct match_result *r, size_t n)
 		r[i].severity_rank = match_severity_rank(r[i].severity);
 	if (n < 2)
 		return;
-	const struct match_result **p = malloc(n * sizeof(*p));
-	struct match_result *tmp = malloc(n * sizeof(*tmp));
-	if (!p || !tmp) {
-		free(p);
-		free(tmp);
+	struct match_result **p = malloc(n * sizeof(*p));
+	if (!p) {
 		qsort(r, n, sizeof(*r), fix_first);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		p[i] = &r[i];
 	qsort(p, n, sizeof(*p), fix_first_ptr);
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = *p[i];
-	memcpy(r, tmp, n * sizeof(*r));
+	/* Slot i takes *p[i]; a placed slot's pointer is set to itself. */
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == &r[i])
+			continue;
+		struct match_result held = r[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = (size_t)(p[j] - r);
+			p[j] = &r[j];
+			if (k == i) {
+				r[j] = held;
+				break;
+			}
+			r[j] = r[k];
+			j = k;
+		}
+	}
 	free(p);
-	free(tmp);
 }

@@ -1,4 +1,6 @@
 /* t_span.c - the bounded cursor and span helpers. */
+#include <stdbool.h>
+
 #include "common/err.h"
 #include "common/span.h"
 #include "common/arena.h"
@@ -84,6 +86,49 @@ test_arena(void)
 	arena_release(&a);
 }
 
+/* Large vectors live in their own mapping: they grow in place (pointers
+ * taken before stay valid), keep their contents, stay zeroed, and still
+ * stop at the arena's ceiling. */
+static void
+test_vec_mapped(void)
+{
+	struct arena a;
+	struct vec v;
+	arena_init(&a, 8 * 1024 * 1024);
+	vec_init(&v, 64, 0);
+	long *first = NULL, *at_64k = NULL;
+	size_t n = 0;
+	bool same = true, zero = true;
+	while (n < 200000) {
+		long *e = vec_push(&a, &v);
+		if (!e)
+			break;
+		zero &= e[1] == 0 && e[7] == 0;
+		e[0] = (long)n;
+		if (n == 0)
+			first = e;
+		if (n == 4096)
+			at_64k = e;
+		n++;
+	}
+	for (size_t i = 0; i < v.n; i++)
+		same &= ((long *)vec_at(&v, i))[0] == (long)i;
+	ok(n > 60000 && n < 131072, "a mapped vector stops at the ceiling (%zu items)", n);
+	ok(same && zero, "contents kept across growth, new items zeroed");
+	ok(at_64k == vec_at(&v, 4096), "grown in place once mapped");
+	ok(first != NULL && first[0] == 0, "the small first copy stays readable");
+	ok(arena_alloc(&a, 64 * 1024) == NULL || a.reserved <= a.max, "ceiling kept");
+	arena_release(&a);
+	ok(a.reserved == 0 && a.vecs == NULL, "released");
+	arena_init(&a, 0);
+	vec_init(&v, 1, 0);
+	for (size_t i = 0; i < 300000; i++)
+		if (!vec_push(&a, &v))
+			break;
+	ok(v.n == 300000, "byte vector past the mapping threshold");
+	arena_release(&a);
+}
+
 int
 main(void)
 {
@@ -92,5 +137,6 @@ main(void)
 	test_numbers();
 	test_words();
 	test_arena();
+	test_vec_mapped();
 	return done_testing();
 }
