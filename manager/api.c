@@ -240,8 +240,8 @@ origin_ok(const struct http_request *req)
 static void
 db_take(struct api *a, const struct api_route *route, struct api_call *c)
 {
-	if (route && route->db == API_DB_READ && a->readers) {
-		c->db = db_pool_get(a->readers);
+	if (route && route->db == API_DB_READ) {
+		c->db = api_db_read_take(a);
 		return;
 	}
 	pthread_mutex_lock(&a->lock);
@@ -251,11 +251,26 @@ db_take(struct api *a, const struct api_route *route, struct api_call *c)
 static void
 db_give(struct api *a, struct api_call *c)
 {
-	if (c->db == a->db)
+	api_db_read_give(a, c->db);
+	c->db = NULL;
+}
+
+struct db *
+api_db_read_take(struct api *a)
+{
+	if (a->readers)
+		return db_pool_get(a->readers);
+	pthread_mutex_lock(&a->lock);
+	return a->db;
+}
+
+void
+api_db_read_give(struct api *a, struct db *db)
+{
+	if (db == a->db)
 		pthread_mutex_unlock(&a->lock);
 	else
-		db_pool_put(a->readers, c->db);
-	c->db = NULL;
+		db_pool_put(a->readers, db);
 }
 
 void

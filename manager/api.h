@@ -52,9 +52,9 @@ struct api {
 	/* company.name: the default tenant's name in its monthly report. */
 	const char *company;
 	/* PDF reports render one at a time (fontconfig's caches are reset
-	 * after each); pdf_jobs counts those rendering or waiting. */
+	 * after each); report_jobs counts the reports being made or waiting. */
 	pthread_mutex_t pdf_lock;
-	atomic_uint pdf_jobs;
+	atomic_uint report_jobs;
 	/* Verified for unknown accounts so that timing does not tell them apart. */
 	char dummy_hash[STORE_AUTH_HASH_MAX + 1];
 	atomic_ulong logins_ok, logins_failed, logins_limited;
@@ -128,6 +128,11 @@ void api_reply_read(struct api *a, const struct api_call *c, struct http_respons
 /* {"error": code, "message": message} with the message escaped (it may
  * quote a parser's words or the caller's input). */
 void api_error(struct http_response *r, int status, const char *code, const char *message);
+
+/* A read handle for work outside a call (http_response.later): one of the
+ * pool's, or the writer's under api.lock when there is no pool. */
+struct db *api_db_read_take(struct api *a);
+void api_db_read_give(struct api *a, struct db *db);
 
 /* A non-negative integer query argument: def when absent, -1 when bad or above max. */
 int64_t api_query_int(const struct http_request *req, const char *name, int64_t def, int64_t max);

@@ -4,10 +4,12 @@
  * dashboard's month picker. Titles come from the stored findings, as the
  * manager has no check table.
  *
- * A PDF takes a while (cairo, pango and fontconfig start afresh each time;
- * seconds under the sanitizers): it is rendered off the server's threads
- * (http_response.later), one at a time under api.pdf_lock, and at most
- * API_PDF_JOBS wait; more get 503 with Retry-After. */
+ * Reading a month's scan documents and rendering a PDF take a while (cairo,
+ * pango and fontconfig start afresh for each PDF: ~0.1 s of CPU, seconds
+ * under the sanitizers), so a report is made off the server's threads
+ * (http_response.later) with a read handle of its own, PDFs one at a time
+ * under api.pdf_lock; at most API_REPORT_JOBS are under way, more get 503
+ * with Retry-After. */
 #include "manager/api.h"
 
 #include <jansson.h>
@@ -22,8 +24,8 @@
 #include "storage/store_assess.h"
 #include "storage/store_auth.h"
 
-/* PDFs rendering or waiting; one more is told to come back later. */
-#define API_PDF_JOBS 3
+/* Reports being made or waiting; one more is told to come back later. */
+#define API_REPORT_JOBS 4
 /* Reports reach back this many months before the first stored scan. */
 #define REPORT_MONTHS_BEFORE 12
 /* Months listed for the picker (ten years). */
@@ -148,18 +150,18 @@ api_report_months(struct api *a, struct api_call *c, struct http_response *r)
 	    "from", lo_s, "to", hi_s));
 }
 
-/* A PDF to render off the server's threads; owns the document. */
-struct pdf_job {
+/* A report to build (and render) off the server's threads: reading a
+ * month's scan documents is itself slow on a big tenant. */
+struct report_job {
 	struct api *a;
-	struct report_doc doc;
-	int year, month;
-	int64_t tenant_id;
+	struct report_month_opts o;
+	char company[128];
+	bool pdf;
 };
 
 static void
-pdf_later(void *arg, struct http_response *r)
+reply_pdf(struct report_job *j, const struct report_doc *doc, struct http_response *r)
 {
-	struct pdf_job *j = arg;
 	struct api *a = j->a;
 	char err[1536] = "";
 	char *buf = NULL;
@@ -168,11 +170,11 @@ pdf_later(void *arg, struct http_response *r)
 
 	pthread_mutex_lock(&a->pdf_lock);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = report_month_pdf_mem(&j->doc, &buf, &len, err, sizeof(err));
+	int rc = report_month_pdf_mem(doc, &buf, &len, err, sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pthread_mutex_unlock(&a->pdf_lock);
 	long ms = (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
-	enum lang lang = j->doc.lang;
+	enum lang lang = j->o.lang;
 
 	if (rc == MAMORI_E_UNSUPPORTED) {
 		char en[768], ja[768];
@@ -187,25 +189,23 @@ pdf_later(void *arg, struct http_response *r)
 		    "これらがなくても作れます。", report_month_pdf_module_dir());
 		error_text(r, 503, "pdf_unavailable", lang, en, ja);
 	} else if (rc != MAMORI_OK) {
-		log_error(a->log, "api: report: PDF for %04d-%02d: %s", j->year, j->month, err);
+		log_error(a->log, "api: report: PDF for %04d-%02d: %s", j->o.year, j->o.month, err);
 		error_text(r, 500, "internal", lang, "The PDF could not be made; the manager's log "
 		    "says why.", "PDF を作れませんでした。理由はマネージャーのログにあります。");
 	} else {
 		log_info(a->log, "api: report: PDF for %04d-%02d of tenant %lld: %zu bytes in %ld ms",
-		    j->year, j->month, (long long)j->tenant_id, len, ms);
+		    j->o.year, j->o.month, (long long)j->o.tenant_id, len, ms);
 		http_set_body(r, 200, buf);
 		r->len = len;
 		r->content_type = "application/pdf";
 		snprintf(r->disposition, sizeof(r->disposition),
-		    "attachment; filename=\"mamori-report-%04d-%02d.pdf\"", j->year, j->month);
+		    "attachment; filename=\"mamori-report-%04d-%02d.pdf\"", j->o.year, j->o.month);
 	}
-	report_month_release(&j->doc);
-	free(j);
-	atomic_fetch_sub(&a->pdf_jobs, 1);
 }
 
 static void
-reply_html(struct api *a, struct report_doc *doc, int year, int month, struct http_response *r)
+reply_html(struct api *a, const struct report_doc *doc, int year, int month,
+    struct http_response *r)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -213,7 +213,6 @@ reply_html(struct api *a, struct report_doc *doc, int year, int month, struct ht
 	int rc = f ? report_month_html(doc, f) : MAMORI_E_NOMEM;
 	if (f && fclose(f) != 0 && rc == MAMORI_OK)
 		rc = MAMORI_E_NOMEM;
-	report_month_release(doc);
 	if (rc != MAMORI_OK) {
 		free(buf);
 		log_error(a->log, "api: report: cannot write the HTML: %s", err_str(rc));
@@ -225,6 +224,31 @@ reply_html(struct api *a, struct report_doc *doc, int year, int month, struct ht
 	r->content_type = "text/html; charset=utf-8";
 	snprintf(r->disposition, sizeof(r->disposition),
 	    "attachment; filename=\"mamori-report-%04d-%02d.html\"", year, month);
+}
+
+static void
+report_later(void *arg, struct http_response *r)
+{
+	struct report_job *j = arg;
+	struct api *a = j->a;
+	struct report_doc doc;
+	char err[256] = "";
+
+	struct db *db = api_db_read_take(a);
+	int rc = report_month_build(db, &j->o, &doc, err, sizeof(err));
+	api_db_read_give(a, db);
+	if (rc != MAMORI_OK) {
+		log_error(a->log, "api: report: %s", err);
+		api_error(r, 500, "internal", "cannot build the report");
+	} else {
+		if (j->pdf)
+			reply_pdf(j, &doc, r);
+		else
+			reply_html(a, &doc, j->o.year, j->o.month, r);
+		report_month_release(&doc);
+	}
+	free(j);
+	atomic_fetch_sub(&a->report_jobs, 1);
 }
 
 /* Refuses a month far from the stored data (nothing to say, and a bound on
@@ -263,8 +287,6 @@ api_report(struct api *a, struct api_call *c, struct http_response *r)
 	struct report_month_opts o = { .lang = LANG_JA, .generated_at = c->now,
 		.tenant_id = c->sess.tenant_id };
 	struct tenant_name t = { .id = c->sess.tenant_id };
-	struct report_doc doc;
-	char err[256] = "";
 
 	if (lang && i18n_parse_lang(lang, &o.lang) != MAMORI_OK) {
 		api_error(r, 400, "bad_request", "lang is ja or en");
@@ -282,42 +304,30 @@ api_report(struct api *a, struct api_call *c, struct http_response *r)
 	}
 	if (!month_allowed(a, c, &o, r))
 		return;
-	if (pdf && atomic_fetch_add(&a->pdf_jobs, 1) >= API_PDF_JOBS) {
-		atomic_fetch_sub(&a->pdf_jobs, 1);
-		error_text(r, 503, "busy", o.lang, "Other PDF reports are being made; try again "
-		    "in a few seconds.", "ほかの PDF レポートを作成中です。数秒後にもう一度お試しください。");
-		r->retry_after = 5;
-		return;
-	}
 	/* The default tenant is the configured company; others carry their name,
 	 * as in the reports `mamori up` writes. */
 	int rc = store_auth_tenant_list(c->db, find_tenant, &t);
-	if (rc >= 0) {
-		o.company = t.id != 1 ? t.name : a->company ? a->company : "";
-		rc = report_month_build(c->db, &o, &doc, err, sizeof(err));
-	} else {
-		snprintf(err, sizeof(err), "%s (%s)", err_str(rc), db_errmsg(c->db));
-	}
-	if (rc != MAMORI_OK) {
-		if (pdf)
-			atomic_fetch_sub(&a->pdf_jobs, 1);
-		log_error(a->log, "api: report: %s", err);
-		api_error(r, 500, "internal", "cannot build the report");
+	if (rc < 0) {
+		log_error(a->log, "api: report: %s (%s)", err_str(rc), db_errmsg(c->db));
+		api_error(r, 500, "internal", "database error");
 		return;
 	}
-	if (!pdf) {
-		reply_html(a, &doc, o.year, o.month, r);
+	if (atomic_fetch_add(&a->report_jobs, 1) >= API_REPORT_JOBS) {
+		atomic_fetch_sub(&a->report_jobs, 1);
+		error_text(r, 503, "busy", o.lang, "Other reports are being made; try again "
+		    "in a few seconds.", "ほかのレポートを作成中です。数秒後にもう一度お試しください。");
+		r->retry_after = 5;
 		return;
 	}
-	struct pdf_job *j = malloc(sizeof(*j));
+	struct report_job *j = malloc(sizeof(*j));
 	if (!j) {
-		atomic_fetch_sub(&a->pdf_jobs, 1);
-		report_month_release(&doc);
+		atomic_fetch_sub(&a->report_jobs, 1);
 		api_error(r, 500, "internal", "out of memory");
 		return;
 	}
-	*j = (struct pdf_job){ .a = a, .doc = doc, .year = o.year, .month = o.month,
-		.tenant_id = c->sess.tenant_id };
-	r->later = pdf_later;
+	*j = (struct report_job){ .a = a, .o = o, .pdf = pdf };
+	snprintf(j->company, sizeof(j->company), "%s", t.id != 1 ? t.name : a->company ? a->company : "");
+	j->o.company = j->company;
+	r->later = report_later;
 	r->later_arg = j;
 }
