@@ -293,6 +293,12 @@ cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rule
 		fprintf(stderr, "mamori logs: %s\n", err);
 		return EXIT_CONFIG;
 	}
+	if (detect_hours_conf_days_off(&hc, conf_bool(conf, CONF_LOGS_HOLIDAYS),
+	    conf_bool(conf, CONF_LOGS_YEAR_END_BREAK), conf_str(conf, CONF_LOGS_CLOSED_DAYS), err,
+	    sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori logs: %s\n", err);
+		return EXIT_CONFIG;
+	}
 	if (detect_builtin_new(&r->det, 0) != MAMORI_OK || detect_hours_new(&r->hours, &hc) != MAMORI_OK) {
 		fprintf(stderr, "mamori logs: out of memory\n");
 		cmd_logs_release(r);

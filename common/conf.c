@@ -168,6 +168,13 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_LOGS_GEOIP_DB] = { "logs.geoip_db", CONF_STRING, 0, "", 0, 0,
 	    "MaxMind country database (.mmdb); when set, a login from a country new for the account "
 	    "is reported (empty: off)" },
+	[CONF_LOGS_HOLIDAYS] = { "logs.holidays", CONF_BOOL, 1, NULL, 0, 1,
+	    "Japan's public holidays (国民の祝日, 振替休日, 国民の休日) are days off for the business-hours rule" },
+	[CONF_LOGS_YEAR_END_BREAK] = { "logs.year_end_break", CONF_BOOL, 1, NULL, 0, 1,
+	    "December 29 to January 3 (年末年始) are days off for the business-hours rule" },
+	[CONF_LOGS_CLOSED_DAYS] = { "logs.closed_days", CONF_STRING, 0, "", 0, 0,
+	    "the company's own days off, comma-separated: MM-DD every year or YYYY-MM-DD once "
+	    "(e.g. 08-13,08-14,2026-05-01)" },
 	[CONF_FIM_THREADS] = { "fim.threads", CONF_INT, 4, NULL, 1, 16,
 	    "reader threads of fim init and check: the walker opens each file safely, these only "
 	    "hash (1: hash on the walking thread)" },

@@ -54,6 +54,8 @@ bool decode_is_host(struct span s);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t decode_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The inverse: the Gregorian date of a day number (days since 1970-01-01). */
+void decode_civil_from_days(int64_t days, int *y, int *m, int *d);
 /* "Jan".."Dec" -> 1..12, 0 when not a month. */
 int decode_month(struct span s);
 /* n decimal digits at s.p[off]; -1 when not digits. */

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "detection/decode_util.h"
+#include "detection/holiday_jp.h"
 #include "detection/window.h"
 
 #define RING 64
@@ -125,6 +127,7 @@ detect_hours_conf_parse(struct detect_hours_conf *c, const char *hours, const ch
 {
 	struct span a, b, rest = span_from_cstr(admins ? admins : ""), item;
 	memset(c, 0, sizeof(*c));
+	c->holidays = c->year_end = true;
 	if (!span_split(span_from_cstr(hours), '-', &a, &b) || parse_hhmm(a, &c->start_min) ||
 	    parse_hhmm(b, &c->end_min) || c->start_min == c->end_min) {
 		snprintf(err, errsz, "logs.business_hours: '%s' is not HH:MM-HH:MM (e.g. 08:00-20:00)", hours);
@@ -154,6 +157,61 @@ detect_hours_conf_parse(struct detect_hours_conf *c, const char *hours, const ch
 	return MAMORI_OK;
 }
 
+/* "MM-DD" or "YYYY-MM-DD" (a real date; 02-29 allowed every year). */
+static int
+parse_closed(struct span s, int *y, int *m, int *d)
+{
+	struct span a, b, c;
+	uint64_t yy = 0, mm, dd;
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	s = span_trim(s);
+	if (!span_split(s, '-', &a, &b))
+		return MAMORI_E_INVAL;
+	if (span_split(b, '-', &b, &c)) {
+		if (a.len != 4 || span_to_u64(a, 9999, &yy) || yy < 1970)
+			return MAMORI_E_INVAL;
+		a = b;
+		b = c;
+	}
+	if (a.len != 2 || b.len != 2 || span_to_u64(a, 12, &mm) || span_to_u64(b, 31, &dd) || !mm || !dd ||
+	    (int)dd > mdays[mm - 1])
+		return MAMORI_E_INVAL;
+	if (yy && mm == 2 && dd == 29 && !(yy % 4 == 0 && (yy % 100 != 0 || yy % 400 == 0)))
+		return MAMORI_E_INVAL;
+	*y = (int)yy;
+	*m = (int)mm;
+	*d = (int)dd;
+	return MAMORI_OK;
+}
+
+int
+detect_hours_conf_days_off(struct detect_hours_conf *c, bool holidays, bool year_end,
+    const char *closed, char *err, size_t errsz)
+{
+	struct span rest = span_from_cstr(closed ? closed : ""), item;
+	c->holidays = holidays;
+	c->year_end = year_end;
+	c->nclosed = 0;
+	while (rest.len) {
+		span_split(rest, ',', &item, &rest);
+		if (!span_trim(item).len)
+			continue;
+		if (c->nclosed == DETECT_HOURS_CLOSED) {
+			snprintf(err, errsz, "logs.closed_days: at most %d days", DETECT_HOURS_CLOSED);
+			return MAMORI_E_INVAL;
+		}
+		if (parse_closed(item, &c->closed[c->nclosed].y, &c->closed[c->nclosed].m,
+		    &c->closed[c->nclosed].d)) {
+			item = span_trim(item);
+			snprintf(err, errsz, "logs.closed_days: '%.*s' is not MM-DD or YYYY-MM-DD (e.g. 08-13 or 2026-05-01)",
+			    (int)(item.len > 40 ? 40 : item.len), item.p);
+			return MAMORI_E_INVAL;
+		}
+		c->nclosed++;
+	}
+	return MAMORI_OK;
+}
+
 int
 detect_hours_new(struct detect_hours **out, const struct detect_hours_conf *c)
 {
@@ -177,21 +235,46 @@ detect_hours_rule(void)
 	return &rule;
 }
 
-/* Local weekday (0 = Sunday) and minute of the day of a UTC time. */
+/* Local weekday (0 = Sunday), minute of the day and day number of a UTC time. */
 static void
-local_time(const struct detect_hours_conf *c, int64_t ts_ms, int *wday, int *min)
+local_time(const struct detect_hours_conf *c, int64_t ts_ms, int *wday, int *min, int64_t *days)
 {
 	int64_t t = ts_ms / 1000 + (int64_t)c->tz_min * 60;
 	int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 	*min = (int)((t - day * 86400) / 60);
 	*wday = (int)(((day + 4) % 7 + 7) % 7);	/* 1970-01-01 was a Thursday */
+	*days = day;
 }
 
-static bool
-off_hours(const struct detect_hours_conf *c, int64_t ts_ms, int *wday, int *min)
+/* Why a local day is a day off besides its weekday, or NULL. */
+static const char *
+day_off(const struct detect_hours_conf *c, int64_t days)
 {
-	local_time(c, ts_ms, wday, min);
+	int y, m, d;
+	decode_civil_from_days(days, &y, &m, &d);
+	for (size_t i = 0; i < c->nclosed; i++)
+		if (c->closed[i].m == m && c->closed[i].d == d && (!c->closed[i].y || c->closed[i].y == y))
+			return "a company day off (logs.closed_days)";
+	if (c->year_end && ((m == 12 && d >= 29) || (m == 1 && d <= 3)))
+		return "the year-end break (年末年始)";
+	if (c->holidays) {
+		struct holiday_jp h = holiday_jp(y, m, d);
+		if (h.kind != HOLIDAY_JP_NONE)
+			return h.en;
+	}
+	return NULL;
+}
+
+/* Outside business hours; *why names a day off that is not a weekend. */
+static bool
+off_hours(const struct detect_hours_conf *c, int64_t ts_ms, int *wday, int *min, const char **why)
+{
+	int64_t days;
+	local_time(c, ts_ms, wday, min, &days);
+	*why = NULL;
 	if (!(c->days & (1u << *wday)))
+		return true;
+	if ((*why = day_off(c, days)) != NULL)
 		return true;
 	if (c->start_min < c->end_min)
 		return *min < c->start_min || *min >= c->end_min;
@@ -250,7 +333,7 @@ logon_find(struct detect_hours *h, uint64_t key, int64_t now)
 
 static size_t
 raise(struct detect_hours *h, const struct event *ev, const char *ip, int wday, int min,
-    detect_alert_fn fn, void *arg)
+    const char *why, detect_alert_fn fn, void *arg)
 {
 	struct span user = { NULL, 0 }, host = { NULL, 0 }, svc = { NULL, 0 };
 	char u[DETECT_HOURS_NAME + 1], hn[128];
@@ -264,12 +347,18 @@ raise(struct detect_hours *h, const struct event *ev, const char *ip, int wday, 
 	snprintf(u, sizeof(u), "%.*s", (int)(user.len > DETECT_HOURS_NAME ? DETECT_HOURS_NAME : user.len),
 	    user.p ? user.p : "");
 	snprintf(hn, sizeof(hn), "%.*s", (int)(host.len > 100 ? 100 : host.len), host.p ? host.p : "");
-	snprintf(h->msg, sizeof(h->msg),
-	    "administrator '%s' logged in%s%.*s%s%s at %02d:%02d %s (UTC%c%02d:%02d), outside business hours "
-	    "%02d:%02d-%02d:%02d", u, svc.len ? " over " : "", (int)(svc.len > 20 ? 20 : svc.len),
-	    svc.p ? svc.p : "", ip && ip[0] ? " from " : "", ip ? ip : "", min / 60, min % 60,
-	    day_names[wday], c->tz_min < 0 ? '-' : '+', tz / 60, tz % 60, c->start_min / 60,
-	    c->start_min % 60, c->end_min / 60, c->end_min % 60);
+	int n = snprintf(h->msg, sizeof(h->msg),
+	    "administrator '%s' logged in%s%.*s%s%s at %02d:%02d %s (UTC%c%02d:%02d), ", u,
+	    svc.len ? " over " : "", (int)(svc.len > 20 ? 20 : svc.len), svc.p ? svc.p : "",
+	    ip && ip[0] ? " from " : "", ip ? ip : "", min / 60, min % 60, day_names[wday],
+	    c->tz_min < 0 ? '-' : '+', tz / 60, tz % 60);
+	if (n > 0 && (size_t)n < sizeof(h->msg)) {
+		if (why)
+			snprintf(h->msg + n, sizeof(h->msg) - (size_t)n, "on a day off: %s", why);
+		else
+			snprintf(h->msg + n, sizeof(h->msg) - (size_t)n, "outside business hours %02d:%02d-%02d:%02d",
+			    c->start_min / 60, c->start_min % 60, c->end_min / 60, c->end_min % 60);
+	}
 	struct alert a = {
 		.rule = &rule, .severity = rule.severity, .ts_ms = ev->ts_ms,
 		.source_ip = ip && ip[0] ? ip : NULL, .user_name = u[0] ? u : NULL,
@@ -285,6 +374,7 @@ detect_hours_event(struct detect_hours *h, const struct event *ev, detect_alert_
 	struct span user, ip = { NULL, 0 }, v, id = { NULL, 0 }, host = { NULL, 0 };
 	char ips[48] = "";
 	int wday, min;
+	const char *why;
 	if (!ev->ts_ms || !event_get(ev, "user.name", &user) || !user.len)
 		return 0;
 	bool windows = ev->decoder && !strcmp(ev->decoder, "windows");
@@ -300,12 +390,12 @@ detect_hours_event(struct detect_hours *h, const struct event *ev, detect_alert_
 		    !(span_eq(v, "2") || span_eq(v, "10") || span_eq(v, "11"))))
 			return 0;
 	}
-	if (!off_hours(&h->c, ev->ts_ms, &wday, &min))
+	if (!off_hours(&h->c, ev->ts_ms, &wday, &min, &why))
 		return 0;
 	if (event_get(ev, "source.ip", &ip) || event_get(ev, "source.address", &ip))
 		snprintf(ips, sizeof(ips), "%.*s", (int)(ip.len > 47 ? 47 : ip.len), ip.p);
 	if (!priv && admin_name(&h->c, user))
-		return raise(h, ev, ips, wday, min, fn, arg);
+		return raise(h, ev, ips, wday, min, why, fn, arg);
 	/* Windows: a logon is an administrator's when 4672 names its logon id */
 	if (!windows || !event_get(ev, "winlog.logon.id", &id) || !id.len)
 		return 0;
@@ -320,5 +410,5 @@ detect_hours_event(struct detect_hours *h, const struct event *ev, detect_alert_
 	if (!l->priv || !l->off_hours)
 		return 0;
 	l->key = 0;	/* one alert per logon */
-	return raise(h, ev, l->ip, wday, min, fn, arg);
+	return raise(h, ev, l->ip, wday, min, why, fn, arg);
 }

@@ -101,4 +101,19 @@ t "Sigma rule raised once, for root" [ "$(grep -c '"rule.name":"Root SSH login f
 t "unsupported rule reported by name and skipped" grep -q "rule 'Uses an unknown modifier' skipped" "$tmp/r.err"
 "$MAMORI" logs --rules "$tmp/nope" "$tmp/r.log" >/dev/null 2>&1; t "missing rules dir exits 66" [ $? -eq 66 ]
 
+# Days off for the administrator-login rule, set in the configuration file:
+# 2025-03-20 (春分の日, a Thursday) 10:00 JST is a holiday; 2025-08-13 a company day off.
+printf '%s\n' '2025-03-20T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2' \
+    '2025-08-13T01:00:00Z srv sshd[2]: Accepted password for root from 192.0.2.1 port 1 ssh2' >"$tmp/off.log"
+printf 'logs:\n  closed_days: 08-13\n' >"$tmp/closed.yaml"
+printf 'logs:\n  holidays: false\n' >"$tmp/noholidays.yaml"
+printf 'logs:\n  closed_days: 13-01\n' >"$tmp/badclosed.yaml"
+"$MAMORI" --config "$tmp/closed.yaml" logs --json "$tmp/off.log" >"$tmp/off.json" 2>/dev/null
+t "holiday and company day off: two off-hours alerts" [ "$(grep -c '"rule.id":"mamori.auth.admin_off_hours"' "$tmp/off.json")" -eq 2 ]
+t "named: Vernal Equinox Day, company day off" grep -q "on a day off: Vernal Equinox Day" "$tmp/off.json" && grep -q "company day off" "$tmp/off.json"
+"$MAMORI" --config "$tmp/noholidays.yaml" logs --json "$tmp/off.log" >"$tmp/off2.json" 2>/dev/null
+t "logs.holidays: false and no closed days: a Thursday 10:00 login is quiet" [ ! -s "$tmp/off2.json" ]
+"$MAMORI" --config "$tmp/badclosed.yaml" logs "$tmp/off.log" >/dev/null 2>"$tmp/off3.err"
+t "a bad logs.closed_days: exit 78, named" [ $? -eq 78 ] && grep -q "logs.closed_days: '13-01'" "$tmp/off3.err"
+
 tap_end

@@ -41,6 +41,79 @@ line(struct detect_hours *d, const char *text)
 	return detect_hours_event(d, &ev, collect, &h);
 }
 
+/* The same, keeping the last alert's message. */
+static size_t
+line_msg(struct detect_hours *d, const char *text, char *msg, size_t cap)
+{
+	static struct decode_ctx dc;
+	struct event ev;
+	struct hits h = { 0 };
+	decoder_ctx_init(&dc, 2025, 0);
+	msg[0] = '\0';
+	if (!decoder_decode(&dc, span_from_cstr(text), &ev))
+		return 99;
+	size_t n = detect_hours_event(d, &ev, collect, &h);
+	if (h.n)
+		snprintf(msg, cap, "%s", h.msg[h.n - 1]);
+	return n;
+}
+
+/* Days off: Japan's holidays, the year-end break, the company's own days. */
+static void
+days_off(void)
+{
+	struct detect_hours_conf c;
+	struct detect_hours *d;
+	char err[256], msg[512];
+
+	if (detect_hours_conf_parse(&c, "08:00-20:00", "mon-fri", "+09:00", "", err, sizeof(err)) ||
+	    detect_hours_new(&d, &c))
+		return;
+	ok(c.holidays && c.year_end && c.nclosed == 0, "holidays and the year-end break are on by default");
+	/* 10:00 JST = 01:00 UTC */
+	is_int(line_msg(d, "2025-03-20T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 1, "root at 10:00 on Thursday 2025-03-20 (春分の日): alert");
+	ok(strstr(msg, "on a day off: Vernal Equinox Day") != NULL, "the message names the holiday: %s", msg);
+	is_int(line_msg(d, "2026-09-22T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 1, "Tuesday 2026-09-22 (国民の休日): alert");
+	is_int(line_msg(d, "2025-11-24T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 1, "Monday 2025-11-24 (振替休日): alert");
+	is_int(line_msg(d, "2025-12-30T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 1, "Tuesday 2025-12-30: the year-end break");
+	ok(strstr(msg, "year-end break") != NULL, "named: %s", msg);
+	is_int(line_msg(d, "2026-01-05T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 0, "Monday 2026-01-05 10:00: a business day again");
+	/* the local date decides: 2025-03-19 23:30 UTC is 3/20 08:30 JST */
+	is_int(line_msg(d, "2025-03-19T23:30:00Z srv sshd[1]: Accepted password for administrator from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 1, "08:30 JST on 3/20 (still 3/19 in UTC): a holiday");
+	ok(strstr(msg, "08:30 thu") && strstr(msg, "Vernal Equinox Day"), "named: %s", msg);
+	detect_hours_free(d);
+
+	ok(detect_hours_conf_days_off(&c, false, false, " 08-13, 2026-05-01 ,02-29", err, sizeof(err)) == 0 &&
+	    c.nclosed == 3 && c.closed[1].y == 2026 && c.closed[1].m == 5 && c.closed[1].d == 1 && !c.closed[0].y,
+	    "closed days parse (MM-DD every year, YYYY-MM-DD once)");
+	if (detect_hours_new(&d, &c))
+		return;
+	is_int(line_msg(d, "2025-03-20T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 0, "logs.holidays off: 春分の日 is a business day");
+	is_int(line_msg(d, "2025-12-30T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 0, "logs.year_end_break off: 12-30 is a business day");
+	is_int(line_msg(d, "2025-08-13T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 1, "08-13 closed every year: alert on Wednesday 2025-08-13");
+	ok(strstr(msg, "company day off") != NULL, "named: %s", msg);
+	is_int(line_msg(d, "2025-05-01T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 0, "2026-05-01 closed: 2025-05-01 is not");
+	is_int(line_msg(d, "2026-05-01T01:00:00Z srv sshd[1]: Accepted password for root from 192.0.2.1 port 1 ssh2",
+	    msg, sizeof(msg)), 1, "and 2026-05-01 is");
+	detect_hours_free(d);
+
+	static const char *const bad[] = { "13-01", "2025-02-29", "aug-13", "8-13", "2025-04-31", "1969-01-01" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(detect_hours_conf_days_off(&c, true, true, bad[i], err, sizeof(err)) == MAMORI_E_INVAL &&
+		    strstr(err, "logs.closed_days"), "'%s' refused: %s", bad[i], err);
+	ok(detect_hours_conf_days_off(&c, true, true, "2024-02-29", err, sizeof(err)) == 0, "2024-02-29 is a date");
+}
+
 static void
 win(struct event *ev, int64_t ts, const char *action, const char *user, const char *type, const char *id)
 {
@@ -124,5 +197,6 @@ main(void)
 	win(&ev, 1741136400000, "logged-in", "saburo", "2", "0x77");
 	is_int(detect_hours_event(d, &ev, collect, &h), 0, "admin logon at 10:00 JST weekday: no alert");
 	detect_hours_free(d);
+	days_off();
 	return done_testing();
 }
