@@ -55,6 +55,8 @@ struct run {
 	struct child_env cenv;
 	char fim_manager[300];
 	uint64_t watch_spooled, watch_synced;
+	uint64_t sensor_spooled;	/* EVE alert and asset lines */
+	bool sensor_only;		/* enrolled as a sensor: no scans, no host watches */
 };
 
 static int64_t
@@ -142,6 +144,38 @@ watch_line(void *arg, const char *line, size_t len)
 		r->watch_spooled++;
 }
 
+/* The EVE types the manager takes from a sensor (manager/eve_intake.c):
+ * its alerts and the devices it sees. Flows, protocol metadata, anomalies
+ * and stats stay on the sensor's box (see docs/architecture.md). */
+static bool
+eve_wanted(const char *line, size_t len)
+{
+	static const char *const marks[] = { "\"event_type\":\"alert\"", "\"event_type\":\"asset\"" };
+	bool maybe = false;
+	/* Most lines are flows: a cheap look before a full parse. */
+	for (size_t i = 0; i < 2 && !maybe; i++)
+		maybe = memmem(line, len, marks[i], strlen(marks[i])) != NULL;
+	if (!maybe)
+		return false;
+	json_t *v = json_loadb(line, len, 0, NULL);
+	const char *type = json_string_value(json_object_get(v, "event_type"));
+	bool ok = type && (strcmp(type, "alert") == 0 || strcmp(type, "asset") == 0);
+	json_decref(v);
+	return ok;
+}
+
+/* A line of the network sensor: its alerts and devices go to the manager
+ * as eve events, in order with the rest. */
+static void
+sensor_line(void *arg, const char *line, size_t len)
+{
+	struct run *r = arg;
+	if (eve_wanted(line, len) && spool_event(r, "eve", line, len) == MAMORI_OK) {
+		r->sensor_spooled++;
+		r->watch_spooled++;
+	}
+}
+
 /*
  * Isolating the host keeps the manager reachable: when ransom.manager_address
  * is not set, the enrolled manager's address is given to the file watch if
@@ -161,17 +195,28 @@ fim_manager(struct run *r)
 	return ransom_respond_ruleset(r->fim_manager, buf, sizeof(buf)) == MAMORI_OK ? r->fim_manager : NULL;
 }
 
-/* The file and log watches as children (not with --once). */
+/*
+ * The file and log watches and the network sensor as children (not with
+ * --once). A credential enrolled as a sensor runs the sensor (auto unless
+ * an interface is given) and nothing that watches this computer.
+ */
 static int
 watch_begin(struct run *r)
 {
 	const struct agent_run_opts *o = r->o;
 	struct watch_opts wo = { .fim = o->watch_folders ? o->watch_folders : "off",
 		.logs = o->watch_logs ? o->watch_logs : "off", .on_fim = watch_line,
-		.on_logs = watch_line, .arg = r };
+		.on_logs = watch_line, .on_sensor = sensor_line, .arg = r };
 	r->cenv = (struct child_env){ .who = "mamori agent", .config_path = o->config_path,
 		.db_path = o->watch_db, .devnull = -1 };
-	if (o->once || (strcmp(wo.fim, "off") == 0 && strcmp(wo.logs, "off") == 0))
+	wo.sensor = o->sensor && *o->sensor ? o->sensor : r->sensor_only ? "auto" : NULL;
+	if (r->sensor_only) {
+		wo.fim = wo.logs = "off";
+		log_info(o->log, "agent: enrolled as a sensor: the network sensor runs, this "
+		    "computer's scans and watches do not");
+	}
+	if (o->once || (strcmp(wo.fim, "off") == 0 && strcmp(wo.logs, "off") == 0 &&
+	    (!wo.sensor || strcmp(wo.sensor, "off") == 0)))
 		return MAMORI_OK;
 	if ((r->cenv.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		return MAMORI_E_IO;
@@ -193,7 +238,7 @@ watch_reap(struct run *r)
 static void
 watch_end(struct run *r)
 {
-	pid_t pids[2];
+	pid_t pids[WATCH_CHILDREN];
 	size_t n = watch_pids(&r->w, pids);
 	if (r->cenv.devnull < 0)
 		return;
@@ -201,9 +246,12 @@ watch_end(struct run *r)
 	watch_finish(&r->w);
 	close(r->cenv.devnull);
 	r->cenv.devnull = -1;
-	if (r->watch_spooled)
+	if (r->watch_spooled > r->sensor_spooled)
 		log_info(r->o->log, "agent: %" PRIu64 " alerts of the file and log watches spooled",
-		    r->watch_spooled);
+		    r->watch_spooled - r->sensor_spooled);
+	if (r->sensor_spooled)
+		log_info(r->o->log, "agent: %" PRIu64 " alerts and device updates of the network "
+		    "sensor spooled", r->sensor_spooled);
 }
 
 /* Splits what was read into lines; a line over LINE_MAX_BYTES is skipped. */
@@ -517,6 +565,7 @@ setup(struct run *r, const struct agent_run_opts *o, char *err, size_t errsz)
 	    r->st.agent_id, r->st.secret);
 	if ((rc = agent_http_init(&r->h, r->st.manager, r->st.fingerprint, 30, err, errsz)))
 		return rc;
+	r->sensor_only = strcmp(r->st.kind, "sensor") == 0;
 	if (snprintf(spool_dir, sizeof(spool_dir), "%s/spool", o->dir) >= (int)sizeof(spool_dir))
 		return MAMORI_E_LIMIT;
 	rc = spool_open(&r->sp, spool_dir, o->spool_cap);
@@ -567,7 +616,7 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 
 	memset(&r, 0, sizeof(r));
 	r.cenv.devnull = -1;
-	r.w.fim_in.fd = r.w.logs_in.fd = -1;
+	watch_init(&r.w);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
@@ -583,14 +632,15 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 	log_info(o->log, "agent: %" PRId64 " sending to %s; %" PRIu64 " events waiting in the spool",
 	    r.st.agent_id, r.st.manager, spool_pending(&r.sp));
 	/* --once sends what there is: it scans only when asked to. */
-	if ((o->scan_interval > 0 && !o->once) || o->scan_now)
+	if (((o->scan_interval > 0 && !o->once) || o->scan_now) && !r.sensor_only)
 		next_scan = now_s();
 	for (;;) {
-		int wfd[2];
+		int wfd[WATCH_CHILDREN];
 		watch_fds(&r.w, wfd);
-		struct pollfd p[4] = { { .fd = sfd, .events = POLLIN },
-			{ .fd = r.ev_regular ? -1 : r.evfd, .events = POLLIN },
-			{ .fd = wfd[0], .events = POLLIN }, { .fd = wfd[1], .events = POLLIN } };
+		struct pollfd p[2 + WATCH_CHILDREN] = { { .fd = sfd, .events = POLLIN },
+			{ .fd = r.ev_regular ? -1 : r.evfd, .events = POLLIN } };
+		for (size_t i = 0; i < WATCH_CHILDREN; i++)
+			p[2 + i] = (struct pollfd){ .fd = wfd[i], .events = POLLIN };
 		int64_t now = now_s();
 		bool pending = spool_pending(&r.sp) > 0;
 		int timeout = 1000;
@@ -599,7 +649,7 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 		if (r.ev_regular && !r.ev_done)
 			timeout = 0;
 		bool stopping = false;
-		if (poll(p, 4, timeout) > 0 && (p[0].revents & POLLIN)) {
+		if (poll(p, 2 + WATCH_CHILDREN, timeout) > 0 && (p[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 				stopping |= si.ssi_signo != SIGCHLD;

@@ -5,7 +5,9 @@
  * the alerts other mamori commands print), from a periodic scan and from
  * the host's watches (agent/watch.h: the ransomware and file watch and the
  * log watch as child processes, the same as `mamori up` runs), whose
- * alert lines are spooled as alert events. Every
+ * alert lines are spooled as alert events, and from the network sensor
+ * (`mamori sensor -i IFACE --eve -`, also a child), whose alert and asset
+ * lines are spooled as eve events. Every
  * event is appended to the disk spool first and synced; batches are then
  * read from the spool, zstd-compressed and posted to the manager, and only
  * what the manager acknowledges (after its durable commit) is deleted.
@@ -36,6 +38,9 @@ struct agent_run_opts {
 	/* The host's watches (agent/watch.h), not with once: auto, off or paths. */
 	const char *watch_folders;	/* the ransomware and file watch */
 	const char *watch_logs;		/* the log watch */
+	/* The network sensor: auto, off or IFACE; NULL or "": by the
+	 * credential's kind (a sensor's: auto; an agent's: off). */
+	const char *sensor;
 	const char *config_path;	/* given to the watches as --config, or NULL */
 	const char *watch_db;		/* the log watch's read positions */
 	enum lang lang;

@@ -1,5 +1,6 @@
 /*
- * watch.c - the host's file and log watches as children (see watch.h).
+ * watch.c - the host's file and log watches and the network sensor as
+ * children (see watch.h).
  */
 #include "agent/watch.h"
 
@@ -28,6 +29,17 @@ watch_spec_check(const char *spec, char *err, size_t errsz)
 			return MAMORI_OK;
 		p = comma + 1;
 	}
+}
+
+int
+watch_sensor_check(const char *spec, char *err, size_t errsz)
+{
+	size_t n = strlen(spec);
+	if (n == 0 || n > IF_NAMESIZE - 1 || strchr(spec, '/') || strchr(spec, ' ')) {
+		snprintf(err, errsz, "takes auto, off or an interface name, not '%s'", spec);
+		return MAMORI_E_INVAL;
+	}
+	return MAMORI_OK;
 }
 
 /* The paths of a checked spec that is not auto or off. */
@@ -93,6 +105,78 @@ logs_start(struct watch *w)
 	    k == 1 ? "" : "s");
 }
 
+static void
+sensor_start(struct watch *w)
+{
+	const char *const args[] = { "sensor", "-i", w->iface, "--eve", "-", NULL };
+	if (child_spawn_piped(w->env, args, &w->sensor, &w->sensor_in) == 0)
+		fprintf(stderr, "%s: network sensor on %s\n", w->env->who, w->iface);
+}
+
+/* The interface of the IPv4 default route (/proc/net/route), or "". */
+static void
+default_iface(char *out, size_t outsz)
+{
+	FILE *f = fopen("/proc/net/route", "re");
+	char line[512], name[IF_NAMESIZE + 1];
+	unsigned long dest, gw, flags;
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%16s %lx %lx %lx", name, &dest, &gw, &flags) == 4 &&
+		    dest == 0 && (flags & 1)) {	/* RTF_UP */
+			snprintf(out, outsz, "%s", name);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+#define CAP_NET_RAW_BIT 13
+
+/* True when this process may open a live capture (CapEff has CAP_NET_RAW). */
+static bool
+may_capture(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned long long eff = 0;
+	bool found = false;
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	return found && (eff >> CAP_NET_RAW_BIT) & 1;
+}
+
+/* auto: the default route's interface; only when this process may capture. */
+static void
+sensor_setup(struct watch *w)
+{
+	const char *spec = w->o.sensor ? w->o.sensor : "off";
+	if (strcmp(spec, "off") == 0) {
+		if (w->o.sensor)
+			fprintf(stderr, "%s: network sensor off\n", w->env->who);
+		return;
+	}
+	if (!may_capture()) {
+		fprintf(stderr, "%s: network sensor not started: capturing needs root or "
+		    "CAP_NET_RAW (sudo setcap cap_net_raw,cap_net_admin=eip mamori)\n", w->env->who);
+		return;
+	}
+	if (strcmp(spec, "auto") == 0)
+		default_iface(w->iface, sizeof(w->iface));
+	else
+		snprintf(w->iface, sizeof(w->iface), "%s", spec);
+	if (!w->iface[0])
+		fprintf(stderr, "%s: network sensor not started: no default route\n", w->env->who);
+}
+
 /* auto: the users' folders that exist. */
 static void
 fim_setup(struct watch *w)
@@ -138,19 +222,28 @@ logs_setup(struct watch *w)
 		    w->env->who);
 }
 
+void
+watch_init(struct watch *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->fim.what = "file watch";
+	w->logs.what = "log watch";
+	w->sensor.what = "network sensor";
+	w->fim_in.fd = w->logs_in.fd = w->sensor_in.fd = -1;
+}
+
 int
 watch_start(struct watch *w, const struct child_env *env, const struct watch_opts *o)
 {
-	memset(w, 0, sizeof(*w));
+	watch_init(w);
 	w->env = env;
 	w->o = *o;
-	w->fim.what = "file watch";
-	w->logs.what = "log watch";
-	w->fim_in.fd = w->logs_in.fd = -1;
 	fim_setup(w);
 	logs_setup(w);
+	sensor_setup(w);
 	if ((w->nfim && child_lines_init(&w->fim_in) != MAMORI_OK) ||
-	    (w->o.on_logs && (w->nlogs || w->journal) && child_lines_init(&w->logs_in) != MAMORI_OK)) {
+	    (w->o.on_logs && (w->nlogs || w->journal) && child_lines_init(&w->logs_in) != MAMORI_OK) ||
+	    (w->iface[0] && child_lines_init(&w->sensor_in) != MAMORI_OK)) {
 		watch_finish(w);
 		return MAMORI_E_NOMEM;
 	}
@@ -158,14 +251,17 @@ watch_start(struct watch *w, const struct child_env *env, const struct watch_opt
 		fim_start(w);
 	if (w->nlogs || w->journal)
 		logs_start(w);
+	if (w->iface[0])
+		sensor_start(w);
 	return MAMORI_OK;
 }
 
 void
-watch_fds(const struct watch *w, int fds[2])
+watch_fds(const struct watch *w, int fds[WATCH_CHILDREN])
 {
 	fds[0] = w->fim_in.fd;
 	fds[1] = w->logs_in.fd;
+	fds[2] = w->sensor_in.fd;
 }
 
 void
@@ -174,12 +270,14 @@ watch_read(struct watch *w)
 	child_lines_read(&w->fim_in, w->o.on_fim, w->o.arg);
 	if (w->o.on_logs)
 		child_lines_read(&w->logs_in, w->o.on_logs, w->o.arg);
+	child_lines_read(&w->sensor_in, w->o.on_sensor, w->o.arg);
 }
 
 bool
 watch_reaped(struct watch *w, pid_t pid, int status)
 {
-	struct child *c = pid == w->fim.pid ? &w->fim : pid == w->logs.pid ? &w->logs : NULL;
+	struct child *c = pid == w->fim.pid ? &w->fim : pid == w->logs.pid ? &w->logs :
+	    pid == w->sensor.pid ? &w->sensor : NULL;
 	if (!c || pid <= 0)
 		return false;
 	child_exited(w->env, c, status);
@@ -194,14 +292,17 @@ watch_tick(struct watch *w)
 		fim_start(w);
 	if (child_restart_due(&w->logs, now))
 		logs_start(w);
+	if (w->iface[0] && child_restart_due(&w->sensor, now))
+		sensor_start(w);
 }
 
 size_t
-watch_pids(const struct watch *w, pid_t out[2])
+watch_pids(const struct watch *w, pid_t out[WATCH_CHILDREN])
 {
 	out[0] = w->fim.pid;
 	out[1] = w->logs.pid;
-	return 2;
+	out[2] = w->sensor.pid;
+	return WATCH_CHILDREN;
 }
 
 void
@@ -211,10 +312,13 @@ watch_finish(struct watch *w)
 		child_lines_drain(&w->fim_in, w->o.on_fim, w->o.arg);
 	if (w->logs_in.line)
 		child_lines_drain(&w->logs_in, w->o.on_logs, w->o.arg);
-	if (w->fim_in.dropped || w->logs_in.dropped)
-		fprintf(stderr, "%s: %lu overlong watch lines dropped\n", w->env->who,
-		    w->fim_in.dropped + w->logs_in.dropped);
+	if (w->sensor_in.line)
+		child_lines_drain(&w->sensor_in, w->o.on_sensor, w->o.arg);
+	unsigned long dropped = w->fim_in.dropped + w->logs_in.dropped + w->sensor_in.dropped;
+	if (dropped)
+		fprintf(stderr, "%s: %lu overlong watch lines dropped\n", w->env->who, dropped);
 	child_lines_release(&w->fim_in);
 	child_lines_release(&w->logs_in);
-	w->fim.pid = w->logs.pid = 0;
+	child_lines_release(&w->sensor_in);
+	w->fim.pid = w->logs.pid = w->sensor.pid = 0;
 }

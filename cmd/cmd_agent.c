@@ -5,6 +5,7 @@
  *   mamori agent --enrol https://HOST:PORT TOKEN [--fingerprint FP] [--name NAME]
  *   mamori agent [--events FILE|-] [--kind alert|event] [--once] [--scan-now]
  *                [--fim auto|off|DIR,...] [--logs auto|off|FILE,...]
+ *                [--sensor auto|off|IFACE]
  *   mamori agent list | revoke ID        (the manager's database)
  *
  * --state DIR (agent.state_dir) holds the credential and the spool.
@@ -31,6 +32,7 @@ agent_usage(FILE *out)
 	fprintf(out, "usage: mamori agent --enrol https://HOST:PORT TOKEN [--fingerprint SHA256] [--name NAME] [--state DIR]\n"
 	    "       mamori agent [--state DIR] [--events FILE|-] [--kind alert|event] [--once] [--scan-now]\n"
 	    "                    [--fim auto|off|DIR[,DIR]] [--logs auto|off|FILE[,FILE]]\n"
+	    "                    [--sensor auto|off|IFACE]\n"
 	    "       mamori [--db FILE] agent list\n"
 	    "       mamori [--db FILE] agent revoke ID\n"
 	    "  --events     NDJSON events to send (one JSON object per line; a file is followed)\n"
@@ -41,7 +43,11 @@ agent_usage(FILE *out)
 	    "  --logs       the log watch for break-ins (agent.watch_logs; auto: /var/log/auth.log,\n"
 	    "               secure, syslog, messages and the journal; read positions in --db, else\n"
 	    "               agent.db in the state directory)\n"
-	    "  Their alerts are spooled and sent like --events; neither runs with --once.\n");
+	    "  --sensor     the network sensor on IFACE, e.g. a switch's mirror port (agent.sensor_interface;\n"
+	    "               auto: the default route's; default: auto when enrolled with a sensor token,\n"
+	    "               else off); needs root or CAP_NET_RAW. Its alerts and the devices it sees\n"
+	    "               are sent as eve events\n"
+	    "  Their alerts are spooled and sent like --events; none runs with --once.\n");
 }
 
 static int
@@ -110,6 +116,7 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 		{ "scan-now", no_argument, NULL, 'S' },
 		{ "fim", required_argument, NULL, 'F' },
 		{ "logs", required_argument, NULL, 'L' },
+		{ "sensor", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -123,6 +130,7 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 		.db_path = env->db_path,
 		.watch_folders = conf_str(&env->conf, CONF_AGENT_WATCH_FOLDERS),
 		.watch_logs = conf_str(&env->conf, CONF_AGENT_WATCH_LOGS),
+		.sensor = conf_str(&env->conf, CONF_AGENT_SENSOR_INTERFACE),
 		.config_path = env->config_path,
 		.lang = env->lang,
 		.conf = &env->conf,
@@ -147,6 +155,7 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 		case 'S': o.scan_now = true; break;
 		case 'F': o.watch_folders = optarg; break;
 		case 'L': o.watch_logs = optarg; break;
+		case 'i': o.sensor = optarg; break;
 		case 'h':
 			agent_usage(stdout);
 			return EXIT_OK_RUN;
@@ -188,6 +197,8 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 		return cmd_usage_error("agent", "--fim (agent.watch_folders) %s", err);
 	if (watch_spec_check(o.watch_logs, err, sizeof(err)) != MAMORI_OK)
 		return cmd_usage_error("agent", "--logs (agent.watch_logs) %s", err);
+	if (*o.sensor && watch_sensor_check(o.sensor, err, sizeof(err)) != MAMORI_OK)
+		return cmd_usage_error("agent", "--sensor (agent.sensor_interface) %s", err);
 	/* The log watch's read positions: --db, else beside the credential and the spool. */
 	if (snprintf(watch_db, sizeof(watch_db), "%s/agent.db", dir) >= (int)sizeof(watch_db))
 		return cmd_usage_error("agent", "--state path too long");

@@ -171,6 +171,7 @@ cmd_serve_start(struct cmd_env *env, const char *listen, const char *db_path,
 		.max_fail_ip = (int)conf_int(&env->conf, CONF_MANAGER_LOGIN_MAX_FAILURES_PER_IP),
 		.intake_max_decoded = (size_t)conf_int(&env->conf, CONF_MANAGER_INTAKE_MAX_DECODED_BYTES),
 		.history_keep = (int)conf_int(&env->conf, CONF_SCAN_HISTORY_KEEP),
+		.learn_ms = conf_int(&env->conf, CONF_SENSOR_LEARN_HOURS) * 3600 * 1000,
 	};
 	if (api_init(s->api, s->db, s->idb, &env->log, &lim, err, sizeof(err)) != MAMORI_OK) {
 		fprintf(stderr, "mamori %s: %s\n", who, err);

@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,7 +47,6 @@
 #include "storage/store_alert.h"
 
 #define DEFAULT_SCAN_EVERY 3600	/* seconds; findings change slowly, alerts come from the sensor */
-#define CAP_NET_RAW_BIT 13
 #define DEFAULT_TENANT 1
 
 static void
@@ -80,15 +78,12 @@ struct up {
 	int64_t next_scan;
 	int scan_every;
 	unsigned long scans_ok, scans_failed;
-	/* Sensor. */
-	char iface[IF_NAMESIZE + 1];
-	struct child sensor;
-	struct child_lines sensor_in;
 	struct db *alert_db;
 	char hostname[256];
 	unsigned long sensor_alerts, sensor_assets;
-	/* The file watch (alert lines stored here, source "fim") and the log
-	 * watch (stores its own alerts, source "logs"). */
+	/* The file watch (alert lines stored here, source "fim"), the log watch
+	 * (stores its own alerts, source "logs") and the network sensor (its
+	 * EVE lines stored here, source "sensor"). */
 	struct watch watch;
 	unsigned long fim_alerts;
 };
@@ -148,53 +143,6 @@ agent_exited(struct up *u, int status)
 	u->next_scan = now_s() + u->scan_every;
 }
 
-/* The interface of the IPv4 default route (/proc/net/route), or "". */
-static void
-default_iface(char *out, size_t outsz)
-{
-	FILE *f = fopen("/proc/net/route", "r");
-	char line[512], name[IF_NAMESIZE + 1];
-	unsigned long dest, gw, flags;
-	out[0] = '\0';
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%16s %lx %lx %lx", name, &dest, &gw, &flags) == 4 &&
-		    dest == 0 && (flags & 1)) {	/* RTF_UP */
-			snprintf(out, outsz, "%s", name);
-			break;
-		}
-	}
-	fclose(f);
-}
-
-/* True when this process may open a live capture (CapEff has CAP_NET_RAW). */
-static bool
-may_capture(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	unsigned long long eff = 0;
-	bool found = false;
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-			found = true;
-			break;
-		}
-	fclose(f);
-	return found && (eff >> CAP_NET_RAW_BIT) & 1;
-}
-
-static void
-sensor_start(struct up *u)
-{
-	const char *const args[] = { "sensor", "-i", u->iface, "--eve", "-", NULL };
-	if (child_spawn_piped(&u->cenv, args, &u->sensor, &u->sensor_in) == 0)
-		fprintf(stderr, "mamori up: network sensor on %s\n", u->iface);
-}
-
 /* The sensor's EVE lines: alerts and devices into the database. */
 static void
 sensor_line(void *arg, const char *line, size_t len)
@@ -242,8 +190,6 @@ reap(struct up *u)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (pid == u->agent.pid)
 			agent_exited(u, status);
-		else if (pid == u->sensor.pid)
-			child_exited(&u->cenv, &u->sensor, status);
 		else
 			(void)watch_reaped(&u->watch, pid, status);
 	}
@@ -253,8 +199,8 @@ reap(struct up *u)
 static void
 stop_children(struct up *u)
 {
-	pid_t pids[4] = { u->agent.pid, u->sensor.pid };
-	size_t n = 2 + watch_pids(&u->watch, pids + 2);
+	pid_t pids[1 + WATCH_CHILDREN] = { u->agent.pid };
+	size_t n = 1 + watch_pids(&u->watch, pids + 1);
 	child_stop_all(&u->cenv, pids, n);
 }
 
@@ -264,23 +210,19 @@ run(struct up *u, int sfd)
 {
 	for (;;) {
 		/* A negative fd is ignored by poll. */
-		struct pollfd p[4] = { { sfd, POLLIN, 0 }, { u->sensor_in.fd, POLLIN, 0 } };
-		int wfd[2];
+		struct pollfd p[1 + WATCH_CHILDREN] = { { sfd, POLLIN, 0 } };
+		int wfd[WATCH_CHILDREN];
 		int64_t t = now_s();
 		if (u->phase == 0 && t >= u->next_scan)
 			agent_start(u, 1);
-		if (u->iface[0] && child_restart_due(&u->sensor, t))
-			sensor_start(u);
 		watch_tick(&u->watch);
 		watch_fds(&u->watch, wfd);
-		p[2] = (struct pollfd){ wfd[0], POLLIN, 0 };
-		p[3] = (struct pollfd){ wfd[1], POLLIN, 0 };
-		if (poll(p, 4, 1000) < 0 && errno != EINTR) {
+		for (size_t i = 0; i < WATCH_CHILDREN; i++)
+			p[1 + i] = (struct pollfd){ wfd[i], POLLIN, 0 };
+		if (poll(p, 1 + WATCH_CHILDREN, 1000) < 0 && errno != EINTR) {
 			fprintf(stderr, "mamori up: poll: %s\n", strerror(errno));
 			return EXIT_SOFTWARE;
 		}
-		if (p[1].revents & (POLLIN | POLLHUP))
-			child_lines_read(&u->sensor_in, sensor_line, u);
 		watch_read(&u->watch);
 		if (p[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
@@ -323,10 +265,8 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	const char *listen = conf_str(&env->conf, CONF_MANAGER_LISTEN);
 	const char *sensor = "auto", *logs = "auto", *fim = "auto", *db_path = env->db_path;
 	const char *reports = "auto";
-	struct up u = { .env = env, .scan_every = DEFAULT_SCAN_EVERY, .sensor_in = { .fd = -1 },
-	    .sensor = { .what = "network sensor" },
-	    .cenv = { .who = "mamori up", .config_path = env->config_path, .devnull = -1 },
-	    .watch = { .fim_in = { .fd = -1 }, .logs_in = { .fd = -1 } } };
+	struct up u = { .env = env, .scan_every = DEFAULT_SCAN_EVERY,
+	    .cenv = { .who = "mamori up", .config_path = env->config_path, .devnull = -1 } };
 	struct serve s;
 	char err[512], *end;
 	int c, rc, sfd = -1;
@@ -359,9 +299,8 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error("up", "unexpected argument '%s'", argv[optind]);
-	if (strcmp(sensor, "auto") != 0 && strcmp(sensor, "off") != 0 &&
-	    (strlen(sensor) > IF_NAMESIZE - 1 || strchr(sensor, '/')))
-		return cmd_usage_error("up", "--sensor takes auto, off or an interface name, not '%s'", sensor);
+	if (watch_sensor_check(sensor, err, sizeof(err)) != MAMORI_OK)
+		return cmd_usage_error("up", "--sensor %s", err);
 	if (!*reports || strlen(reports) > sizeof(u.reports) - 16)
 		return cmd_usage_error("up", "--reports takes auto, off or a folder, not '%s'", reports);
 	if (watch_spec_check(fim, err, sizeof(err)) != MAMORI_OK)
@@ -376,6 +315,7 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	watch_init(&u.watch);
 	if ((rc = cmd_serve_start(env, listen, db_path, "up", &s)) != EXIT_OK_RUN)
 		return rc;
 	/* The children are given the path the manager opened (made if default). */
@@ -397,33 +337,17 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	if (gethostname(u.hostname, sizeof(u.hostname) - 1) != 0)
 		u.hostname[0] = '\0';
 
-	if (strcmp(sensor, "off") == 0) {
-		fprintf(stderr, "mamori up: network sensor off (--sensor off)\n");
-	} else if (!may_capture()) {
-		fprintf(stderr, "mamori up: network sensor not started: capturing needs root or "
-		    "CAP_NET_RAW (sudo setcap cap_net_raw,cap_net_admin=eip mamori)\n");
-	} else {
-		if (strcmp(sensor, "auto") == 0)
-			default_iface(u.iface, sizeof(u.iface));
-		else
-			snprintf(u.iface, sizeof(u.iface), "%s", sensor);
-		if (!u.iface[0])
-			fprintf(stderr, "mamori up: network sensor not started: no default route\n");
-		else if (child_lines_init(&u.sensor_in) != MAMORI_OK ||
-		    open_alert_db(&u, err, sizeof(err)) != MAMORI_OK) {
-			fprintf(stderr, "mamori up: network sensor not started: %s\n",
-			    u.sensor_in.line ? err : "out of memory");
-			u.iface[0] = '\0';
-		} else {
-			sensor_start(&u);
-		}
-	}
-
-	/* The file watch's alerts come here to be stored; the log watch stores its own. */
-	struct watch_opts wo = { .fim = fim, .logs = logs, .on_fim = fim_line, .arg = &u };
+	/* The file watch's alerts and the sensor's lines come here to be
+	 * stored; the log watch stores its own. */
+	struct watch_opts wo = { .fim = fim, .logs = logs, .on_fim = fim_line, .sensor = sensor,
+	    .on_sensor = sensor_line, .arg = &u };
 	if (strcmp(fim, "off") != 0 && open_alert_db(&u, err, sizeof(err)) != MAMORI_OK) {
 		fprintf(stderr, "mamori up: file watch not started: %s\n", err);
 		wo.fim = "off";
+	}
+	if (strcmp(sensor, "off") != 0 && open_alert_db(&u, err, sizeof(err)) != MAMORI_OK) {
+		fprintf(stderr, "mamori up: network sensor not started: %s\n", err);
+		wo.sensor = "off";
 	}
 	if (watch_start(&u.watch, &u.cenv, &wo) != MAMORI_OK) {
 		fprintf(stderr, "mamori up: out of memory\n");
@@ -441,16 +365,13 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 out:
 	stop_children(&u);
 	/* What the sensor and the file watch wrote before they stopped (they flush on SIGTERM). */
-	if (u.sensor_in.line)
-		child_lines_drain(&u.sensor_in, sensor_line, &u);
 	watch_finish(&u.watch);
-	if (u.sensor_alerts || u.sensor_assets || u.sensor_in.dropped)
-		fprintf(stderr, "mamori up: %lu sensor alerts and %lu device updates stored, %lu overlong sensor lines dropped\n",
-		    u.sensor_alerts, u.sensor_assets, u.sensor_in.dropped);
+	if (u.sensor_alerts || u.sensor_assets)
+		fprintf(stderr, "mamori up: %lu sensor alerts and %lu device updates stored\n",
+		    u.sensor_alerts, u.sensor_assets);
 	if (u.fim_alerts)
 		fprintf(stderr, "mamori up: %lu file-watch alerts stored\n", u.fim_alerts);
 	db_close(u.alert_db);
-	child_lines_release(&u.sensor_in);
 	if (u.cenv.devnull >= 0)
 		close(u.cenv.devnull);
 	if (sfd >= 0)

@@ -191,6 +191,9 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_AGENT_WATCH_LOGS] = { "agent.watch_logs", CONF_STRING, 0, "auto", 0, 0,
 	    "logs the agent watches for break-ins: auto (/var/log/auth.log, secure, syslog, "
 	    "messages and the journal, those that exist), off, or absolute paths separated by commas" },
+	[CONF_AGENT_SENSOR_INTERFACE] = { "agent.sensor_interface", CONF_STRING, 0, "", 0, 0,
+	    "the network interface the agent's sensor captures on (a mirror port): an interface, "
+	    "auto (the default route's), off, or empty: auto when enrolled as a sensor, else off" },
 };
 
 const struct conf_def *

@@ -21,7 +21,12 @@ agent_cred_token_issue(struct db *db, int64_t tenant_id, const char *kind,
     int64_t *expires_at)
 {
 	uint8_t h[STORE_AGENT_HASH];
-	int rc = agent_cred_new(token, h);
+	int rc;
+	/* The token is typed after `mamori agent --enrol URL`: one starting
+	 * with '-' (1 in 64 of them) would be read as an option there. */
+	do
+		rc = agent_cred_new(token, h);
+	while (rc == MAMORI_OK && token[0] == '-');
 	if (rc != MAMORI_OK)
 		return rc;
 	*expires_at = now + ttl_s;

@@ -29,6 +29,7 @@ struct intake_job;
 struct api_limits {
 	size_t intake_max_decoded;	/* decompressed batch bytes; 413 above */
 	int history_keep;		/* scans kept per host (scan.history_keep) */
+	int64_t learn_ms;		/* sensors' device learning period (sensor.learn_hours) */
 	int64_t idle_s;			/* session idle timeout */
 	int64_t absolute_s;		/* session lifetime */
 	int64_t login_window_s;		/* failures counted over this window */
@@ -69,7 +70,7 @@ struct api {
 	atomic_ulong enrol_ok, enrol_refused;
 	atomic_ulong intake_batches, intake_events, intake_stored, intake_duplicates;
 	atomic_ulong intake_rejected, intake_auth_failed, intake_disk_full, intake_scans;
-	atomic_ulong intake_alerts;
+	atomic_ulong intake_alerts, intake_sensor;
 };
 
 /* What a handler gets: the request, the caller's session, the {id} in the path. */

@@ -11,6 +11,7 @@
 #include "common/decompress.h"
 #include "common/err.h"
 #include "manager/agent_cred.h"
+#include "manager/eve_intake.h"
 #include "manager/intake_batch.h"
 #include "storage/db.h"
 #include "storage/store_intake.h"
@@ -122,6 +123,15 @@ scan_doc_load(struct scan_doc *d, const struct intake_event *e, const struct sto
 	if (d->scan.started_at <= 0)
 		d->scan.started_at = e->ts;
 	return true;
+}
+
+/* A network sensor's EVE line (kind "eve"): its alert or device, stored
+ * in the batch's savepoint at the time the agent spooled it. */
+static int
+eve_apply(void *arg, struct db *db, const struct store_intake_event *e)
+{
+	enum eve_intake_kind kind;
+	return eve_intake_line(db, arg, e->data, e->data_len, e->ts * 1000, &kind);
 }
 
 /* One agent's batch waiting for a group commit (on its request's stack). */
@@ -267,21 +277,34 @@ api_intake(struct api *a, struct api_call *c, struct http_response *r)
 		r->retry_after = 5;
 		goto out;
 	}
+	/* A sensor's lines land like those of mamori up's own sensor: source
+	 * "sensor", under the agent's host name and tenant. */
+	struct eve_intake eve = { .tenant_id = ag.tenant_id, .source = "sensor",
+		.sensor_host = ag.hostname, .learn_ms = a->lim.learn_ms };
+	/* A credential enrolled as a sensor speaks for the network, not for a
+	 * computer: its alert and scan events are kept as events only. */
+	bool host = strcmp(ag.kind, "sensor") != 0;
 	for (size_t i = 0; i < b.n; i++) {
 		const struct intake_event *e = &b.ev[i];
 		ev[i] = (struct store_intake_event){ .seq = e->seq, .ts = e->ts, .kind = e->kind,
 			.body = e->line, .body_len = e->len, .dropped = e->dropped };
-		if (strcmp(e->kind, "alert") == 0 && e->seq > ag.acked_seq) {
+		bool is_alert = host && strcmp(e->kind, "alert") == 0;
+		if ((is_alert || strcmp(e->kind, "eve") == 0) && e->seq > ag.acked_seq) {
 			json_t *o = json_loadb(e->line, e->len, 0, NULL);
-			docs[ndocs].report = json_dumps(json_object_get(o, "data"), JSON_COMPACT);
+			char *data = json_dumps(json_object_get(o, "data"), JSON_COMPACT);
 			json_decref(o);
-			if (docs[ndocs].report) {
-				ev[i].alert_json = docs[ndocs].report;
-				ev[i].alert_len = strlen(docs[ndocs].report);
+			docs[ndocs++].report = data;
+			if (data && is_alert) {
+				ev[i].alert_json = data;
+				ev[i].alert_len = strlen(data);
+			} else if (data) {
+				ev[i].apply = eve_apply;
+				ev[i].apply_arg = &eve;
+				ev[i].data = data;
+				ev[i].data_len = strlen(data);
 			}
-			ndocs++;
 		}
-		if (strcmp(e->kind, "scan") == 0 && e->seq > ag.acked_seq) {
+		if (host && strcmp(e->kind, "scan") == 0 && e->seq > ag.acked_seq) {
 			if (scan_doc_load(&docs[ndocs], e, &ag))
 				ev[i].scan = &docs[ndocs].scan;
 			ndocs++;
@@ -320,6 +343,7 @@ api_intake(struct api *a, struct api_call *c, struct http_response *r)
 	atomic_fetch_add(&a->intake_duplicates, res.duplicates);
 	atomic_fetch_add(&a->intake_scans, res.scans);
 	atomic_fetch_add(&a->intake_alerts, res.alerts);
+	atomic_fetch_add(&a->intake_sensor, res.applied);
 	api_reply(r, 200, json_pack("{s:I, s:i, s:i}", "acked", (json_int_t)res.acked,
 	    "stored", (int)res.stored, "duplicates", (int)res.duplicates));
 out:

@@ -284,6 +284,8 @@ api_metrics(struct api *a, struct api_call *c, struct http_response *r)
 	tprintf(&t, "mamori_intake_scans_total %lu\n", atomic_load(&a->intake_scans));
 	counter(&t, "mamori_intake_alerts_total", "Agent alert events recorded as alerts.", "counter");
 	tprintf(&t, "mamori_intake_alerts_total %lu\n", atomic_load(&a->intake_alerts));
+	counter(&t, "mamori_intake_sensor_total", "Sensor EVE events stored as alerts or devices.", "counter");
+	tprintf(&t, "mamori_intake_sensor_total %lu\n", atomic_load(&a->intake_sensor));
 	counter(&t, "mamori_agent_spool_records", "Events waiting in agents' disk spools (as last reported).", "gauge");
 	tprintf(&t, "mamori_agent_spool_records %" PRId64 "\n", at.spool_records);
 	counter(&t, "mamori_agent_spool_bytes", "Bytes in agents' disk spools (as last reported).", "gauge");

@@ -103,18 +103,22 @@ eve_asset(struct db *db, const struct eve_intake *in, json_t *ev, int64_t now_ms
 		return MAMORI_E_PARSE;
 	bool is_new;
 	int64_t since;
-	/* the device and its alert together, or neither */
-	int rc = db_begin(db);
+	/* The device and its alert together, or neither: in a transaction of
+	 * our own, or in the caller's (the intake's batch), which its caller
+	 * rolls back when this fails. */
+	bool own = !db_in_transaction(db);
+	int rc = own ? db_begin(db) : MAMORI_OK;
 	if (rc != MAMORI_OK)
 		return rc;
 	rc = store_asset_upsert(db, in->tenant_id, &a, now_ms, &is_new, &since);
 	bool alert = rc == MAMORI_OK && is_new && now_ms - since >= in->learn_ms;
 	if (alert)
 		rc = new_device_alert(db, in, &a, now_ms);
-	if (rc == MAMORI_OK)
+	if (rc == MAMORI_OK && own)
 		rc = db_commit(db);
 	if (rc != MAMORI_OK) {
-		db_rollback(db);
+		if (own)
+			db_rollback(db);
 		return rc;
 	}
 	*kind = alert ? EVE_INTAKE_NEW_DEVICE : EVE_INTAKE_ASSET;

@@ -30,7 +30,9 @@ enum eve_intake_kind { EVE_INTAKE_SKIPPED, EVE_INTAKE_ALERT, EVE_INTAKE_ASSET,
 	EVE_INTAKE_NEW_DEVICE };
 
 /* One EVE line at now_ms; *kind says what it became. 0, MAMORI_E_PARSE
- * (not a JSON object) or a storage error. */
+ * (not a JSON object) or a storage error. Outside a transaction it opens
+ * its own; inside one (the intake's batch) a storage error leaves the
+ * rollback to the caller. */
 int eve_intake_line(struct db *db, const struct eve_intake *in, const char *line, size_t len,
     int64_t now_ms, enum eve_intake_kind *kind);
 

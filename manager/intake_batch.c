@@ -9,7 +9,7 @@
 
 #include "common/err.h"
 
-static const char *const kinds[] = { "alert", "scan", "gap", "event" };
+static const char *const kinds[] = { "alert", "scan", "gap", "event", "eve" };
 
 /* A JSON integer in [min, INT64_MAX]. */
 static bool

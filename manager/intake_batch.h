@@ -7,8 +7,8 @@
  *
  * "floor" is the lowest seq the agent still holds (seqs below it were
  * acknowledged or dropped, see store_intake.h); "spool" is optional. Kinds
- * are alert, scan, gap (data.dropped counts events the agent had to drop)
- * and event. The body arrives zstd-compressed; the caller decompresses it
+ * are alert, scan, gap (data.dropped counts events the agent had to drop),
+ * event and eve (a network sensor's EVE alert or asset line). The body arrives zstd-compressed; the caller decompresses it
  * with a cap first. This runs on agent input after authentication only,
  * but an agent may be compromised: strict, bounded, fuzzed.
  */

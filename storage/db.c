@@ -103,6 +103,12 @@ db_begin(struct db *db)
 	return exec(db, "BEGIN IMMEDIATE");
 }
 
+bool
+db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
 int
 db_commit(struct db *db)
 {

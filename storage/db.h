@@ -38,6 +38,9 @@ const char *db_default_path(void);
 const char *db_errmsg(struct db *db);
 
 int db_begin(struct db *db);
+/* True inside BEGIN ... COMMIT (or a savepoint): a caller's transaction
+ * already makes the work atomic. */
+bool db_in_transaction(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 /* True inside a transaction this handle began. */

@@ -149,6 +149,17 @@ store_intake_apply(struct db *db, const struct store_agent *a, int64_t floor,
 				else
 					out->not_alerts++;
 			}
+			if (e->apply) {
+				int ar = e->apply(e->apply_arg, db, e);
+				if (ar != MAMORI_OK && ar != MAMORI_E_PARSE) {
+					rc = ar == MAMORI_E_DB ? fail_code(db) : ar;
+					goto out;
+				}
+				if (ar == MAMORI_OK)
+					out->applied++;
+				else
+					out->not_applied++;
+			}
 			if (e->scan) {
 				if (store_scan_event(db, a->tenant_id, e->scan, history_keep) != MAMORI_OK) {
 					rc = fail_code(db);

@@ -40,6 +40,16 @@ struct store_intake_event {
 	const struct store_intake_scan *scan;	/* kind "scan", when decodable */
 	const char *alert_json;	/* kind "alert": the alert line (data), or NULL */
 	size_t alert_len;
+	/* What the caller makes of the event beyond keeping it (kind "eve": a
+	 * network sensor's line into alerts and devices). Called once, when the
+	 * event is first stored, inside the batch's savepoint, so a retried
+	 * batch never applies it twice. MAMORI_E_PARSE keeps it as an event
+	 * only (one odd line must not block the agent's queue); another error
+	 * fails the batch. data is the event's data object as text. */
+	int (*apply)(void *arg, struct db *db, const struct store_intake_event *e);
+	void *apply_arg;
+	const char *data;
+	size_t data_len;
 };
 
 struct store_intake_result {
@@ -47,6 +57,8 @@ struct store_intake_result {
 	unsigned stored, duplicates, scans;
 	unsigned alerts;	/* alert events recorded in the alerts table */
 	unsigned not_alerts;	/* alert events that were not alert lines (kept as events) */
+	unsigned applied;	/* events the caller's apply took */
+	unsigned not_applied;	/* events apply refused as malformed (kept as events) */
 };
 
 /* Makes COMMIT wait for the disk (PRAGMA synchronous = FULL). */
