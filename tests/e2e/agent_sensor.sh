@@ -13,19 +13,12 @@
 # batch stores nothing twice; a sensor's credential cannot post host alerts.
 set -u
 : "${MAMORI:?}"
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
 	echo "1..0 # SKIP needs root and iproute2 to create network namespaces"
 	exit 0
 fi
-for tool in curl python3 sqlite3 zstd; do
-	if ! command -v $tool >/dev/null; then echo "1..0 # SKIP $tool missing (tools/deps.sh test)"; exit 0; fi
-done
-tmp=$(mktemp -d)
+. "$(dirname "$0")/tap.inc"
+need curl python3 sqlite3 zstd
 chmod 755 "$tmp"
 a=msa$$ b=msb$$ va=sa$$ vb=sb$$
 spid= apid= spid2=
@@ -160,7 +153,10 @@ login() {
 }
 login
 # get JAR ROUTE FILE: an API read of a tenant's session
-get() { C -b "$tmp/$1" -o "$tmp/$3" -w '%{http_code}' "$base$2" | grep -q '^200$'; }
+get() {
+	code=$(C -b "$tmp/$1" -o "$tmp/$3" -w '%{http_code}' "$base$2")
+	[ "$code" = 200 ] || { echo "# GET $2 with $1: $code" >&2; return 1; }
+}
 host=$(hostname)
 # check TENANT_JAR PY_EXPR: the tenant's devices (d) and alerts (al) as the API gives them
 check() {
@@ -171,7 +167,11 @@ d, al, host = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.ar
 def dev(mac): return [x for x in d if x["mac"] == mac]
 def scans(ip): return [x for x in al if x["rule_id"] == "mamori.net.port_scan" and x["source_ip"] == ip]
 def newdev(ip): return [x for x in al if x["rule_id"] == "mamori.net.new_device" and x["source_ip"] == ip]
-sys.exit(0 if eval(sys.argv[4]) else 1)
+if eval(sys.argv[4]):
+    sys.exit(0)
+print("# devices: %s" % [(x["mac"], x["ip"], x["sensor"]) for x in d], file=sys.stderr)
+print("# alerts: %s" % [(x["rule_id"], x["source_ip"], x["count"], x["host"]) for x in al], file=sys.stderr)
+sys.exit(1)
 PY
 }
 first='len(dev("3c:2a:f4:12:34:56")) == 1 and len(scans("10.78.0.2")) == 1'
@@ -201,7 +201,9 @@ spooled() { # the second device and the second scan are in both agents' spools
 t "while the manager is down the agents spool the second device and scan" wait_for 60 spooled
 t "and say they keep events while the manager is away" wait_for 30 grep -q 'events kept in the spool, retrying' "$tmp/s1.err"
 t "the manager restarts on the same database and port" serve "$tmp/serve2.log"
-drained() {
+drained() { # what was spooled while the manager was down is stored, and nothing waits
+	[ "$(q "SELECT count(DISTINCT agent_id) FROM events WHERE json_extract(body, '\$.data.asset.mac') = '00:07:40:ab:cd:ef'")" = 2 ] &&
+	[ "$(q "SELECT count(DISTINCT agent_id) FROM events WHERE json_extract(body, '\$.data.src_ip') = '10.78.0.3' AND json_extract(body, '\$.data.alert.mamori.rule_id') = 'mamori.net.port_scan'")" = 2 ] &&
 	[ "$(q "SELECT count(*) FROM agents WHERE acked_seq = (SELECT max(seq) FROM events e WHERE e.agent_id = agents.id) AND spool_records = 0")" = 2 ] &&
 	[ "$(cat "$tmp/s/spool/acked")" = "$(q "SELECT max(seq) FROM events WHERE agent_id = $sid")" ]
 }
@@ -262,5 +264,4 @@ get jar1 /metrics metrics.txt
 t "/metrics counts the sensor events applied" grep -q '^mamori_intake_sensor_total [1-9]' "$tmp/metrics.txt"
 kill -TERM "$spid"; wait "$spid"; spid=
 t "the manager's database is intact" [ "$(q 'PRAGMA integrity_check')" = ok ]
-echo "1..$n"
-[ $fail -eq 0 ]
+tap_end
