@@ -1,7 +1,10 @@
 /* fuzz_proto_tls_stream.c - the TLS handshake buffer fed in segments: the
- * first two input bytes choose the segment size and the reorder step, the
- * rest is the server's byte stream; every complete or partial message is
- * handed to the hello, certificate and DER parsers. */
+ * first two input bytes choose the segment size and the reorder step (its
+ * low 6 bits: resend part of a segment every step-th; bit 6: the second
+ * segment held before the buffer starts; bit 7: pairs of segments swapped),
+ * the rest is the server's byte stream; every complete or partial message
+ * is handed to the hello, certificate and DER parsers. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/err.h"
@@ -23,11 +26,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += 2;
 	size -= 2;
 	uint32_t seq = 0xfffff000u;
-	for (size_t off = 0; off < size; off += seg) {
+	bool swap = step & 0x80;
+	if ((step & 0x40) && size > seg)
+		proto_tls_stream_hold_early(&st, &pool, seq + (uint32_t)seg,
+		    (struct span){ (const char *)data + seg, size - seg < seg ? size - seg : seg });
+	step &= 0x3f;
+	for (size_t i = 0; i * seg < size; i++) {
+		/* with swap: segments 1, 0, 3, 2, ... */
+		size_t k = swap ? (i % 2 ? i - 1 : (i + 1) * seg < size ? i + 1 : i) : i;
+		size_t off = k * seg;
 		size_t n = size - off < seg ? size - off : seg;
-		/* now and then resend the previous segment or jump ahead */
+		/* now and then resend part of a segment */
 		uint32_t s = seq + (uint32_t)off;
-		if (step && off / seg % step == 1)
+		if (step && i % step == 1)
 			s -= (uint32_t)(n / 2);
 		if (proto_tls_stream_feed(&st, &pool, s, (struct span){ (const char *)data + off, n }) != 0)
 			break;

@@ -466,11 +466,11 @@ sensor_write_stats(struct sensor *s)
 	counters(e, "app_layer", appn, appv, 8);
 	eve_close(e);
 	const struct tls_stream_pool *tp = &s->tls_pool;
-	static const char *const tlsn[] = { "started", "skipped_ahead", "gaps", "over_flow_cap",
-		"over_global_cap", "not_handshake" };
-	const uint64_t tlsv[] = { tp->started, tp->skipped_ahead, tp->gaps, tp->over_flow_cap,
-		tp->over_global_cap, tp->not_handshake };
-	counters(e, "tls_buffer", tlsn, tlsv, 6);
+	static const char *const tlsn[] = { "started", "held", "reordered", "hold_dropped",
+		"hold_unused", "gaps", "over_flow_cap", "over_global_cap", "not_handshake" };
+	const uint64_t tlsv[] = { tp->started, tp->held, tp->reordered, tp->hold_dropped,
+		tp->hold_unused, tp->gaps, tp->over_flow_cap, tp->over_global_cap, tp->not_handshake };
+	counters(e, "tls_buffer", tlsn, tlsv, 9);
 	eve_close(e);
 	static const char *const assn[] = { "devices", "untracked" };
 	const uint64_t assv[] = { s->assets.n, s->assets.dropped };

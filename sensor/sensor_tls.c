@@ -8,12 +8,21 @@
 #include "sensor/proto_x509.h"
 #include "sensor/sensor.h"
 
+/* The server's data before its ServerHello was read, after the client's
+ * hello: a segment captured ahead of the one with the ServerHello. */
+static bool
+early(const struct flow *f, bool to_server)
+{
+	return !to_server && (f->done & (FLOW_DONE_TLS_CH | FLOW_DONE_TLS_SH)) == FLOW_DONE_TLS_CH &&
+	    (!f->tls || f->tls->dir[1].state == TLS_STREAM_OFF);
+}
+
 bool
 sensor_tls_wants(const struct flow *f, bool to_server, const struct pkt *p)
 {
 	if (f->tls && f->tls->dir[to_server ? 0 : 1].state == TLS_STREAM_ON)
 		return true;
-	return proto_tls_is_handshake(p->payload);
+	return proto_tls_is_handshake(p->payload) || early(f, to_server);
 }
 
 /* A parsed (or failed) hello: event and indicators. False when the flow's
@@ -104,13 +113,26 @@ sensor_tls_segment(struct sensor *s, struct flow *f, const struct pkt *p, bool t
 	uint8_t bit = to_server ? FLOW_DONE_TLS_CH : FLOW_DONE_TLS_SH;
 	struct tls_stream *st = f->tls ? &f->tls->dir[d] : NULL;
 	if (!st || st->state == TLS_STREAM_OFF) {
-		if ((f->done & bit) || !proto_tls_is_handshake(p->payload))
+		if (f->done & bit)
 			return;
+		if (!proto_tls_is_handshake(p->payload)) {
+			if (!early(f, to_server))
+				return;
+			if (!f->tls && !(f->tls = calloc(1, sizeof(*f->tls)))) {
+				s->tls_pool.hold_dropped++;
+				return;
+			}
+			proto_tls_stream_hold_early(&f->tls->dir[d], &s->tls_pool, p->tcp_seq, p->payload);
+			return;
+		}
 		/* the common case: the whole hello in this segment, no copy */
 		struct tls_hello h;
 		int rc = proto_tls_parse_hello(p->payload, &h);
-		if (rc != MAMORI_E_LIMIT && !hello(s, f, p, to_server, rc, &h))
+		if (rc != MAMORI_E_LIMIT && !hello(s, f, p, to_server, rc, &h)) {
+			if (st && st->nheld)	/* held early, not needed now */
+				proto_tls_stream_release(st, &s->tls_pool);
 			return;
+		}
 		/* a hello cut by the segment, or a ServerHello whose certificate
 		 * follows: buffer this direction */
 		if (!f->tls && !(f->tls = calloc(1, sizeof(*f->tls)))) {
@@ -134,7 +156,7 @@ sensor_tls_flow_end(struct sensor *s, struct flow *f)
 	if (!f->tls)
 		return;
 	for (int d = 0; d < 2; d++)
-		if (f->tls->dir[d].buf)
+		if (f->tls->dir[d].buf || f->tls->dir[d].nheld)
 			proto_tls_stream_release(&f->tls->dir[d], &s->tls_pool);
 	free(f->tls);
 	f->tls = NULL;

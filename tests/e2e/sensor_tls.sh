@@ -27,6 +27,9 @@ t "real capture: certificate fields as Suricata names them" py "$tmp/m.json" \
 	"any(x.get('fingerprint')=='0d:db:34:f8:75:63:2c:7e:1e:c0:9d:75:82:7f:82:d2:33:6d:fe:b6' and x['subject']=='CN=www.prbtest.dev' and x['issuerdn']=='C=US, O=Google Trust Services LLC, CN=GTS CA 1D4' and x['notbefore']=='2023-11-28T12:50:11' and x['notafter']=='2024-02-26T13:39:22' for x in tl)"
 t "real capture: SSLBL SHA-1 indicator raises mamori.net.ioc_cert" py "$tmp/m.json" \
 	"any(a['alert']['mamori']['rule_id']=='mamori.net.ioc_cert' and a['alert']['mamori']['ioc']['value']=='0ddb34f875632c7e1ec09d75827f82d2336dfeb6' and a['alert']['mamori']['ioc']['label']=='Fake' and a['dest_port']==443 for a in al)"
+"$MAMORI" sensor -r "$data/pcap/ndpi_teams.pcap" --eve - >"$tmp/teams.json" 2>/dev/null
+t "real capture with reordered segments (Teams): 36 connections' certificates, 19 held segments used" py "$tmp/teams.json" \
+	"sum(1 for x in tl if 'fingerprint' in x)==36 and ev[-1]['stats']['tls_buffer']['reordered']==19 and ev[-1]['stats']['tls_buffer']['hold_dropped']==0 and ev[-1]['stats']['tls_buffer']['gaps']==0"
 t "real capture: JA4 beside JA3 in the ClientHello event" py "$tmp/m.json" \
 	"any(x.get('ja4')=='t12d2808h2_d943125447b4_dd0a478c1db3' and x['ja3']['hash'] for x in tl)"
 t "without the list: no alert" sh -c "'$MAMORI' sensor -r '$data/pcap/ndpi_tls_malicious_sha1.pcapng' --eve - 2>/dev/null | grep -c '\"event_type\":\"alert\"' | grep -qx 0"
@@ -68,8 +71,10 @@ t "generated: listed fingerprint raises mamori.net.ioc_cert" py "$tmp/g.json" \
 	"any(a['alert']['mamori']['rule_id']=='mamori.net.ioc_cert' and a['alert']['mamori']['ioc']['value']=='$der_sha1' and a['alert']['mamori']['ioc']['label']=='Test C&C' for a in al)"
 [ $fail -eq 0 ] || { tail -n 1 "$tmp/g.json"; tcpdump -nr "$tmp/tls.pcap" 2>/dev/null | head -30; } | sed 's/^/# /'
 # the same capture with the segment that finishes the certificate removed:
-# no certificate, no alert, no crash
-python3 - "$tmp/tls.pcap" "$tmp/cut.pcap" <<'PY'
+# no certificate, no alert, no crash; with the server's first two data
+# segments swapped (the second held before the buffer starts) and with its
+# second and third swapped (held past a gap): the certificate all the same
+cat >"$tmp/edit.py" <<'PY'
 import struct, sys
 d = open(sys.argv[1], "rb").read()
 hdr, off, recs = d[:24], 24, []
@@ -77,23 +82,36 @@ le = d[:4] == b"\xd4\xc3\xb2\xa1"
 while off + 16 <= len(d):
     ts, us, cl, wl = struct.unpack(("<" if le else ">") + "IIII", d[off:off + 16])
     recs.append(d[off:off + 16 + cl]); off += 16 + cl
-# drop the server's second data segment (sport 4433, payload > 0)
-seen, out = 0, []
-for r in recs:
+# the server's data segments (sport 4433, payload > 0) of the connection
+# that got most (the readiness probe's is another)
+srv, got = {}, {}
+for i, r in enumerate(recs):
     f = r[16:]
     ihl = (f[14] & 15) * 4 if len(f) > 14 and f[12:14] == b"\x08\x00" else 0
     if ihl:
         tcp = f[14 + ihl:]
-        sport = struct.unpack(">H", tcp[:2])[0]
+        sport, dport = struct.unpack(">HH", tcp[:4])
         plen = len(tcp) - (tcp[12] >> 4) * 4
         if sport == 4433 and plen > 0:
-            seen += 1
-            if seen == 2:
-                continue
-    out.append(r)
-open(sys.argv[2], "wb").write(hdr + b"".join(out))
+            srv.setdefault(dport, []).append(i)
+            got[dport] = got.get(dport, 0) + plen
+srv = srv[max(got, key=got.get)]
+mode = sys.argv[3]
+if mode == "cut":
+    del recs[srv[1]]
+else:
+    a, b = srv[int(mode[4])], srv[int(mode[5])]
+    recs[a], recs[b] = recs[b], recs[a]
+open(sys.argv[2], "wb").write(hdr + b"".join(recs))
 PY
+python3 "$tmp/edit.py" "$tmp/tls.pcap" "$tmp/cut.pcap" cut
 "$MAMORI" sensor -r "$tmp/cut.pcap" --eve - --ioc "$tmp/list.csv" >"$tmp/c.json" 2>/dev/null
 t "segment missing: no certificate, no alert, exit 0 ($?)" py "$tmp/c.json" \
 	"not any('fingerprint' in x for x in tl) and not al and ev[-1]['event_type']=='stats'"
+for m in swap01 swap12; do
+	python3 "$tmp/edit.py" "$tmp/tls.pcap" "$tmp/$m.pcap" $m
+	"$MAMORI" sensor -r "$tmp/$m.pcap" --eve - --ioc "$tmp/list.csv" >"$tmp/$m.json" 2>/dev/null
+	t "segments out of order ($m): certificate read, the held segment used, listed fingerprint raised" py "$tmp/$m.json" \
+		"any(x.get('fingerprint')=='$fp' for x in tl) and ev[-1]['stats']['tls_buffer']['reordered']>=1 and ev[-1]['stats']['tls_buffer']['hold_dropped']==0 and any(a['alert']['mamori']['rule_id']=='mamori.net.ioc_cert' for a in al)"
+done
 tap_end

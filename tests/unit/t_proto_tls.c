@@ -236,7 +236,7 @@ test_stream(void)
 	is_int(proto_tls_stream_msg(&st, 0, &type, &m), MAMORI_E_LIMIT, "message incomplete");
 	is_int(proto_tls_leaf_cert(m, &der), MAMORI_E_LIMIT, "leaf incomplete");
 	is_int(proto_tls_stream_feed(&st, &pool, seq + 2896, (struct span){ (const char *)wire + 2896, n - 2896 }), 0,
-	    "segment past a gap is skipped, not fatal");
+	    "segment past a gap is held, not fatal");
 	is_int(proto_tls_stream_feed(&st, &pool, seq, (struct span){ (const char *)wire, 1448 }), 0, "retransmission");
 	is_int(proto_tls_stream_feed(&st, &pool, seq + 1000, (struct span){ (const char *)wire + 1000, 1896 }), 0,
 	    "overlapping resend");
@@ -246,19 +246,36 @@ test_stream(void)
 	is_int(type, TLS_HS_CERTIFICATE, "certificate type");
 	is_int(proto_tls_leaf_cert(m, &der), 0, "leaf found");
 	ok(der.len == 3000 && (uint8_t)der.p[2999] == (uint8_t)2999, "leaf bytes in order, headers removed");
-	is_int(pool.skipped_ahead, 1, "one segment skipped ahead");
+	ok(pool.held == 1 && pool.reordered == 1 && st.nheld == 0, "one segment held, then appended");
 	proto_tls_stream_release(&st, &pool);
 	is_int((long long)pool.bytes, 0, "memory returned");
 
-	/* a gap that never fills ends it after TLS_STREAM_MAX_AHEAD segments */
+	/* segments in reverse order, the last two before the first (held
+	 * before the buffer starts): the same message */
+	memset(&st, 0, sizeof(st));
+	memset(&pool, 0, sizeof(pool));
+	is_int(proto_tls_stream_hold_early(&st, &pool, seq + 2896, (struct span){ (const char *)wire + 2896, n - 2896 }),
+	    0, "third segment held before the start");
+	is_int(proto_tls_stream_hold_early(&st, &pool, seq + 1448, (struct span){ (const char *)wire + 1448, 1448 }),
+	    0, "second segment held before the start");
+	is_int(proto_tls_stream_feed(&st, &pool, seq, (struct span){ (const char *)wire, 1448 }), 0, "first segment");
+	ok(proto_tls_stream_msg(&st, 0, &type, &m) == 0 && proto_tls_leaf_cert(m, &der) == 0 && der.len == 3000 &&
+	    (uint8_t)der.p[1234] == (uint8_t)1234, "leaf whole from reordered segments");
+	ok(pool.held == 2 && pool.reordered == 2 && pool.hold_unused == 0 && st.nheld == 0, "both used");
+	proto_tls_stream_release(&st, &pool);
+	is_int((long long)pool.bytes, 0, "memory returned");
+
+	/* a gap that never fills ends it when the hold is full */
 	memset(&st, 0, sizeof(st));
 	proto_tls_stream_feed(&st, &pool, 0, (struct span){ (const char *)wire, 100 });
 	int rc = 0;
-	for (int i = 0; i <= TLS_STREAM_MAX_AHEAD && rc == 0; i++)
+	for (int i = 0; i <= TLS_STREAM_HOLD && rc == 0; i++)
 		rc = proto_tls_stream_feed(&st, &pool, 500 + 10 * (uint32_t)i, (struct span){ (const char *)wire, 10 });
 	is_int(rc, MAMORI_E_PARSE, "gap ends the buffer");
-	is_int(pool.gaps, 1, "gap counted");
+	ok(pool.gaps == 1 && pool.hold_dropped == 1, "gap and the segment not held counted");
 	proto_tls_stream_release(&st, &pool);
+	is_int((long long)pool.hold_unused, TLS_STREAM_HOLD, "held segments freed unused, counted");
+	is_int((long long)pool.bytes, 0, "memory returned");
 
 	/* per-flow cap: a 40,000-byte handshake does not fit */
 	memset(&st, 0, sizeof(st));
