@@ -22,12 +22,8 @@ agent_cred_token_issue(struct db *db, int64_t tenant_id, const char *kind,
 {
 	uint8_t h[STORE_AGENT_HASH];
 	int rc;
-	/* The token is typed after `mamori agent --enrol URL`: one starting
-	 * with '-' (1 in 64 of them) would be read as an option there. */
-	do
-		rc = agent_cred_new(token, h);
-	while (rc == MAMORI_OK && token[0] == '-');
-	if (rc != MAMORI_OK)
+	/* auth_token_new never starts a token with '-' (an option to getopt). */
+	if ((rc = agent_cred_new(token, h)) != MAMORI_OK)
 		return rc;
 	*expires_at = now + ttl_s;
 	return store_agent_token_add(db, tenant_id, h, kind, now, *expires_at, id);
