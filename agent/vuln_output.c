@@ -191,10 +191,13 @@ group_json(struct jw *w, const struct vuln_scan *vs, const struct vuln_scan_grou
 	kv_int(w, "minor", (long long)g->nminor);
 	jw_key(w, "cves");
 	jw_open(w, true);
-	for (size_t i = g->first; i < vs->results.n; i++) {
+	/* Its results are spread over the list: stop at the last one. */
+	for (size_t i = g->first, n = 0; n < g->ncves && i < vs->results.n; i++) {
 		const struct match_result *r = vec_at(&vs->results, i);
-		if (r->source == g->source)
+		if (r->source == g->source) {
 			jw_str(w, r->cve);
+			n++;
+		}
 	}
 	jw_close(w, true);
 	kv_action(w, &act, lang);
@@ -224,6 +227,10 @@ vuln_output_json(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 {
 	struct jw w = { yajl_gen_alloc(NULL), out, false };
 	int rc = MAMORI_OK;
+	/* Each action's texts are written at once: one scratch block reused
+	 * instead of ~1 KB of the scan's arena per result. */
+	struct arena scratch;
+	arena_init(&scratch, 0);
 	if (!w.g)
 		return MAMORI_E_NOMEM;
 	/* validate_utf8 makes yajl refuse bad strings instead of writing them. */
@@ -253,14 +260,16 @@ vuln_output_json(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 	jw_key(&w, "vulnerabilities");
 	jw_open(&w, true);
 	for (size_t i = 0; !rc && i < vs->results.n; i++) {
-		rc = result_json(&w, vec_at(&vs->results, i), a, lang);
+		arena_reset(&scratch);
+		rc = result_json(&w, vec_at(&vs->results, i), &scratch, lang);
 		jw_flush(&w);
 	}
 	jw_close(&w, true);
 	jw_key(&w, "groups");
 	jw_open(&w, true);
 	for (size_t i = 0; !rc && i < vs->groups.n; i++) {
-		rc = group_json(&w, vs, vec_at(&vs->groups, i), a, lang);
+		arena_reset(&scratch);
+		rc = group_json(&w, vs, vec_at(&vs->groups, i), &scratch, lang);
 		jw_flush(&w);
 	}
 	jw_close(&w, true);
@@ -302,6 +311,7 @@ vuln_output_json(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 	if (!rc && (fputc('\n', out) == EOF || ferror(out)))
 		rc = MAMORI_E_IO;
 out:
+	arena_release(&scratch);
 	yajl_gen_free(w.g);
 	return rc;
 }
@@ -434,6 +444,10 @@ vuln_output_text(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 	}
 	if (!vs->have_data)
 		return MAMORI_OK;
+	/* The actions are printed at once: one scratch block reused. */
+	struct arena scratch;
+	arena_init(&scratch, 0);
+	(void)a;
 	if (ja)
 		fprintf(out, "既知の脆弱性: %zu 件（%zu パッケージ）。悪用が確認済み %zu 件、修正版あり %zu 件、"
 		    "修正版なし %zu 件、軽微 %zu 件。\n", vs->results.n, vs->groups.n, vs->nkev,
@@ -454,12 +468,15 @@ vuln_output_text(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 		const struct vuln_scan_group *g = vec_at(&vs->groups, i);
 		const struct match_result *first = vec_at(&vs->results, g->first);
 		struct vuln_scan_action act;
-		if (vuln_scan_group_action(vs, g, a, &act) != MAMORI_OK)
+		arena_reset(&scratch);
+		if (vuln_scan_group_action(vs, g, &scratch, &act) != MAMORI_OK) {
+			arena_release(&scratch);
 			return MAMORI_E_NOMEM;
+		}
 		fprintf(out, "\n%s%s %s: %zu CVE", g->kev ? (ja ? "[悪用確認済み] " : "[EXPLOITED] ") : "",
 		    g->source->name, g->source->version, g->ncves);
 		size_t shown = 0;
-		for (size_t j = g->first; j < vs->results.n && shown < 5; j++) {
+		for (size_t j = g->first; j < vs->results.n && shown < 5 && shown < g->ncves; j++) {
 			const struct match_result *r = vec_at(&vs->results, j);
 			if (r->source != g->source)
 				continue;
@@ -475,5 +492,6 @@ vuln_output_text(const struct vuln_scan *vs, struct arena *a, enum lang lang,
 			fprintf(out, "  JVN: %s %s\n", first->jvn_id, first->jvn_title ? first->jvn_title : "");
 		fprintf(out, "  %s\n", ja ? act.ja : act.en);
 	}
+	arena_release(&scratch);
 	return MAMORI_OK;
 }

@@ -73,6 +73,20 @@ arena_release(struct arena *a)
 	a->reserved = 0;
 }
 
+void
+arena_reset(struct arena *a)
+{
+	struct arena_block *keep = a->head;
+	if (!keep || keep->next || a->vecs) {
+		arena_release(a);
+		return;
+	}
+	/* Handed out zeroed again: only the bytes used since are cleared. */
+	memset(keep->data, 0, keep->used);
+	a->used = 0;
+	keep->used = 0;
+}
+
 void *
 arena_alloc(struct arena *a, size_t n)
 {

@@ -1,5 +1,6 @@
 /* t_span.c - the bounded cursor and span helpers. */
 #include <stdbool.h>
+#include <string.h>
 
 #include "common/err.h"
 #include "common/span.h"
@@ -126,6 +127,17 @@ test_vec_mapped(void)
 		if (!vec_push(&a, &v))
 			break;
 	ok(v.n == 300000, "byte vector past the mapping threshold");
+	arena_release(&a);
+
+	arena_init(&a, 0);
+	char *p1 = arena_alloc(&a, 100);
+	memset(p1, 'x', 100);
+	arena_reset(&a);
+	char *p2 = arena_alloc(&a, 100);
+	bool zeroed = true;
+	for (int i = 0; i < 100; i++)
+		zeroed &= p2[i] == 0;
+	ok(p1 == p2 && zeroed && a.used == 112, "reset reuses its block, zeroed again");
 	arena_release(&a);
 }
 
