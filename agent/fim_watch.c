@@ -448,7 +448,14 @@ setup_fanotify(struct watcher *w)
 	w->fid_fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK |
 	    FAN_REPORT_DFID_NAME, O_RDONLY | O_CLOEXEC);
 	for (size_t i = 0; i < w->nroots; i++) {
-		if (fanotify_mark(w->fan_fd, FAN_MARK_ADD | FAN_MARK_MOUNT,
+		/* A mount mark sees only writes through that mount: in a mount
+		 * namespace of its own (systemd's ProtectSystem=, ProtectHome=,
+		 * PrivateTmp=) it missed every write of the users' programs, and
+		 * rewrites and canary changes went unseen. The filesystem mark
+		 * (Linux 4.20) sees them all; in_roots() keeps the watched folders. */
+		if (fanotify_mark(w->fan_fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+		    FAN_CLOSE_WRITE, AT_FDCWD, w->roots[i]) != 0 &&
+		    fanotify_mark(w->fan_fd, FAN_MARK_ADD | FAN_MARK_MOUNT,
 		    FAN_CLOSE_WRITE, AT_FDCWD, w->roots[i]) != 0)
 			return MAMORI_E_UNSUPPORTED;
 		if (w->fid_fd < 0)
