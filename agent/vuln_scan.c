@@ -350,7 +350,7 @@ int
 vuln_scan_run(struct vuln_scan *vs, struct db *db,
     const struct inventory *inv, time_t now, struct arena *arena)
 {
-	if (store_vuln_read_begin(db) != MAMORI_OK)
+	if (store_vuln_read_begin(db, true) != MAMORI_OK)
 		return MAMORI_E_DB;
 	int rc = run(vs, db, inv, now, arena);
 	store_vuln_read_end(db);
@@ -446,7 +446,7 @@ vuln_scan_describe(struct vuln_scan *vs, struct db *db)
 	struct match_result **order = cve_order(vs);
 	if (!order)
 		return MAMORI_E_NOMEM;
-	int rc = store_vuln_read_begin(db);
+	int rc = store_vuln_read_begin(db, false);
 	for (size_t i = 0; i < n && rc == MAMORI_OK; i++) {
 		if (i > 0 && strcmp(order[i]->cve, order[i - 1]->cve) == 0)
 			order[i]->description = order[i - 1]->description;

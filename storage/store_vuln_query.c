@@ -98,11 +98,14 @@ bind_opt(sqlite3_stmt *st, int i, const char *s)
 }
 
 int
-store_vuln_read_begin(struct db *db)
+store_vuln_read_begin(struct db *db, bool map)
 {
-	/* Pages read in place from the mapped file: no 16 KiB copy and page
-	 * cache buffer per page (a scan reads a few hundred, scattered). */
-	if (sqlite3_exec(db->h, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL) != SQLITE_OK)
+	/* Mapped: pages read in place from the file, no 16 KiB copy and page
+	 * cache buffer per page (matching reads a few hundred, scattered).
+	 * Not for the descriptions: thousands of pages spread over the text
+	 * table would count as the process's memory (86 MB peak for --json). */
+	if (sqlite3_exec(db->h, map ? "PRAGMA mmap_size = 268435456" : "PRAGMA mmap_size = 0",
+	    NULL, NULL, NULL) != SQLITE_OK)
 		return MAMORI_E_DB;
 	return sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? MAMORI_OK : MAMORI_E_DB;
 }

@@ -89,7 +89,9 @@ int store_vuln_sources(struct db *db, store_vuln_source_fn fn, void *ctx);
  * of one lock/unlock (and WAL check) per statement, which dominates the
  * cost of thousands of small queries.
  */
-int store_vuln_read_begin(struct db *db);
+/* map: read the file through a mapping (matching: few pages, no copies);
+ * false for reads spread over large tables (CVE descriptions). */
+int store_vuln_read_begin(struct db *db, bool map);
 void store_vuln_read_end(struct db *db);
 
 /* True when the vulnerability tables exist (schema 2 or later). */
