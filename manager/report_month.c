@@ -16,10 +16,19 @@
 #include "common/err.h"
 #include "common/severity.h"
 #include "storage/db.h"
+#include "storage/store_alert.h"
+#include "storage/store_asset.h"
 #include "storage/store_assess.h"
+#include "storage/store_incident.h"
+#include "storage/store_vuln_query.h"
 
 #define T(en, ja) { en, ja }
 #define MAX_CHANGES 40		/* rows of new software etc. before "N more" */
+#define TOP_ALERTS 5		/* the month's worst alerts listed */
+#define TOP_INCIDENTS 10
+#define TOP_CVES 5		/* opened / closed CVEs per computer */
+#define MAX_VULN_HOSTS 20
+#define TOP_DEVICES 10
 
 /* ---- building blocks ---------------------------------------------------- */
 
@@ -29,6 +38,7 @@ struct builder {
 	bool oom;
 	const struct report_month_opts *o;
 	json_t *texts;		/* check id -> [title, action] from stored findings */
+	int section;		/* the last numbered heading */
 };
 
 __attribute__((format(printf, 1, 0)))
@@ -60,6 +70,8 @@ fmt(const char *f, ...)
 
 /* A macro, not a function, so that printf formats stay literals. */
 #define L(b, en, ja) ((b)->lang == LANG_JA ? (ja) : (en))
+/* A section heading, numbered in the order the sections are added. */
+#define H2(b, en, ja) addf((b), RB_H2, "%d. %s", ++(b)->section, L((b), (en), (ja)))
 
 static struct rblock *
 add(struct builder *b, enum rblock_kind kind, char *text)
@@ -421,7 +433,7 @@ summary_section(struct builder *b, struct month_ctx *m, const char *month_label)
 		}
 	}
 	int score = n ? (sum + n / 2) / n : 0;
-	addf(b, RB_H2, "%s", L(b, "1. Summary", "1. 今月のまとめ"));
+	H2(b, "Summary", "今月のまとめ");
 	struct rblock *r = add(b, RB_SCORE, strdup(i18n_pick(b->lang, weather_names[weather_of(score)])));
 	if (r) {
 		r->score = score;
@@ -468,7 +480,7 @@ static void
 findings_section(struct builder *b, struct month_ctx *m, json_t *open_all)
 {
 	int nopen = 0, nclosed = 0, nstill = 0;
-	addf(b, RB_H2, "%s", L(b, "2. Problems found and fixed", "2. 検出した問題と対応状況"));
+	H2(b, "Problems found and fixed", "検出した問題と対応状況");
 	struct rblock *t = add(b, RB_TABLE, NULL);
 	if (t) {
 		t->ncols = 4;
@@ -526,8 +538,8 @@ findings_section(struct builder *b, struct month_ctx *m, json_t *open_all)
 static void
 basics_section(struct builder *b, struct month_ctx *m)
 {
-	addf(b, RB_H2, "%s", L(b, "3. The five basics (score per computer, 0-100)",
-	    "3. 情報セキュリティ5か条（コンピューターごとの点数、0〜100）"));
+	H2(b, "The five basics (score per computer, 0-100)",
+	    "情報セキュリティ5か条（コンピューターごとの点数、0〜100）");
 	struct rblock *t = add(b, RB_TABLE, NULL);
 	if (!t)
 		return;
@@ -586,7 +598,7 @@ assessment_section(struct builder *b, struct db *db, int64_t tenant_id, int64_t 
 {
 	struct assess_ctx a = { 0 };
 	char date[16];
-	addf(b, RB_H2, "%s", L(b, "4. Self-assessment (5-minute check)", "4. 情報セキュリティ自社診断"));
+	H2(b, "Self-assessment (5-minute check)", "情報セキュリティ自社診断");
 	int rc = store_assess_before(db, tenant_id, to, got_assessment, &a);
 	if (rc != MAMORI_OK && rc != MAMORI_E_NOTFOUND)
 		b->oom = true;
@@ -617,7 +629,7 @@ cmp_open(const void *x, const void *y)
 static void
 actions_section(struct builder *b, json_t *open_all, bool assessed)
 {
-	addf(b, RB_H2, "%s", L(b, "5. Top actions for next month", "5. 来月の優先対応（上位 3 件）"));
+	H2(b, "Top actions for next month", "来月の優先対応（上位 3 件）");
 	/* One row per check (the worst severity over its computers). */
 	json_t *by_check = json_object();
 	const char *key;
@@ -683,8 +695,8 @@ change_rows(struct builder *b, struct rblock *t, const char *what, const char *h
 static void
 changes_section(struct builder *b, struct month_ctx *m)
 {
-	addf(b, RB_H2, "%s", L(b, "6. Changes: new software, administrators and open ports",
-	    "6. 変化: 新しいソフトウェア・管理者・待ち受けポート"));
+	H2(b, "Changes: new software, administrators and open ports",
+	    "変化: 新しいソフトウェア・管理者・待ち受けポート");
 	struct rblock *t = add(b, RB_TABLE, NULL);
 	if (!t)
 		return;
@@ -713,12 +725,305 @@ changes_section(struct builder *b, struct month_ctx *m)
 		    total, MAX_CHANGES);
 }
 
+/* ---- what was detected and done, vulnerabilities, new devices ---------- */
+
+static const char *
+level_label(const struct builder *b, int sev)
+{
+	return i18n_pick(b->lang, severity_label((enum severity)(sev < 0 ? 0 : sev > 4 ? 4 : sev)));
+}
+
+static const char *
+state_label(const struct builder *b, const char *state)
+{
+	if (strcmp(state, "resolved") == 0 || strcmp(state, "closed") == 0)
+		return L(b, "resolved", "対応済み");
+	if (strcmp(state, "acknowledged") == 0)
+		return L(b, "being handled", "対応中");
+	return L(b, "not handled yet", "未対応");
+}
+
+/* A table with its header row, in the report's language. */
+static struct rblock *
+table(struct builder *b, int ncols, const struct i18n_text *heads)
+{
+	struct rblock *t = add(b, RB_TABLE, NULL);
+	if (!t)
+		return NULL;
+	t->ncols = ncols;
+	for (int c = 0; c < ncols; c++)
+		cell(b, t, i18n_pick(b->lang, heads[c]));
+	return t;
+}
+
+struct alerts_ctx {
+	struct builder *b;
+	struct rblock *t;
+};
+
+static int
+alert_row(void *vctx, const struct store_alert_row *r)
+{
+	struct alerts_ctx *a = vctx;
+	struct builder *b = a->b;
+	char day[16];
+	/* The engine's own ja/en text, kept in the stored alert. */
+	json_t *body = json_loads(r->body, 0, NULL);
+	const json_t *t = json_object_get(json_object_get(body, "mamori.text"),
+	    b->lang == LANG_JA ? "ja" : "en");
+	const char *what = json_string_value(json_object_get(t, "what"));
+	if (!what || !*what)
+		what = *r->message ? r->message : r->rule_id;
+	assess_date(r->first_ts / 1000, day, sizeof(day));
+	cell(b, a->t, level_label(b, r->severity));
+	cell(b, a->t, what);
+	cell(b, a->t, *r->host_name ? r->host_name : "-");
+	cell(b, a->t, day);
+	cell(b, a->t, state_label(b, r->state));
+	json_decref(body);
+	return 0;
+}
+
+static int
+incident_row(void *vctx, const struct store_incident_row *r)
+{
+	struct alerts_ctx *a = vctx;
+	struct builder *b = a->b;
+	char opened[16], closed[16] = "-";
+	a->t->score++;		/* incidents seen, past the rows shown */
+	if (a->t->score > TOP_INCIDENTS)
+		return 0;
+	assess_date(r->opened_at, opened, sizeof(opened));
+	if (r->closed_at > 0)
+		assess_date(r->closed_at, closed, sizeof(closed));
+	cell(b, a->t, r->title);
+	cell(b, a->t, r->kind);
+	cell(b, a->t, opened);
+	cell(b, a->t, closed);
+	cell(b, a->t, state_label(b, r->state));
+	return 0;
+}
+
+static void
+detected_section(struct builder *b, struct db *db, int64_t tenant, int64_t from, int64_t to)
+{
+	struct store_alert_month_counts c;
+	H2(b, "What was detected and what was done", "検知したこと・対応したこと");
+	static const struct i18n_text heads[] = { T("Severity", "重要度"),
+		T("What happened", "内容"), T("Computer", "コンピューター"),
+		T("First seen", "最初の検知"), T("Status", "対応状況") };
+	struct rblock *t = table(b, 5, heads);
+	if (!t)
+		return;
+	struct alerts_ctx a = { b, t };
+	if (store_alert_month(db, tenant, from * 1000, to * 1000, &c, TOP_ALERTS, alert_row, &a)) {
+		b->oom = true;
+		return;
+	}
+	if (c.total == 0) {
+		addf(b, RB_P, "%s", L(b, "There were no alerts this month.", "今月は警告はありませんでした。"));
+	} else {
+		addf(b, RB_P, L(b, "%lld alert(s) this month (critical %lld, high %lld, medium %lld, low %lld, info %lld); %lld resolved.%s",
+		    "今月の警告は %lld 件（緊急 %lld、高 %lld、中 %lld、低 %lld、情報 %lld）、うち %lld 件は対応済みです。%s"),
+		    (long long)c.total, (long long)c.by_severity[4], (long long)c.by_severity[3],
+		    (long long)c.by_severity[2], (long long)c.by_severity[1], (long long)c.by_severity[0],
+		    (long long)c.resolved, c.total > TOP_ALERTS ? L(b, " The most serious are listed.",
+		    "重要度の高いものから載せています。") : "");
+	}
+	static const struct i18n_text iheads[] = { T("Incident", "インシデント"),
+		T("Kind", "種類"), T("Opened", "開始"), T("Closed", "終了"), T("Status", "状態") };
+	struct rblock *it = table(b, 5, iheads);
+	if (!it)
+		return;
+	a.t = it;
+	if (store_incident_month(db, tenant, from, to, 500, incident_row, &a)) {
+		b->oom = true;
+		return;
+	}
+	int n = it->score;
+	it->score = 0;
+	if (n == 0)
+		addf(b, RB_P, "%s", L(b, "No incident was opened or closed this month.",
+		    "今月開始・終了したインシデントはありませんでした。"));
+	else
+		addf(b, RB_P, L(b, "%d incident(s) opened or closed this month%s.",
+		    "今月開始・終了したインシデントは %d 件です%s。"), n,
+		    n > TOP_INCIDENTS ? L(b, " (the first ones are listed)", "（最初のものを載せています）") : "");
+}
+
+struct vuln_ctx {
+	struct db *db;
+	json_t *hosts;		/* [[name, scan, prev], ...] */
+	json_t *rows[2];	/* opened, closed: [[kev, cve, package], ...] */
+};
+
+static int
+vuln_host(void *vctx, const char *hostname, int64_t scan_id, int64_t prev_scan_id)
+{
+	struct vuln_ctx *v = vctx;
+	json_array_append_new(v->hosts, json_pack("[s, I, I]", hostname, (json_int_t)scan_id,
+	    (json_int_t)prev_scan_id));
+	return 0;
+}
+
+static int
+vuln_change(void *vctx, enum store_vuln_change kind, const char *cve, const char *package,
+    const char *state)
+{
+	struct vuln_ctx *v = vctx;
+	struct store_vuln_cve info;
+	(void)state;
+	bool kev = store_vuln_cve_info(v->db, cve, &info) == MAMORI_OK && info.kev;
+	json_array_append_new(v->rows[kind == STORE_VULN_NEW ? 0 : 1],
+	    json_pack("[b, s, s]", kev, cve, package));
+	return 0;
+}
+
+/* KEV-marked first, then by CVE id. */
+static int
+cmp_vuln(const void *x, const void *y)
+{
+	const json_t *a = *(json_t *const *)x, *c = *(json_t *const *)y;
+	int ka = json_is_true(json_array_get(a, 0)), kc = json_is_true(json_array_get(c, 0));
+	if (ka != kc)
+		return kc - ka;
+	return strcmp(json_string_value(json_array_get(a, 1)), json_string_value(json_array_get(c, 1)));
+}
+
+/* Sorts one computer's changes into the table, at most TOP_CVES shown;
+ * returns how many there were and adds the KEV-marked ones to *kev. */
+static size_t
+vuln_rows(struct builder *b, struct rblock *t, const char *host, const char *what,
+    json_t *rows, int *kev)
+{
+	size_t n = json_array_size(rows);
+	json_t **v = n ? calloc(n, sizeof(*v)) : NULL;
+	if (n && !v) {
+		b->oom = true;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i] = json_array_get(rows, i);
+		*kev += json_is_true(json_array_get(v[i], 0));
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_vuln);
+	for (size_t i = 0; i < n && i < TOP_CVES; i++) {
+		cell(b, t, host);
+		cell(b, t, what);
+		cell(b, t, json_string_value(json_array_get(v[i], 1)));
+		cell(b, t, json_string_value(json_array_get(v[i], 2)));
+		cell(b, t, json_is_true(json_array_get(v[i], 0)) ?
+		    L(b, "yes: exploited in the wild", "あり（悪用が確認済み）") : "-");
+	}
+	if (n > TOP_CVES) {
+		char *s = fmt(L(b, "... %zu more", "ほか %zu 件"), n - TOP_CVES);
+		for (int c = 0; c < 5; c++)
+			cell(b, t, c == 2 ? s : "");
+		free(s);
+	}
+	free(v);
+	return n;
+}
+
+static void
+vulns_section(struct builder *b, struct db *db, int64_t tenant, int64_t from, int64_t to)
+{
+	struct vuln_ctx v = { db, json_array(), { NULL, NULL } };
+	size_t nopened = 0, nclosed = 0, first = 0;
+	int kev_opened = 0, kev_closed = 0;
+	H2(b, "Vulnerabilities opened and closed", "脆弱性（新たに見つかったもの・解消したもの）");
+	static const struct i18n_text heads[] = { T("Computer", "コンピューター"),
+		T("Change", "変化"), T("CVE", "CVE"), T("Package", "パッケージ"),
+		T("Known exploited (KEV)", "悪用の確認（KEV）") };
+	struct rblock *t = table(b, 5, heads);
+	if (!t || !v.hosts || store_vuln_month_scans(db, tenant, from, to, MAX_VULN_HOSTS, vuln_host, &v)) {
+		b->oom = true;
+		goto out;
+	}
+	size_t i;
+	json_t *h;
+	json_array_foreach(v.hosts, i, h) {
+		const char *name = json_string_value(json_array_get(h, 0));
+		json_int_t prev = json_integer_value(json_array_get(h, 2));
+		if (prev == 0) {
+			first++;	/* nothing earlier to compare with */
+			continue;
+		}
+		v.rows[0] = json_array();
+		v.rows[1] = json_array();
+		if (!v.rows[0] || !v.rows[1] || store_vuln_scan_diff(db,
+		    json_integer_value(json_array_get(h, 1)), prev, vuln_change, &v)) {
+			b->oom = true;
+		} else {
+			nopened += vuln_rows(b, t, name, L(b, "new", "新規"), v.rows[0], &kev_opened);
+			nclosed += vuln_rows(b, t, name, L(b, "closed", "解消"), v.rows[1], &kev_closed);
+		}
+		json_decref(v.rows[0]);
+		json_decref(v.rows[1]);
+	}
+	if (json_array_size(v.hosts) == 0) {
+		addf(b, RB_P, "%s", L(b, "No vulnerability scan (mamori vuln scan) is stored for this month.",
+		    "今月の脆弱性スキャン（mamori vuln scan）の記録はありません。"));
+		goto out;
+	}
+	addf(b, RB_P, L(b, "Compared with each computer's last scan of the previous month: %zu vulnerability(ies) new (%d known to be exploited), %zu closed (%d known to be exploited).",
+	    "前月最後のスキャンと比べて、新たに見つかった脆弱性 %zu 件（うち悪用が確認されているもの %d 件）、解消した脆弱性 %zu 件（同 %d 件）です。"),
+	    nopened, kev_opened, nclosed, kev_closed);
+	if (first)
+		addf(b, RB_P, L(b, "%zu computer(s) were first checked this month: there is no earlier scan to compare with.",
+		    "%zu 台のコンピューターは今月初めて確認したため、比較できる前月のスキャンはありません。"), first);
+out:
+	json_decref(v.hosts);
+}
+
+static int
+device_row(void *vctx, const struct store_asset *a)
+{
+	struct alerts_ctx *d = vctx;
+	char day[16];
+	assess_date(a->first_seen / 1000, day, sizeof(day));
+	cell(d->b, d->t, *a->vendor ? a->vendor : "-");
+	cell(d->b, d->t, *a->hostname ? a->hostname : "-");
+	cell(d->b, d->t, *a->ip ? a->ip : *a->ipv6 ? a->ipv6 : "-");
+	cell(d->b, d->t, a->mac);
+	cell(d->b, d->t, day);
+	return 0;
+}
+
+static void
+devices_section(struct builder *b, struct db *db, int64_t tenant, int64_t from, int64_t to)
+{
+	int64_t total = 0;
+	H2(b, "New devices on the network", "新しい機器");
+	static const struct i18n_text heads[] = { T("Maker", "メーカー"), T("Name", "名前"),
+		T("IP address", "IP アドレス"), T("MAC address", "MAC アドレス"),
+		T("First seen", "初めて確認") };
+	struct rblock *t = table(b, 5, heads);
+	if (!t)
+		return;
+	struct alerts_ctx d = { b, t };
+	if (store_asset_new_between(db, tenant, from * 1000, to * 1000, TOP_DEVICES, &total,
+	    device_row, &d)) {
+		b->oom = true;
+		return;
+	}
+	if (total == 0)
+		addf(b, RB_P, "%s", L(b, "The network sensor saw no new device this month.",
+		    "今月ネットワークセンサーが新しく見つけた機器はありませんでした。"));
+	else
+		addf(b, RB_P, L(b, "%lld new device(s) this month%s. Check that each one belongs to the office.",
+		    "今月新しく見つかった機器は %lld 台です%s。社内の機器かどうか確認してください。"),
+		    (long long)total, total > TOP_DEVICES ? L(b, " (the first ones are listed)",
+		    "（最初のものを載せています）") : "");
+}
+
 int
 report_month_build(struct db *db, const struct report_month_opts *o,
     struct report_doc *doc, char *err, size_t errsz)
 {
 	struct month_ctx m = { json_object(), json_object(), json_object(), 0, 0 };
-	struct builder b = { doc, o->lang, false, o, m.texts };
+	struct builder b = { doc, o->lang, false, o, m.texts, 0 };
 	static const char *const months_en[] = { "January", "February", "March",
 		"April", "May", "June", "July", "August", "September", "October",
 		"November", "December" };
@@ -759,6 +1064,9 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 		addf(&b, RB_NOTE, L(&b, "No scan is stored for %s, so there is no score, trend or findings for this month. Run 'mamori scan' regularly (for example daily from cron) so that next month's report has data.",
 		    "%sに保存されたスキャン結果がないため、今月のスコア・推移・検出結果はありません。来月のレポートのために、'mamori scan' を定期的に（例えば cron で毎日）実行してください。"),
 		    label);
+		detected_section(&b, db, tenant, from, to);
+		vulns_section(&b, db, tenant, from, to);
+		devices_section(&b, db, tenant, from, to);
 		bool assessed = assessment_section(&b, db, tenant, to);
 		json_t *none = json_object();
 		actions_section(&b, none, assessed);
@@ -767,6 +1075,9 @@ report_month_build(struct db *db, const struct report_month_opts *o,
 		json_t *open_all = json_object();
 		summary_section(&b, &m, label);
 		findings_section(&b, &m, open_all);
+		detected_section(&b, db, tenant, from, to);
+		vulns_section(&b, db, tenant, from, to);
+		devices_section(&b, db, tenant, from, to);
 		basics_section(&b, &m);
 		bool assessed = assessment_section(&b, db, tenant, to);
 		actions_section(&b, open_all, assessed);

@@ -316,6 +316,15 @@ db_bind_text(sqlite3_stmt *st, int i, const char *s)
 	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
 }
 
+void
+db_bind_period(sqlite3_stmt *st, int64_t tenant_id, int64_t from, int64_t to, int limit)
+{
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sqlite3_bind_int(st, 4, limit);
+}
+
 const char *
 db_col_text(sqlite3_stmt *st, int i)
 {

@@ -59,6 +59,8 @@ int db_step_one(sqlite3_stmt *st);
 /* Binds text; NULL binds "" (columns are NOT NULL). Not copied: s must
  * outlive the step. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds ?1 tenant, ?2 from, ?3 to (a period's queries) and ?4 limit. */
+void db_bind_period(sqlite3_stmt *st, int64_t tenant_id, int64_t from, int64_t to, int limit);
 /* A text column, "" for NULL; valid until the next step or reset. */
 const char *db_col_text(sqlite3_stmt *st, int i);
 /* Steps st to the end, handing each row to each() (non-zero stops and is

@@ -34,6 +34,12 @@ static const char sql_list[] =
     "SELECT " ALERT_COLUMNS " FROM alerts WHERE tenant_id = ?1 "
     "AND (?2 = 0 OR state <> 'resolved') AND severity >= ?3 AND (?4 = 0 OR id < ?4) "
     "ORDER BY id DESC LIMIT ?5";
+static const char sql_month[] =
+    "SELECT " ALERT_COLUMNS " FROM alerts WHERE tenant_id = ?1 AND last_ts >= ?2 "
+    "AND first_ts >= ?2 AND first_ts < ?3 ORDER BY severity DESC, first_ts, id LIMIT ?4";
+static const char sql_month_counts[] =
+    "SELECT severity, count(*), coalesce(sum(state = 'resolved'), 0) FROM alerts "
+    "WHERE tenant_id = ?1 AND last_ts >= ?2 AND first_ts >= ?2 AND first_ts < ?3 GROUP BY severity";
 static const char sql_get[] =
     "SELECT " ALERT_COLUMNS " FROM alerts WHERE tenant_id = ?1 AND id = ?2";
 static const char sql_timeline[] =
@@ -414,4 +420,35 @@ store_alert_open_counts(struct db *db, int64_t tenant_id, int64_t counts[5])
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+}
+
+static int
+month_count(sqlite3_stmt *st, void *arg)
+{
+	struct store_alert_month_counts *c = arg;
+	int sev = sqlite3_column_int(st, 0);
+	if (sev >= 0 && sev < 5)
+		c->by_severity[sev] = sqlite3_column_int64(st, 1);
+	c->total += sqlite3_column_int64(st, 1);
+	c->resolved += sqlite3_column_int64(st, 2);
+	return 0;
+}
+
+int
+store_alert_month(struct db *db, int64_t tenant_id, int64_t from_ms, int64_t to_ms,
+    struct store_alert_month_counts *counts, int limit, store_alert_fn fn, void *ctx)
+{
+	memset(counts, 0, sizeof(*counts));
+	sqlite3_stmt *st = db_cached(db, sql_month_counts);
+	if (!st)
+		return MAMORI_E_DB;
+	db_bind_period(st, tenant_id, from_ms, to_ms, 0);
+	int rc = db_step_rows(st, month_count, counts);
+	if (rc || limit <= 0)
+		return rc;
+	if (!(st = db_cached(db, sql_month)))
+		return MAMORI_E_DB;
+	db_bind_period(st, tenant_id, from_ms, to_ms, limit > 500 ? 500 : limit);
+	struct each e = { .row = fn, .ctx = ctx };
+	return db_step_rows(st, row_out, &e);
 }

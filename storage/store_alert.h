@@ -82,4 +82,12 @@ int store_alert_add_step(struct db *db, int64_t tenant_id, int64_t id, const cha
 /* Open alerts per severity 0..4, for the overview and /metrics. */
 int store_alert_open_counts(struct db *db, int64_t tenant_id, int64_t counts[5]);
 
+/* The alerts first seen in [from_ms, to_ms) (a month's report): counts per
+ * severity, then the worst limit of them (severity, then oldest first). */
+struct store_alert_month_counts {
+	int64_t by_severity[5], total, resolved;
+};
+int store_alert_month(struct db *db, int64_t tenant_id, int64_t from_ms, int64_t to_ms,
+    struct store_alert_month_counts *counts, int limit, store_alert_fn fn, void *ctx);
+
 #endif

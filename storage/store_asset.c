@@ -28,6 +28,13 @@ static const char sql_list[] =
     "SELECT id, mac, vendor, ip, ipv6, hostname, hostname_source, dhcp_vendor_class, sensor, "
     "first_seen, last_seen FROM net_assets WHERE tenant_id = ?1 "
     "ORDER BY last_seen DESC, id DESC LIMIT ?2";
+static const char sql_new[] =
+    "SELECT id, mac, vendor, ip, ipv6, hostname, hostname_source, dhcp_vendor_class, sensor, "
+    "first_seen, last_seen FROM net_assets WHERE tenant_id = ?1 AND last_seen >= ?2 "
+    "AND first_seen >= ?2 AND first_seen < ?3 ORDER BY first_seen, id LIMIT ?4";
+static const char sql_new_count[] =
+    "SELECT count(*) FROM net_assets WHERE tenant_id = ?1 AND last_seen >= ?2 "
+    "AND first_seen >= ?2 AND first_seen < ?3";
 
 static void
 bind_asset(sqlite3_stmt *st, int64_t tenant_id, const struct store_asset *a, int64_t now_ms)
@@ -106,5 +113,24 @@ store_asset_list(struct db *db, int64_t tenant_id, int limit,
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int(st, 2, limit);
+	return db_step_rows(st, list_row, &c);
+}
+
+int
+store_asset_new_between(struct db *db, int64_t tenant_id, int64_t from_ms, int64_t to_ms,
+    int limit, int64_t *total, int (*fn)(void *arg, const struct store_asset *a), void *arg)
+{
+	sqlite3_stmt *st = db_cached(db, sql_new_count);
+	struct list_ctx c = { fn, arg };
+	if (!st)
+		return MAMORI_E_DB;
+	*total = 0;
+	db_bind_period(st, tenant_id, from_ms, to_ms, 0);
+	int rc = db_step_rows(st, since_row, total);
+	if (rc || limit <= 0)
+		return rc;
+	if (!(st = db_cached(db, sql_new)))
+		return MAMORI_E_DB;
+	db_bind_period(st, tenant_id, from_ms, to_ms, limit);
 	return db_step_rows(st, list_row, &c);
 }

@@ -30,5 +30,9 @@ int store_asset_upsert(struct db *db, int64_t tenant_id, const struct store_asse
  * stops and is returned). 0 or MAMORI_E_DB. */
 int store_asset_list(struct db *db, int64_t tenant_id, int limit,
     int (*fn)(void *arg, const struct store_asset *a), void *arg);
+/* Devices first seen in [from_ms, to_ms): *total of them, the first limit
+ * (oldest first) to fn. 0 or MAMORI_E_DB. */
+int store_asset_new_between(struct db *db, int64_t tenant_id, int64_t from_ms, int64_t to_ms,
+    int limit, int64_t *total, int (*fn)(void *arg, const struct store_asset *a), void *arg);
 
 #endif

@@ -22,6 +22,10 @@ static const char sql_step[] =
 static const char sql_list[] =
     "SELECT " INCIDENT_COLUMNS " FROM incidents i WHERE i.tenant_id = ?1 "
     "AND (?2 = 0 OR i.state = 'open') ORDER BY i.id DESC LIMIT 500";
+static const char sql_month[] =
+    "SELECT " INCIDENT_COLUMNS " FROM incidents i WHERE i.tenant_id = ?1 AND "
+    "((i.opened_at >= ?2 AND i.opened_at < ?3) OR (i.closed_at >= ?2 AND i.closed_at < ?3)) "
+    "ORDER BY i.id LIMIT ?4";
 static const char sql_get[] =
     "SELECT " INCIDENT_COLUMNS " FROM incidents i WHERE i.tenant_id = ?1 AND i.id = ?2";
 static const char sql_checks[] =
@@ -225,6 +229,18 @@ store_incident_list(struct db *db, int64_t tenant_id, bool open_only, store_inci
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int(st, 2, open_only);
+	struct list_arg l = { fn, ctx };
+	return db_step_rows(st, each_incident, &l);
+}
+
+int
+store_incident_month(struct db *db, int64_t tenant_id, int64_t from, int64_t to, int limit,
+    store_incident_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_month);
+	if (!st)
+		return MAMORI_E_DB;
+	db_bind_period(st, tenant_id, from, to, limit);
 	struct list_arg l = { fn, ctx };
 	return db_step_rows(st, each_incident, &l);
 }

@@ -62,6 +62,10 @@ typedef int (*store_incident_fn)(void *ctx, const struct store_incident_row *r);
 int store_incident_list(struct db *db, int64_t tenant_id, bool open_only,
     store_incident_fn fn, void *ctx);
 /* One incident; any callback may be NULL. */
+/* Incidents opened or closed in [from, to) (unix seconds), oldest first,
+ * at most limit. */
+int store_incident_month(struct db *db, int64_t tenant_id, int64_t from, int64_t to, int limit,
+    store_incident_fn fn, void *ctx);
 int store_incident_get(struct db *db, int64_t tenant_id, int64_t id,
     const struct store_incident_detail_fns *fns, void *ctx);
 

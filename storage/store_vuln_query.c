@@ -39,6 +39,16 @@ static const char sql_ready[] =
 static const char sql_scan_prev[] =
     "SELECT s.id FROM scans s WHERE s.host_id = ?1 AND s.id < ?2 AND EXISTS "
     "(SELECT 1 FROM scan_vulns v WHERE v.scan_id = s.id) ORDER BY s.id DESC LIMIT 1";
+/* Per computer of the tenant: its last scan with vulnerabilities checked
+ * in [?2, ?3) and the last one before ?2 (0 when none). */
+static const char sql_month_scans[] =
+    "SELECT hostname, cur, coalesce((SELECT s.id FROM scans s WHERE s.host_id = hid AND "
+    "s.started_at < ?2 AND EXISTS (SELECT 1 FROM scan_vulns v WHERE v.scan_id = s.id) "
+    "ORDER BY s.id DESC LIMIT 1), 0) FROM (SELECT h.id AS hid, h.hostname AS hostname, "
+    "(SELECT s.id FROM scans s WHERE s.host_id = h.id AND s.started_at >= ?2 AND "
+    "s.started_at < ?3 AND EXISTS (SELECT 1 FROM scan_vulns v WHERE v.scan_id = s.id) "
+    "ORDER BY s.id DESC LIMIT 1) AS cur FROM hosts h WHERE h.tenant_id = ?1) "
+    "WHERE cur IS NOT NULL ORDER BY hostname, cur LIMIT ?4";
 static const char sql_scan_vuln[] =
     "INSERT INTO scan_vulns (scan_id, cve, package, state) VALUES (?1, ?2, ?3, ?4)";
 static const char sql_scan_done[] =
@@ -419,6 +429,31 @@ store_vuln_scan_diff(struct db *db, int64_t scan_id, int64_t prev_scan_id,
 	if (!rc)
 		rc = run_diff(db, sql_diff_fixed, STORE_VULN_FIXED, scan_id, prev_scan_id, fn, ctx);
 	return rc;
+}
+
+struct month_arg {
+	store_vuln_month_fn fn;
+	void *ctx;
+};
+
+static int
+month_row(sqlite3_stmt *st, void *arg)
+{
+	struct month_arg *m = arg;
+	return m->fn(m->ctx, col(st, 0) ? col(st, 0) : "", sqlite3_column_int64(st, 1),
+	    sqlite3_column_int64(st, 2));
+}
+
+int
+store_vuln_month_scans(struct db *db, int64_t tenant_id, int64_t from, int64_t to, int limit,
+    store_vuln_month_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_cached(db, sql_month_scans);
+	if (!st)
+		return MAMORI_E_DB;
+	db_bind_period(st, tenant_id, from, to, limit);
+	struct month_arg m = { fn, ctx };
+	return db_step_rows(st, month_row, &m);
 }
 
 int

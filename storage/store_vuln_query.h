@@ -120,6 +120,15 @@ typedef int (*store_vuln_diff_fn)(void *ctx, enum store_vuln_change kind,
 int store_vuln_scan_diff(struct db *db, int64_t scan_id, int64_t prev_scan_id,
     store_vuln_diff_fn fn, void *ctx);
 
+/* A month's vulnerability changes per computer: fn gets the tenant's
+ * computers with a checked scan in [from, to) (unix seconds), the last such
+ * scan and the last one before from (0 when none), to hand to
+ * store_vuln_scan_diff(). At most limit computers. */
+typedef int (*store_vuln_month_fn)(void *ctx, const char *hostname, int64_t scan_id,
+    int64_t prev_scan_id);
+int store_vuln_month_scans(struct db *db, int64_t tenant_id, int64_t from, int64_t to, int limit,
+    store_vuln_month_fn fn, void *ctx);
+
 /*
  * Writers for tests and benchmarks that need data without a feed file
  * (the importers of `mamori vuln update` have their own). Each is one
