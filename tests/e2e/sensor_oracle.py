@@ -59,11 +59,11 @@ def conn(a, ap, b, bp, sha1):
 
 def tshark_certs(pcap):
     """{"sha1|subject|issuer"} of the first certificate of each Certificate
-    message a server sent (in-order TCP reassembly, as mamori reads it);
-    names by openssl in certificate order. And {conn(...)}: the same per
-    connection, with out-of-order segments reassembled as well."""
-    certs, conns = set(), set()
-    for ooo in ("FALSE", "TRUE"):
+    message a server sent (TCP reassembly with out-of-order segments, as
+    mamori's bounded reordering reads them); names by openssl in
+    certificate order. And {conn(...)}: the same per connection."""
+    certs, conns, seen = set(), set(), set()
+    for ooo in ("TRUE",):
         cmd = ["tshark", "-n", "-d", "tcp.port==3389,tls", "-o", "tcp.reassemble_out_of_order:" + ooo,
                "-r", pcap, "-Y", "tls.handshake.type==2 || tls.handshake.certificate", "-T", "fields",
                "-E", "occurrence=f", "-e", "tcp.stream", "-e", "tcp.srcport", "-e", "tls.handshake.type",
@@ -81,9 +81,10 @@ def tshark_certs(pcap):
             der = bytes.fromhex(cert.strip().replace(":", ""))
             if (stream, sport) not in servers:
                 continue  # a client certificate (mutual TLS): not read by mamori
-            if ooo == "TRUE":
-                conns.add(conn(src, sport, dst, dport, hashlib.sha1(der).hexdigest()))
+            conns.add(conn(src, sport, dst, dport, hashlib.sha1(der).hexdigest()))
+            if der in seen:
                 continue
+            seen.add(der)
             o = subprocess.run(["openssl", "x509", "-inform", "DER", "-noout", "-subject", "-issuer",
                                 "-nameopt", "sep_comma_plus_space,sname,utf8"], input=der,
                                capture_output=True, check=False).stdout.decode("utf-8", "replace")
@@ -137,9 +138,8 @@ def main():
                 for v in sorted(got - want)[:5]:
                     print(f"#   only mamori: {v!r}")
         # mamori may read more: tshark 4.0 loses a handshake whose segments
-        # were captured twice (ndpi_imaps.pcap) or came out of order before
-        # the leaf was complete (ndpi_google_ssl.pcap); every tshark one
-        # must be there
+        # were captured twice (ndpi_imaps.pcap); every tshark one must be
+        # there
         (want, want_conns), (got, got_conns) = tshark_certs(pcap), mamori_certs(events)
         n += 1
         ok = want <= got
