@@ -15,6 +15,7 @@
 #include "guide/assess.h"
 #include "common/err.h"
 #include "common/severity.h"
+#include "detection/incident.h"
 #include "storage/db.h"
 #include "storage/store_alert.h"
 #include "storage/store_asset.h"
@@ -736,7 +737,7 @@ level_label(const struct builder *b, int sev)
 static const char *
 state_label(const struct builder *b, const char *state)
 {
-	if (strcmp(state, "resolved") == 0 || strcmp(state, "closed") == 0)
+	if (strcmp(state, "resolved") == 0)
 		return L(b, "resolved", "対応済み");
 	if (strcmp(state, "acknowledged") == 0)
 		return L(b, "being handled", "対応中");
@@ -796,11 +797,14 @@ incident_row(void *vctx, const struct store_incident_row *r)
 	assess_date(r->opened_at, opened, sizeof(opened));
 	if (r->closed_at > 0)
 		assess_date(r->closed_at, closed, sizeof(closed));
+	enum incident_kind k;
 	cell(b, a->t, r->title);
-	cell(b, a->t, r->kind);
+	cell(b, a->t, incident_kind_parse(r->kind, &k) == MAMORI_OK ?
+	    i18n_pick(b->lang, incident_kind_def(k)->name) : r->kind);
 	cell(b, a->t, opened);
 	cell(b, a->t, closed);
-	cell(b, a->t, state_label(b, r->state));
+	cell(b, a->t, strcmp(r->state, "closed") == 0 ? L(b, "closed", "終了") :
+	    L(b, "open: being handled", "対応中"));
 	return 0;
 }
 

@@ -79,6 +79,21 @@ else
 	for x in 1 2 3 4 5; do n=$((n + 1)); echo "ok $n # SKIP poppler-utils not installed"; done
 fi
 
+# An incident opened from the alert shows in the month it was opened (the
+# CLI stamps it with the clock, so the month comes from the record).
+iid=$("$MAMORI" --db "$db" incident open --kind other --alert 1 2>/dev/null)
+imonth=$("$MAMORI" --db "$db" incident show "$iid" --json 2>/dev/null | python3 -c '
+import json, sys, time
+print(time.strftime("%Y-%m", time.gmtime(json.load(sys.stdin)["opened_at"])))')
+R --month "$imonth" --lang en -o "$tmp/inc.html" 2>/dev/null
+t "the month's incident, opened and not closed" python3 -c '
+import re, sys
+h = open(sys.argv[1]).read()
+assert "1 incident(s) opened or closed this month" in h, h
+rows = re.findall(r"<tr><td>([^<]*)</td><td>Other incident</td><td>([^<]*)</td><td>-</td><td>open: being handled</td></tr>", h)
+assert len(rows) == 1 and "failed logins" in rows[0][0], rows
+' "$tmp/inc.html"
+
 # A month without data: a valid report that says so, exit 0 and a note.
 R --month 2025-01 --lang en -o "$tmp/empty.html" 2>"$tmp/err"; rc=$?
 t "month without data exits 0 with a note ($rc)" sh -c "[ $rc -eq 0 ] && grep -q 'no stored scans' '$tmp/err'"

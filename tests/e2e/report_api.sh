@@ -7,7 +7,8 @@
 # renders (pdftoppm); a bad month, a month far from the stored data, a bad
 # format or lang is 400, no session 401; a month without scans is a valid
 # PDF that says so; parallel PDFs are each a PDF or 503 "busy"; without
-# the PDF module the answer is 503 naming it, in Japanese and English.
+# the PDF module the answer is 503 naming it, in Japanese and English. New
+# devices of the month are the tenant's own.
 # GET /api/report/months lists the tenant's months with scans.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
@@ -24,6 +25,12 @@ M scan --root "$MAMORI_SRC/tests/fixtures/trees/clean-host" --now 1795000000 >/d
 # acme also scanned in October (1792000000 = 2026-10-13 UTC).
 M scan --root "$MAMORI_SRC/tests/fixtures/trees/clean-host" --now 1792000000 >/dev/null 2>&1
 sqlite3 "$db" "UPDATE hosts SET tenant_id = (SELECT id FROM tenants WHERE name = 'acme') WHERE hostname = 'office-pc-clean'"
+# Devices the sensor saw (as eve_intake stores them): a printer of the
+# default tenant in November, acme's camera, and one seen before November.
+sqlite3 "$db" "INSERT INTO net_assets (tenant_id, mac, vendor, ip, hostname, first_seen, last_seen) VALUES
+ (1, '00:80:92:aa:bb:01', 'Silex Technology', '192.168.10.31', 'office-printer', 1794300000000, 1795000000000),
+ ((SELECT id FROM tenants WHERE name = 'acme'), '00:80:92:aa:bb:02', 'Acme Cam', '192.168.20.5', 'acme-camera', 1794300000000, 1795000000000),
+ (1, '00:80:92:aa:bb:03', 'Old Router', '192.168.10.1', 'old-router', 1790000000000, 1795000000000)"
 manager_start
 login olivia olivia-password-1 "$tmp/jar" >/dev/null
 login victor victor-password-1 "$tmp/jarv" >/dev/null
@@ -50,6 +57,7 @@ def rows(p):
 a, b = rows(sys.argv[1]), rows(sys.argv[2])
 sys.exit(0 if a and a == b else 1)' "$tmp/body" "$tmp/cli.html"
 t "another tenant's computer is not in it" sh -c "! grep -q office-pc-clean '$tmp/nov.html'"
+t "new devices: the tenant's printer seen in November, not acme's, not an older one" sh -c "grep -q '新しい機器' '$tmp/nov.html' && grep -q '<td>Silex Technology</td><td>office-printer</td><td>192.168.10.31</td><td>00:80:92:aa:bb:01</td>' '$tmp/nov.html' && ! grep -q 'acme-camera' '$tmp/nov.html' && ! grep -q 'old-router' '$tmp/nov.html' && grep -q '今月新しく見つかった機器は 1 台です' '$tmp/nov.html'"
 t "English on lang=en: 200" [ "$(R 'month=2026-11&lang=en')" = 200 ]
 t "in English" grep -q '<title>Monthly security report November 2026' "$tmp/body"
 t "a month without scans: 200" [ "$(R month=2026-09)" = 200 ]
