@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/err.h"
+
 /* A pointer and a length; not NUL-terminated. */
 struct span {
 	const char *p;
@@ -76,14 +78,94 @@ static inline bool cursor_eof(const struct cursor *c) { return c->off >= c->len;
  * end of input. A last line without a newline is still returned.
  */
 bool cursor_line(struct cursor *c, struct span *line);
-int cursor_u8(struct cursor *c, uint8_t *v);
-int cursor_u16be(struct cursor *c, uint16_t *v);
-int cursor_u32be(struct cursor *c, uint32_t *v);
-int cursor_u16le(struct cursor *c, uint16_t *v);
-int cursor_u32le(struct cursor *c, uint32_t *v);
-int cursor_u64le(struct cursor *c, uint64_t *v);
-/* Takes n bytes as a span; fails without moving when fewer are left. */
-int cursor_bytes(struct cursor *c, size_t n, struct span *out);
-int cursor_skip(struct cursor *c, size_t n);
+/* The fixed-size reads below are inline: the packet decoders call them
+ * several times per header, and a call each was a visible share of the
+ * sensor's time. Each returns MAMORI_OK, or MAMORI_E_PARSE without
+ * moving when fewer bytes are left. cursor_bytes takes n bytes as
+ * a span. */
+static inline int
+cursor_bytes(struct cursor *c, size_t n, struct span *out)
+{
+	if (cursor_left(c) < n)
+		return MAMORI_E_PARSE;
+	out->p = (const char *)c->p + c->off;
+	out->len = n;
+	c->off += n;
+	return MAMORI_OK;
+}
+
+static inline int
+cursor_skip(struct cursor *c, size_t n)
+{
+	if (cursor_left(c) < n)
+		return MAMORI_E_PARSE;
+	c->off += n;
+	return MAMORI_OK;
+}
+
+static inline int
+cursor_u8(struct cursor *c, uint8_t *v)
+{
+	if (cursor_left(c) < 1)
+		return MAMORI_E_PARSE;
+	*v = c->p[c->off++];
+	return MAMORI_OK;
+}
+
+static inline int
+cursor_u16be(struct cursor *c, uint16_t *v)
+{
+	if (cursor_left(c) < 2)
+		return MAMORI_E_PARSE;
+	const unsigned char *b = c->p + c->off;
+	*v = (uint16_t)(b[0] << 8 | b[1]);
+	c->off += 2;
+	return MAMORI_OK;
+}
+
+static inline int
+cursor_u32be(struct cursor *c, uint32_t *v)
+{
+	if (cursor_left(c) < 4)
+		return MAMORI_E_PARSE;
+	const unsigned char *b = c->p + c->off;
+	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	c->off += 4;
+	return MAMORI_OK;
+}
+
+static inline int
+cursor_u16le(struct cursor *c, uint16_t *v)
+{
+	if (cursor_left(c) < 2)
+		return MAMORI_E_PARSE;
+	const unsigned char *b = c->p + c->off;
+	*v = (uint16_t)(b[1] << 8 | b[0]);
+	c->off += 2;
+	return MAMORI_OK;
+}
+
+static inline int
+cursor_u32le(struct cursor *c, uint32_t *v)
+{
+	if (cursor_left(c) < 4)
+		return MAMORI_E_PARSE;
+	const unsigned char *b = c->p + c->off;
+	*v = (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+	c->off += 4;
+	return MAMORI_OK;
+}
+
+static inline int
+cursor_u64le(struct cursor *c, uint64_t *v)
+{
+	uint32_t lo, hi;
+	if (cursor_left(c) < 8)
+		return MAMORI_E_PARSE;
+	cursor_u32le(c, &lo);
+	cursor_u32le(c, &hi);
+	*v = (uint64_t)hi << 32 | lo;
+	return MAMORI_OK;
+}
 
 #endif

@@ -21,48 +21,80 @@ ioc_set_init(struct ioc_set *s, size_t max_entries)
 void
 ioc_set_release(struct ioc_set *s)
 {
-	free(s->slots);
+	for (size_t k = 0; k <= IOC_SHA256; k++)
+		free(s->tab[k].slots);
+	free(s->ip_filter);
 	arena_release(&s->arena);
-	s->slots = NULL;
-	s->nslots = s->n = 0;
+	memset(s->tab, 0, sizeof(s->tab));
+	s->ip_filter = NULL;
+	s->n = 0;
 }
 
+/* Eight bytes at a time, multiplied and folded (a byte-wise FNV over the
+ * 16-byte addresses was most of an address lookup). */
 static uint32_t
 hash_key(uint8_t kind, uint8_t plen, const uint8_t *k, size_t n)
 {
-	uint32_t h = 2166136261u ^ kind ^ ((uint32_t)plen << 8);
-	for (size_t i = 0; i < n; i++) {
-		h ^= k[i];
-		h *= 16777619u;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ kind ^ ((uint64_t)plen << 8) ^ ((uint64_t)n << 16);
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, k + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h ^ (h >> 16);
+	if (i < n) {
+		uint64_t w = 0;
+		memcpy(&w, k + i, n - i);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+static bool
+filter_has(const struct ioc_set *s, uint32_t h)
+{
+	uint32_t b = (h >> 7) & (IOC_IP_FILTER_BITS - 1);
+	return s->ip_filter && (s->ip_filter[b >> 6] >> (b & 63)) & 1;
+}
+
+static const struct ioc_entry *
+lookup_h(const struct ioc_set *s, uint8_t kind, uint8_t plen, const uint8_t *k, size_t n,
+    uint32_t h)
+{
+	const struct ioc_table *t = &s->tab[kind];
+	if (!t->nslots)
+		return NULL;
+	for (size_t i = h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
+		const struct ioc_entry *e = t->slots[i];
+		if (!e)
+			return NULL;
+		if (e->hash == h && e->plen == plen && e->klen == n && memcmp(e->key, k, n) == 0)
+			return e;
+	}
 }
 
 static const struct ioc_entry *
 lookup(const struct ioc_set *s, uint8_t kind, uint8_t plen, const uint8_t *k, size_t n)
 {
-	if (!s->nslots)
-		return NULL;
-	uint32_t h = hash_key(kind, plen, k, n);
-	for (size_t i = h & (s->nslots - 1);; i = (i + 1) & (s->nslots - 1)) {
-		const struct ioc_entry *e = s->slots[i];
-		if (!e)
-			return NULL;
-		if (e->hash == h && e->kind == kind && e->plen == plen && e->klen == n &&
-		    memcmp(e->key, k, n) == 0)
-			return e;
-	}
+	return lookup_h(s, kind, plen, k, n, hash_key(kind, plen, k, n));
 }
 
+/* Doubles the table, or sizes it for the whole text being loaded (hint)
+ * so a large feed is placed once instead of rehashed ~17 times. */
 static int
-grow(struct ioc_set *s)
+grow(struct ioc_set *s, struct ioc_table *t, size_t n)
 {
-	size_t nn = s->nslots ? s->nslots * 2 : 1024;
+	size_t nn = t->nslots ? t->nslots * 2 : 1024;
+	while (nn < (n + s->hint) * 2 && nn < ((size_t)1 << 30))
+		nn *= 2;
 	struct ioc_entry **ns = calloc(nn, sizeof(*ns));
 	if (!ns)
 		return MAMORI_E_NOMEM;
-	for (size_t i = 0; i < s->nslots; i++) {
-		struct ioc_entry *e = s->slots[i];
+	for (size_t i = 0; i < t->nslots; i++) {
+		struct ioc_entry *e = t->slots[i];
 		if (!e)
 			continue;
 		size_t j = e->hash & (nn - 1);
@@ -70,9 +102,10 @@ grow(struct ioc_set *s)
 			j = (j + 1) & (nn - 1);
 		ns[j] = e;
 	}
-	free(s->slots);
-	s->slots = ns;
-	s->nslots = nn;
+	free(t->slots);
+	t->slots = ns;
+	t->nslots = nn;
+	s->hint = 0;
 	return MAMORI_OK;
 }
 
@@ -83,16 +116,21 @@ insert(struct ioc_set *s, uint8_t kind, uint8_t plen, const uint8_t *k, size_t n
 {
 	if (n > KEY_MAX)
 		return MAMORI_E_PARSE;
-	if (lookup(s, kind, plen, k, n))
+	uint32_t h = hash_key(kind, plen, k, n);
+	if (lookup_h(s, kind, plen, k, n, h))
 		return 0;
 	if (s->n >= s->max_entries)
 		return MAMORI_E_LIMIT;
-	if ((s->n + 1) * 2 > s->nslots && grow(s) != 0)
+	struct ioc_table *t = &s->tab[kind];
+	if ((s->by_kind[kind] + 1) * 2 > t->nslots && grow(s, t, s->by_kind[kind] + 1) != 0)
 		return MAMORI_E_NOMEM;
-	struct ioc_entry *e = arena_alloc(&s->arena, sizeof(*e));
-	uint8_t *key = arena_alloc(&s->arena, n + 1);
-	if (!e || !key)
+	if (kind == IOC_IP && !s->ip_filter &&
+	    !(s->ip_filter = calloc(IOC_IP_FILTER_BITS / 64, sizeof(uint64_t))))
 		return MAMORI_E_NOMEM;
+	struct ioc_entry *e = arena_alloc(&s->arena, sizeof(*e) + n + 1);
+	if (!e)
+		return MAMORI_E_NOMEM;
+	uint8_t *key = (uint8_t *)(e + 1);
 	memcpy(key, k, n);
 	e->kind = kind;
 	e->plen = plen;
@@ -100,15 +138,25 @@ insert(struct ioc_set *s, uint8_t kind, uint8_t plen, const uint8_t *k, size_t n
 	e->key = key;
 	e->label = label ? label : "";
 	e->source = source ? source : "";
-	e->hash = hash_key(kind, plen, k, n);
-	size_t i = e->hash & (s->nslots - 1);
-	while (s->slots[i])
-		i = (i + 1) & (s->nslots - 1);
-	s->slots[i] = e;
+	e->hash = h;
+	size_t i = h & (t->nslots - 1);
+	while (t->slots[i])
+		i = (i + 1) & (t->nslots - 1);
+	t->slots[i] = e;
 	s->n++;
 	s->by_kind[kind]++;
-	if (kind == IOC_IP && s->plens[plen] < 255)
-		s->plens[plen]++;
+	if (kind == IOC_IP) {
+		uint32_t b = (h >> 7) & (IOC_IP_FILTER_BITS - 1);
+		s->ip_filter[b >> 6] |= 1ULL << (b & 63);
+		if (s->plens[plen] == 0) {	/* a new length: the list in order again */
+			s->nplen = 0;
+			for (int l = 128; l >= 0; l--)
+				if (s->plens[l] || l == plen)
+					s->plen_order[s->nplen++] = (uint8_t)l;
+		}
+		if (s->plens[plen] < 255)
+			s->plens[plen]++;
+	}
 	return 1;
 }
 
@@ -123,6 +171,29 @@ mask(uint8_t a[16], unsigned plen)
 	}
 }
 
+/* Dotted quad as inet_pton takes it (no leading zeros), without its
+ * copy and library call: feeds are mostly lists of these. */
+static bool
+parse_v4(const char *p, size_t n, uint8_t out[4])
+{
+	size_t i = 0;
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, digits = 0;
+		if (part && (i >= n || p[i++] != '.'))
+			return false;
+		while (i < n && p[i] >= '0' && p[i] <= '9' && digits < 4) {
+			if (digits && v == 0)
+				return false;
+			v = v * 10 + (unsigned)(p[i++] - '0');
+			digits++;
+		}
+		if (!digits || v > 255)
+			return false;
+		out[part] = (uint8_t)v;
+	}
+	return i == n;
+}
+
 /* "1.2.3.4", "1.2.3.0/24", "1.2.3.4:443", "2001:db8::/32", "[::1]:80". */
 static bool
 parse_ip(struct span v, uint8_t out[16], uint8_t *plen)
@@ -130,6 +201,12 @@ parse_ip(struct span v, uint8_t out[16], uint8_t *plen)
 	char buf[64];
 	if (v.len == 0 || v.len >= sizeof(buf))
 		return false;
+	if (v.len <= 15 && parse_v4(v.p, v.len, out + 12)) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		*plen = 128;
+		return true;
+	}
 	memcpy(buf, v.p, v.len);
 	buf[v.len] = '\0';
 	char *addr = buf;
@@ -340,7 +417,7 @@ add_guess(struct ioc_set *s, struct span v, bool domains, const char *label, con
 	if (is_hex(v, 64))
 		return count(ioc_set_add(s, IOC_SHA256, v, label, src), st);
 	if (parse_ip(v, ip, &plen))
-		return count(ioc_set_add(s, IOC_IP, v, label, src), st);
+		return count(insert(s, IOC_IP, plen, ip, 16, label, src), st);
 	if (domains && is_domain(strip_dot(v)))
 		return count(ioc_set_add(s, IOC_DOMAIN, v, label, src), st);
 	st->skipped++;
@@ -375,6 +452,10 @@ ioc_set_load(struct ioc_set *s, struct span text, const char *source, struct ioc
 	memset(st, 0, sizeof(*st));
 	const char *fmt = detect_format(text);
 	const char *src = arena_strdup(&s->arena, source ? source : "");
+	s->hint = 0;
+	for (const char *q = text.p, *end = text.p + text.len; q && q < end; s->hint++)
+		if ((q = memchr(q, '\n', (size_t)(end - q))))
+			q++;
 	bool any_csv = false;
 	cursor_init(&c, text.p, text.len);
 	while (cursor_line(&c, &line)) {
@@ -386,8 +467,10 @@ ioc_set_load(struct ioc_set *s, struct span text, const char *source, struct ioc
 			struct span w, rest = line;
 			span_next_word(&rest, &w);
 			int rc = add_guess(s, w, true, "", src, st);
-			if (rc < 0)
+			if (rc < 0) {
+				s->hint = 0;
 				return rc;
+			}
 			continue;
 		}
 		any_csv = true;
@@ -417,11 +500,14 @@ ioc_set_load(struct ioc_set *s, struct span text, const char *source, struct ioc
 			    !parse_ip(v, ip, &plen) && !(domain_row && is_domain(strip_dot(v))))
 				continue;
 			int rc = add_guess(s, v, domain_row, label, src, st);
-			if (rc < 0)
+			if (rc < 0) {
+				s->hint = 0;
 				return rc;
+			}
 		}
 	}
 	st->format = fmt ? fmt : any_csv ? "csv" : "plain";
+	s->hint = 0;
 	return MAMORI_OK;
 }
 
@@ -430,13 +516,15 @@ ioc_match_ip(const struct ioc_set *s, const uint8_t addr[16])
 {
 	if (!s->by_kind[IOC_IP])
 		return NULL;
-	for (int plen = 128; plen >= 0; plen--) {
-		if (!s->plens[plen])
-			continue;
+	for (size_t i = 0; i < s->nplen; i++) {
+		uint8_t plen = s->plen_order[i];
 		uint8_t a[16];
 		memcpy(a, addr, 16);
 		mask(a, (unsigned)plen);
-		const struct ioc_entry *e = lookup(s, IOC_IP, (uint8_t)plen, a, 16);
+		uint32_t h = hash_key(IOC_IP, plen, a, 16);
+		if (!filter_has(s, h))
+			continue;
+		const struct ioc_entry *e = lookup_h(s, IOC_IP, plen, a, 16, h);
 		if (e)
 			return e;
 	}

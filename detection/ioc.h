@@ -30,12 +30,27 @@ struct ioc_entry {
 	uint32_t hash;
 };
 
+/* One table per kind, so a lookup of a name never walks the (large)
+ * address table and the other way round. */
+struct ioc_table {
+	struct ioc_entry **slots;	/* open addressing, malloc */
+	size_t nslots;
+};
+
+/* Bits of the address prefilter: most flows match no indicator, and one
+ * bit in 256 KiB answers that without touching the table. */
+#define IOC_IP_FILTER_BITS (1u << 21)
+
 struct ioc_set {
 	struct arena arena;
-	struct ioc_entry **slots;	/* open addressing, malloc */
-	size_t nslots, n;
+	struct ioc_table tab[IOC_SHA256 + 1];
+	uint64_t *ip_filter;		/* IOC_IP_FILTER_BITS, malloc; NULL until an address */
+	size_t n;
 	size_t max_entries;
+	size_t hint;			/* lines of the text being loaded: first table size */
 	uint8_t plens[129];		/* IP prefix lengths present (count, capped) */
+	uint8_t plen_order[129];	/* those present, longest first */
+	uint8_t nplen;
 	size_t by_kind[IOC_SHA256 + 1];
 };
 

@@ -80,14 +80,13 @@ fmt_u64(char *out, uint64_t v)
 }
 
 static void
-member(struct eve *e, const char *key)
+member(struct eve *e, const char *key, size_t kl)
 {
 	char *w = room(e, MEMBER_ROOM);
 	size_t k = 0;
 	if (e->comma)
 		w[k++] = ',';
 	if (key) {
-		size_t kl = strlen(key);
 		if (kl > MEMBER_ROOM - 64)
 			kl = MEMBER_ROOM - 64;
 		w[k++] = '"';
@@ -101,11 +100,11 @@ member(struct eve *e, const char *key)
 }
 
 static void
-open_(struct eve *e, const char *key, bool array)
+open_(struct eve *e, const char *key, size_t klen, bool array)
 {
 	if (e->depth >= EVE_DEPTH_MAX)
 		return;
-	member(e, key);
+	member(e, key, klen);
 	putc_(e, array ? '[' : '{');
 	if (array)
 		e->arrays |= (uint16_t)(1u << e->depth);
@@ -116,15 +115,15 @@ open_(struct eve *e, const char *key, bool array)
 }
 
 void
-eve_obj(struct eve *e, const char *key)
+eve_obj_k(struct eve *e, const char *key, size_t klen)
 {
-	open_(e, key, false);
+	open_(e, key, klen, false);
 }
 
 void
-eve_arr(struct eve *e, const char *key)
+eve_arr_k(struct eve *e, const char *key, size_t klen)
 {
-	open_(e, key, true);
+	open_(e, key, klen, true);
 }
 
 void
@@ -164,12 +163,12 @@ utf8_seq(const unsigned char *s, size_t n)
 }
 
 void
-eve_span(struct eve *e, const char *key, struct span v)
+eve_span_k(struct eve *e, const char *key, size_t klen, struct span v)
 {
 	static const char hexd[] = "0123456789abcdef";
 	if (v.len > EVE_STR_MAX)
 		v.len = EVE_STR_MAX;
-	member(e, key);
+	member(e, key, klen);
 	/* worst case 6 bytes out per byte in ("\u001f") */
 	char *w = room(e, v.len * 6 + 2);
 	size_t k = 0;
@@ -211,15 +210,9 @@ eve_span(struct eve *e, const char *key, struct span v)
 }
 
 void
-eve_str(struct eve *e, const char *key, const char *v)
+eve_int_k(struct eve *e, const char *key, size_t klen, int64_t v)
 {
-	eve_span(e, key, span_from_cstr(v ? v : ""));
-}
-
-void
-eve_int(struct eve *e, const char *key, int64_t v)
-{
-	member(e, key);
+	member(e, key, klen);
 	char *w = room(e, 24);
 	size_t k = 0;
 	uint64_t u = (uint64_t)v;
@@ -232,9 +225,9 @@ eve_int(struct eve *e, const char *key, int64_t v)
 }
 
 void
-eve_bool(struct eve *e, const char *key, bool v)
+eve_bool_k(struct eve *e, const char *key, size_t klen, bool v)
 {
-	member(e, key);
+	member(e, key, klen);
 	if (v)
 		put(e, "true", 4);
 	else
@@ -259,11 +252,11 @@ fmt_ip(const struct ip_addr *a, char *buf, size_t n)
 }
 
 void
-eve_ip(struct eve *e, const char *key, const struct ip_addr *a)
+eve_ip_k(struct eve *e, const char *key, size_t klen, const struct ip_addr *a)
 {
 	char b[64];
 	size_t n = fmt_ip(a, b, sizeof(b));
-	member(e, key);
+	member(e, key, klen);
 	char *w = room(e, n + 2);
 	w[0] = '"';
 	memcpy(w + 1, b, n);
@@ -272,12 +265,12 @@ eve_ip(struct eve *e, const char *key, const struct ip_addr *a)
 }
 
 void
-eve_hex(struct eve *e, const char *key, const uint8_t *b, size_t n, char sep)
+eve_hex_k(struct eve *e, const char *key, size_t klen, const uint8_t *b, size_t n, char sep)
 {
 	static const char hexd[] = "0123456789abcdef";
 	if (n > EVE_STR_MAX / 3)
 		n = EVE_STR_MAX / 3;
-	member(e, key);
+	member(e, key, klen);
 	char *w = room(e, n * 3 + 2);
 	size_t k = 0;
 	w[k++] = '"';
@@ -350,6 +343,31 @@ fmt_time(int64_t ts_us, char *w)
 	return 31;
 }
 
+/* fmt_time with the date and time of day kept from the previous call:
+ * most timestamps of a run fall in the second before. */
+static void
+fmt_time_e(struct eve *e, int64_t ts_us, char *w)
+{
+	int64_t sec = ts_us / 1000000, us = ts_us % 1000000;
+	if (us < 0) {
+		us += 1000000;
+		sec--;
+	}
+	if (sec != e->tsec || !e->tprefix[0]) {
+		fmt_time(ts_us, w);
+		memcpy(e->tprefix, w, 19);
+		e->tsec = sec;
+		return;
+	}
+	memcpy(w, e->tprefix, 19);
+	w[19] = '.';
+	for (int i = 25; i >= 20; i--) {
+		w[i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	memcpy(w + 26, "+0000", 5);
+}
+
 void
 eve_timestamp(int64_t ts_us, char *buf, size_t n)
 {
@@ -364,12 +382,12 @@ eve_timestamp(int64_t ts_us, char *buf, size_t n)
 }
 
 void
-eve_time(struct eve *e, const char *key, int64_t ts_us)
+eve_time_k(struct eve *e, const char *key, size_t klen, int64_t ts_us)
 {
-	member(e, key);
+	member(e, key, klen);
 	char *w = room(e, 34);
 	w[0] = '"';
-	fmt_time(ts_us, w + 1);
+	fmt_time_e(e, ts_us, w + 1);
 	w[32] = '"';
 	e->len += 33;
 }
@@ -393,7 +411,7 @@ put_timestamp(struct eve *e, int64_t ts_us)
 {
 	char *w = room(e, 64);
 	memcpy(w, "{\"timestamp\":\"", 14);
-	fmt_time(ts_us, w + 14);
+	fmt_time_e(e, ts_us, w + 14);
 	w[45] = '"';
 	e->len += 46;
 }

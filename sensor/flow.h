@@ -49,6 +49,7 @@ enum flow_app { APP_NONE = 0, APP_DNS, APP_HTTP, APP_TLS, APP_SMB, APP_RDP, APP_
 struct flow {
 	struct flow_key key;
 	uint64_t id;			/* EVE flow_id */
+	uint32_t hash;			/* flow_key_hash(&key) */
 	struct ip_addr src, dst;	/* initiator (first packet's source) */
 	uint16_t sport, dport;
 	uint8_t proto;

@@ -23,10 +23,6 @@ flow_table_init(struct flow_table *t, size_t max_flows, flow_end_fn on_end, void
 	}
 	t->nbuckets = nb;
 	t->cap = max_flows;
-	for (size_t i = max_flows; i-- > 0;) {
-		t->pool[i].hnext = t->free_list;
-		t->free_list = &t->pool[i];
-	}
 	t->timeout_us = 120 * 1000000LL;
 	t->closed_timeout_us = 10 * 1000000LL;
 	t->on_end = on_end;
@@ -75,7 +71,7 @@ remove_flow(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 {
 	if (t->on_end)
 		t->on_end(t->ud, f, why);
-	struct flow **pp = &t->buckets[flow_key_hash(&f->key) & (t->nbuckets - 1)];
+	struct flow **pp = &t->buckets[f->hash & (t->nbuckets - 1)];
 	while (*pp && *pp != f)
 		pp = &(*pp)->hnext;
 	if (*pp)
@@ -97,14 +93,14 @@ flow_table_get(struct flow_table *t, const struct pkt *p, bool *to_server, bool 
 	struct flow **bucket = &t->buckets[h & (t->nbuckets - 1)];
 	*created = false;
 	for (struct flow *f = *bucket; f; f = f->hnext) {
-		if (memcmp(&f->key, &k, sizeof(k)) == 0) {
+		if (f->hash == h && memcmp(&f->key, &k, sizeof(k)) == 0) {
 			lru_unlink(t, f);
 			lru_append(t, f);
 			*to_server = flow_pkt_to_server(f, p);
 			return f;
 		}
 	}
-	if (!t->free_list) {
+	if (!t->free_list && t->fresh == t->cap) {
 		if (!t->oldest)
 			return NULL;
 		t->evicted++;
@@ -112,9 +108,13 @@ flow_table_get(struct flow_table *t, const struct pkt *p, bool *to_server, bool 
 		bucket = &t->buckets[h & (t->nbuckets - 1)];
 	}
 	struct flow *f = t->free_list;
-	t->free_list = f->hnext;
+	if (f)
+		t->free_list = f->hnext;
+	else
+		f = &t->pool[t->fresh++];
 	memset(f, 0, sizeof(*f));
 	f->key = k;
+	f->hash = h;
 	/* Suricata's flow_id is a positive 51-bit number: keep JSON-safe. */
 	f->id = (((uint64_t)h << 20) ^ t->next_id++) & ((1ULL << 51) - 1);
 	f->src = p->src;

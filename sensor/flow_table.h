@@ -22,7 +22,9 @@ struct flow_table {
 	struct flow **buckets;
 	size_t nbuckets;		/* power of two */
 	size_t cap, used;
-	struct flow *free_list;		/* through hnext */
+	struct flow *free_list;		/* through hnext: slots used before */
+	size_t fresh;			/* pool[fresh..cap) never used: not touched
+					 * yet, so an idle table costs no page faults */
 	struct flow *oldest, *newest;	/* LRU by last packet */
 	int64_t timeout_us, closed_timeout_us;
 	flow_end_fn on_end;

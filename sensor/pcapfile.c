@@ -106,7 +106,6 @@ start(struct pcapfile *f, enum anomaly *why)
 static int
 next_pcap(struct pcapfile *f, struct pcapfile_pkt *pkt, enum anomaly *why)
 {
-	struct span d;
 	if (cursor_eof(&f->c) && f->eof)
 		return PCAPFILE_END;
 	int rc = need(f, 16, why);
@@ -122,10 +121,9 @@ next_pcap(struct pcapfile *f, struct pcapfile_pkt *pkt, enum anomaly *why)
 	if ((rc = need(f, 16 + (size_t)caplen, why)) != 0)
 		return rc;
 	uint32_t sec = rd32(b, f->swapped), frac = rd32(b + 4, f->swapped);
-	cursor_skip(&f->c, 16);
-	cursor_bytes(&f->c, caplen, &d);
+	cursor_skip(&f->c, 16 + (size_t)caplen);
 	pkt->ts_us = (int64_t)sec * 1000000 + (f->nsec ? frac / 1000 : frac);
-	pkt->data = (const uint8_t *)d.p;
+	pkt->data = b + 16;
 	pkt->cap_len = caplen;
 	pkt->wire_len = rd32(b + 12, f->swapped);
 	pkt->linktype = f->linktype;

@@ -48,7 +48,7 @@ sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE
 void
 sensor_free(struct sensor *s)
 {
-	for (size_t i = 0; s->flows.pool && i < s->flows.cap; i++)
+	for (size_t i = 0; s->flows.pool && i < s->flows.fresh; i++)
 		sensor_tls_flow_end(s, &s->flows.pool[i]);
 	flow_table_free(&s->flows);
 	defrag_free(&s->defrag);
