@@ -72,6 +72,12 @@ try {
     return t.includes('ランサム攻撃による被害') && t.includes('WordPress に関するソフトウェア更新情報') &&
       t.includes('出典: JVN iPedia');
   });
+  await step('threats page: the WordPress advisory is marked as concerning the company, naming the package', async () => {
+    const mine = page.locator('[data-testid=advisories-mine]');
+    const t = await mine.innerText();
+    return t.includes('WordPress に関するソフトウェア更新情報') && t.includes('自社に関係') &&
+      t.includes('wordpress') && (await mine.locator('li.adv-mine').count()) === 1;
+  });
 } finally {
   await finish();
 }

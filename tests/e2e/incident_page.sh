@@ -17,6 +17,10 @@ logs=$(find "$MAMORI_SRC/tests/data/logs/crowdsec" "$MAMORI_SRC/tests/data/logs/
 # shellcheck disable=SC2086
 M logs --json $logs 2>/dev/null | M alerts import --source logs 2>/dev/null
 M advisories import "$MAMORI_SRC/tests/data/vuln/myjvn_getAlertList_hnd.xml" 2>/dev/null
+# A computer with WordPress installed, so one advisory concerns the company.
+mkdir -p "$tmp/tree" && cp -r "$MAMORI_SRC/tests/fixtures/trees/clean-host/." "$tmp/tree/" && chmod -R u+w "$tmp/tree"
+printf '\nPackage: wordpress\nStatus: install ok installed\nPriority: optional\nSection: web\nArchitecture: all\nVersion: 6.1.1+dfsg1-1\nDescription: weblog manager\n' >>"$tmp/tree/var/lib/dpkg/status"
+M scan --root "$tmp/tree" >/dev/null 2>&1
 printf 'owner-password-1\n' | M user add owner --role operator 2>/dev/null
 "$MAMORI" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
 pid=$!
