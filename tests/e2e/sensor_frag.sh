@@ -9,11 +9,6 @@
 # counted anomaly event, never a crash.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 py() { # file expression over events (ev), dns events (dn), anomaly names (an)
 	python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; dn=[e for e in ev if e["event_type"]=="dns"]; an=[e["anomaly"]["event"] for e in ev if e["event_type"]=="anomaly"]; st=ev[-1]["stats"]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
 }

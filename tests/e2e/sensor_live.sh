@@ -4,11 +4,6 @@
 # python3 must show up as flow/dns events; root is dropped before capture.
 set -u
 : "${MAMORI:?}"
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
 	echo "1..0 # SKIP needs root and iproute2 to create network namespaces"
 	exit 0

@@ -8,11 +8,6 @@
 # fingerprint file made from it.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-n=0 fail=0
-t() {
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 py() { # file expression over events (ev), tls events (tl), alerts (al)
 	python3 -c 'import json,sys; ev=[json.loads(l) for l in open(sys.argv[1])]; al=[e for e in ev if e["event_type"]=="alert"]; tl=[e["tls"] for e in ev if e["event_type"]=="tls"]; sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
 }

@@ -6,11 +6,6 @@
 # is never trivially empty.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
-n=0 fail=0
-t() { # description, then a command that must succeed
-	n=$((n + 1)); d=$1; shift
-	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=$((fail + 1)); fi
-}
 if ! command -v ss >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
 	echo "1..0 # SKIP needs ss (iproute2) and python3"
 	exit 0
