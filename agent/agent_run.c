@@ -22,6 +22,7 @@
 #include "agent/scan.h"
 #include "agent/spool.h"
 #include "agent/watch.h"
+#include "common/atomicfile.h"
 #include "common/err.h"
 
 #define LINE_MAX_BYTES (1024 * 1024)	/* one event line from the source */
@@ -294,20 +295,14 @@ feed(struct run *r, const char *p, size_t n)
 static void
 save_pos(struct run *r)
 {
-	char path[4096], tmp[4096], text[64];
+	char path[4096], text[64], err[512];
 	if (!r->ev_regular)
 		return;
 	int n = snprintf(text, sizeof(text), "%" PRIu64 " %" PRIu64 "\n", r->ino, r->evoff);
-	if (snprintf(path, sizeof(path), "%s/events.pos", r->o->dir) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/events.pos.tmp", r->o->dir) >= (int)sizeof(tmp))
+	if (snprintf(path, sizeof(path), "%s/events.pos", r->o->dir) >= (int)sizeof(path))
 		return;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return;
-	bool ok = write(fd, text, (size_t)n) == n && fdatasync(fd) == 0;
-	close(fd);
-	if (ok)
-		(void)rename(tmp, path);
+	if (atomicfile_write_mem(path, 0600, text, (size_t)n, err, sizeof(err)) != MAMORI_OK)
+		log_warn(r->o->log, "agent: %s", err);
 }
 
 /* A followed file resumes after the last line already spooled. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/atomicfile.h"
 #include "common/err.h"
 
 #define STATE_MAX 8192
@@ -75,12 +76,21 @@ out:
 	return rc;
 }
 
+/* Unbuffered, so the secret leaves no copy in a freed stdio buffer. */
+static int
+fill_state(FILE *f, const void *text, char *err, size_t errsz)
+{
+	if (setvbuf(f, NULL, _IONBF, 0) != 0 || fputs(text, f) == EOF || fputc('\n', f) == EOF)
+		return MAMORI_E_IO;
+	return MAMORI_OK;
+}
+
 int
 agent_state_save(const char *dir, const struct agent_state *st, char *err, size_t errsz)
 {
-	char path[4096], tmp[4096];
+	char path[4096];
 	char *text = NULL;
-	int fd = -1, rc = MAMORI_E_IO;
+	int rc;
 	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "manager", st->manager,
 	    "agent_id", (json_int_t)st->agent_id, "secret", st->secret,
 	    "fingerprint", st->fingerprint, "kind", st->kind, "name", st->name);
@@ -89,24 +99,13 @@ agent_state_save(const char *dir, const struct agent_state *st, char *err, size_
 		return MAMORI_E_NOMEM;
 	}
 	json_decref(o);
-	if (path_in(dir, AGENT_STATE_FILE, path, sizeof(path)) ||
-	    path_in(dir, AGENT_STATE_FILE ".tmp", tmp, sizeof(tmp))) {
+	if (path_in(dir, AGENT_STATE_FILE, path, sizeof(path))) {
+		snprintf(err, errsz, "%s: path too long", dir);
 		rc = MAMORI_E_LIMIT;
 		goto out;
 	}
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	size_t len = strlen(text);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) != 0 || rename(tmp, path) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		(void)unlink(tmp);
-		goto out;
-	}
-	rc = MAMORI_OK;
+	rc = atomicfile_write(path, 0600, fill_state, text, err, errsz);
 out:
-	if (fd >= 0)
-		close(fd);
 	explicit_bzero(text, strlen(text));
 	free(text);
 	return rc;

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/atomicfile.h"
 #include "common/err.h"
 
 #define PEM_MAX (64 * 1024)
@@ -53,34 +54,15 @@ read_pem(const char *path, char **out, char *err, size_t errsz)
 	return MAMORI_OK;
 }
 
-/* Writes a BIO's contents to path with the given mode, via a temporary file. */
+/* Replaces path with a BIO's contents (mode as given; see common/atomicfile.h). */
 static int
 write_bio(BIO *b, const char *path, mode_t mode, char *err, size_t errsz)
 {
-	char tmp[4096];
 	char *data;
 	long len = BIO_get_mem_data(b, &data);
-	int fd, n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp) || len <= 0)
+	if (len <= 0)
 		return MAMORI_E_INVAL;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0) {
-		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
-		return MAMORI_E_IO;
-	}
-	if (write(fd, data, (size_t)len) != (ssize_t)len || fsync(fd) != 0) {
-		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return MAMORI_E_IO;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return MAMORI_E_IO;
-	}
-	return MAMORI_OK;
+	return atomicfile_write_mem(path, mode, data, (size_t)len, err, errsz);
 }
 
 static int

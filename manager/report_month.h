@@ -77,11 +77,12 @@ void report_month_release(struct report_doc *doc);
 /* Self-contained HTML: no scripts, no external resources, all escaped. */
 int report_month_html(const struct report_doc *doc, FILE *out);
 /* PDF with cairo and pango: loads the module mamori-pdf.so
- * (report_pdf_load.c), which renders with report_month_pdf_render(). */
+ * (report_pdf_load.c), which renders to a stream with
+ * report_month_pdf_render_file(); path is replaced atomically. */
 int report_month_pdf(const struct report_doc *doc, const char *path, char *err,
     size_t errsz);
-int report_month_pdf_render(const struct report_doc *doc, const char *path,
-    char *err, size_t errsz);
+int report_month_pdf_render_file(const struct report_doc *doc, FILE *f, char *err,
+    size_t errsz);
 /* The PDF in memory (*buf malloc'd, *len bytes), for the manager's
  * downloads. Both: MAMORI_E_UNSUPPORTED when the module (or this entry of
  * it) cannot be loaded, err then naming what was tried; neither is

@@ -1,8 +1,8 @@
 /*
  * report_pdf.c - the monthly report as PDF: A4 pages laid out with pango
- * (Noto Sans CJK JP for Japanese) on a cairo PDF surface. The PDF is
- * written to a temporary file next to the target and renamed on success,
- * so a failure never leaves a broken PDF behind.
+ * (Noto Sans CJK JP for Japanese) on a cairo PDF surface, written to a
+ * stream: the caller (report_pdf_load.c) replaces the target file with
+ * common/atomicfile, so a failure never leaves a broken PDF behind.
  *
  * Built as the loadable module mamori-pdf.so (report_pdf_load.c opens it):
  * cairo, pango and glib are some 40 shared libraries, and only this
@@ -12,12 +12,10 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/err.h"
 
@@ -260,8 +258,8 @@ write_fd(void *closure, const unsigned char *data, unsigned int len)
 }
 
 /* Lays the document out onto a PDF written to f; the caller closes f. */
-static int
-render_to(const struct report_doc *doc, FILE *f, char *err, size_t errsz)
+int
+report_month_pdf_render_file(const struct report_doc *doc, FILE *f, char *err, size_t errsz)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_fd, f, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, doc->title ? doc->title : "");
@@ -301,47 +299,6 @@ render_to(const struct report_doc *doc, FILE *f, char *err, size_t errsz)
 }
 
 int
-report_month_pdf_render(const struct report_doc *doc, const char *path, char *err,
-    size_t errsz)
-{
-	char tmp[4096];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		snprintf(err, errsz, "output path too long");
-		return MAMORI_E_INVAL;
-	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errsz, "cannot create %s: %s", tmp, strerror(errno));
-		return MAMORI_E_IO;
-	}
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		close(fd);
-		unlink(tmp);
-		snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
-		return MAMORI_E_IO;
-	}
-	int rc = render_to(doc, f, err, errsz);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		if (!rc)
-			snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
-		rc = MAMORI_E_IO;
-	}
-	if (fclose(f) != 0 && !rc) {
-		snprintf(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
-		rc = MAMORI_E_IO;
-	}
-	if (!rc && rename(tmp, path) != 0) {
-		snprintf(err, errsz, "cannot create %s: %s", path, strerror(errno));
-		rc = MAMORI_E_IO;
-	}
-	if (rc)
-		unlink(tmp);
-	return rc;
-}
-
-int
 report_month_pdf_render_mem(const struct report_doc *doc, char **buf, size_t *len, char *err,
     size_t errsz)
 {
@@ -352,7 +309,7 @@ report_month_pdf_render_mem(const struct report_doc *doc, char **buf, size_t *le
 		snprintf(err, errsz, "out of memory");
 		return MAMORI_E_NOMEM;
 	}
-	int rc = render_to(doc, f, err, errsz);
+	int rc = report_month_pdf_render_file(doc, f, err, errsz);
 	if (fclose(f) != 0 && !rc) {
 		snprintf(err, errsz, "out of memory");
 		rc = MAMORI_E_NOMEM;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/atomicfile.h"
 #include "common/err.h"
 
 #ifndef MAMORI_MODULE_DIR
@@ -94,18 +95,31 @@ report_month_pdf_module_dir(void)
 	return MAMORI_MODULE_DIR;
 }
 
+typedef int (*render_file_fn)(const struct report_doc *, FILE *, char *, size_t);
+
+struct render_file {
+	render_file_fn render;
+	const struct report_doc *doc;
+};
+
+static int
+fill_pdf(FILE *f, const void *arg, char *err, size_t errsz)
+{
+	const struct render_file *r = arg;
+	return r->render(r->doc, f, err, errsz);
+}
+
 int
 report_month_pdf(const struct report_doc *doc, const char *path, char *err,
     size_t errsz)
 {
-	typedef int (*render_fn)(const struct report_doc *, const char *, char *, size_t);
-	render_fn render;
-	void *fn = module_fn("report_month_pdf_render", err, errsz);
+	struct render_file r = { .doc = doc };
+	void *fn = module_fn("report_month_pdf_render_file", err, errsz);
 	if (!fn)
 		return MAMORI_E_UNSUPPORTED;
 	/* POSIX allows converting dlsym's result to a function pointer. */
-	*(void **)&render = fn;
-	return render(doc, path, err, errsz);
+	*(void **)&r.render = fn;
+	return atomicfile_write(path, 0600, fill_pdf, &r, err, errsz);
 }
 
 int

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/atomicfile.h"
 #include "common/err.h"
 #include "storage/store_auth.h"
 
@@ -25,37 +26,18 @@ report_schedule_month(int64_t now, int *year, int *month)
 	}
 }
 
+static int
+fill_html(FILE *f, const void *arg, char *err, size_t errsz)
+{
+	return report_month_html(arg, f);
+}
+
 int
 report_schedule_write_html(const struct report_doc *doc, const char *path, char *err, size_t errsz)
 {
 	if (strcmp(path, "-") == 0)
 		return report_month_html(doc, stdout);
-	char tmp[4096];
-	int n = snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		snprintf(err, errsz, "output path too long");
-		return MAMORI_E_INVAL;
-	}
-	int fd = mkstemp(tmp);
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		snprintf(err, errsz, "cannot create %s: %s", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return MAMORI_E_IO;
-	}
-	int rc = report_month_html(doc, f);
-	if (fclose(f) != 0)
-		rc = MAMORI_E_IO;
-	if (!rc && rename(tmp, path) != 0)
-		rc = MAMORI_E_IO;
-	if (rc) {
-		snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	return rc;
+	return atomicfile_write(path, 0600, fill_html, doc, err, errsz);
 }
 
 
