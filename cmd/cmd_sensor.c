@@ -281,6 +281,7 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 			.smb1_off = !conf_bool(cf, CONF_SENSOR_SMB1),
 			.rdp_lan_off = !conf_bool(cf, CONF_SENSOR_RDP_LAN),
 			.share_exec_off = !conf_bool(cf, CONF_SENSOR_SHARE_EXECUTABLES),
+			.remote_exec_off = !conf_bool(cf, CONF_SENSOR_REMOTE_EXEC),
 		},
 	};
 	if (sensor_init(&s, &conf, cap.linktype, out, &fs.sets[0]) != 0) {

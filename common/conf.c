@@ -157,6 +157,9 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_SENSOR_SHARE_EXECUTABLES] = { "sensor.share_executables", CONF_BOOL, 1, NULL, 0, 1,
 	    "report program files (.exe, .dll, .js, .ps1 ...) written, run or deleted on a shared folder "
 	    "(low, once per client, server and share an hour)" },
+	[CONF_SENSOR_REMOTE_EXEC] = { "sensor.remote_exec", CONF_BOOL, 1, NULL, 0, 1,
+	    "report PsExec-style remote execution: a program written to ADMIN$/C$ and then run through "
+	    "the service control pipe or PsExec's pipes (high, once per client and server an hour)" },
 	[CONF_LOGS_BUSINESS_HOURS] = { "logs.business_hours", CONF_STRING, 0, "08:00-20:00", 0, 0,
 	    "business hours (HH:MM-HH:MM, local time): administrator logins outside them are reported" },
 	[CONF_LOGS_BUSINESS_DAYS] = { "logs.business_days", CONF_STRING, 0, "mon-fri", 0, 0,

@@ -34,7 +34,7 @@ enum detect_rule_id {
 	R_ICMP_TUNNEL, R_BEACON, R_OUTBOUND_SMB_RDP, R_LARGE_UPLOAD, R_CLEARTEXT_HTTP_BASIC,
 	R_IOC_CERT,
 	R_SMTP_SPAM, R_HTTP_IP_C2, R_TLS_IP_C2, R_TOR, R_MINING, R_KERBEROAST, R_ZEROLOGON,
-	R_ZEROLOGON_RESET, R_SMB1, R_RDP_LAN, R_SHARE_EXEC,
+	R_ZEROLOGON_RESET, R_SMB1, R_RDP_LAN, R_SHARE_EXEC, R_REMOTE_EXEC,
 	R__COUNT
 };
 
@@ -92,8 +92,9 @@ struct detect_conf {
 	uint64_t outbound_bytes_per_hour;
 	uint32_t smtp_servers_per_hour, c2_ip_connections, tor_relays;
 	uint32_t kerberoast_services, zerologon_attempts;
-	/* switches of detect_lan (sensor.smb1, sensor.rdp_lan, sensor.share_executables) */
-	bool smb1_off, rdp_lan_off, share_exec_off;
+	/* switches of detect_lan (sensor.smb1, sensor.rdp_lan, sensor.share_executables,
+	 * sensor.remote_exec) */
+	bool smb1_off, rdp_lan_off, share_exec_off, remote_exec_off;
 };
 
 /* The share of an SMB2 tree (detect_lan): the tree connect request's
@@ -102,6 +103,17 @@ struct detect_conf {
 struct smb_tree_slot {
 	uint64_t key;			/* 0 = free */
 	char share[SMB_SHARE_MAX];
+};
+
+/* A program written to an administrative share (detect_rexec), per client
+ * and server pair (direct-mapped: a collision forgets the older write). */
+#define REXEC_SLOTS 64
+#define REXEC_NAME_MAX 96
+struct rexec_slot {
+	uint64_t key;			/* 0 = free */
+	int64_t written_ms;
+	char share[SMB_SHARE_MAX];
+	char name[REXEC_NAME_MAX];	/* the file's own name, without the folders */
 };
 
 /* Names looked up and addresses answered by DNS lately: a hashed,
@@ -119,6 +131,7 @@ struct detect_state {
 	struct upload_slot *upload;	/* UPLOAD_SLOTS, malloc */
 	uint32_t *dns_seen;		/* DNS_SEEN_SLOTS hashes, 0 = free */
 	struct smb_tree_slot *smb_tree;	/* SMB_TREE_SLOTS, malloc */
+	struct rexec_slot *rexec;	/* REXEC_SLOTS, malloc */
 	struct window win;		/* keyed by rule + addresses */
 };
 
@@ -172,6 +185,14 @@ void detect_mining(struct sensor *s, struct flow *f, const struct pkt *p);
  * the remote desktop notice (RDP payloads of the server). */
 void detect_lan_smb(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server);
 void detect_lan_rdp(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server);
+/* detect_rexec.c: PsExec-style remote execution: a program written to an
+ * administrative share (ADMIN$, C$ ...) and then, from the same client to
+ * the same server within an hour, the service control pipe (svcctl) or
+ * PsExec's pipes opened. share may be NULL (tree unknown). */
+void detect_rexec_written(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const char *share, const char *name);
+void detect_rexec_pipe(struct sensor *s, const struct flow *f, const struct pkt *p,
+    const char *share, const char *name);
 /* detect_c2.c: command servers reached by bare address (HTTP, TLS without
  * a name) and Tor; DNS answers remembered to tell "never looked up". */
 void detect_c2_dns(struct sensor *s, const struct dns_msg *m);

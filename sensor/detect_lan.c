@@ -156,12 +156,35 @@ share_exec_alert(struct sensor *s, struct flow *f, const struct pkt *p,
 	sensor_alert_end(s);
 }
 
+/* A CREATE request: a program file's (true when it goes into the share
+ * alert, in h) or a pipe's (remote execution). */
+static bool
+smb_create(struct sensor *s, const struct flow *f, const struct pkt *p, const struct smb_msg *m,
+    struct exec_hit *h)
+{
+	const struct detect_conf *c = &s->det.conf;
+	if ((c->share_exec_off && c->remote_exec_off) || proto_smb2_create(m, &h->c) != 0 ||
+	    (h->c.options & SMB_OPT_DIRECTORY))
+		return false;
+	if (!proto_smb_executable_name(h->c.name)) {
+		if (!c->remote_exec_off && h->c.name[0])
+			detect_rexec_pipe(s, f, p, tree_share(s, f, m->tree_id), h->c.name);
+		return false;
+	}
+	if (!(h->action = create_action(&h->c)))
+		return false;
+	if (strcmp(h->action, "written") == 0)
+		detect_rexec_written(s, f, p, tree_share(s, f, m->tree_id), h->c.name);
+	h->tree_id = m->tree_id;
+	return !c->share_exec_off;
+}
+
 void
 detect_lan_smb(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
 {
 	struct smb_iter it;
 	struct smb_msg m;
-	struct exec_hit hits[EXEC_NAMES];
+	struct exec_hit hits[EXEC_NAMES], spare;
 	size_t nh = 0;
 	bool last_hit = false;	/* the previous command was a program file's CREATE */
 	proto_smb_iter_init(&it, p->payload);
@@ -181,14 +204,11 @@ detect_lan_smb(struct sensor *s, struct flow *f, const struct pkt *p, bool to_se
 			/* a delete chained to the CREATE that opened the file */
 			if (last_hit && (m.flags & SMB2_FLAG_RELATED) && proto_smb2_set_delete(&m) == 0)
 				hits[nh - 1].action = "deleted";
-		} else if (m.command == SMB2_CREATE && !s->det.conf.share_exec_off && nh < EXEC_NAMES) {
-			struct exec_hit *h = &hits[nh];
-			last_hit = proto_smb2_create(&m, &h->c) == 0 && !(h->c.options & SMB_OPT_DIRECTORY) &&
-			    proto_smb_executable_name(h->c.name) && (h->action = create_action(&h->c));
-			if (last_hit) {
-				h->tree_id = m.tree_id;
-				nh++;
-			}
+		} else if (m.command == SMB2_CREATE) {
+			/* past EXEC_NAMES programs, pipes are still looked at */
+			bool room = nh < EXEC_NAMES;
+			last_hit = smb_create(s, f, p, &m, room ? &hits[nh] : &spare) && room;
+			nh += last_hit;
 			continue;
 		}
 		last_hit = false;

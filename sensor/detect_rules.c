@@ -238,6 +238,14 @@ static const struct detect_rule rules[R__COUNT] = {
 	      "共有フォルダにインストーラを置くこと自体はよくあります。しかしランサムウェアや侵入者は、他の機器で実行するためにプログラムを共有フォルダへ置き、後で痕跡を消すために削除します。" },
 	    { "Ask the user of the computer named in this alert whether they handled these files. If nobody did, or the files are unknown, unplug that computer's network cable, keep it on, and call your IT support.",
 	      "アラートに示された機器の利用者に、これらのファイルを扱ったか確認してください。誰も心当たりがない、または見覚えのないファイルなら、その機器のLANケーブルを抜き、電源は入れたままでIT担当者に連絡してください。" } } },
+	[R_REMOTE_EXEC] = { 2100025, "Attempted Administrator Privilege Gain", { "mamori.net.remote_exec",
+	    "Program started remotely on another computer (PsExec-style)", ALERT_HIGH, IR_DETECT,
+	    { "A computer copied a program into the hidden administrator share (such as ADMIN$ or C$) of another computer and then asked that computer's service manager to run it, the way PsExec works.",
+	      "ある機器が、別の機器の管理者用の隠し共有（ADMIN$やC$など）にプログラムを書き込み、続けてその機器のサービス管理機能に実行させました（PsExecと同じ手口）。" },
+	    { "This needs an administrator password and runs the program with full rights. IT staff sometimes do this on purpose, but ransomware gangs use exactly this to spread from one computer to all the others once they have stolen an administrator password.",
+	      "これには管理者のパスワードが必要で、プログラムは最も強い権限で動きます。IT担当者が意図して行うこともありますが、ランサムウェア攻撃者は管理者のパスワードを盗んだ後、まさにこの方法で1台から他のすべての機器へ広がります。" },
+	    { "Ask your IT support right now whether they ran a program on the computer named as the server. If nobody did, unplug the network cables of both computers named in this alert (keep them powered on), change the administrator passwords from a clean computer, and call your IT support or the IPA/JPCERT consultation desk.",
+	      "サーバとして示された機器で、プログラムを実行したかどうか今すぐIT担当者に確認してください。誰も心当たりがなければ、このアラートに示された2台の機器のLANケーブルを抜き（電源は入れたまま）、感染していない別のパソコンから管理者のパスワードを変更し、IT担当者またはIPA・JPCERTの相談窓口に連絡してください。" } } },
 };
 
 const struct detect_rule *
@@ -280,7 +288,9 @@ detect_init(struct detect_state *d, const struct detect_conf *conf)
 	d->upload = calloc(UPLOAD_SLOTS, sizeof(*d->upload));
 	d->dns_seen = calloc(DNS_SEEN_SLOTS, sizeof(*d->dns_seen));
 	d->smb_tree = calloc(SMB_TREE_SLOTS, sizeof(*d->smb_tree));
+	d->rexec = calloc(REXEC_SLOTS, sizeof(*d->rexec));
 	if (!d->scan || !d->dnst || !d->beacon || !d->upload || !d->dns_seen || !d->smb_tree ||
+	    !d->rexec ||
 	    window_init(&d->win, DETECT_WINDOW_ENTRIES) != 0) {
 		detect_free(d);
 		return MAMORI_E_NOMEM;
@@ -297,9 +307,11 @@ detect_free(struct detect_state *d)
 	free(d->upload);
 	free(d->dns_seen);
 	free(d->smb_tree);
+	free(d->rexec);
 	window_release(&d->win);
 	d->dns_seen = NULL;
 	d->smb_tree = NULL;
+	d->rexec = NULL;
 	d->scan = NULL;
 	d->dnst = NULL;
 	d->beacon = NULL;

@@ -120,6 +120,27 @@ smb(t0 + 70.3, "192.168.1.70", "192.168.1.80", nb(c1 + close(7, 9), create(8, 9,
 smb(t0 + 70.4, "192.168.1.70", "192.168.1.80", nb(create(9, 9, "tools\\run.ps1", 0x00120089, 1)), 800)
 pk.append((t0 + 71, tcp("192.168.1.71", 58001, "192.168.1.80", 445, 0x02)))
 pk.append((t0 + 71.1, tcp("192.168.1.71", 58001, "192.168.1.80", 445, 0x18, nb(create(3, 4, "setup.exe", 0x00100080, 1)), seq=2)))
+# PsExec with a renamed service: blabla.exe written to ADMIN$ on one
+# connection, its pipe opened on IPC$ on another (remote execution); and
+# the service pipe opened by .70 after its program went to an ordinary
+# share (no remote execution)
+def smb_on(ts, cl, sv, port, payload, seq, to_server=True):
+    a, b, sp, dp = (cl, sv, port, 445) if to_server else (sv, cl, 445, port)
+    pk.append((ts, tcp(a, sp, b, dp, 0x18, payload, seq=seq)))
+
+def tree(ts, cl, sv, port, msgid, tid, unc):
+    u = unc.encode("utf-16-le")
+    pk.append((ts, tcp(cl, port, sv, 445, 0x02)))
+    pk.append((ts + 0.01, tcp(sv, 445, cl, port, 0x12)))
+    smb_on(ts + 0.02, cl, sv, port, nb(smb2(3, msgid, 0, struct.pack("<HHHH", 9, 0, 72, len(u)) + u)), 2)
+    smb_on(ts + 0.03, cl, sv, port, nb(smb2(3, msgid, tid, struct.pack("<HBBIII", 16, 1, 0, 0, 0, 0x1f01ff), flags=1)), 2, False)
+
+tree(t0 + 80, "192.168.1.90", "192.168.1.91", 58010, 21, 31, "\\\\PC91\\ADMIN$")
+smb_on(t0 + 80.1, "192.168.1.90", "192.168.1.91", 58010, nb(create(22, 31, "blabla.exe", 0x0012019f, 5)), 400)
+tree(t0 + 95, "192.168.1.90", "192.168.1.91", 58011, 23, 32, "\\\\PC91\\IPC$")
+smb_on(t0 + 95.1, "192.168.1.90", "192.168.1.91", 58011, nb(create(24, 32, "blabla-NLLT108334-37048-stdin", 0x0012019f, 1)), 400)
+tree(t0 + 96, "192.168.1.70", "192.168.1.80", 58012, 25, 33, "\\\\FS01\\IPC$")
+smb_on(t0 + 96.1, "192.168.1.70", "192.168.1.80", 58012, nb(create(26, 33, "svcctl", 0x0012019f, 1)), 400)
 pk.sort(key=lambda r: r[0])
 with open(sys.argv[1], "wb") as o:
     o.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
@@ -149,11 +170,17 @@ t "remote desktop on the LAN: once per server (two clients of .50: one notice), 
 t "remote desktop from the internet: the high exposure alert, no LAN notice" py "$tmp/def.json" \
 	"[(a['src'], a['severity']) for a in al if a['rule_id']=='mamori.net.exposed_service']==[('203.0.113.77','high')] and '192.168.1.61' not in [a.get('server') for a in al]"
 t "program written to a share named in Japanese: one alert in the hour, the file named" py "$tmp/def.json" \
-	"[(a['client'], a['server'], a['share'], a['files'], a['severity']) for a in al if a['rule_id']=='mamori.net.share_executable']==[('192.168.1.70','192.168.1.80','経理',[{'name':'請求書.exe','action':'written'}],'low')]"
+	"[(a['client'], a['server'], a['share'], a['files'], a['severity']) for a in al if a['rule_id']=='mamori.net.share_executable' and a['client']!='192.168.1.90']==[('192.168.1.70','192.168.1.80','経理',[{'name':'請求書.exe','action':'written'}],'low')]"
+t "renamed PsExec service: blabla.exe written to ADMIN$, its pipe opened on IPC$ on another connection: high remote_exec; svcctl after a program on an ordinary share: none" py "$tmp/def.json" \
+	"[(a['client'], a['server'], a['share'], a['program'], a['pipe'], a['seconds_after_write'], a['severity']) for a in al if a['rule_id']=='mamori.net.remote_exec']==[('192.168.1.90','192.168.1.91','ADMIN\$','blabla.exe','blabla-NLLT108334-37048-stdin',15,'high')]"
 printf 'sensor:\n  rdp_lan: false\n  share_executables: false\n' >"$tmp/off.yaml"
 "$MAMORI" --config "$tmp/off.yaml" sensor -r "$tmp/mix.pcap" --eve - >"$tmp/off.json" 2>/dev/null
-t "sensor.rdp_lan and sensor.share_executables false: neither raised" py "$tmp/off.json" \
-	"'mamori.net.rdp_lan' not in ids and 'mamori.net.share_executable' not in ids and 'mamori.net.exposed_service' in ids"
+t "sensor.rdp_lan and sensor.share_executables false: neither raised (remote_exec still is)" py "$tmp/off.json" \
+	"'mamori.net.rdp_lan' not in ids and 'mamori.net.share_executable' not in ids and 'mamori.net.exposed_service' in ids and 'mamori.net.remote_exec' in ids"
+printf 'sensor:\n  remote_exec: false\n' >"$tmp/rx.yaml"
+"$MAMORI" --config "$tmp/rx.yaml" sensor -r "$tmp/mix.pcap" --eve - >"$tmp/rx.json" 2>/dev/null
+t "sensor.remote_exec false: no remote_exec, the share alert stays" py "$tmp/rx.json" \
+	"'mamori.net.remote_exec' not in ids and 'mamori.net.share_executable' in ids"
 printf 'sensor:\n  outbound_mb_per_hour: 0\n' >"$tmp/bad.yaml"
 "$MAMORI" --config "$tmp/bad.yaml" sensor -r "$tmp/mix.pcap" >/dev/null 2>"$tmp/bad.err"; rc=$?
 t "threshold out of range: config error 78 ($rc)" [ $rc -eq 78 ]
@@ -239,7 +266,7 @@ conf 'zerologon_attempts: 17'; "$MAMORI" --config "$tmp/c.yaml" sensor -r "$pcap
 t "Zerologon: threshold above the counters' 16: config error 78" [ $? -eq 78 ]
 
 # The office captures raise none of these, and nothing above low.
-new="['mamori.net.smtp_spam','mamori.net.http_ip_c2','mamori.net.tls_ip_c2','mamori.net.tor','mamori.net.crypto_mining','mamori.net.kerberoast','mamori.net.zerologon','mamori.net.zerologon_reset','mamori.net.smb1','mamori.net.rdp_lan','mamori.net.share_executable']"
+new="['mamori.net.smtp_spam','mamori.net.http_ip_c2','mamori.net.tls_ip_c2','mamori.net.tor','mamori.net.crypto_mining','mamori.net.kerberoast','mamori.net.zerologon','mamori.net.zerologon_reset','mamori.net.smb1','mamori.net.rdp_lan','mamori.net.share_executable','mamori.net.remote_exec']"
 for p in ndpi_443-firefox.pcap ndpi_NTPv4.pcap ndpi_anyconnect-vpn.pcap ndpi_dns.pcap ndpi_dropbox.pcap \
     ndpi_google_ssl.pcap ndpi_googledns_android10.pcap ndpi_http.pcapng ndpi_imaps.pcap ndpi_ipp.pcap \
     ndpi_kerberos.pcap ndpi_netbios.pcap ndpi_smtp.pcap ndpi_snmp.pcap ndpi_syslog.pcap ndpi_teams.pcap \

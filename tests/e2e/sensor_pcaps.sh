@@ -32,6 +32,9 @@ alert ndpi_ftp_failed.pcap mamori.net.cleartext_ftp "a['dest_port']==21"
 alert ndpi_smbv1.pcap mamori.net.smb1 "a['src_ip']=='172.16.156.130' and a['dest_ip']=='10.128.0.243' and a['alert']['mamori']['severity']=='medium'"
 alert ndpi_rdp.pcap mamori.net.rdp_lan "a['alert']['mamori']['server']=='192.168.2.142' and a['alert']['mamori']['severity']=='low'"
 alert ndpi_smb_deletefile.pcap mamori.net.share_executable "a['src_ip']=='192.168.1.118' and a['alert']['mamori']['files'][0]['action']=='deleted'"
+alert sv_smb2_psexec_add_user.pcap mamori.net.remote_exec "a['src_ip']=='192.168.10.31' and a['dest_ip']=='192.168.10.10' and a['alert']['mamori']['severity']=='high' and a['alert']['mamori']['share']=='ADMIN\$' and a['alert']['mamori']['program']=='PSEXESVC.exe' and a['alert']['mamori']['pipe']=='svcctl'"
+t "PsExec capture: one remote_exec alert (the later PSEXESVC pipes and the second copy fall in its hour)" py "$tmp/sv_smb2_psexec_add_user.pcap.json" \
+	"sum(1 for a in al if a['alert']['mamori']['rule_id']=='mamori.net.remote_exec')==1"
 t "alerts carry Japanese and English what/why/action" py "$tmp/ndpi_emotet.pcap.json" \
 	"all(a['alert']['mamori']['text'][l][k] for a in al for l in ('en','ja') for k in ('what','why','action')) and 'LANケーブル' in al[0]['alert']['mamori']['text']['ja']['action']"
 t "EVE envelope: timestamp, flow_id, 5-tuple, proto" py "$tmp/ndpi_emotet.pcap.json" \
