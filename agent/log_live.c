@@ -47,6 +47,34 @@ save(const struct log_live *l, bool checkpoint)
 		l->on_save_error(l->arg, rc);
 }
 
+/*
+ * Ends the open batch: the read positions join the transaction of the
+ * batch's alerts (when it stored any), so the alerts and the positions
+ * past the lines they came from commit together, and a crash loses or
+ * repeats neither; then on_batch commits and flushes.
+ */
+static void
+batch_end(const struct log_live *l, int64_t *batch_start)
+{
+	int rc;
+	if (l->db && db_in_tx(l->db) && (rc = save_positions(l)) != MAMORI_OK && l->on_save_error)
+		l->on_save_error(l->arg, rc);
+	if (l->on_batch)
+		l->on_batch(l->arg);
+	*batch_start = 0;
+}
+
+/* After a round of reading: the batch ends when it is full or old enough. */
+static void
+batch_round(const struct log_live *l, int64_t *batch_start, int batch_ms)
+{
+	int64_t now = monotime_ms();
+	if (!*batch_start)
+		*batch_start = now;
+	if (now - *batch_start >= batch_ms || (l->batch_full && l->batch_full(l->arg)))
+		batch_end(l, batch_start);
+}
+
 int
 log_live_run(const struct log_live *l)
 {
@@ -57,6 +85,8 @@ log_live_run(const struct log_live *l)
 	int64_t start = monotime_ms(), next_tick = start;
 	int every = l->checkpoint_ms > 0 ? l->checkpoint_ms : 10000;
 	int64_t next_checkpoint = start + every;
+	int batch_ms = l->batch_ms > 0 ? l->batch_ms : 200;
+	int64_t batch_start = 0;	/* monotonic ms the open batch began, 0: none */
 
 	if (!pfd)
 		return MAMORI_E_NOMEM;
@@ -79,6 +109,7 @@ log_live_run(const struct log_live *l)
 		int64_t now = monotime_ms();
 		if (l->duration_ms > 0 && now - start >= l->duration_ms)
 			break;
+		bool got = false;	/* read a round outside the tick */
 		if (now >= next_tick || more) {
 			/* the timer: polling fallback, files on filesystems without inotify;
 			 * and inputs with more to read than one round's budget */
@@ -87,18 +118,21 @@ log_live_run(const struct log_live *l)
 				more |= log_follow_poll(l->follow);
 			if (l->journal)
 				more |= log_journal_poll(l->journal);
+			got = true;
 		}
 		if (now >= next_tick) {
+			got = false;
 			if (l->syslog)
 				syslog_server_tick(l->syslog);
-			if (l->on_batch)
-				l->on_batch(l->arg);
+			batch_end(l, &batch_start);
 			save(l, now >= next_checkpoint);
 			if (now >= next_checkpoint)
 				next_checkpoint = now + every;
 			next_tick = now + tick;
 		}
 		int64_t wait = more ? 0 : next_tick - now;
+		if (batch_start && batch_start + batch_ms - now < wait)
+			wait = batch_start + batch_ms - now;	/* an alert waits at most batch_ms */
 		if (l->duration_ms > 0 && start + l->duration_ms - now < wait)
 			wait = start + l->duration_ms - now;
 		size_t ns = l->syslog ? syslog_server_pollfds(l->syslog, pfd + PFD_FIXED, nsys) : 0;
@@ -107,8 +141,11 @@ log_live_run(const struct log_live *l)
 			rc = MAMORI_E_IO;
 			break;
 		}
-		if (n <= 0)
+		if (n <= 0) {
+			if (got || batch_start)
+				batch_round(l, &batch_start, batch_ms);
 			continue;
+		}
 		if (pfd[PFD_SIG].revents) {
 			/* consumed here, or it would end the process when unblocked */
 			struct signalfd_siginfo si;
@@ -121,15 +158,13 @@ log_live_run(const struct log_live *l)
 			more |= log_journal_poll(l->journal);
 		if (ns)
 			syslog_server_handle(l->syslog, pfd + PFD_FIXED, ns);
-		if (l->on_batch)
-			l->on_batch(l->arg);
+		batch_round(l, &batch_start, batch_ms);
 	}
 	if (l->follow)
 		log_follow_finish(l->follow);
 	if (l->syslog)
 		syslog_server_close_all(l->syslog);
-	if (l->on_batch)
-		l->on_batch(l->arg);
+	batch_end(l, &batch_start);
 	save(l, true);
 out:
 	if (pfd[PFD_SIG].fd >= 0)

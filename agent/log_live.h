@@ -6,6 +6,7 @@
 #ifndef MAMORI_AGENT_LOG_LIVE_H
 #define MAMORI_AGENT_LOG_LIVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct db;
@@ -19,9 +20,16 @@ struct log_live {
 	struct syslog_server *syslog;
 	int tick_ms;			/* file polling and position saves (0 = 1000) */
 	int64_t duration_ms;		/* 0 = until SIGINT/SIGTERM */
-	/* after each round of reading and before positions are saved (flush
-	 * output, commit what the round stored) */
+	/*
+	 * Batches: the rounds of reading within batch_ms (0 = 200) of the
+	 * first, or until batch_full says so, end with on_batch (flush output,
+	 * commit what the batch stored). When the batch stored anything (a
+	 * transaction is open on db), the read positions are written into its
+	 * transaction first, so alerts and positions commit together.
+	 */
 	void (*on_batch)(void *arg);
+	bool (*batch_full)(void *arg);	/* may be NULL */
+	int batch_ms;
 	void (*on_save_error)(void *arg, int err);
 	/*
 	 * Every checkpoint_ms (0 = 10 s) and at the end: writes the

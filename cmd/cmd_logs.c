@@ -68,7 +68,7 @@ reader_line(struct reader *r, struct span *line, bool *cut)
 	}
 }
 
-/* One transaction per round of input (cmd_logs_commit), not per alert. */
+/* One transaction per batch of input (cmd_logs_commit), not per alert. */
 static void
 tx_begin(struct cmd_logs_run *r)
 {
@@ -87,8 +87,10 @@ store(struct cmd_logs_run *r, const char *line)
 	tx_begin(r);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	in.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	if (line && store_alert_record_json(r->db, &in, line, strlen(line), &id, &is_new) == MAMORI_OK)
+	if (line && store_alert_record_json(r->db, &in, line, strlen(line), &id, &is_new) == MAMORI_OK) {
 		r->stored++;
+		r->tx_stored++;
+	}
 	else
 		r->store_errors++;
 }
@@ -368,6 +370,7 @@ cmd_logs_commit(struct cmd_logs_run *r)
 	if (!r->in_tx)
 		return;
 	r->in_tx = false;
+	r->tx_stored = 0;
 	if (db_commit(r->db) != MAMORI_OK) {
 		db_rollback(r->db);
 		r->store_errors++;

@@ -35,7 +35,8 @@ struct cmd_logs_run {
 	struct db *db;		/* live inputs (cmd_logs_use_db): countries seen, alerts */
 	bool no_store;		/* alerts only to stdout, not into db */
 	uint64_t stored, store_errors;
-	bool in_tx;		/* alerts of this round are in an open transaction */
+	bool in_tx;		/* alerts of this batch are in an open transaction */
+	uint64_t tx_stored;	/* alerts stored in it */
 };
 
 /* Built-in detections (set up from conf's logs.* settings) and, with

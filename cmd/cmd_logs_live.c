@@ -29,6 +29,10 @@
 #include "storage/db.h"
 #include "storage/store_logwin.h"
 
+/* Alerts stored in one transaction at most (a batch also ends after
+ * log_live's 200 ms): a flood of alerts is committed as it goes. */
+#define LOGS_BATCH_MAX 1024
+
 /* Open correlation windows kept across restarts: the newest this many
  * (a few hundred KB per checkpoint at most). */
 #define LOGS_STATE_MAX 4096
@@ -63,6 +67,13 @@ on_batch(void *arg)
 	cmd_logs_commit(&lv->run);
 	if (fflush(stdout) != 0)
 		lv->run.write_errors++;
+}
+
+static bool
+batch_full(void *arg)
+{
+	const struct live *lv = arg;
+	return lv->run.tx_stored >= LOGS_BATCH_MAX;
 }
 
 static void
@@ -252,7 +263,8 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 	};
 	struct live lv = { .run = { .lang = env->lang } };
 	struct log_follow_opts fo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
-	struct log_live loop = { .on_batch = on_batch, .on_save_error = on_save_error,
+	struct log_live loop = { .on_batch = on_batch, .batch_full = batch_full,
+		.on_save_error = on_save_error,
 		.on_checkpoint = on_checkpoint, .arg = &lv };
 	struct log_journal_opts jo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
 	struct syslog_server_opts so = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
