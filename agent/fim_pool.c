@@ -1,209 +1,368 @@
 /*
- * fim_pool.c - reader threads for fim_walk (see fim_pool.h).
+ * fim_pool.c - the integrity walk on several threads (see fim_pool.h).
+ *
+ * One mutex guards the shared state: the stack of directories still to
+ * list, the listed directories whose names are still to be examined
+ * ("batches"), and the entries found for the caller. A thread takes a
+ * name when there are enough of them, lists a directory when names run
+ * low, and does the disk work unlocked.
  */
 #include "agent/fim_pool.h"
 
-#include <errno.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/err.h"
 
-struct fim_pool {
-	pthread_mutex_t mu;
-	pthread_cond_t work;		/* todo became non-empty, or stop */
-	pthread_cond_t finished;	/* done became non-empty */
-	struct fim_job *todo, *todo_tail, *done;
-	size_t in_flight, cap;
-	bool stop;
-	int rc;				/* first non-zero from done_fn */
-	fim_pool_done_fn done_fn;
-	void *arg;
-	unsigned nthreads;
-	pthread_t threads[FIM_POOL_MAX_THREADS];
+/* A listed directory; open until its last child is examined. */
+struct batch {
+	struct batch *next;	/* in ready while names are untaken */
+	DIR *d;
+	char *rel;
+	size_t rl;
+	struct name *names;
+	size_t n, taken, left;	/* listed, handed out, not yet finished */
+	char *buf;		/* the names, NUL-terminated, back to back */
 };
 
-/* Same test as the serial walker: did the file change while read? */
-static bool
-same_content(const struct stat *a, const struct stat *b)
+struct name {
+	uint64_t ino;
+	size_t off;		/* in buf */
+	unsigned char dtype;
+};
+
+/* An entry on its way to the caller's thread. */
+struct found {
+	struct found *next;
+	struct fim_entry e;
+	char data[];		/* rel, NUL, link target, NUL */
+};
+
+struct fim_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work;	/* work appeared, or the walk ended */
+	pthread_cond_t out;	/* found non-empty, or the walk ended */
+	pthread_cond_t room;	/* found has room again */
+	const struct fim_visit_root *root;
+	struct fim_visit_stack pending;
+	struct batch *ready;
+	size_t nbatches, maxbatches, readynames;
+	struct found *found, *found_tail;
+	size_t nfound;
+	unsigned busy, threads;
+	bool end;
+	int rc;			/* first error: stops the walk */
+};
+
+/* Caller holds mu. */
+static void
+fail(struct fim_pool *p, int rc)
 {
-	return a->st_size == b->st_size && a->st_ino == b->st_ino &&
-	    a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	    a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	if (!p->rc)
+		p->rc = rc;
+	pthread_cond_broadcast(&p->work);
+	pthread_cond_broadcast(&p->out);
+	pthread_cond_broadcast(&p->room);
 }
 
 static void
-hash_job(struct fim_hasher *h, struct fim_job *j)
+batch_free(struct batch *b)
 {
-	struct stat st2;
-	uint64_t n = 0;
-	int rc = fim_hash_fd(h, j->fd, j->e.hash, &n);
-	if (rc == MAMORI_E_NOMEM) {
-		j->rc = rc;
-	} else if (rc) {
-		j->e.err = errno;
-		j->e.state = FIM_S_UNREADABLE;
-	} else if (fstat(j->fd, &st2) != 0 || !same_content(&j->st, &st2) ||
-	    n != (uint64_t)j->st.st_size) {
-		j->e.state = FIM_S_CHANGING;
-	} else {
-		j->e.has_hash = true;
+	if (b->d)
+		closedir(b->d);
+	free(b->names);
+	free(b->buf);
+	free(b->rel);
+	free(b);
+}
+
+/* Copies e (path set to rel) for the caller's thread. */
+static int
+hand(struct fim_pool *p, const struct fim_entry *e, const char *rel)
+{
+	size_t rl = strlen(rel) + 1, ll = e->link ? strlen(e->link) + 1 : 0;
+	struct found *f = malloc(sizeof(*f) + rl + ll);
+	if (!f)
+		return MAMORI_E_NOMEM;
+	f->next = NULL;
+	f->e = *e;
+	memcpy(f->data, rel, rl);
+	if (ll) {
+		memcpy(f->data + rl, e->link, ll);
+		f->e.link = f->data + rl;
 	}
-	close(j->fd);
-	j->fd = -1;
+	pthread_mutex_lock(&p->mu);
+	while (p->nfound >= FIM_POOL_FOUND && !p->rc)
+		pthread_cond_wait(&p->room, &p->mu);
+	if (p->found_tail)
+		p->found_tail->next = f;
+	else
+		p->found = f;
+	p->found_tail = f;
+	p->nfound++;
+	pthread_cond_signal(&p->out);
+	pthread_mutex_unlock(&p->mu);
+	return MAMORI_OK;
+}
+
+static int
+cmp_ino(const void *a, const void *b)
+{
+	uint64_t x = ((const struct name *)a)->ino, y = ((const struct name *)b)->ino;
+	return x < y ? -1 : x > y;
+}
+
+/* Reads every name of d into b. */
+static int
+read_names(struct batch *b)
+{
+	size_t ncap = 0, len = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(b->d)) != NULL) {
+		if (fim_visit_skip(de->d_name))
+			continue;
+		size_t nl = strlen(de->d_name) + 1;
+		if (b->n == ncap) {
+			ncap = ncap ? 2 * ncap : 16;
+			struct name *v = realloc(b->names, ncap * sizeof(*v));
+			if (!v)
+				return MAMORI_E_NOMEM;
+			b->names = v;
+		}
+		if (len + nl > cap) {
+			cap = 2 * (len + nl) + 256;
+			char *q = realloc(b->buf, cap);
+			if (!q)
+				return MAMORI_E_NOMEM;
+			b->buf = q;
+		}
+		memcpy(b->buf + len, de->d_name, nl);
+		b->names[b->n++] = (struct name){ de->d_ino, len, de->d_type };
+		len += nl;
+	}
+	/* Inode order: neighbouring inodes share inode-table blocks and
+	 * usually have their data close together, which the disk's queue
+	 * can then merge and sort. */
+	if (b->n > 1)
+		qsort(b->names, b->n, sizeof(*b->names), cmp_ino);
+	return MAMORI_OK;
+}
+
+/* Opens and lists one pending directory (the caller counted it in
+ * nbatches); its children become a ready batch. */
+static int
+list_dir(struct fim_pool *p, struct fim_visit_pending *pd)
+{
+	struct fim_entry e;
+	struct batch *b = NULL;
+	int fd = fim_visit_dir(p->root, pd->rel, pd->dev, pd->ino, &e);
+	int rc = hand(p, &e, pd->rel);
+
+	if (rc || fd < 0)
+		goto out;
+	if (!(b = calloc(1, sizeof(*b)))) {
+		rc = MAMORI_E_NOMEM;
+		goto out;
+	}
+	if (!(b->d = fdopendir(fd)))
+		goto out;	/* listed as a directory, nothing below */
+	fd = -1;
+	b->rel = pd->rel;
+	b->rl = strlen(pd->rel);
+	pd->rel = NULL;
+	if ((rc = read_names(b)) != 0 || b->n == 0)
+		goto out;
+	b->left = b->n;
+	pthread_mutex_lock(&p->mu);
+	b->next = p->ready;
+	p->ready = b;
+	p->readynames += b->n;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	return MAMORI_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (b)
+		batch_free(b);
+	pthread_mutex_lock(&p->mu);
+	p->nbatches--;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+/* Examines one name of b, then counts it finished. */
+static int
+examine(struct fim_pool *p, struct fim_visit *v, struct batch *b,
+    const struct name *nm, char **crel, size_t *ccap)
+{
+	struct fim_entry e;
+	struct stat st;
+	bool descend = false;
+	int rc = fim_visit_join(crel, ccap, b->rel, b->rl, b->buf + nm->off);
+
+	if (!rc)
+		rc = fim_visit_child(v, dirfd(b->d), b->buf + nm->off, nm->dtype, &e,
+		    &descend, &st);
+	if (!rc && !descend)
+		rc = hand(p, &e, *crel);
+	pthread_mutex_lock(&p->mu);
+	if (!rc && descend) {
+		rc = fim_visit_push(&p->pending, *crel, st.st_dev, st.st_ino);
+		pthread_cond_signal(&p->work);
+	}
+	bool last = --b->left == 0;
+	if (last) {
+		p->nbatches--;
+		pthread_cond_signal(&p->work);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (last)
+		batch_free(b);
+	return rc;
 }
 
 static void *
 worker(void *arg)
 {
 	struct fim_pool *p = arg;
-	struct fim_hasher h;
-	bool ok = fim_hasher_init(&h) == MAMORI_OK;
+	struct fim_visit v;
+	char *crel = NULL;
+	size_t ccap = 0;
+	int rc = fim_visit_init(&v, p->root);
+	bool have_v = rc == MAMORI_OK;
 
 	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->todo && !p->stop)
-			pthread_cond_wait(&p->work, &p->mu);
-		if (!p->todo)
+	if (rc)
+		fail(p, rc);
+	while (!p->rc && !p->end) {
+		struct batch *b = p->ready;
+		/* List ahead while the names in hand would not keep every
+		 * thread busy; a batch is an open descriptor, so bounded. */
+		bool list = p->pending.n > 0 && p->nbatches < p->maxbatches &&
+		    p->readynames < 4 * (size_t)p->threads;
+		if (list) {
+			struct fim_visit_pending pd;
+			(void)fim_visit_pop(&p->pending, &pd);
+			p->nbatches++;
+			p->busy++;
+			pthread_mutex_unlock(&p->mu);
+			rc = list_dir(p, &pd);
+			free(pd.rel);
+		} else if (b) {
+			const struct name *nm = &b->names[b->taken++];
+			p->readynames--;
+			if (b->taken == b->n)
+				p->ready = b->next;
+			p->busy++;
+			pthread_mutex_unlock(&p->mu);
+			rc = examine(p, &v, b, nm, &crel, &ccap);
+		} else if (p->busy == 0 && p->pending.n == 0 && p->nbatches == 0) {
+			p->end = true;
+			pthread_cond_broadcast(&p->work);
+			pthread_cond_broadcast(&p->out);
 			break;
-		struct fim_job *j = p->todo;
-		p->todo = j->next;
-		if (!p->todo)
-			p->todo_tail = NULL;
-		pthread_mutex_unlock(&p->mu);
-		if (ok) {
-			hash_job(&h, j);
 		} else {
-			j->rc = MAMORI_E_NOMEM;
-			close(j->fd);
-			j->fd = -1;
+			pthread_cond_wait(&p->work, &p->mu);
+			continue;
 		}
 		pthread_mutex_lock(&p->mu);
-		j->next = p->done;
-		p->done = j;
-		pthread_cond_signal(&p->finished);
+		if (rc)
+			fail(p, rc);
+		if (--p->busy == 0)
+			pthread_cond_broadcast(&p->work);
 	}
 	pthread_mutex_unlock(&p->mu);
-	if (ok)
-		fim_hasher_release(&h);
+	free(crel);
+	if (have_v)
+		fim_visit_release(&v);
 	return NULL;
 }
 
-/* Takes the finished jobs (caller holds mu), delivers them unlocked. */
+/* Calls emit for what the threads found until the walk ends or stops. */
 static void
-deliver(struct fim_pool *p)
+deliver(struct fim_pool *p, fim_pool_emit_fn emit, void *arg)
 {
-	struct fim_job *j = p->done;
-	size_t n = 0;
-	p->done = NULL;
-	for (struct fim_job *k = j; k; k = k->next)
-		n++;
-	p->in_flight -= n;
-	pthread_mutex_unlock(&p->mu);
-	while (j) {
-		struct fim_job *next = j->next;
-		int rc = j->rc;
-		if (!rc && !p->rc)
-			rc = p->done_fn(p->arg, j);
-		if (rc && !p->rc)
-			p->rc = rc;
-		free(j->rel);
-		free(j);
-		j = next;
-	}
 	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->found && !p->end && !p->rc)
+			pthread_cond_wait(&p->out, &p->mu);
+		struct found *f = p->found;
+		if (!f || p->rc)
+			break;
+		p->found = p->found_tail = NULL;
+		p->nfound = 0;
+		pthread_cond_broadcast(&p->room);
+		pthread_mutex_unlock(&p->mu);
+		int rc = MAMORI_OK;
+		while (f) {
+			struct found *next = f->next;
+			if (!rc)
+				rc = emit(arg, &f->e, f->data);
+			free(f);
+			f = next;
+		}
+		pthread_mutex_lock(&p->mu);
+		if (rc)
+			fail(p, rc);
+	}
+	pthread_mutex_unlock(&p->mu);
 }
 
 int
-fim_pool_start(struct fim_pool **out, unsigned threads, fim_pool_done_fn done, void *arg)
+fim_pool_walk(const struct fim_visit_root *r, unsigned threads, ino_t root_ino,
+    fim_pool_emit_fn emit, void *arg)
 {
-	struct fim_pool *p = calloc(1, sizeof(*p));
-	*out = NULL;
-	if (!p)
-		return MAMORI_E_NOMEM;
+	struct fim_pool p = { .root = r };
+	unsigned started = 0;
+	int rc;
+
 	if (threads < 2)
 		threads = 2;
 	if (threads > FIM_POOL_MAX_THREADS)
 		threads = FIM_POOL_MAX_THREADS;
-	p->cap = 2 * (size_t)threads;
-	p->done_fn = done;
-	p->arg = arg;
-	if (pthread_mutex_init(&p->mu, NULL) != 0) {
-		free(p);
-		return MAMORI_E_NOMEM;
-	}
-	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->finished, NULL);
-	for (unsigned i = 0; i < threads; i++) {
-		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
+	p.threads = threads;
+	p.maxbatches = 2 * (size_t)threads + 4;
+	if ((rc = fim_visit_push(&p.pending, "", r->dev, root_ino)) != 0)
+		return rc;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.out, NULL);
+	pthread_cond_init(&p.room, NULL);
+	pthread_t *tid = calloc(threads, sizeof(*tid));
+	for (unsigned i = 0; tid && i < threads; i++) {
+		if (pthread_create(&tid[i], NULL, worker, &p) != 0)
 			break;
-		p->nthreads++;
+		started++;
 	}
-	if (p->nthreads == 0) {
-		pthread_cond_destroy(&p->work);
-		pthread_cond_destroy(&p->finished);
-		pthread_mutex_destroy(&p->mu);
-		free(p);
-		return MAMORI_E_NOMEM;
+	if (started == 0) {
+		rc = MAMORI_E_NOMEM;
+		goto out;
 	}
-	*out = p;
-	return MAMORI_OK;
-}
-
-int
-fim_pool_submit(struct fim_pool *p, struct fim_job *j)
-{
-	pthread_mutex_lock(&p->mu);
-	while (p->in_flight >= p->cap) {
-		while (!p->done)
-			pthread_cond_wait(&p->finished, &p->mu);
-		deliver(p);
+	deliver(&p, emit, arg);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	rc = p.rc;
+out:
+	while (p.ready) {
+		struct batch *b = p.ready;
+		p.ready = b->next;
+		batch_free(b);
 	}
-	j->next = NULL;
-	if (p->todo_tail)
-		p->todo_tail->next = j;
-	else
-		p->todo = j;
-	p->todo_tail = j;
-	p->in_flight++;
-	pthread_cond_signal(&p->work);
-	int rc = p->rc;
-	pthread_mutex_unlock(&p->mu);
-	return rc;
-}
-
-int
-fim_pool_poll(struct fim_pool *p)
-{
-	pthread_mutex_lock(&p->mu);
-	if (p->done)
-		deliver(p);
-	int rc = p->rc;
-	pthread_mutex_unlock(&p->mu);
-	return rc;
-}
-
-int
-fim_pool_finish(struct fim_pool *p)
-{
-	if (!p)
-		return MAMORI_OK;
-	pthread_mutex_lock(&p->mu);
-	while (p->in_flight > 0) {
-		while (!p->done)
-			pthread_cond_wait(&p->finished, &p->mu);
-		deliver(p);
+	while (p.found) {
+		struct found *f = p.found;
+		p.found = f->next;
+		free(f);
 	}
-	p->stop = true;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->mu);
-	for (unsigned i = 0; i < p->nthreads; i++)
-		pthread_join(p->threads[i], NULL);
-	int rc = p->rc;
-	pthread_cond_destroy(&p->work);
-	pthread_cond_destroy(&p->finished);
-	pthread_mutex_destroy(&p->mu);
-	free(p);
+	fim_visit_stack_free(&p.pending);
+	free(tid);
+	pthread_cond_destroy(&p.work);
+	pthread_cond_destroy(&p.out);
+	pthread_cond_destroy(&p.room);
+	pthread_mutex_destroy(&p.mu);
 	return rc;
 }

@@ -1,55 +1,44 @@
 /*
- * fim_pool.h - a few reader threads that hash files for fim_walk.
+ * fim_pool.h - the integrity walk on several threads.
  *
- * The walker stays the only one that lists directories and opens files
- * (openat + O_NOFOLLOW + fstat, unchanged); a worker only reads and hashes
- * the descriptor it is handed, then re-checks fstat like the serial path.
- * Several reads in flight keep the disk busy on a cold cache and both
- * cores hashing on a warm one. Finished entries come back to the walker's
- * thread, which alone calls the walk callback, so callers need no locks.
- * Memory is bounded: at most 2 x threads jobs exist (each one open
- * descriptor and one path), and each thread owns one FIM_HASH_BUF buffer.
+ * On a cold cache a walk is a chain of small reads (directory blocks,
+ * inodes, the first block of each small file), each one a disk round
+ * trip; on one thread they queue up behind each other. Here every thread
+ * both lists directories and examines entries (fim_visit: openat +
+ * O_NOFOLLOW, fstat on the descriptor, read and hash, fstat again), so as
+ * many reads are in flight as there are threads, and on a warm cache the
+ * cores share the hashing.
  *
- * Threads rather than io_uring: no new dependency, works under seccomp
- * profiles and old kernels, and the per-file work (open by the walker,
- * read, hash) keeps its safety properties as is.
+ * Found entries are handed back to the caller's thread, which alone calls
+ * emit, so callers need no locks. The order of entries depends on thread
+ * timing; what is found does not (callers that store or compare sort).
+ *
+ * Memory is bounded apart from the pending-directory stack, as in the
+ * serial walk: at most 2 x threads + 4 directories are listed and open at
+ * once (their names held until examined), at most FIM_POOL_FOUND entries
+ * wait for the caller, and each thread owns one FIM_HASH_BUF buffer.
  */
 #ifndef MAMORI_AGENT_FIM_POOL_H
 #define MAMORI_AGENT_FIM_POOL_H
 
-#include <sys/stat.h>
+#include <sys/types.h>
 
+#include "agent/fim_visit.h"
 #include "agent/fim_walk.h"
 
-#define FIM_POOL_MAX_THREADS 16
-/* The thread count is the fim.threads setting (default 4: enough reads in
- * flight for an SSD or a virtual disk on a cold cache, and no more threads
- * than a small server has use for on a warm one). */
+#define FIM_POOL_MAX_THREADS 64
+#define FIM_POOL_FOUND 4096
 
-/* A file opened and fstat()ed by the walker, waiting to be hashed. */
-struct fim_job {
-	struct fim_entry e;	/* metadata filled; path unset */
-	char *rel;		/* malloc()ed; freed by the pool */
-	int fd;			/* closed by the worker */
-	struct stat st;		/* the fstat the entry was filled from */
-	int rc;			/* MAMORI_E_NOMEM from the hasher, else 0 */
-	struct fim_job *next;
-};
+/* Called on the caller's thread for each entry (e->path unset); a
+ * non-zero return stops the walk and is returned. */
+typedef int (*fim_pool_emit_fn)(void *arg, struct fim_entry *e, const char *rel);
 
-struct fim_pool;
-
-/* Called on the walker's thread for each finished job; a non-zero return
- * is kept and returned by later fim_pool calls (jobs still finish). */
-typedef int (*fim_pool_done_fn)(void *arg, struct fim_job *j);
-
-/* threads 2..FIM_POOL_MAX_THREADS; MAMORI_E_NOMEM when threads cannot start. */
-int fim_pool_start(struct fim_pool **out, unsigned threads, fim_pool_done_fn done, void *arg);
-/* Hands j (from malloc) over; may first wait for and deliver finished
- * jobs. Returns the first non-zero value of done so far. */
-int fim_pool_submit(struct fim_pool *p, struct fim_job *j);
-/* Delivers the jobs finished so far without waiting. */
-int fim_pool_poll(struct fim_pool *p);
-/* Waits for every job, delivers them, stops the threads, frees p. */
-int fim_pool_finish(struct fim_pool *p);
+/*
+ * Walks the directory r->rootfd (inode root_ino) with threads threads
+ * (2..FIM_POOL_MAX_THREADS). Returns 0, emit's value, MAMORI_E_NOMEM.
+ * Every thread has finished and every descriptor is closed on return.
+ */
+int fim_pool_walk(const struct fim_visit_root *r, unsigned threads, ino_t root_ino,
+    fim_pool_emit_fn emit, void *arg);
 
 #endif

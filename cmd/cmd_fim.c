@@ -16,7 +16,6 @@
 #include <jansson.h>
 
 #include "agent/fim_baseline.h"
-#include "agent/fim_pool.h"
 #include "agent/fim_watch.h"
 #include "agent/ransom_detect.h"
 #include "agent/ransom_respond.h"
@@ -225,6 +224,9 @@ fim_init(struct cmd_env *env, int argc, char **argv)
 		int64_t root_id;
 		size_t unread = 0;
 		uint64_t bytes = 0;
+		/* Threads find entries in any order: store them in path order
+		 * (the table's key order, so inserts append). */
+		fim_set_sort(&set);
 		rc = store_fim_begin(db, key, (int64_t)time(NULL), &root_id);
 		for (size_t k = 0; !rc && k < set.n; k++) {
 			const struct fim_record *r = &set.v[k];

@@ -178,9 +178,9 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_LOGS_CLOSED_DAYS] = { "logs.closed_days", CONF_STRING, 0, "", 0, 0,
 	    "the company's own days off, comma-separated: MM-DD every year or YYYY-MM-DD once "
 	    "(e.g. 08-13,08-14,2026-05-01)" },
-	[CONF_FIM_THREADS] = { "fim.threads", CONF_INT, 4, NULL, 1, 16,
-	    "reader threads of fim init and check: the walker opens each file safely, these only "
-	    "hash (1: hash on the walking thread)" },
+	[CONF_FIM_THREADS] = { "fim.threads", CONF_INT, 16, NULL, 1, 64,
+	    "threads of fim init and check, each listing directories and opening, reading and "
+	    "hashing files, so that many disk reads are in flight on a cold cache (1: one thread)" },
 	[CONF_RANSOM_BACKUP_FILES] = { "ransom.backup_files", CONF_INT, 5, NULL, 2, 10000,
 	    "deletions under backup or snapshot folders by one process within ransom.window_ms "
 	    "that mean backups are being destroyed" },

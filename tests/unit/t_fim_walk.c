@@ -192,29 +192,48 @@ main(void)
 	is_int(fim_walk(root, &nh, depth_cb, &maxlen), 0, "600-deep tree walked");
 	ok(maxlen > PATH_MAX, "paths longer than PATH_MAX reported (%zu)", maxlen);
 
-	/* Reader threads: the same records as hashing on the walking thread. */
+	/* Threads: the same records as the serial walk. 300 files in the
+	 * root and 80 directories (more than 2 threads keep listed at once),
+	 * each with files, a link and a subdirectory. */
 	for (int i = 0; i < 300; i++) {
 		char name[32], body[64];
 		snprintf(name, sizeof(name), "f%03d", i);
 		snprintf(body, sizeof(body), "content %d", i * 7919);
 		put(root, name, body);
 	}
+	for (int i = 0; i < 80; i++) {
+		snprintf(p, sizeof(p), "%s/d%02d", root, i);
+		mkdir(p, 0755);
+		put(p, "a", "alpha");
+		put(p, "b", i % 2 ? "beta" : "");
+		snprintf(q, sizeof(q), "%s/d%02d/ln", root, i);
+		if (symlink("a", q))
+			return 1;
+		snprintf(q, sizeof(q), "%s/d%02d/s", root, i);
+		mkdir(q, 0700);
+		put(q, "c", "gamma");
+	}
 	struct fim_walk_opts par = o;
-	par.threads = 4;
 	struct fim_set ser, pa;
 	fim_set_init(&ser);
-	fim_set_init(&pa);
 	is_int(fim_set_collect(&ser, root, &o), 0, "serial walk");
-	is_int(fim_set_collect(&pa, root, &par), 0, "walk with 4 reader threads");
 	fim_set_sort(&ser);
-	fim_set_sort(&pa);
-	int same = ser.n == pa.n;
-	for (size_t i = 0; same && i < ser.n; i++)
-		same = strcmp(ser.v[i].path, pa.v[i].path) == 0 &&
-		    ser.v[i].has_hash == pa.v[i].has_hash && ser.v[i].state == pa.v[i].state &&
-		    memcmp(ser.v[i].hash, pa.v[i].hash, FIM_HASH_LEN) == 0;
-	ok(same && pa.n > 300, "threads give identical entries and hashes (%zu, %zu)", ser.n, pa.n);
-	fim_set_free(&pa);
+	static const unsigned nthreads[] = { 2, 4, 16 };
+	for (size_t t = 0; t < sizeof(nthreads) / sizeof(nthreads[0]); t++) {
+		par.threads = nthreads[t];
+		fim_set_init(&pa);
+		is_int(fim_set_collect(&pa, root, &par), 0, "walk with %u threads", par.threads);
+		fim_set_sort(&pa);
+		int same = ser.n == pa.n;
+		for (size_t i = 0; same && i < ser.n; i++)
+			same = fim_compare(&ser.v[i], &pa.v[i]) == 0 &&
+			    strcmp(ser.v[i].path, pa.v[i].path) == 0 &&
+			    ser.v[i].has_hash == pa.v[i].has_hash &&
+			    ser.v[i].state == pa.v[i].state;
+		ok(same && pa.n > 300 + 80 * 6, "%u threads: identical entries and hashes (%zu, %zu)",
+		    par.threads, ser.n, pa.n);
+		fim_set_free(&pa);
+	}
 	fim_set_init(&pa);
 	par.max_entries = 50;
 	is_int(fim_set_collect(&pa, root, &par), MAMORI_E_LIMIT,
