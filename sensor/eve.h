@@ -49,13 +49,40 @@ int eve_flush(struct eve *e);
 void eve_timestamp(int64_t ts_us, char *buf, size_t n);
 
 /* Starts an event: timestamp, flow_id and 5-tuple from the flow (may be
- * NULL) or, when flow is NULL and p is given, from the packet. */
-void eve_begin(struct eve *e, int64_t ts_us, const char *type, const struct flow *f,
-    const struct pkt *p);
+ * NULL) or, when flow is NULL and p is given, from the packet. The type is
+ * a literal of ours. */
+void eve_begin_k(struct eve *e, int64_t ts_us, const char *type, size_t tlen,
+    const struct flow *f, const struct pkt *p);
 /* The same with the packet's own 5-tuple (DNS: query and answer differ)
  * and the flow's id. */
-void eve_begin_packet(struct eve *e, int64_t ts_us, const char *type, const struct flow *f,
-    const struct pkt *p);
+void eve_begin_packet_k(struct eve *e, int64_t ts_us, const char *type, size_t tlen,
+    const struct flow *f, const struct pkt *p);
+static inline void eve_begin(struct eve *e, int64_t ts_us, const char *type,
+    const struct flow *f, const struct pkt *p)
+{
+	eve_begin_k(e, ts_us, type, strlen(type), f, p);
+}
+static inline void eve_begin_packet(struct eve *e, int64_t ts_us, const char *type,
+    const struct flow *f, const struct pkt *p)
+{
+	eve_begin_packet_k(e, ts_us, type, strlen(type), f, p);
+}
+
+/* Direct writing, for the events written most (flow): the caller takes
+ * room for the rest of the event once (eve_reserve; n far below
+ * EVE_BUF_BYTES), writes literal parts and numbers through the eve_put_*
+ * helpers (each returns the new end) and ends the line with
+ * eve_commit_end. Only for values that need no escaping. */
+char *eve_reserve(struct eve *e, size_t n);
+#define EVE_PUT_LIT(w, lit) ((char *)memcpy((w), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
+char *eve_put_u64(char *w, uint64_t v);
+char *eve_put_i64(char *w, int64_t v);
+/* A quoted address (up to 48 bytes). */
+char *eve_put_ip(char *w, const struct ip_addr *a);
+/* A quoted timestamp (33 bytes). */
+char *eve_put_time(struct eve *e, char *w, int64_t ts_us);
+/* "}\n" after w: the event is complete. */
+void eve_commit_end(struct eve *e, char *w);
 /* Closes whatever is open and ends the line. */
 void eve_end(struct eve *e);
 

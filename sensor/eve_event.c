@@ -11,38 +11,66 @@ eve_event_app_name(uint8_t app)
 	return app < sizeof(n) / sizeof(n[0]) ? n[app] : NULL;
 }
 
+/* Written directly (one event per flow, the most frequent event): the
+ * same text as member-by-member writing, at a fraction of the calls. */
 void
 eve_event_flow(struct eve *e, const struct flow *f, enum flow_end_reason why)
 {
-	static const char *const reasons[] = { "timeout", "evicted", "shutdown" };
+	static const char *const reasons[] = { ",\"reason\":\"timeout\"",
+		",\"reason\":\"evicted\"", ",\"reason\":\"shutdown\"" };
+	static const char hexd[] = "0123456789abcdef";
 	eve_begin(e, f->last_us, "flow", f, NULL);
+	/* app_proto 26, counters 4 x 40, times 2 x 42, age 27, state 22,
+	 * reason 22, alerted 17, tcp 75 */
+	char *w = eve_reserve(e, 512);
 	const char *app = eve_event_app_name(f->app);
-	if (app)
-		eve_str(e, "app_proto", app);
-	eve_obj(e, "flow");
-	eve_int(e, "pkts_toserver", (int64_t)f->pkts_ts);
-	eve_int(e, "pkts_toclient", (int64_t)f->pkts_tc);
-	eve_int(e, "bytes_toserver", (int64_t)f->bytes_ts);
-	eve_int(e, "bytes_toclient", (int64_t)f->bytes_tc);
-	eve_time(e, "start", f->first_us);
-	eve_time(e, "end", f->last_us);
-	eve_int(e, "age", (f->last_us - f->first_us) / 1000000);
-	eve_str(e, "state", f->closed ? "closed" : f->proto == 6 && f->synack_seen ?
-	    "established" : "new");
-	eve_str(e, "reason", reasons[why]);
-	eve_bool(e, "alerted", false);
-	eve_close(e);
+	if (app) {
+		size_t n = strlen(app);
+		w = EVE_PUT_LIT(w, ",\"app_proto\":\"");
+		memcpy(w, app, n);
+		w += n;
+		*w++ = '"';
+	}
+	w = EVE_PUT_LIT(w, ",\"flow\":{\"pkts_toserver\":");
+	w = eve_put_i64(w, (int64_t)f->pkts_ts);
+	w = EVE_PUT_LIT(w, ",\"pkts_toclient\":");
+	w = eve_put_i64(w, (int64_t)f->pkts_tc);
+	w = EVE_PUT_LIT(w, ",\"bytes_toserver\":");
+	w = eve_put_i64(w, (int64_t)f->bytes_ts);
+	w = EVE_PUT_LIT(w, ",\"bytes_toclient\":");
+	w = eve_put_i64(w, (int64_t)f->bytes_tc);
+	w = EVE_PUT_LIT(w, ",\"start\":");
+	w = eve_put_time(e, w, f->first_us);
+	w = EVE_PUT_LIT(w, ",\"end\":");
+	w = eve_put_time(e, w, f->last_us);
+	w = EVE_PUT_LIT(w, ",\"age\":");
+	w = eve_put_i64(w, (f->last_us - f->first_us) / 1000000);
+	if (f->closed)
+		w = EVE_PUT_LIT(w, ",\"state\":\"closed\"");
+	else if (f->proto == 6 && f->synack_seen)
+		w = EVE_PUT_LIT(w, ",\"state\":\"established\"");
+	else
+		w = EVE_PUT_LIT(w, ",\"state\":\"new\"");
+	size_t rn = strlen(reasons[why]);
+	memcpy(w, reasons[why], rn);
+	w += rn;
+	w = EVE_PUT_LIT(w, ",\"alerted\":false}");
 	if (f->proto == 6) {
 		uint8_t all = f->tcp_flags_ts | f->tcp_flags_tc;
-		eve_obj(e, "tcp");
-		eve_hex(e, "tcp_flags", &all, 1, 0);
-		eve_bool(e, "syn", (all & TCP_SYN) != 0);
-		eve_bool(e, "fin", (all & TCP_FIN) != 0);
-		eve_bool(e, "rst", (all & TCP_RST) != 0);
-		eve_bool(e, "ack", (all & TCP_ACK) != 0);
-		eve_close(e);
+		w = EVE_PUT_LIT(w, ",\"tcp\":{\"tcp_flags\":\"");
+		*w++ = hexd[all >> 4];
+		*w++ = hexd[all & 15];
+		w = EVE_PUT_LIT(w, "\",\"syn\":");
+		w = all & TCP_SYN ? EVE_PUT_LIT(w, "true") : EVE_PUT_LIT(w, "false");
+		w = EVE_PUT_LIT(w, ",\"fin\":");
+		w = all & TCP_FIN ? EVE_PUT_LIT(w, "true") : EVE_PUT_LIT(w, "false");
+		w = EVE_PUT_LIT(w, ",\"rst\":");
+		w = all & TCP_RST ? EVE_PUT_LIT(w, "true") : EVE_PUT_LIT(w, "false");
+		w = EVE_PUT_LIT(w, ",\"ack\":");
+		w = all & TCP_ACK ? EVE_PUT_LIT(w, "true") : EVE_PUT_LIT(w, "false");
+		*w++ = '}';
 	}
-	eve_end(e);
+	eve_commit_end(e, w);
 }
 
 static void

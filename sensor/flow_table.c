@@ -15,6 +15,8 @@ flow_table_init(struct flow_table *t, size_t max_flows, flow_end_fn on_end, void
 	size_t nb = 1;
 	while (nb < max_flows)
 		nb <<= 1;
+	t->max_buckets = nb;
+	nb = nb < FLOW_TABLE_MIN_BUCKETS ? nb : FLOW_TABLE_MIN_BUCKETS;
 	t->pool = calloc(max_flows, sizeof(*t->pool));
 	t->buckets = calloc(nb, sizeof(*t->buckets));
 	if (!t->pool || !t->buckets) {
@@ -83,6 +85,28 @@ remove_flow(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 	t->used--;
 }
 
+/* Doubles the bucket array once there are more live flows than buckets.
+ * Sized to the live flows rather than the cap, the array stays in the
+ * cache: at the cap's 65,536 buckets the load of a cold bucket was most
+ * of the cost of looking up and of ending a flow. Without memory for the
+ * larger array the table keeps working with longer chains. */
+static void
+grow(struct flow_table *t)
+{
+	size_t nb = t->nbuckets * 2;
+	struct flow **b = calloc(nb, sizeof(*b));
+	if (!b)
+		return;
+	for (struct flow *f = t->oldest; f; f = f->lnext) {
+		struct flow **head = &b[f->hash & (nb - 1)];
+		f->hnext = *head;
+		*head = f;
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = nb;
+}
+
 struct flow *
 flow_table_get(struct flow_table *t, const struct pkt *p, bool *to_server, bool *created)
 {
@@ -135,6 +159,8 @@ flow_table_get(struct flow_table *t, const struct pkt *p, bool *to_server, bool 
 	lru_append(t, f);
 	t->used++;
 	t->total++;
+	if (t->used > t->nbuckets && t->nbuckets < t->max_buckets)
+		grow(t);
 	*created = true;
 	*to_server = flow_pkt_to_server(f, p);
 	return f;

@@ -12,6 +12,9 @@
 
 #include "sensor/flow.h"
 
+/* Buckets at start: the array doubles as live flows outnumber them. */
+#define FLOW_TABLE_MIN_BUCKETS 1024
+
 enum flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_EVICTED, FLOW_END_SHUTDOWN };
 
 /* Called for each flow leaving the table, before its slot is reused. */
@@ -20,7 +23,8 @@ typedef void (*flow_end_fn)(void *ud, struct flow *f, enum flow_end_reason why);
 struct flow_table {
 	struct flow *pool;
 	struct flow **buckets;
-	size_t nbuckets;		/* power of two */
+	size_t nbuckets;		/* power of two, grows with the live flows */
+	size_t max_buckets;		/* the power of two >= cap */
 	size_t cap, used;
 	struct flow *free_list;		/* through hnext: slots used before */
 	size_t fresh;			/* pool[fresh..cap) never used: not touched

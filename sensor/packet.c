@@ -48,17 +48,10 @@ anomaly_name(enum anomaly a)
 	return (unsigned)a < ANOM__COUNT && anomaly_names[a] ? anomaly_names[a] : "unknown";
 }
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-bool
-ip_addr_is_v4(const struct ip_addr *a)
-{
-	return memcmp(a->b, v4mapped, sizeof(v4mapped)) == 0;
-}
-
 void
 ip_addr_set_v4(struct ip_addr *a, const uint8_t v4[4])
 {
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	memcpy(a->b, v4mapped, sizeof(v4mapped));
 	memcpy(a->b + 12, v4, 4);
 }

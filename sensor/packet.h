@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/span.h"
 
@@ -109,7 +110,18 @@ struct pkt {
 	uint8_t depth;			/* layers decoded */
 };
 
-bool ip_addr_is_v4(const struct ip_addr *a);
+/* ::ffff:0:0/96. Inline: asked several times per packet. */
+static inline bool
+ip_addr_is_v4(const struct ip_addr *a)
+{
+	static const uint8_t tail[4] = { 0, 0, 0xff, 0xff };
+	uint64_t w0;
+	uint32_t w1, t;
+	memcpy(&w0, a->b, 8);
+	memcpy(&w1, a->b + 8, 4);
+	memcpy(&t, tail, 4);
+	return w0 == 0 && w1 == t;
+}
 void ip_addr_set_v4(struct ip_addr *a, const uint8_t v4[4]);
 /* Text form into buf (INET6_ADDRSTRLEN at least). */
 const char *ip_addr_str(const struct ip_addr *a, char *buf, size_t n);

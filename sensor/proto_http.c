@@ -5,16 +5,26 @@
 
 #include "common/err.h"
 
-static const char *const methods[] = { "GET", "POST", "HEAD", "PUT", "DELETE",
-	"OPTIONS", "PATCH", "CONNECT", "TRACE", "PROPFIND", "M-SEARCH", "NOTIFY",
-	"SUBSCRIBE", NULL };
+#define M(lit) { lit, sizeof(lit) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} methods[] = { M("GET"), M("POST"), M("HEAD"), M("PUT"), M("DELETE"), M("OPTIONS"),
+	M("PATCH"), M("CONNECT"), M("TRACE"), M("PROPFIND"), M("M-SEARCH"), M("NOTIFY"),
+	M("SUBSCRIBE") };
+#undef M
 
+/* Asked of most TCP payloads (every one that is not TLS or a known
+ * handshake): a payload not starting with a capital letter is answered
+ * before the table is walked. */
 bool
 proto_http_is_request(struct span s)
 {
-	for (int i = 0; methods[i]; i++) {
-		size_t n = strlen(methods[i]);
-		if (s.len > n && s.p[n] == ' ' && memcmp(s.p, methods[i], n) == 0)
+	if (s.len < 4 || s.p[0] < 'C' || s.p[0] > 'T')
+		return false;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		size_t n = methods[i].len;
+		if (s.len > n && s.p[n] == ' ' && memcmp(s.p, methods[i].name, n) == 0)
 			return true;
 	}
 	return false;

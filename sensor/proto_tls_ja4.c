@@ -7,16 +7,22 @@
 
 #include <ctype.h>
 #include <openssl/evp.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char hexd[] = "0123456789abcdef";
 
-static int
-cmp_u16(const void *a, const void *b)
+/* Insertion sort: the lists are short (tens of entries) and mostly
+ * ordered; qsort's merge sort with a callback per compare cost more. */
+static void
+sort_u16(uint16_t *v, size_t n)
 {
-	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
-	return (x > y) - (x < y);
+	for (size_t i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* "0a0b,0c0d" into buf; returns the length. */
@@ -106,7 +112,7 @@ proto_tls_ja4(const struct tls_ja4_in *in, char out[TLS_JA4_LEN + 1])
 	w[10] = '_';
 
 	memcpy(sorted, in->ciphers, in->nciphers * sizeof(sorted[0]));
-	qsort(sorted, in->nciphers, sizeof(sorted[0]), cmp_u16);
+	sort_u16(sorted, in->nciphers);
 	sha256_12(text, hex_list(sorted, in->nciphers, text), w + 11);
 	w[23] = '_';
 
@@ -114,7 +120,7 @@ proto_tls_ja4(const struct tls_ja4_in *in, char out[TLS_JA4_LEN + 1])
 	for (size_t i = 0; i < in->nexts; i++)
 		if (in->exts[i] != 0x0000 && in->exts[i] != 0x0010)
 			sorted[ne++] = in->exts[i];
-	qsort(sorted, ne, sizeof(sorted[0]), cmp_u16);
+	sort_u16(sorted, ne);
 	size_t len = hex_list(sorted, ne, text);
 	if (ne && in->nsigalgs) {
 		text[len++] = '_';
