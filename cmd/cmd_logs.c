@@ -381,7 +381,7 @@ cmd_logs_commit(struct cmd_logs_run *r)
 int
 cmd_logs_finish(struct cmd_logs_run *r, int rc)
 {
-	if (r->sigma)
+	if (r->sigma && !r->live)
 		sigma_ruleset_flush(r->sigma, on_sigma, r);
 	cmd_logs_commit(r);
 	if (fflush(stdout) != 0 || r->write_errors)

@@ -34,6 +34,7 @@ struct cmd_logs_run {
 	struct sigma_ruleset *sigma;
 	struct db *db;		/* live inputs (cmd_logs_use_db): countries seen, alerts */
 	bool no_store;		/* alerts only to stdout, not into db */
+	bool live;		/* Sigma windows are saved, not closed, at the end */
 	uint64_t stored, store_errors;
 	bool in_tx;		/* alerts of this batch are in an open transaction */
 	uint64_t tx_stored;	/* alerts stored in it */
@@ -49,7 +50,8 @@ void cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span li
 int cmd_logs_use_db(struct cmd_logs_run *r, struct db *db, bool no_store);
 /* Commits the alerts stored since the last call. */
 void cmd_logs_commit(struct cmd_logs_run *r);
-/* Flushes correlations and output, prints the summary; returns rc or EXIT_IOERR. */
+/* Flushes output and, offline, the correlations (a live run saved them
+ * open for the next); prints the summary; returns rc or EXIT_IOERR. */
 int cmd_logs_finish(struct cmd_logs_run *r, int rc);
 void cmd_logs_release(struct cmd_logs_run *r);
 /* mamori logs follow|listen (cmd_logs_live.c). */

@@ -37,11 +37,18 @@
  * (a few hundred KB per checkpoint at most). */
 #define LOGS_STATE_MAX 4096
 
+/* Open Sigma correlation groups kept across restarts: the most recently
+ * used this many (at most 64 KiB each; usually well under 1 KiB). */
+#define LOGS_SIGMA_STATE_MAX 4096
+
 struct live {
 	struct cmd_logs_run run;
 	struct db *db;
 	char scope[40];		/* "logs:" + a hash of the inputs */
 	size_t restored;
+	int64_t sigma_n;	/* Sigma groups written at this checkpoint */
+	size_t sigma_unsaved;	/* left out at the last checkpoint (over the cap) */
+	size_t sigma_restored, sigma_skipped;
 };
 
 static void
@@ -91,14 +98,33 @@ state_put(void *arg, const struct detect_state *s)
 	return store_logwin_put(lv->db, lv->scope, &w);
 }
 
+static int
+sigma_put(void *arg, const struct sigma_state *s)
+{
+	struct live *lv = arg;
+	struct store_sigwin w = { s->rule_id, s->last_ms, s->data, s->len };
+	return store_logwin_sigma_put(lv->db, lv->scope, lv->sigma_n++, &w);
+}
+
 /* Inside log_live's transaction, with the read positions. */
 static int
 on_checkpoint(void *arg)
 {
 	struct live *lv = arg;
+	size_t unsaved = 0;
 	int rc = store_logwin_reset(lv->db, lv->scope, detect_builtin_clock(lv->run.det),
 	    (int64_t)time(NULL));
-	return rc == MAMORI_OK ? detect_builtin_state_each(lv->run.det, LOGS_STATE_MAX, state_put, lv) : rc;
+	if (rc == MAMORI_OK)
+		rc = detect_builtin_state_each(lv->run.det, LOGS_STATE_MAX, state_put, lv);
+	lv->sigma_n = 0;
+	if (rc == MAMORI_OK && lv->run.sigma)
+		rc = sigma_state_save(lv->run.sigma, LOGS_SIGMA_STATE_MAX, sigma_put, lv, &unsaved);
+	if (rc == MAMORI_OK && unsaved && !lv->sigma_unsaved)
+		fprintf(stderr, "mamori logs: %zu Sigma correlation windows not saved (the least "
+		    "recently used past %d)\n", unsaved, LOGS_SIGMA_STATE_MAX);
+	if (rc == MAMORI_OK)
+		lv->sigma_unsaved = unsaved;
+	return rc;
 }
 
 struct state_load {
@@ -145,6 +171,18 @@ state_scope(struct live *lv, const struct log_follow_opts *fo, bool journal, con
 }
 
 static int
+sigma_get(void *arg, const struct store_sigwin *w)
+{
+	struct state_load *sl = arg;
+	if (sigma_state_load(sl->lv->run.sigma, sl->clock_ms, w->rule, w->data, w->len) ==
+	    SIGMA_STATE_LOADED)
+		sl->lv->sigma_restored++;
+	else
+		sl->lv->sigma_skipped++;
+	return 0;
+}
+
+static int
 state_restore(struct live *lv)
 {
 	struct state_load sl = { lv, 0 };
@@ -154,9 +192,15 @@ state_restore(struct live *lv)
 	if (rc == MAMORI_OK)
 		rc = store_logwin_each(lv->db, lv->scope, sl.clock_ms - DETECT_STATE_SPAN_MS,
 		    LOGS_STATE_MAX, state_get, &sl);
+	if (rc == MAMORI_OK && lv->run.sigma)
+		rc = store_logwin_sigma_each(lv->db, lv->scope, LOGS_SIGMA_STATE_MAX, sigma_get, &sl);
 	if (rc == MAMORI_OK && lv->restored)
 		fprintf(stderr, "mamori logs: %zu open correlation window%s restored (brute force, "
 		    "spraying, failures before a login)\n", lv->restored, lv->restored == 1 ? "" : "s");
+	if (rc == MAMORI_OK && (lv->sigma_restored || lv->sigma_skipped))
+		fprintf(stderr, "mamori logs: %zu open Sigma correlation window%s restored, %zu closed "
+		    "or of changed rules dropped\n", lv->sigma_restored,
+		    lv->sigma_restored == 1 ? "" : "s", lv->sigma_skipped);
 	return rc;
 }
 
@@ -261,7 +305,7 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct live lv = { .run = { .lang = env->lang } };
+	struct live lv = { .run = { .lang = env->lang, .live = true } };
 	struct log_follow_opts fo = { .on_line = on_line, .on_notice = on_notice, .arg = &lv };
 	struct log_live loop = { .on_batch = on_batch, .batch_full = batch_full,
 		.on_save_error = on_save_error,

@@ -193,6 +193,36 @@ int sigma_ruleset_match(struct sigma_ruleset *rs, const struct event *ev,
  */
 int sigma_ruleset_flush(struct sigma_ruleset *rs, sigma_hit_fn cb, void *ctx);
 
+/*
+ * Correlation windows across restarts (sigma_state.c). sigma_state_save
+ * hands each open group to fn as bytes, most recently used first, at most
+ * max of them (and none over SIGMA_STATE_MAX_BYTES); *dropped counts the
+ * groups left out. sigma_state_load puts one back into a ruleset compiled
+ * from the same rules; clock_ms is the event time the state was saved at
+ * (later windows close relative to it). Load them oldest first, so the
+ * least recently used order comes back. fn returns 0 or a negative error,
+ * which ends the walk and is returned.
+ */
+#define SIGMA_STATE_MAX_BYTES (64 * 1024)
+struct sigma_state {
+	const char *rule_id;		/* the correlation's id */
+	int64_t last_ms;		/* its group's newest event time */
+	const void *data;
+	size_t len;
+};
+typedef int (*sigma_state_fn)(void *arg, const struct sigma_state *s);
+int sigma_state_save(struct sigma_ruleset *rs, size_t max, sigma_state_fn fn, void *arg,
+    size_t *dropped);
+enum sigma_state_result {
+	SIGMA_STATE_LOADED,
+	SIGMA_STATE_EXPIRED,		/* its window closed before clock_ms */
+	SIGMA_STATE_CHANGED,		/* no such correlation now, or it was edited */
+	SIGMA_STATE_FULL,		/* the group cap or memory cap is reached */
+	SIGMA_STATE_BAD,		/* malformed bytes */
+};
+enum sigma_state_result sigma_state_load(struct sigma_ruleset *rs, int64_t clock_ms,
+    const char *rule_id, const void *data, size_t len);
+
 size_t sigma_ruleset_count(const struct sigma_ruleset *rs);
 const struct sigma_rule_info *sigma_ruleset_rule(const struct sigma_ruleset *rs,
     size_t i);

@@ -24,30 +24,8 @@
 
 #include "common/err.h"
 
-#define UNSET INT64_MIN
-#define KEY_VALUE_MAX 256	/* group-by values are cut to this many bytes */
-
-struct vslot {
-	uint64_t h;
-	int64_t ts;
-};
-
-struct corr_group {
-	struct corr_group *hnext;
-	struct corr_group *prev, *next;	/* LRU: head = most recent */
-	uint32_t rule;
-	bool busy;
-	uint64_t hash;
-	size_t bytes;
-	int64_t first_ts, last_ts;
-	uint64_t count;			/* tumbling count */
-	uint32_t nring, ring_head;
-	uint32_t nvals, cap;
-	int64_t *ts;			/* ring, or one per ref (temporal) */
-	struct vslot *vals;
-	size_t keylen;
-	unsigned char key[];
-};
+#define UNSET SIGMA_UNSET
+#define KEY_VALUE_MAX SIGMA_KEY_VALUE_MAX
 
 static struct sigma_rule *
 rule_at(struct sigma_ruleset *rs, uint32_t i)
@@ -398,30 +376,52 @@ evict_one(struct sigma_ruleset *rs)
 	return false;
 }
 
-static struct corr_group *
-group_get(struct sigma_ruleset *rs, uint32_t rule, const unsigned char *key,
+static uint64_t
+group_hash(uint32_t rule, const unsigned char *key, size_t keylen)
+{
+	return sigma_hash((const char *)key, keylen) ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ull);
+}
+
+struct corr_group *
+sigma_corr_group_find(struct sigma_ruleset *rs, uint32_t rule, const unsigned char *key,
+    size_t keylen)
+{
+	uint64_t h = group_hash(rule, key, keylen);
+	for (struct corr_group *g = rs->buckets[h & (rs->nbuckets - 1)]; g; g = g->hnext)
+		if (g->hash == h && g->rule == rule && g->keylen == keylen &&
+		    memcmp(g->key, key, keylen) == 0)
+			return g;
+	return NULL;
+}
+
+void
+sigma_corr_group_size(const struct sigma_corr *co, size_t *nts, size_t *nv)
+{
+	*nts = *nv = 0;
+	if (co->type == CORR_EVENT_COUNT && co->monotonic && co->need <= SIGMA_CORR_RING)
+		*nts = co->need;
+	else if (co->type == CORR_TEMPORAL || co->type == CORR_TEMPORAL_ORDERED)
+		*nts = co->nrefs;
+	else if (co->type == CORR_VALUE_COUNT)
+		*nv = co->monotonic ? co->need : SIGMA_CORR_VALUES;
+}
+
+struct corr_group *
+sigma_corr_group_get(struct sigma_ruleset *rs, uint32_t rule, const unsigned char *key,
     size_t keylen, int64_t ts)
 {
 	const struct sigma_corr *co = rule_at(rs, rule)->corr;
-	uint64_t h = sigma_hash((const char *)key, keylen) ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ull);
-	struct corr_group *g;
+	uint64_t h = group_hash(rule, key, keylen);
+	struct corr_group *g = sigma_corr_group_find(rs, rule, key, keylen);
 
-	for (g = rs->buckets[h & (rs->nbuckets - 1)]; g; g = g->hnext) {
-		if (g->hash == h && g->rule == rule && g->keylen == keylen &&
-		    memcmp(g->key, key, keylen) == 0) {
-			lru_unlink(rs, g);
-			lru_push(rs, g);
-			return g;
-		}
+	if (g) {
+		lru_unlink(rs, g);
+		lru_push(rs, g);
+		return g;
 	}
 	expire(rs);
-	size_t nts = 0, nv = 0;
-	if (co->type == CORR_EVENT_COUNT && co->monotonic && co->need <= SIGMA_CORR_RING)
-		nts = co->need;
-	else if (co->type == CORR_TEMPORAL || co->type == CORR_TEMPORAL_ORDERED)
-		nts = co->nrefs;
-	else if (co->type == CORR_VALUE_COUNT)
-		nv = co->monotonic ? co->need : SIGMA_CORR_VALUES;
+	size_t nts, nv;
+	sigma_corr_group_size(co, &nts, &nv);
 	size_t head = (sizeof(struct corr_group) + keylen + 7) & ~(size_t)7;
 	size_t bytes = head + nts * sizeof(int64_t) + nv * sizeof(struct vslot);
 	while (rs->ngroups >= rs->max_groups ||
@@ -508,7 +508,7 @@ feed_one(struct sigma_ruleset *rs, uint32_t crule, uint32_t pos,
 		if (have_v)
 			vh = sigma_hash(v.p, v.len);
 	}
-	struct corr_group *g = group_get(rs, crule, key, klen, t);
+	struct corr_group *g = sigma_corr_group_get(rs, crule, key, klen, t);
 	if (g == NULL)
 		return;
 	if (t > g->last_ts)

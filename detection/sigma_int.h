@@ -152,7 +152,32 @@ struct sigma_nstamp {
 	uint32_t any, start, end, exact;
 };
 
-struct corr_group;
+#define SIGMA_UNSET INT64_MIN
+#define SIGMA_KEY_VALUE_MAX 256	/* group-by values are cut to this many bytes */
+#define SIGMA_GROUP_MAX 16	/* group-by fields in a key */
+
+struct vslot {
+	uint64_t h;
+	int64_t ts;
+};
+
+/* One correlation group: (correlation, group-by values) and its window. */
+struct corr_group {
+	struct corr_group *hnext;
+	struct corr_group *prev, *next;	/* LRU: head = most recent */
+	uint32_t rule;
+	bool busy;
+	uint64_t hash;
+	size_t bytes;
+	int64_t first_ts, last_ts;
+	uint64_t count;			/* tumbling count */
+	uint32_t nring, ring_head;
+	uint32_t nvals, cap;
+	int64_t *ts;			/* ring, or one per ref (temporal) */
+	struct vslot *vals;
+	size_t keylen;
+	unsigned char key[];		/* per group-by value: 2-byte LE length, bytes */
+};
 
 struct sigma_ruleset {
 	struct arena arena;		/* rules, atoms, strings */
@@ -216,6 +241,15 @@ int sigma_corr_compile(struct sigma_ruleset *rs, struct sigma_report *report);
 void sigma_corr_feed(struct sigma_ruleset *rs, uint32_t rule,
     const struct event *ev, const struct sigma_hit *from);
 void sigma_corr_flush(struct sigma_ruleset *rs);
+/* The group of (rule, key), or NULL. */
+struct corr_group *sigma_corr_group_find(struct sigma_ruleset *rs, uint32_t rule,
+    const unsigned char *key, size_t keylen);
+/* The group of (rule, key), made (reset, most recently used) when new;
+ * NULL when no memory is left under the caps. */
+struct corr_group *sigma_corr_group_get(struct sigma_ruleset *rs, uint32_t rule,
+    const unsigned char *key, size_t keylen, int64_t ts);
+/* Timestamps (ring or per ref) and value slots a group of co holds. */
+void sigma_corr_group_size(const struct sigma_corr *co, size_t *nts, size_t *nv);
 void sigma_corr_free(struct sigma_ruleset *rs);
 
 #endif

@@ -12,6 +12,12 @@ static const char sql_scope[] =
 static const char sql_clear[] = "DELETE FROM log_windows WHERE scope = ?1";
 static const char sql_put[] =
     "INSERT OR REPLACE INTO log_windows (scope, tbl, key, active_ms, data) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char sql_sigma_clear[] = "DELETE FROM sigma_windows WHERE scope = ?1";
+static const char sql_sigma_put[] =
+    "INSERT INTO sigma_windows (scope, n, rule, last_ms, data) VALUES (?1, ?2, ?3, ?4, ?5)";
+/* oldest first: loading them in this order gives back the LRU order */
+static const char sql_sigma_each[] =
+    "SELECT rule, last_ms, data FROM sigma_windows WHERE scope = ?1 AND n < ?2 ORDER BY n DESC";
 static const char sql_clock[] = "SELECT clock_ms FROM log_window_scopes WHERE scope = ?1";
 static const char sql_each[] =
     "SELECT tbl, key, active_ms, data FROM log_windows WHERE scope = ?1 AND active_ms > ?2 "
@@ -32,7 +38,57 @@ store_logwin_reset(struct db *db, const char *scope, int64_t clock_ms, int64_t n
 	if (!(st = db_cached(db, sql_clear)))
 		return MAMORI_E_DB;
 	db_bind_text(st, 1, scope);
+	if ((rc = db_step_done(st)) != MAMORI_OK)
+		return rc;
+	if (!(st = db_cached(db, sql_sigma_clear)))
+		return MAMORI_E_DB;
+	db_bind_text(st, 1, scope);
 	return db_step_done(st);
+}
+
+int
+store_logwin_sigma_put(struct db *db, const char *scope, int64_t n, const struct store_sigwin *w)
+{
+	sqlite3_stmt *st = db_cached(db, sql_sigma_put);
+	if (!st)
+		return MAMORI_E_DB;
+	db_bind_text(st, 1, scope);
+	sqlite3_bind_int64(st, 2, n);
+	db_bind_text(st, 3, w->rule);
+	sqlite3_bind_int64(st, 4, w->last_ms);
+	sqlite3_bind_blob(st, 5, w->data, (int)w->len, SQLITE_STATIC);
+	return db_step_done(st);
+}
+
+struct sigma_each_ctx {
+	int (*fn)(void *arg, const struct store_sigwin *w);
+	void *arg;
+};
+
+static int
+sigma_row(sqlite3_stmt *st, void *arg)
+{
+	struct sigma_each_ctx *c = arg;
+	struct store_sigwin w = {
+		.rule = db_col_text(st, 0),
+		.last_ms = sqlite3_column_int64(st, 1),
+		.data = sqlite3_column_blob(st, 2),
+		.len = (size_t)sqlite3_column_bytes(st, 2),
+	};
+	return c->fn(c->arg, &w);
+}
+
+int
+store_logwin_sigma_each(struct db *db, const char *scope, size_t max,
+    int (*fn)(void *arg, const struct store_sigwin *w), void *arg)
+{
+	sqlite3_stmt *st = db_cached(db, sql_sigma_each);
+	struct sigma_each_ctx c = { fn, arg };
+	if (!st)
+		return MAMORI_E_DB;
+	db_bind_text(st, 1, scope);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	return db_step_rows(st, sigma_row, &c);
 }
 
 int

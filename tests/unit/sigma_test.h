@@ -54,6 +54,17 @@ st_event(struct event *ev, int64_t ts, const char *raw, const char *const *kv)
 		event_set_cstr(ev, kv[i], kv[i + 1]);
 }
 
+/* An SSH login event (failure or success) from ip for user, matched. */
+static inline int
+st_login(struct sigma_ruleset *rs, struct st_hits *hs, int64_t ts, const char *ip,
+    const char *user, bool success)
+{
+	struct event ev;
+	st_event(&ev, ts, NULL, (const char *const[]){ "event.action", "ssh_login", "event.outcome",
+	    success ? "success" : "failure", "source.ip", ip, "user.name", user, NULL });
+	return sigma_ruleset_match(rs, &ev, st_on_hit, hs);
+}
+
 static inline bool
 st_has(const struct st_hits *hs, const char *id)
 {

@@ -31,15 +31,6 @@ load(const char *corr, struct sigma_report *rep)
 	return rs;
 }
 
-static int
-login(struct sigma_ruleset *rs, struct st_hits *hs, int64_t ts, const char *ip,
-    const char *user, bool success)
-{
-	struct event ev;
-	st_event(&ev, ts, NULL, E("event.action", "ssh_login", "event.outcome",
-	    success ? "success" : "failure", "source.ip", ip, "user.name", user));
-	return sigma_ruleset_match(rs, &ev, st_on_hit, hs);
-}
 
 static void
 test_event_count(void)
@@ -54,27 +45,27 @@ test_event_count(void)
 	if (!rs)
 		return;
 	for (int i = 0; i < 4; i++)
-		login(rs, &hs, 1000 + i * 1000, "203.0.113.9", "root", false);
-	login(rs, &hs, 2000, "198.51.100.1", "root", false);
+		st_login(rs, &hs, 1000 + i * 1000, "203.0.113.9", "root", false);
+	st_login(rs, &hs, 2000, "198.51.100.1", "root", false);
 	is_int(hs.n, 0, "4 failures: nothing yet, base rule suppressed (generate false)");
-	login(rs, &hs, 30000, "203.0.113.9", "admin", false);
+	st_login(rs, &hs, 30000, "203.0.113.9", "admin", false);
 	ok(hs.n == 1 && strcmp(hs.ids[0], "c-brute") == 0, "5th failure in 1m fires");
 	is_int(hs.count[0], 5, "count 5");
 	is_int(hs.first[0], 1000, "window starts at the first failure");
 	is_str(hs.group[0], "source.ip=203.0.113.9", "grouped by source.ip");
 	for (int i = 0; i < 4; i++)
-		login(rs, &hs, 31000 + i * 1000, "203.0.113.9", "root", false);
+		st_login(rs, &hs, 31000 + i * 1000, "203.0.113.9", "root", false);
 	is_int(hs.n, 1, "after firing the group starts over");
-	login(rs, &hs, 35000, "203.0.113.9", "root", false);
+	st_login(rs, &hs, 35000, "203.0.113.9", "root", false);
 	is_int(hs.n, 2, "5 more fire again");
 	/* Slow attacker: one failure per 20 s never reaches 5 within a minute. */
 	hs.n = 0;
 	for (int i = 0; i < 20; i++)
-		login(rs, &hs, 100000 + i * 20000, "192.0.2.77", "root", false);
+		st_login(rs, &hs, 100000 + i * 20000, "192.0.2.77", "root", false);
 	is_int(hs.n, 0, "failures spread beyond the timespan do not fire");
 	/* A sliding window: 3 old + 5 in the last minute fires. */
 	for (int i = 0; i < 5; i++)
-		login(rs, &hs, 1000000 + i * 14000, "192.0.2.78", "root", false);
+		st_login(rs, &hs, 1000000 + i * 14000, "192.0.2.78", "root", false);
 	is_int(hs.n, 1, "sliding: five within 56 s fire");
 	sigma_report_release(&rep);
 	sigma_ruleset_free(rs);
@@ -91,9 +82,9 @@ test_generate(void)
 	struct st_hits hs = { 0 };
 	if (!ok(rs != NULL, "generate: true loads"))
 		return;
-	login(rs, &hs, 1000, "203.0.113.9", "root", false);
+	st_login(rs, &hs, 1000, "203.0.113.9", "root", false);
 	ok(hs.n == 1 && strcmp(hs.ids[0], "r-fail") == 0, "base rule hit kept");
-	login(rs, &hs, 2000, "203.0.113.9", "root", false);
+	st_login(rs, &hs, 2000, "203.0.113.9", "root", false);
 	ok(hs.n == 3 && strcmp(hs.ids[1], "r-fail") == 0 && strcmp(hs.ids[2], "c-brute") == 0,
 	    "gt 1: second event fires, after its own base hit");
 	is_int(hs.count[2], 2, "count 2");
@@ -114,20 +105,20 @@ test_value_count(void)
 	if (!ok(rs != NULL, "value_count loads"))
 		return;
 	for (int i = 0; i < 10; i++)
-		login(rs, &hs, 1000 + i, "203.0.113.5", "root", false);
-	login(rs, &hs, 2000, "203.0.113.5", "ROOT2", false);
+		st_login(rs, &hs, 1000 + i, "203.0.113.5", "root", false);
+	st_login(rs, &hs, 2000, "203.0.113.5", "ROOT2", false);
 	is_int(hs.n, 0, "one user many times, then 2 users: no spray");
-	login(rs, &hs, 3000, "203.0.113.6", "alice", false);
-	login(rs, &hs, 3001, "203.0.113.6", "bob", false);
+	st_login(rs, &hs, 3000, "203.0.113.6", "alice", false);
+	st_login(rs, &hs, 3001, "203.0.113.6", "bob", false);
 	is_int(hs.n, 0, "other source counts separately");
-	login(rs, &hs, 4000, "203.0.113.5", "carol", false);
+	st_login(rs, &hs, 4000, "203.0.113.5", "carol", false);
 	ok(hs.n == 1 && strcmp(hs.ids[0], "c-spray") == 0 && hs.count[0] == 3,
 	    "third distinct user from one source fires (count 3)");
 	/* Values older than the timespan slide out. */
 	hs.n = 0;
-	login(rs, &hs, 1000000, "203.0.113.7", "u1", false);
-	login(rs, &hs, 1000000 + 200000, "203.0.113.7", "u2", false);
-	login(rs, &hs, 1000000 + 400000, "203.0.113.7", "u3", false);
+	st_login(rs, &hs, 1000000, "203.0.113.7", "u1", false);
+	st_login(rs, &hs, 1000000 + 200000, "203.0.113.7", "u2", false);
+	st_login(rs, &hs, 1000000 + 400000, "203.0.113.7", "u3", false);
 	is_int(hs.n, 0, "distinct users spread over 6m40s do not fire");
 	sigma_report_release(&rep);
 	sigma_ruleset_free(rs);
@@ -149,15 +140,15 @@ test_ordered_chain(void)
 	if (!ok(rs != NULL && rep.correlations_loaded == 2, "chained correlations load"))
 		return;
 	/* success first: no break-in */
-	login(rs, &hs, 1000, "203.0.113.1", "root", true);
+	st_login(rs, &hs, 1000, "203.0.113.1", "root", true);
 	is_int(hs.n, 0, "success alone: ssh_ok is silenced (generate false)");
 	for (int i = 0; i < 3; i++)
-		login(rs, &hs, 2000 + i * 1000, "203.0.113.1", "root", false);
+		st_login(rs, &hs, 2000 + i * 1000, "203.0.113.1", "root", false);
 	ok(hs.n == 1 && strcmp(hs.ids[0], "c-many") == 0,
 	    "3 failures: many_fail fires (a referenced correlation still alerts)");
-	login(rs, &hs, 60000, "198.51.100.4", "root", true);
+	st_login(rs, &hs, 60000, "198.51.100.4", "root", true);
 	is_int(hs.n, 1, "success from another source is not a break-in");
-	login(rs, &hs, 120000, "203.0.113.1", "root", true);
+	st_login(rs, &hs, 120000, "203.0.113.1", "root", true);
 	ok(hs.n == 2 && strcmp(hs.ids[1], "c-breakin") == 0, "success after the failures fires");
 	is_str(hs.group[1], "source.ip=203.0.113.1", "break-in grouped by source");
 	is_int(hs.first[1], 4000, "chain starts when the failures fired");
@@ -165,8 +156,8 @@ test_ordered_chain(void)
 	/* Too late: success 11 minutes after. */
 	hs.n = 0;
 	for (int i = 0; i < 3; i++)
-		login(rs, &hs, 1000000 + i, "203.0.113.2", "root", false);
-	login(rs, &hs, 1000000 + 11 * 60000, "203.0.113.2", "root", true);
+		st_login(rs, &hs, 1000000 + i, "203.0.113.2", "root", false);
+	st_login(rs, &hs, 1000000 + 11 * 60000, "203.0.113.2", "root", true);
 	ok(hs.n == 1 && strcmp(hs.ids[0], "c-many") == 0, "success after the timespan does not fire");
 	sigma_report_release(&rep);
 	sigma_ruleset_free(rs);
@@ -222,11 +213,11 @@ test_window_close(void)
 	struct st_hits hs = { 0 };
 	if (!ok(rs != NULL, "eq condition loads"))
 		return;
-	login(rs, &hs, 1000, "192.0.2.1", "a", false);
-	login(rs, &hs, 2000, "192.0.2.1", "a", false);
-	login(rs, &hs, 3000, "192.0.2.2", "a", false);
+	st_login(rs, &hs, 1000, "192.0.2.1", "a", false);
+	st_login(rs, &hs, 2000, "192.0.2.1", "a", false);
+	st_login(rs, &hs, 3000, "192.0.2.2", "a", false);
 	is_int(hs.n, 0, "eq is decided when the window closes");
-	login(rs, &hs, 70000, "192.0.2.1", "a", false);
+	st_login(rs, &hs, 70000, "192.0.2.1", "a", false);
 	ok(hs.n == 1 && hs.count[0] == 2 && strcmp(hs.group[0], "source.ip=192.0.2.1") == 0,
 	    "next event after the window closes it: 2 == 2 fires");
 	is_int(sigma_ruleset_flush(rs, st_on_hit, &hs), 0, "flush: remaining windows have 1 event");
@@ -304,7 +295,7 @@ test_bad_refs(void)
 	}
 	ok(dangling && loop && unsup, "reasons: missing rule, loop, unsupported type");
 	struct st_hits hs = { 0 };
-	login(rs, &hs, 1, "1.1.1.1", "x", false);
+	st_login(rs, &hs, 1, "1.1.1.1", "x", false);
 	is_int(hs.n, 1, "base rule of a dead correlation is not suppressed");
 	sigma_report_release(&rep);
 	sigma_ruleset_free(rs);
