@@ -4,7 +4,9 @@
  *
  * A struct log is set up once by the command and passed down; there is no
  * process-wide logger. Control characters in messages are escaped, so a
- * hostile file name cannot forge log lines.
+ * hostile file name cannot forge log lines. Each line is one write() of at
+ * most 4 KiB (a longer message is cut and ends in "..."), so lines of
+ * processes sharing stderr do not interleave.
  */
 #ifndef MAMORI_COMMON_LOG_H
 #define MAMORI_COMMON_LOG_H
