@@ -24,6 +24,19 @@ struct cmd_env {
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The usage error for what getopt_long() (opterr = 0) just refused: c is
+ * ':' (a missing value) or anything else (an unknown option). Names the
+ * option as written: "-Z" of a cluster "-Zq", "--bogus" of "--bogus=..."
+ * (the value is left out: it may be a password). Returns EXIT_USAGE.
+ */
+struct option;
+int cmd_option_error(const char *cmd, int c, int argc, char **argv, const struct option *opts);
+/* The same for a word a hand-written parser did not expect: "unknown
+ * option '--x'" (without =value) when it starts with '-', else "unexpected
+ * argument 'word'". Returns EXIT_USAGE. */
+int cmd_arg_error(const char *cmd, const char *arg);
+
 /* Opens the --db database for a subcommand (creating the default one's
  * directory); on failure prints "mamori WHAT: reason" and returns
  * EXIT_CANTCREAT, else EXIT_OK_RUN. */

@@ -78,6 +78,9 @@ advisories_import(struct cmd_env *env, int argc, char **argv)
 {
 	if (argc < 2)
 		return cmd_usage_error("advisories import", "give one or more feed files");
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-')
+			return cmd_arg_error("advisories import", argv[i]);
 	struct db *db = NULL;
 	int rc = cmd_open_db(env, "advisories import", &db);
 	if (rc != EXIT_OK_RUN)
@@ -138,7 +141,7 @@ advisories_list(struct cmd_env *env, int argc, char **argv)
 			if (!end || *end || limit < 1 || limit > 2000)
 				return cmd_usage_error("advisories list", "--limit is 1 to 2000");
 		} else {
-			return cmd_usage_error("advisories list", "unexpected argument '%s'", argv[i]);
+			return cmd_arg_error("advisories list", argv[i]);
 		}
 	}
 	struct db *db = NULL;
@@ -189,7 +192,7 @@ advisories_threats(struct cmd_env *env, int argc, char **argv)
 {
 	bool as_json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	if (argc > 2 || (argc == 2 && !as_json))
-		return cmd_usage_error("advisories threats", "only --json is accepted");
+		return cmd_arg_error("advisories threats", argv[as_json ? 2 : 1]);
 	json_t *v = advisory_json_threats();
 	if (!v)
 		return EXIT_SOFTWARE;

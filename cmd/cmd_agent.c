@@ -68,6 +68,9 @@ manager_side(struct cmd_env *env, int argc, char **argv)
 	int rc = EXIT_SOFTWARE;
 	long long id = 0;
 
+	for (int i = 2; i < argc; i++)
+		if (argv[i][0] == '-')
+			return cmd_arg_error(argv[1][0] == 'r' ? "agent revoke" : "agent list", argv[i]);
 	if (strcmp(argv[1], "revoke") == 0) {
 		if (argc != 3)
 			return cmd_usage_error("agent revoke", "give exactly one agent id");
@@ -160,9 +163,8 @@ cmd_agent(struct cmd_env *env, int argc, char **argv)
 			agent_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("agent", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("agent", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("agent", c, argc, argv, opts);
 		}
 	}
 	if (!*dir)

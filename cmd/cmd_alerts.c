@@ -94,8 +94,8 @@ alerts_import(struct cmd_env *env, int argc, char **argv)
 		switch (c) {
 		case 's': source = optarg; break;
 		case 'h': alerts_usage(stdout); return EXIT_OK_RUN;
-		case ':': return cmd_usage_error("alerts import", "%s needs a value", argv[optind - 1]);
-		default: return cmd_usage_error("alerts import", "unknown option '%s'", argv[optind - 1]);
+		case ':':
+		default: return cmd_option_error("alerts import", c, argc, argv, opts);
 		}
 	}
 	if (argc - optind > 1)
@@ -199,7 +199,7 @@ alerts_list(struct cmd_env *env, int argc, char **argv)
 		case 'a': f.open_only = false; break;
 		case 'j': json = true; break;
 		case 'h': alerts_usage(stdout); return EXIT_OK_RUN;
-		default: return cmd_usage_error("alerts list", "unknown option '%s'", argv[optind - 1]);
+		default: return cmd_option_error("alerts list", c, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
@@ -231,8 +231,8 @@ alerts_set(struct cmd_env *env, int argc, char **argv)
 		switch (c) {
 		case 'n': note = optarg; break;
 		case 'h': alerts_usage(stdout); return EXIT_OK_RUN;
-		case ':': return cmd_usage_error("alerts set", "%s needs a value", argv[optind - 1]);
-		default: return cmd_usage_error("alerts set", "unknown option '%s'", argv[optind - 1]);
+		case ':':
+		default: return cmd_option_error("alerts set", c, argc, argv, opts);
 		}
 	}
 	if (argc - optind != 2)

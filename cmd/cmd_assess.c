@@ -267,9 +267,8 @@ parse_opts(struct cmd_env *env, int argc, char **argv, struct opts *o)
 			assess_usage(stdout);
 			return -1;
 		case ':':
-			return cmd_usage_error("assess", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("assess", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("assess", c, argc, argv, lopts);
 		}
 	}
 	if (optind < argc)

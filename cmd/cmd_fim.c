@@ -113,9 +113,11 @@ parse_flags(int argc, char **argv, const char *cmd, bool *json)
 		switch (c) {
 		case 'j': *json = true; break;
 		case 'h': fim_usage(stdout); return -1;
-		default:
-			return cmd_usage_error("fim", "%s: unknown option '%s'", cmd,
-			    argv[optind - 1]);
+		default: {
+			char what[64];
+			snprintf(what, sizeof(what), "fim %s", cmd);
+			return cmd_option_error(what, c, argc, argv, opts);
+		}
 		}
 	}
 	return 0;
@@ -683,8 +685,8 @@ fim_watch(struct cmd_env *env, int argc, char **argv)
 			break;
 		}
 		case 'h': fim_usage(stdout); return EXIT_OK_RUN;
-		case ':': return cmd_usage_error("fim", "%s needs a value", argv[optind - 1]);
-		default: return cmd_usage_error("fim", "watch: unknown option '%s'", argv[optind - 1]);
+		case ':':
+		default: return cmd_option_error("fim watch", c, argc, argv, opts);
 		}
 	}
 	if (ransom_action_parse(respond ? respond : "none", &wc.action) != MAMORI_OK)

@@ -227,8 +227,8 @@ incident_open(struct cmd_env *env, int argc, char **argv)
 			}
 			json_object_set_new(body, "discovered_at", json_integer(v));
 			break;
-		case ':': rc = cmd_usage_error("incident open", "%s needs a value", argv[optind - 1]); goto out;
-		default: rc = cmd_usage_error("incident open", "unknown option '%s'", argv[optind - 1]); goto out;
+		case ':':
+		default: rc = cmd_option_error("incident open", c, argc, argv, opts); goto out;
 		}
 	}
 	if (optind != argc) {
@@ -279,7 +279,7 @@ incident_list(struct cmd_env *env, int argc, char **argv)
 		switch (c) {
 		case 'a': all = true; break;
 		case 'j': as_json = true; break;
-		default: return cmd_usage_error("incident list", "unknown option '%s'", argv[optind - 1]);
+		default: return cmd_option_error("incident list", c, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
@@ -322,7 +322,7 @@ incident_show(struct cmd_env *env, int argc, char **argv)
 		else if (!ids && argv[i][0] != '-')
 			ids = argv[i];
 		else
-			return cmd_usage_error("incident show", "unexpected argument '%s'", argv[i]);
+			return cmd_arg_error("incident show", argv[i]);
 	}
 	if (!ids || cmd_parse_id(ids, &id))
 		return cmd_usage_error("incident show", "give an incident id");
@@ -418,8 +418,8 @@ parse_changes(const char *cmd, int argc, char **argv, json_t *ch, int64_t *id)
 		case O_SHA: json_object_set_new(ev ? ev : (ev = json_object()), "sha256", json_string(optarg)); break;
 		case O_NOTE: json_object_set_new(ch, "note", json_string(optarg)); break;
 		case O_REOPEN: reopen = true; break;
-		case ':': rc = cmd_usage_error(cmd, "%s needs a value", argv[optind - 1]); goto out;
-		default: rc = cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]); goto out;
+		case ':':
+		default: rc = cmd_option_error(cmd, c, argc, argv, opts); goto out;
 		}
 		if (fname)
 			json_object_set_new(fields, fname, json_string(optarg));
@@ -430,7 +430,7 @@ parse_changes(const char *cmd, int argc, char **argv, json_t *ch, int64_t *id)
 	}
 	for (int i = optind + 1; i < argc; i++) {
 		if (close) {
-			rc = cmd_usage_error(cmd, "unexpected argument '%s'", argv[i]);
+			rc = cmd_arg_error(cmd, argv[i]);
 			goto out;
 		}
 		json_array_append_new(checks, json_string(argv[i]));
@@ -518,8 +518,8 @@ incident_contacts(struct cmd_env *env, int argc, char **argv)
 			break;
 		case 'd': json_object_set_new(body, "delete", json_true()); break;
 		case 'j': as_json = true; break;
-		case ':': rc = cmd_usage_error("incident contacts", "%s needs a value", argv[optind - 1]); goto out;
-		default: rc = cmd_usage_error("incident contacts", "unknown option '%s'", argv[optind - 1]); goto out;
+		case ':':
+		default: rc = cmd_option_error("incident contacts", c, argc, argv, opts); goto out;
 		}
 	}
 	if (argc - optind > 1 || (optind == argc && json_object_size(body))) {

@@ -463,9 +463,8 @@ cmd_logs(struct cmd_env *env, int argc, char **argv)
 			logs_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("logs", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("logs", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("logs", c, argc, argv, opts);
 		}
 	}
 	if (optind >= argc)

@@ -378,9 +378,8 @@ cmd_logs_live(struct cmd_env *env, int argc, char **argv)
 			live_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("logs", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("logs", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("logs", c, argc, argv, opts);
 		}
 	}
 	fo.paths = (const char *const *)argv + optind;

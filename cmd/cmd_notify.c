@@ -140,8 +140,8 @@ notify_run(struct cmd_env *env, int argc, char **argv)
 				return cmd_usage_error("notify run", "--now takes unix seconds");
 			break;
 		case 'h': notify_usage(stdout); return EXIT_OK_RUN;
-		case ':': return cmd_usage_error("notify run", "%s needs a value", argv[optind - 1]);
-		default: return cmd_usage_error("notify run", "unknown option '%s'", argv[optind - 1]);
+		case ':':
+		default: return cmd_option_error("notify run", c, argc, argv, opts);
 		}
 	}
 	if (optind != argc)
@@ -251,8 +251,8 @@ channel_add(struct cmd_env *env, int argc, char **argv)
 			}
 			break;
 		case 'h': notify_usage(stdout); rc = EXIT_OK_RUN; goto out;
-		case ':': rc = cmd_usage_error("notify channel add", "%s needs a value", argv[optind - 1]); goto out;
-		default: rc = cmd_usage_error("notify channel add", "unknown option '%s'", argv[optind - 1]); goto out;
+		case ':':
+		default: rc = cmd_option_error("notify channel add", c, argc, argv, opts); goto out;
 		}
 	}
 	if (argc - optind != 1) {
@@ -358,8 +358,8 @@ channel_named(struct cmd_env *env, const char *sub, int argc, char **argv)
 		case 'j': json = true; break;
 		case 'T': tenant = optarg; break;
 		case 'h': notify_usage(stdout); return EXIT_OK_RUN;
-		case ':': return cmd_usage_error("notify", "%s needs a value", argv[optind - 1]);
-		default: return cmd_usage_error("notify", "unknown option '%s'", argv[optind - 1]);
+		case ':':
+		default: return cmd_option_error("notify", c, argc, argv, opts);
 		}
 	}
 	if (argc - optind != (list ? 0 : 1))

@@ -132,9 +132,8 @@ cmd_report(struct cmd_env *env, int argc, char **argv)
 			report_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("report", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("report", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("report", c, argc, argv, lopts);
 		}
 	}
 	if (optind < argc)

@@ -78,8 +78,8 @@ parse_fields(const char *cmd, int argc, char **argv, json_t *body)
 			break;
 		case O_PERSONAL: json_object_set_new(body, "personal", json_true()); break;
 		case O_NOPERSONAL: json_object_set_new(body, "personal", json_false()); break;
-		case ':': return cmd_usage_error(cmd, "%s needs a value", argv[optind - 1]);
-		case '?': return cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		case ':':
+		case '?': return cmd_option_error(cmd, c, argc, argv, opts);
 		default:
 			json_object_set_new(body, opts[idx].name, json_string(optarg));
 		}
@@ -100,6 +100,10 @@ risk_change(struct cmd_env *env, const char *cmd, int argc, char **argv)
 		optind = 1;
 	if (rc != EXIT_OK_RUN)
 		goto out;
+	if (del && argc > 1 && argv[1][0] == '-') {
+		rc = cmd_arg_error(cmd, argv[1]);
+		goto out;
+	}
 	if (add ? optind != argc : (argc - optind != 1 || cmd_parse_id(argv[optind], &id))) {
 		rc = cmd_usage_error(cmd, add ? "unexpected argument" : "give one asset id");
 		goto out;
@@ -139,7 +143,7 @@ risk_list(struct cmd_env *env, int argc, char **argv)
 {
 	bool as_json = argc == 2 && strcmp(argv[1], "--json") == 0;
 	if (argc > 2 || (argc == 2 && !as_json))
-		return cmd_usage_error("risk list", "only --json is accepted");
+		return cmd_arg_error("risk list", argv[as_json ? 2 : 1]);
 	struct db *db = NULL;
 	json_t *v = NULL;
 	int rc = cmd_open_db(env, "risk", &db);
@@ -180,7 +184,7 @@ static int
 risk_import(struct cmd_env *env, int argc, char **argv)
 {
 	if (argc != 1)
-		return cmd_usage_error("risk import", "no arguments expected");
+		return cmd_arg_error("risk import", argv[1]);
 	struct db *db = NULL;
 	int added = 0, refreshed = 0;
 	int rc = cmd_open_db(env, "risk", &db);
@@ -205,17 +209,18 @@ risk_import(struct cmd_env *env, int argc, char **argv)
 static int
 risk_export(struct cmd_env *env, int argc, char **argv)
 {
+	static const struct option opts[] = { { NULL, 0, NULL, 0 } };	/* names --x in errors */
 	const char *path = NULL;
 	int c;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt(argc, argv, ":o:")) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
 		if (c == 'o')
 			path = optarg;
 		else if (c == ':')
 			return cmd_usage_error("risk export", "-o needs a file");
 		else
-			return cmd_usage_error("risk export", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("risk export", c, argc, argv, opts);
 	}
 	if (optind != argc)
 		return cmd_usage_error("risk export", "unexpected argument '%s'", argv[optind]);

@@ -67,9 +67,8 @@ cmd_scan(struct cmd_env *env, int argc, char **argv)
 			scan_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("scan", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("scan", c, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

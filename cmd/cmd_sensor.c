@@ -190,8 +190,9 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 	int64_t max_flows = conf_int(&env->conf, CONF_SENSOR_MAX_FLOWS);
 	int c;
 	memset(&fs, 0, sizeof(fs));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:i:", opts, NULL)) != -1) {
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":r:i:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': file = optarg; break;
 		case 'i': iface = optarg; break;
@@ -217,8 +218,9 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return EXIT_OK_RUN;
+		case ':':
 		default:
-			return cmd_usage_error("sensor", "unknown option");
+			return cmd_option_error("sensor", c, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -289,9 +289,8 @@ cmd_serve(struct cmd_env *env, int argc, char **argv)
 			serve_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("serve", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("serve", c, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -108,9 +108,8 @@ cmd_token(struct cmd_env *env, int argc, char **argv)
 			token_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("token", "%s needs a value", argv[optind]);
 		default:
-			return cmd_usage_error("token", "unknown option '%s'", argv[optind]);
+			return cmd_option_error("token", c, argc - 1, argv + 1, opts);
 		}
 	}
 	if (optind < argc - 1)

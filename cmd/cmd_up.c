@@ -292,9 +292,8 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 			up_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("up", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("up", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("up", c, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

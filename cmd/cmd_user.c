@@ -64,9 +64,8 @@ user_add(struct cmd_env *env, int argc, char **argv)
 			user_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("user add", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("user add", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("user add", c, argc, argv, opts);
 		}
 	}
 	if (optind != argc - 1)

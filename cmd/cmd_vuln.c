@@ -69,10 +69,12 @@ vuln_compare(int argc, char **argv)
 			printf("usage: mamori vuln compare deb|rpm|apk A B\n"
 			    "       mamori vuln compare deb|rpm|apk --stdin   (\"A B\" per line)\n");
 			return EXIT_OK_RUN;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cmd_arg_error("vuln compare", argv[i]);	/* no version starts with '-' */
 		} else if (nargs < 3)
 			args[nargs++] = argv[i];
 		else
-			return cmd_usage_error("vuln compare", "unexpected argument '%s'", argv[i]);
+			return cmd_arg_error("vuln compare", argv[i]);
 	}
 	if (nargs < 1 || version_format_parse(args[0], &f) != MAMORI_OK)
 		return cmd_usage_error("vuln compare", "the first argument is deb, rpm or apk");
@@ -234,9 +236,8 @@ vuln_scan(struct cmd_env *env, int argc, char **argv)
 			scan_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("vuln scan", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("vuln scan", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("vuln scan", c, argc, argv, opts);
 		}
 	}
 	if (optind < argc)

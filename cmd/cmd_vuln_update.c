@@ -439,9 +439,8 @@ cmd_vuln_update(struct cmd_env *env, int argc, char **argv)
 			update_usage(stdout);
 			return EXIT_OK_RUN;
 		case ':':
-			return cmd_usage_error("vuln update", "%s needs a value", argv[optind - 1]);
 		default:
-			return cmd_usage_error("vuln update", "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error("vuln update", c, argc, argv, opts);
 		}
 	}
 	if (optind >= argc)

@@ -79,6 +79,56 @@ cmd_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/*
+ * The option's name as written; true for a known long option. glibc
+ * leaves optopt 0 for an unknown or ambiguous long option, and sets
+ * it to the option's val for a long option with a missing or unexpected
+ * value; argv[optind - 1] is then the long option's word. For a short
+ * option optopt is its letter, and argv[optind - 1] may be an earlier word
+ * (optind stays on a cluster such as "-Zq" until its last letter).
+ */
+static bool
+option_name(int argc, char **argv, const struct option *opts, char *out, size_t outsz)
+{
+	const char *prev = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : "";
+	if (strncmp(prev, "--", 2) == 0 && prev[2]) {
+		size_t n = strcspn(prev + 2, "=");
+		bool is_long = optopt == 0;
+		for (const struct option *o = opts; !is_long && o && o->name; o++)
+			is_long = o->val == optopt && n <= strlen(o->name) &&
+			    strncmp(o->name, prev + 2, n) == 0;
+		if (is_long) {
+			snprintf(out, outsz, "--%.*s", (int)(n < 60 ? n : 60), prev + 2);
+			return optopt != 0;
+		}
+	}
+	if (optopt > 0x20 && optopt < 0x7f)
+		snprintf(out, outsz, "-%c", optopt);
+	else
+		snprintf(out, outsz, "%.60s", prev);
+	return false;
+}
+
+int
+cmd_option_error(const char *cmd, int c, int argc, char **argv, const struct option *opts)
+{
+	char name[64];
+	bool known = option_name(argc, argv, opts, name, sizeof(name));
+	if (c == ':')
+		return cmd_usage_error(cmd, "%s needs a value", name);
+	if (known)	/* a long option without a value given one: --once=3 */
+		return cmd_usage_error(cmd, "%s takes no value", name);
+	return cmd_usage_error(cmd, "unknown option '%s'", name);
+}
+
+int
+cmd_arg_error(const char *cmd, const char *arg)
+{
+	if (arg[0] == '-' && arg[1])
+		return cmd_usage_error(cmd, "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
+	return cmd_usage_error(cmd, "unexpected argument '%s'", arg);
+}
+
 int
 cmd_open_db(struct cmd_env *env, const char *what, struct db **db)
 {
@@ -120,7 +170,7 @@ cmd_version(struct cmd_env *env, int argc, char **argv)
 {
 	(void)env;
 	if (argc > 1)
-		return cmd_usage_error("version", "unexpected argument '%s'", argv[1]);
+		return cmd_arg_error("version", argv[1]);
 	printf("mamori %s\n", MAMORI_VERSION);
 	return EXIT_OK_RUN;
 }
@@ -129,7 +179,7 @@ static int
 cmd_config(struct cmd_env *env, int argc, char **argv)
 {
 	if (argc > 1)
-		return cmd_usage_error("config", "unexpected argument '%s'", argv[1]);
+		return cmd_arg_error("config", argv[1]);
 	conf_dump(&env->conf, stdout);
 	return EXIT_OK_RUN;
 }
@@ -201,11 +251,9 @@ main(int argc, char **argv)
 			printf("mamori %s\n", MAMORI_VERSION);
 			return EXIT_OK_RUN;
 		case ':':
-			conf_release(&env.conf);
-			return cmd_usage_error(NULL, "%s needs a value", argv[optind - 1]);
 		default:
 			conf_release(&env.conf);
-			return cmd_usage_error(NULL, "unknown option '%s'", argv[optind - 1]);
+			return cmd_option_error(NULL, c, argc, argv, opts);
 		}
 	}
 	if (lang && i18n_parse_lang(lang, &env.lang) != MAMORI_OK)
