@@ -185,6 +185,8 @@ void detect_mining(struct sensor *s, struct flow *f, const struct pkt *p);
  * the remote desktop notice (RDP payloads of the server). */
 void detect_lan_smb(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server);
 void detect_lan_rdp(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server);
+/* Frees the flow's SMB framing state (flow end). */
+void detect_lan_flow_end(struct sensor *s, struct flow *f);
 /* detect_rexec.c: PsExec-style remote execution: a program written to an
  * administrative share (ADMIN$, C$ ...) and then, from the same client to
  * the same server within an hour, the service control pipe (svcctl) or

@@ -4,6 +4,7 @@
  * server a day: a notice, not an alarm), and program files written, run or
  * deleted on a share (once per client, server and share an hour). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sensor/proto_ident.h"
@@ -179,15 +180,28 @@ smb_create(struct sensor *s, const struct flow *f, const struct pkt *p, const st
 	return !c->share_exec_off;
 }
 
-void
-detect_lan_smb(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
+struct lan_seg {
+	struct sensor *s;
+	struct flow *f;
+	const struct pkt *p;
+	bool to_server;
+};
+
+/* Whole SMB frames of one direction (from the segment or reassembled). */
+static void
+lan_frames(void *ctx, struct span frames)
 {
+	struct lan_seg *c = ctx;
+	struct sensor *s = c->s;
+	struct flow *f = c->f;
+	const struct pkt *p = c->p;
+	bool to_server = c->to_server;
 	struct smb_iter it;
 	struct smb_msg m;
 	struct exec_hit hits[EXEC_NAMES], spare;
 	size_t nh = 0;
 	bool last_hit = false;	/* the previous command was a program file's CREATE */
-	proto_smb_iter_init(&it, p->payload);
+	proto_smb_iter_init(&it, frames);
 	while (proto_smb_next(&it, &m) == 0) {
 		if (m.version == 1) {
 			smb1(s, f, p, &m, to_server);
@@ -215,6 +229,30 @@ detect_lan_smb(struct sensor *s, struct flow *f, const struct pkt *p, bool to_se
 	}
 	if (nh)
 		share_exec_alert(s, f, p, hits, nh);
+}
+
+void
+detect_lan_smb(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server)
+{
+	struct lan_seg c = { s, f, p, to_server };
+	if (!f->smb && !(f->smb = calloc(1, sizeof(*f->smb)))) {
+		s->smb_pool.over_global_cap++;
+		lan_frames(&c, p->payload);	/* as it is, without the framing state */
+		return;
+	}
+	proto_smb_stream_feed(&f->smb->dir[to_server ? 0 : 1], &s->smb_pool, p->tcp_seq, p->payload,
+	    lan_frames, &c);
+}
+
+void
+detect_lan_flow_end(struct sensor *s, struct flow *f)
+{
+	if (!f->smb)
+		return;
+	for (int d = 0; d < 2; d++)
+		proto_smb_stream_release(&f->smb->dir[d], &s->smb_pool);
+	free(f->smb);
+	f->smb = NULL;
 }
 
 void

@@ -12,6 +12,7 @@
 #include "sensor/packet.h"
 
 struct sensor_tls_flow;
+struct smb_stream_flow;
 
 struct flow_key {
 	struct ip_addr a, b;	/* a <= b (address, then port) */
@@ -65,6 +66,7 @@ struct flow {
 	uint64_t odd_bytes;		/* ICMP echo payload that is not a ping pattern */
 	int64_t first_us, last_us;
 	struct sensor_tls_flow *tls;	/* handshake buffers while read, else NULL */
+	struct smb_stream_flow *smb;	/* SMB framing across segments (detect_lan), else NULL */
 	/* table links: hash chain and least-recently-seen list */
 	struct flow *hnext;
 	struct flow *lprev, *lnext;

@@ -4,8 +4,9 @@
  * each the SMB1 message or the SMB2 commands chained by NextCommand. For
  * SMB2: a CREATE request's file name (UTF-16LE to UTF-8), access,
  * disposition and options; a TREE_CONNECT request's share; a SET_INFO
- * request that marks a file for deletion. No reassembly: a message is read
- * as far as the segment has it, and what lies past the segment is not.
+ * request that marks a file for deletion. A message is read as far as the
+ * span has it; frames cut by TCP segments are put together before
+ * (proto_smb_stream).
  * Everything is bounded: SMB_MAX_MSGS messages per segment.
  */
 #ifndef MAMORI_SENSOR_PROTO_SMB_H

@@ -48,8 +48,10 @@ sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE
 void
 sensor_free(struct sensor *s)
 {
-	for (size_t i = 0; s->flows.pool && i < s->flows.fresh; i++)
+	for (size_t i = 0; s->flows.pool && i < s->flows.fresh; i++) {
 		sensor_tls_flow_end(s, &s->flows.pool[i]);
+		detect_lan_flow_end(s, &s->flows.pool[i]);
+	}
 	flow_table_free(&s->flows);
 	defrag_free(&s->defrag);
 	detect_free(&s->det);
@@ -117,6 +119,7 @@ on_flow_end(void *ud, struct flow *f, enum flow_end_reason why)
 	if (f->proto == 6 && f->syn_seen && !f->synack_seen && !(f->done & FLOW_DONE_SCAN))
 		detect_scan_failed(s, f, f->last_us);
 	sensor_tls_flow_end(s, f);
+	detect_lan_flow_end(s, f);
 	eve_event_flow(&s->eve, f, why);
 }
 
@@ -471,6 +474,13 @@ sensor_write_stats(struct sensor *s)
 	const uint64_t tlsv[] = { tp->started, tp->held, tp->reordered, tp->hold_dropped,
 		tp->hold_unused, tp->gaps, tp->over_flow_cap, tp->over_global_cap, tp->not_handshake };
 	counters(e, "tls_buffer", tlsn, tlsv, 9);
+	eve_close(e);
+	const struct smb_stream_pool *sp = &s->smb_pool;
+	static const char *const smbn[] = { "reassembled", "gaps", "over_flow_cap", "over_global_cap",
+		"not_smb" };
+	const uint64_t smbv[] = { sp->reassembled, sp->gaps, sp->over_flow_cap, sp->over_global_cap,
+		sp->not_smb };
+	counters(e, "smb_buffer", smbn, smbv, 5);
 	eve_close(e);
 	static const char *const assn[] = { "devices", "untracked" };
 	const uint64_t assv[] = { s->assets.n, s->assets.dropped };

@@ -18,6 +18,7 @@
 #include "sensor/eve.h"
 #include "sensor/flow_table.h"
 #include "sensor/packet.h"
+#include "sensor/proto_smb_stream.h"
 #include "sensor/sensor_tls.h"
 
 /* At most this many anomaly events are written per run; the rest are only
@@ -46,6 +47,7 @@ struct sensor {
 	struct detect_state det;
 	struct asset_table assets;
 	struct tls_stream_pool tls_pool;	/* handshake buffers of all flows */
+	struct smb_stream_pool smb_pool;	/* SMB frames cut by segments, all flows */
 	struct defrag defrag;			/* IP fragments in flight */
 	struct sensor_stats st;
 	int64_t now_us, first_us;

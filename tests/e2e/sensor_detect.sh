@@ -214,6 +214,25 @@ t "RDP capture: low notice that 192.168.2.142 accepts remote desktop (NLA)" py "
 t "SMB2 capture: innosetup-5.6.1.exe deleted on the share (tree 17), not the folder listing" py "$tmp/smbdel.json" \
 	"[(a['rule_id'], a['severity'], a['client'], a['server'], a['share'], a['files']) for a in al]==[('mamori.net.share_executable','low','192.168.1.118','192.168.1.187','tree 17',[{'name':'Luca\\\\Downloads\\\\innosetup-5.6.1.exe','action':'deleted'}])]"
 
+# The PsExec capture with its SMB segments cut into 37- and 100-byte pieces
+# (tree connects, CREATEs and NetBIOS headers across segments), and with
+# every 50th piece left out (gaps).
+seg() { # split drop out
+	python3 "$MAMORI_SRC/tests/e2e/pcap_segments.py" "$pcaps/sv_smb2_psexec_add_user.pcap" "$tmp/seg.pcap" \
+		--port 445 --split "$1" --drop "$2" >/dev/null && "$MAMORI" sensor -r "$tmp/seg.pcap" --eve - >"$tmp/$3" 2>/dev/null
+}
+for sz in 37 100; do
+	seg $sz 0 "seg$sz.json"; rc=$?
+	t "PsExec capture in $sz-byte segments: exit 0, share write and remote execution found through the SMB buffer ($rc)" evpy "$tmp/seg$sz.json" \
+		"$rc==0 and sorted(e['alert']['mamori']['rule_id'] for e in ev if e['event_type']=='alert' and e['dest_port']==445)==['mamori.net.remote_exec','mamori.net.share_executable'] and ev[-1]['stats']['smb_buffer']['reassembled']>=10 and ev[-1]['stats']['smb_buffer']['gaps']==0"
+done
+seg 37 50 segdrop.json; rc=$?
+t "PsExec capture with every 50th piece missing: exit 0, gaps counted in stats.smb_buffer ($rc)" evpy "$tmp/segdrop.json" \
+	"$rc==0 and ev[-1]['stats']['smb_buffer']['gaps']>=50"
+"$MAMORI" sensor -r "$pcaps/sv_smb2_psexec_add_user.pcap" --eve - >"$tmp/psx.json" 2>/dev/null
+t "PsExec capture as captured: nothing reassembled, nothing lost" evpy "$tmp/psx.json" \
+	"ev[-1]['stats']['smb_buffer']=={'reassembled':0,'gaps':0,'over_flow_cap':0,'over_global_cap':0,'not_smb':0}"
+
 icmp="$MAMORI_SRC/tests/data/pcap/ndpi_icmp-tunnel.pcap"
 "$MAMORI" sensor -r "$icmp" --eve - >"$tmp/icmp.json" 2>/dev/null
 t "ICMP tunnel between 192.168.154.131 and .132" py "$tmp/icmp.json" \
