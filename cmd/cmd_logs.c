@@ -78,7 +78,7 @@ tx_begin(struct cmd_logs_run *r)
 
 /* Live inputs keep their alerts in the database for the dashboard and notifications. */
 static void
-store(struct cmd_logs_run *r, const char *line)
+store(struct cmd_logs_run *r, const json_t *o, const char *line)
 {
 	struct store_alert_in in = { .tenant_id = 1, .source = "logs" };
 	struct timespec ts;
@@ -87,7 +87,7 @@ store(struct cmd_logs_run *r, const char *line)
 	tx_begin(r);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	in.now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	if (line && store_alert_record_json(r->db, &in, line, strlen(line), &id, &is_new) == MAMORI_OK) {
+	if (line && store_alert_record_obj(r->db, &in, o, line, strlen(line), &id, &is_new) == MAMORI_OK) {
 		r->stored++;
 		r->tx_stored++;
 	}
@@ -108,7 +108,7 @@ emit(struct cmd_logs_run *r, const struct alert *a)
 		json_t *o = alert_to_json(&b);
 		char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		if (keep)
-			store(r, line);
+			store(r, o, line);
 		if (r->json && (!line || fputs(line, stdout) == EOF || fputc('\n', stdout) == EOF))
 			r->write_errors++;
 		free(line);

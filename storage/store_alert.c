@@ -117,7 +117,7 @@ iso8601_ms(const char *s)
 
 /* A string field, cut at max bytes (on a UTF-8 boundary); "" when absent. */
 static void
-field(json_t *o, const char *key, char *out, size_t max)
+field(const json_t *o, const char *key, char *out, size_t max)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 	size_t n = s ? strlen(s) : 0;
@@ -154,17 +154,13 @@ struct parsed {
 	char key[4 * FIELD_MAX + 4];
 };
 
+/* The fields of an alert object (not taken over). */
 static int
-parse_line(const struct store_alert_in *in, const char *line, size_t len, struct parsed *p)
+parse_obj(const struct store_alert_in *in, const json_t *o, struct parsed *p)
 {
-	if (len > STORE_ALERT_BODY_MAX)
-		return MAMORI_E_LIMIT;
-	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
 	const char *kind = json_string_value(json_object_get(o, "event.kind"));
-	if (!json_is_object(o) || !kind || strcmp(kind, "alert") != 0) {
-		json_decref(o);
+	if (!json_is_object(o) || !kind || strcmp(kind, "alert") != 0)
 		return MAMORI_E_PARSE;
-	}
 	field(o, "rule.id", p->rule, sizeof(p->rule));
 	field(o, "host.name", p->host, sizeof(p->host));
 	field(o, "source.ip", p->ip, sizeof(p->ip));
@@ -175,7 +171,6 @@ parse_line(const struct store_alert_in *in, const char *line, size_t len, struct
 	p->severity = severity_of(json_string_value(json_object_get(o, "severity")));
 	const char *ts = json_string_value(json_object_get(o, "@timestamp"));
 	p->ts = ts ? iso8601_ms(ts) : -1;
-	json_decref(o);
 	if (!p->rule[0] || p->severity < 0)
 		return MAMORI_E_PARSE;
 	if (p->ts < 0)
@@ -231,14 +226,26 @@ record(struct db *db, const struct store_alert_in *in, const struct parsed *p,
 	return add_step(db, *id, p->ts, "raised", in->source, "");
 }
 
-int
-store_alert_record_json(struct db *db, const struct store_alert_in *in, const char *line,
+static int
+parse_line(const struct store_alert_in *in, const char *line, size_t len, struct parsed *p)
+{
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+	int rc = parse_obj(in, o, p);
+	json_decref(o);
+	return rc;
+}
+
+/* obj: line parsed already (the caller's own alert), or NULL. */
+static int
+record_line(struct db *db, const struct store_alert_in *in, const json_t *obj, const char *line,
     size_t len, int64_t *id, bool *is_new)
 {
+	if (len > STORE_ALERT_BODY_MAX)
+		return MAMORI_E_LIMIT;
 	struct parsed *p = calloc(1, sizeof(*p));
 	if (!p)
 		return MAMORI_E_NOMEM;
-	int rc = parse_line(in, line, len, p);
+	int rc = obj ? parse_obj(in, obj, p) : parse_line(in, line, len, p);
 	if (rc != MAMORI_OK)
 		goto out;
 	bool own = sqlite3_get_autocommit(db->h);
@@ -254,6 +261,20 @@ store_alert_record_json(struct db *db, const struct store_alert_in *in, const ch
 out:
 	free(p);
 	return rc;
+}
+
+int
+store_alert_record_json(struct db *db, const struct store_alert_in *in, const char *line,
+    size_t len, int64_t *id, bool *is_new)
+{
+	return record_line(db, in, NULL, line, len, id, is_new);
+}
+
+int
+store_alert_record_obj(struct db *db, const struct store_alert_in *in, const json_t *obj,
+    const char *line, size_t len, int64_t *id, bool *is_new)
+{
+	return record_line(db, in, obj, line, len, id, is_new);
 }
 
 /* The caller's callbacks, for db_step_rows(). */

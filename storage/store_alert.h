@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct db;
 
 #define STORE_ALERT_BODY_MAX (64 * 1024)	/* a larger alert line is refused */
@@ -36,6 +38,11 @@ struct store_alert_in {
  * the caller's transaction if one is open, else in its own.
  */
 int store_alert_record_json(struct db *db, const struct store_alert_in *in,
+    const char *line, size_t len, int64_t *id, bool *is_new);
+/* The same for an alert whose line the caller has as a JSON object too
+ * (its own alert_to_json): the line is stored as its body, the fields are
+ * read from obj instead of parsing the line again. */
+int store_alert_record_obj(struct db *db, const struct store_alert_in *in, const json_t *obj,
     const char *line, size_t len, int64_t *id, bool *is_new);
 
 struct store_alert_row {
