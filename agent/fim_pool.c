@@ -79,9 +79,32 @@ batch_free(struct batch *b)
 	free(b);
 }
 
-/* Copies e (path set to rel) for the caller's thread. */
+/*
+ * One thread. What a unit of work produced is settled the next time the
+ * thread holds the lock, together with taking the next unit: one lock a
+ * unit, and found entries go to the caller in runs of FLUSH_AT (every
+ * futex call is a system call, which is dear in a virtual machine).
+ */
+#define FLUSH_AT 64
+
+struct thr {
+	struct fim_pool *p;
+	struct fim_visit v;
+	char *crel;			/* the examined child's relative path */
+	size_t ccap;
+	struct found *head, *tail;	/* found, not handed over yet */
+	size_t nfound;
+	bool listed;			/* a directory was listed: */
+	struct batch *listed_b;		/* its children (NULL: none) */
+	struct batch *examined_b;	/* a name of this batch was examined */
+	bool descend;			/* and is a directory to list */
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Keeps a copy of e (path set to rel) for the caller's thread. */
 static int
-hand(struct fim_pool *p, const struct fim_entry *e, const char *rel)
+keep(struct thr *t, const struct fim_entry *e, const char *rel)
 {
 	size_t rl = strlen(rel) + 1, ll = e->link ? strlen(e->link) + 1 : 0;
 	struct found *f = malloc(sizeof(*f) + rl + ll);
@@ -94,18 +117,33 @@ hand(struct fim_pool *p, const struct fim_entry *e, const char *rel)
 		memcpy(f->data + rl, e->link, ll);
 		f->e.link = f->data + rl;
 	}
-	pthread_mutex_lock(&p->mu);
+	if (t->tail)
+		t->tail->next = f;
+	else
+		t->head = f;
+	t->tail = f;
+	t->nfound++;
+	return MAMORI_OK;
+}
+
+/* Hands the kept entries over (caller holds mu). */
+static void
+flush(struct thr *t)
+{
+	struct fim_pool *p = t->p;
+	if (!t->head)
+		return;
 	while (p->nfound >= FIM_POOL_FOUND && !p->rc)
 		pthread_cond_wait(&p->room, &p->mu);
 	if (p->found_tail)
-		p->found_tail->next = f;
+		p->found_tail->next = t->head;
 	else
-		p->found = f;
-	p->found_tail = f;
-	p->nfound++;
+		p->found = t->head;
+	p->found_tail = t->tail;
+	p->nfound += t->nfound;
+	t->head = t->tail = NULL;
+	t->nfound = 0;
 	pthread_cond_signal(&p->out);
-	pthread_mutex_unlock(&p->mu);
-	return MAMORI_OK;
 }
 
 static int
@@ -151,16 +189,16 @@ read_names(struct batch *b)
 	return MAMORI_OK;
 }
 
-/* Opens and lists one pending directory (the caller counted it in
- * nbatches); its children become a ready batch. */
+/* Opens and lists one pending directory (counted in nbatches). */
 static int
-list_dir(struct fim_pool *p, struct fim_visit_pending *pd)
+list_dir(struct thr *t, struct fim_visit_pending *pd)
 {
 	struct fim_entry e;
 	struct batch *b = NULL;
-	int fd = fim_visit_dir(p->root, pd->rel, pd->dev, pd->ino, &e);
-	int rc = hand(p, &e, pd->rel);
+	int fd = fim_visit_dir(t->p->root, pd->rel, pd->dev, pd->ino, &e);
+	int rc = keep(t, &e, pd->rel);
 
+	t->listed = true;
 	if (rc || fd < 0)
 		goto out;
 	if (!(b = calloc(1, sizeof(*b)))) {
@@ -176,64 +214,84 @@ list_dir(struct fim_pool *p, struct fim_visit_pending *pd)
 	if ((rc = read_names(b)) != 0 || b->n == 0)
 		goto out;
 	b->left = b->n;
-	pthread_mutex_lock(&p->mu);
-	b->next = p->ready;
-	p->ready = b;
-	p->readynames += b->n;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->mu);
+	t->listed_b = b;
 	return MAMORI_OK;
 out:
 	if (fd >= 0)
 		close(fd);
 	if (b)
 		batch_free(b);
-	pthread_mutex_lock(&p->mu);
-	p->nbatches--;
-	pthread_cond_signal(&p->work);
-	pthread_mutex_unlock(&p->mu);
 	return rc;
 }
 
-/* Examines one name of b, then counts it finished. */
+/* Examines one name of b. */
 static int
-examine(struct fim_pool *p, struct fim_visit *v, struct batch *b,
-    const struct name *nm, char **crel, size_t *ccap)
+examine(struct thr *t, struct batch *b, const struct name *nm)
 {
 	struct fim_entry e;
 	struct stat st;
-	bool descend = false;
-	int rc = fim_visit_join(crel, ccap, b->rel, b->rl, b->buf + nm->off);
+	int rc = fim_visit_join(&t->crel, &t->ccap, b->rel, b->rl, b->buf + nm->off);
 
+	t->examined_b = b;
 	if (!rc)
-		rc = fim_visit_child(v, dirfd(b->d), b->buf + nm->off, nm->dtype, &e,
-		    &descend, &st);
-	if (!rc && !descend)
-		rc = hand(p, &e, *crel);
-	pthread_mutex_lock(&p->mu);
-	if (!rc && descend) {
-		rc = fim_visit_push(&p->pending, *crel, st.st_dev, st.st_ino);
-		pthread_cond_signal(&p->work);
+		rc = fim_visit_child(&t->v, dirfd(b->d), b->buf + nm->off, nm->dtype,
+		    nm->ino, &e, &t->descend, &st);
+	if (!rc && t->descend) {
+		t->dev = st.st_dev;
+		t->ino = st.st_ino;
+	} else if (!rc) {
+		rc = keep(t, &e, t->crel);
 	}
-	bool last = --b->left == 0;
-	if (last) {
-		p->nbatches--;
-		pthread_cond_signal(&p->work);
-	}
-	pthread_mutex_unlock(&p->mu);
-	if (last)
-		batch_free(b);
 	return rc;
+}
+
+/* Books what the last unit produced (caller holds mu); returns a batch
+ * to free once unlocked. The thread stays busy until it has also handed
+ * its entries over, so the walk cannot be seen to end before. */
+static struct batch *
+settle(struct thr *t, int rc)
+{
+	struct fim_pool *p = t->p;
+	struct batch *done = NULL;
+	if (t->listed) {
+		struct batch *b = t->listed_b;
+		if (b) {
+			b->next = p->ready;
+			p->ready = b;
+			p->readynames += b->n;
+			pthread_cond_broadcast(&p->work);
+		} else {
+			p->nbatches--;
+			pthread_cond_signal(&p->work);
+		}
+		t->listed = false;
+		t->listed_b = NULL;
+	}
+	if (t->examined_b) {
+		struct batch *b = t->examined_b;
+		if (!rc && t->descend) {
+			rc = fim_visit_push(&p->pending, t->crel, t->dev, t->ino);
+			pthread_cond_signal(&p->work);
+		}
+		if (--b->left == 0) {
+			p->nbatches--;
+			pthread_cond_signal(&p->work);
+			done = b;
+		}
+		t->examined_b = NULL;
+		t->descend = false;
+	}
+	if (rc)
+		fail(p, rc);
+	return done;
 }
 
 static void *
 worker(void *arg)
 {
-	struct fim_pool *p = arg;
-	struct fim_visit v;
-	char *crel = NULL;
-	size_t ccap = 0;
-	int rc = fim_visit_init(&v, p->root);
+	struct thr *t = arg;
+	struct fim_pool *p = t->p;
+	int rc = fim_visit_init(&t->v, p->root);
 	bool have_v = rc == MAMORI_OK;
 
 	pthread_mutex_lock(&p->mu);
@@ -251,7 +309,7 @@ worker(void *arg)
 			p->nbatches++;
 			p->busy++;
 			pthread_mutex_unlock(&p->mu);
-			rc = list_dir(p, &pd);
+			rc = list_dir(t, &pd);
 			free(pd.rel);
 		} else if (b) {
 			const struct name *nm = &b->names[b->taken++];
@@ -260,26 +318,43 @@ worker(void *arg)
 				p->ready = b->next;
 			p->busy++;
 			pthread_mutex_unlock(&p->mu);
-			rc = examine(p, &v, b, nm, &crel, &ccap);
-		} else if (p->busy == 0 && p->pending.n == 0 && p->nbatches == 0) {
-			p->end = true;
-			pthread_cond_broadcast(&p->work);
-			pthread_cond_broadcast(&p->out);
-			break;
+			rc = examine(t, b, nm);
+		} else if (t->head) {
+			p->busy++;	/* flush() may wait for room */
+			flush(t);
+			p->busy--;
+			continue;
 		} else {
+			if (p->busy == 0 && p->pending.n == 0 && p->nbatches == 0) {
+				p->end = true;
+				pthread_cond_broadcast(&p->work);
+				pthread_cond_broadcast(&p->out);
+				break;
+			}
 			pthread_cond_wait(&p->work, &p->mu);
 			continue;
 		}
 		pthread_mutex_lock(&p->mu);
-		if (rc)
-			fail(p, rc);
+		struct batch *done = settle(t, rc);
+		if (done) {
+			pthread_mutex_unlock(&p->mu);
+			batch_free(done);
+			pthread_mutex_lock(&p->mu);
+		}
+		if (t->nfound >= FLUSH_AT)
+			flush(t);
 		if (--p->busy == 0)
 			pthread_cond_broadcast(&p->work);
 	}
 	pthread_mutex_unlock(&p->mu);
-	free(crel);
+	while (t->head) {
+		struct found *f = t->head;
+		t->head = f->next;
+		free(f);
+	}
+	free(t->crel);
 	if (have_v)
-		fim_visit_release(&v);
+		fim_visit_release(&t->v);
 	return NULL;
 }
 
@@ -334,8 +409,10 @@ fim_pool_walk(const struct fim_visit_root *r, unsigned threads, ino_t root_ino,
 	pthread_cond_init(&p.out, NULL);
 	pthread_cond_init(&p.room, NULL);
 	pthread_t *tid = calloc(threads, sizeof(*tid));
-	for (unsigned i = 0; tid && i < threads; i++) {
-		if (pthread_create(&tid[i], NULL, worker, &p) != 0)
+	struct thr *thr = calloc(threads, sizeof(*thr));
+	for (unsigned i = 0; tid && thr && i < threads; i++) {
+		thr[i].p = &p;
+		if (pthread_create(&tid[i], NULL, worker, &thr[i]) != 0)
 			break;
 		started++;
 	}
@@ -360,6 +437,7 @@ out:
 	}
 	fim_visit_stack_free(&p.pending);
 	free(tid);
+	free(thr);
 	pthread_cond_destroy(&p.work);
 	pthread_cond_destroy(&p.out);
 	pthread_cond_destroy(&p.room);

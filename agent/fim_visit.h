@@ -60,13 +60,15 @@ int fim_visit_init(struct fim_visit *v, const struct fim_visit_root *r);
 void fim_visit_release(struct fim_visit *v);
 
 /*
- * Examines name in the directory dfd and fills *e (its strings live in v).
+ * Examines name in the directory dfd (listed with dtype and inode ino,
+ * DT_UNKNOWN and 0 when not known) and fills *e (its strings live in v).
  * A directory to walk into sets *descend and its lstat in *st and is not
  * reported now: it is reported when it is opened (fim_visit_dir). Returns
  * 0 or MAMORI_E_NOMEM.
  */
 int fim_visit_child(struct fim_visit *v, int dfd, const char *name,
-    unsigned char dtype, struct fim_entry *e, bool *descend, struct stat *st);
+    unsigned char dtype, uint64_t ino, struct fim_entry *e, bool *descend,
+    struct stat *st);
 /*
  * Opens the pending directory rel (listed with dev/ino) and fills *e,
  * which is always reported. Returns the descriptor to list, or -1 when

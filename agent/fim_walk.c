@@ -121,8 +121,8 @@ walk_dir(struct walker *w, const struct fim_visit_pending *pd)
 		if (fim_visit_skip(de->d_name))
 			continue;
 		if ((rc = fim_visit_join(&crel, &ccap, pd->rel, rl, de->d_name)) != 0 ||
-		    (rc = fim_visit_child(&w->v, dirfd(d), de->d_name, de->d_type, &e,
-		    &descend, &st)) != 0)
+		    (rc = fim_visit_child(&w->v, dirfd(d), de->d_name, de->d_type,
+		    de->d_ino, &e, &descend, &st)) != 0)
 			break;
 		rc = descend ? fim_visit_push(&w->stack, crel, st.st_dev, st.st_ino) :
 		    emit(w, &e, crel);
@@ -163,7 +163,7 @@ walk_file(struct walker *w, const char *path)
 	free(dcopy);
 	if (dfd < 0)
 		return errno == ENOENT ? MAMORI_E_NOTFOUND : MAMORI_E_IO;
-	rc = fim_visit_child(&w->v, dfd, name, DT_UNKNOWN, &e, &descend, &st);
+	rc = fim_visit_child(&w->v, dfd, name, DT_UNKNOWN, 0, &e, &descend, &st);
 	close(dfd);
 	return rc ? rc : emit(w, &e, "");
 }
