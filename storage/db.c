@@ -141,30 +141,51 @@ db_schema_version(struct db *db)
 	return v;
 }
 
+/*
+ * Each migration runs in its own BEGIN IMMEDIATE transaction, and the
+ * version is read inside it: processes opening a new database together
+ * (the agent and the manager, `mamori up` and its children) take turns,
+ * and each applies only what the ones before it have not. An up-to-date
+ * database (the version only grows) is seen without the write lock, so
+ * opening it does not wait for another process's long transaction.
+ */
 static int
 migrate(struct db *db, char *err, size_t errsz)
 {
-	int have = db_schema_version(db);
 	int want = db_migration_count();
-	if (have < 0) {
-		snprintf(err, errsz, "cannot read schema version: %s", db_errmsg(db));
-		return MAMORI_E_DB;
-	}
-	if (have > want) {
-		snprintf(err, errsz,
-		    "database schema %d is newer than this mamori (%d); upgrade mamori",
-		    have, want);
-		return MAMORI_E_DB;
-	}
-	for (int i = have; i < want; i++) {
+	if (db_schema_version(db) == want)
+		return MAMORI_OK;
+	for (;;) {
 		char pragma[64];
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", i + 1);
-		if (db_begin(db) != MAMORI_OK || exec(db, db_migrations[i]) != MAMORI_OK ||
-		    exec(db, pragma) != MAMORI_OK || db_commit(db) != MAMORI_OK) {
-			snprintf(err, errsz, "migration %04d failed: %s", i + 1, db_errmsg(db));
+		if (db_begin(db) != MAMORI_OK) {
+			snprintf(err, errsz, "cannot lock the database to migrate it: %s", db_errmsg(db));
+			return MAMORI_E_DB;
+		}
+		int have = db_schema_version(db);
+		if (have < 0 || have > want) {
+			if (have < 0)
+				snprintf(err, errsz, "cannot read schema version: %s", db_errmsg(db));
+			else
+				snprintf(err, errsz, "database schema %d is newer than this mamori (%d); "
+				    "upgrade mamori", have, want);
 			db_rollback(db);
 			return MAMORI_E_DB;
 		}
+		if (have == want)
+			break;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", have + 1);
+		if (exec(db, db_migrations[have]) != MAMORI_OK || exec(db, pragma) != MAMORI_OK ||
+		    db_commit(db) != MAMORI_OK) {
+			snprintf(err, errsz, "migration %04d failed: %s", have + 1, db_errmsg(db));
+			db_rollback(db);
+			return MAMORI_E_DB;
+		}
+	}
+	/* Up to date: this transaction wrote nothing. */
+	if (db_commit(db) != MAMORI_OK) {
+		snprintf(err, errsz, "cannot end the migration check: %s", db_errmsg(db));
+		db_rollback(db);
+		return MAMORI_E_DB;
 	}
 	return MAMORI_OK;
 }

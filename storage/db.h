@@ -3,7 +3,9 @@
  *
  * SQLite in WAL mode with foreign keys on; the schema is a list of numbered
  * migrations (storage/migrations/NNNN_*.sql, embedded at build time), each
- * applied in its own transaction and recorded in PRAGMA user_version. A
+ * applied in its own BEGIN IMMEDIATE transaction that also reads PRAGMA
+ * user_version (so processes opening a new file together apply each one
+ * once) and records the new version there. A
  * database newer than this binary is refused rather than misread.
  */
 #ifndef MAMORI_STORAGE_DB_H
