@@ -61,6 +61,8 @@ struct flow {
 	uint8_t det;			/* DET_* of the application detectors */
 	uint8_t det_segs;		/* client payloads they looked at */
 	bool syn_seen, synack_seen;
+	bool data_ts;			/* the client's first payload byte (after its SYN) seen */
+	uint32_t isn_ts;		/* the client's SYN sequence number, when syn_seen */
 	uint64_t pkts_ts, pkts_tc;	/* to server (from initiator), to client */
 	uint64_t bytes_ts, bytes_tc;
 	uint64_t odd_bytes;		/* ICMP echo payload that is not a ping pattern */

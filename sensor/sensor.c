@@ -301,8 +301,12 @@ update_flow(struct sensor *s, struct flow *f, const struct pkt *p, bool to_serve
 		f->tcp_flags_ts |= fl;
 	else
 		f->tcp_flags_tc |= fl;
-	if ((fl & (TCP_SYN | TCP_ACK)) == TCP_SYN && to_server)
+	if ((fl & (TCP_SYN | TCP_ACK)) == TCP_SYN && to_server) {
 		f->syn_seen = true;
+		f->isn_ts = p->tcp_seq;
+	} else if (to_server && f->syn_seen && p->payload.len && p->tcp_seq == f->isn_ts + 1) {
+		f->data_ts = true;
+	}
 	if ((fl & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) && !to_server)
 		f->synack_seen = true;
 	if (fl & TCP_FIN)

@@ -8,12 +8,20 @@
 #include "sensor/proto_x509.h"
 #include "sensor/sensor.h"
 
-/* The server's data before its ServerHello was read, after the client's
- * hello: a segment captured ahead of the one with the ServerHello. */
+/* A segment captured ahead of the one a hello starts in: the server's data
+ * before its ServerHello was read, after the client's hello; or the
+ * client's first data past its first byte (known from its SYN) before
+ * that byte came, the rest of a ClientHello cut in two. */
 static bool
-early(const struct flow *f, bool to_server)
+early(const struct flow *f, bool to_server, const struct pkt *p)
 {
-	return !to_server && (f->done & (FLOW_DONE_TLS_CH | FLOW_DONE_TLS_SH)) == FLOW_DONE_TLS_CH &&
+	if (to_server) {
+		uint32_t ahead = p->tcp_seq - (f->isn_ts + 1);
+		return !(f->done & FLOW_DONE_TLS_CH) && f->syn_seen && !f->data_ts &&
+		    ahead > 0 && ahead < TLS_STREAM_FLOW_CAP &&
+		    (!f->tls || f->tls->dir[0].state == TLS_STREAM_OFF);
+	}
+	return (f->done & (FLOW_DONE_TLS_CH | FLOW_DONE_TLS_SH)) == FLOW_DONE_TLS_CH &&
 	    (!f->tls || f->tls->dir[1].state == TLS_STREAM_OFF);
 }
 
@@ -22,7 +30,7 @@ sensor_tls_wants(const struct flow *f, bool to_server, const struct pkt *p)
 {
 	if (f->tls && f->tls->dir[to_server ? 0 : 1].state == TLS_STREAM_ON)
 		return true;
-	return proto_tls_is_handshake(p->payload) || early(f, to_server);
+	return proto_tls_is_handshake(p->payload) || early(f, to_server, p);
 }
 
 /* A parsed (or failed) hello: event and indicators. False when the flow's
@@ -116,7 +124,7 @@ sensor_tls_segment(struct sensor *s, struct flow *f, const struct pkt *p, bool t
 		if (f->done & bit)
 			return;
 		if (!proto_tls_is_handshake(p->payload)) {
-			if (!early(f, to_server))
+			if (!early(f, to_server, p))
 				return;
 			if (!f->tls && !(f->tls = calloc(1, sizeof(*f->tls)))) {
 				s->tls_pool.hold_dropped++;

@@ -5,7 +5,8 @@
 # then a certificate made here (150 names, ~5 KB, so it spans TCP
 # segments), served by openssl s_server to s_client in a private network
 # namespace and captured with tcpdump, is read whole and matches a listed-
-# fingerprint file made from it.
+# fingerprint file made from it. The Teams capture with every ClientHello
+# cut in two and sent second part first gives the same hellos.
 set -u
 : "${MAMORI:?}" "${MAMORI_SRC:?}"
 py() { # file expression over events (ev), tls events (tl), alerts (al)
@@ -25,6 +26,18 @@ t "real capture: SSLBL SHA-1 indicator raises mamori.net.ioc_cert" py "$tmp/m.js
 "$MAMORI" sensor -r "$data/pcap/ndpi_teams.pcap" --eve - >"$tmp/teams.json" 2>/dev/null
 t "real capture with reordered segments (Teams): 36 connections' certificates, 19 held segments used" py "$tmp/teams.json" \
 	"sum(1 for x in tl if 'fingerprint' in x)==36 and ev[-1]['stats']['tls_buffer']['reordered']==19 and ev[-1]['stats']['tls_buffer']['hold_dropped']==0 and ev[-1]['stats']['tls_buffer']['gaps']==0"
+# The same capture with each connection's ClientHello cut after 100 bytes
+# and its second part sent first (tests/e2e/pcap_segments.py).
+python3 "$MAMORI_SRC/tests/e2e/pcap_segments.py" "$data/pcap/ndpi_teams.pcap" "$tmp/teams_ch.pcap" \
+	--port 443 --swap-first-client 100 >"$tmp/teams_ch.out"
+"$MAMORI" sensor -r "$tmp/teams_ch.pcap" --eve - >"$tmp/teams_ch.json" 2>/dev/null
+hellos() { python3 -c 'import json,sys; print(sorted((e["src_port"], e["tls"].get("sni"), e["tls"]["ja3"]["hash"], e["tls"].get("ja4")) for e in map(json.loads, open(sys.argv[1])) if e["event_type"]=="tls" and "ja3" in e["tls"]))' "$1"; }
+hellos "$tmp/teams.json" >"$tmp/h1"; hellos "$tmp/teams_ch.json" >"$tmp/h2"
+t "ClientHellos out of order ($(cat "$tmp/teams_ch.out")): the same SNI, JA3 and JA4 as in order" \
+	sh -c "grep -q 'swapped 37' '$tmp/teams_ch.out' && cmp -s '$tmp/h1' '$tmp/h2'"
+t "ClientHellos out of order: all 38 read" py "$tmp/teams_ch.json" "sum(1 for x in tl if 'ja3' in x)==38"
+t "ClientHellos out of order: the held second parts counted in stats.tls_buffer (held, reordered)" py "$tmp/teams_ch.json" \
+	"ev[-1]['stats']['tls_buffer']['reordered']>=19+36 and ev[-1]['stats']['tls_buffer']['hold_dropped']==0 and ev[-1]['stats']['tls_buffer']['gaps']==0"
 t "real capture: JA4 beside JA3 in the ClientHello event" py "$tmp/m.json" \
 	"any(x.get('ja4')=='t12d2808h2_d943125447b4_dd0a478c1db3' and x['ja3']['hash'] for x in tl)"
 t "without the list: no alert" sh -c "'$MAMORI' sensor -r '$data/pcap/ndpi_tls_malicious_sha1.pcapng' --eve - 2>/dev/null | grep -c '\"event_type\":\"alert\"' | grep -qx 0"
