@@ -167,6 +167,32 @@ read_head(struct cursor *c, struct state_head *h)
 	return MAMORI_OK;
 }
 
+/* Event times are far from the ends of int64_t, so differences of two
+ * never overflow; UNSET marks an empty slot where one is allowed. */
+#define TIME_MAX ((int64_t)1 << 53)
+
+static bool
+time_ok(uint64_t v, bool unset_ok)
+{
+	int64_t t = (int64_t)v;
+	return (unset_ok && t == SIGMA_UNSET) || (t >= -TIME_MAX && t <= TIME_MAX);
+}
+
+/* The times after the key: ts[nts], then (hash, time) per value. */
+static bool
+times_ok(struct cursor c, uint32_t nts, uint32_t nvals)
+{
+	uint64_t v, h;
+	for (uint32_t i = 0; i < nts; i++)
+		if (cursor_u64le(&c, &v) != MAMORI_OK || !time_ok(v, true))
+			return false;
+	for (uint32_t i = 0; i < nvals; i++)
+		if (cursor_u64le(&c, &h) != MAMORI_OK || cursor_u64le(&c, &v) != MAMORI_OK ||
+		    !time_ok(v, false))
+			return false;
+	return true;
+}
+
 enum sigma_state_result
 sigma_state_load(struct sigma_ruleset *rs, int64_t clock_ms, const char *rule_id,
     const void *data, size_t len)
@@ -178,7 +204,7 @@ sigma_state_load(struct sigma_ruleset *rs, int64_t clock_ms, const char *rule_id
 	size_t nts, nv;
 
 	cursor_init(&c, data, len);
-	if (read_head(&c, &h) != MAMORI_OK || cursor_bytes(&c, h.keylen, &key) != MAMORI_OK)
+	if (!time_ok((uint64_t)clock_ms, false) || read_head(&c, &h) != MAMORI_OK || cursor_bytes(&c, h.keylen, &key) != MAMORI_OK)
 		return SIGMA_STATE_BAD;
 	if (!rs->compiled || !rs->buckets || !find_rule(rs, rule_id, &rule))
 		return SIGMA_STATE_CHANGED;
@@ -191,7 +217,7 @@ sigma_state_load(struct sigma_ruleset *rs, int64_t clock_ms, const char *rule_id
 	if (h.nts != nts || h.nvals > nv || (ring && (h.nring > nts || h.ring_head >= nts)) ||
 	    (!ring && (h.nring || h.ring_head)) || (co->type != CORR_VALUE_COUNT && h.nvals) ||
 	    cursor_left(&c) != (size_t)h.nts * 8 + (size_t)h.nvals * 16 || !key_ok(key, co->ngroup) ||
-	    (int64_t)h.last_ts == SIGMA_UNSET)
+	    !time_ok(h.first_ts, true) || !time_ok(h.last_ts, false) || !times_ok(c, h.nts, h.nvals))
 		return SIGMA_STATE_BAD;
 	if ((int64_t)h.last_ts <= clock_ms - co->timespan_ms)
 		return SIGMA_STATE_EXPIRED;

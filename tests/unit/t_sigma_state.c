@@ -151,6 +151,10 @@ main(void)
 	    "a ring count past the rule's ring: refused");
 	is_int(sigma_state_load(f, 12000, "c-brute", sv.data[brute], sv.len[brute] + 1), SIGMA_STATE_BAD,
 	    "trailing bytes: refused");
+	memcpy(bad, sv.data[brute], sv.len[brute]);
+	bad[25] = 0x80;	/* last_ts's top byte: near INT64_MIN, would overflow t - last */
+	is_int(sigma_state_load(f, 12000, "c-brute", bad, sv.len[brute]), SIGMA_STATE_BAD,
+	    "a time near the ends of int64: refused");
 	sigma_ruleset_free(e);
 	sigma_ruleset_free(f);
 
