@@ -362,6 +362,16 @@ db_step_one(sqlite3_stmt *st)
 }
 
 int
+db_step_first(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg)
+{
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_ROW ? each(st, arg) :
+	    rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
+	sqlite3_reset(st);
+	return ret;
+}
+
+int
 db_step_rows(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg)
 {
 	int rc, ret = MAMORI_OK;

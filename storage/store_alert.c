@@ -346,10 +346,7 @@ store_alert_get(struct db *db, int64_t tenant_id, int64_t id, store_alert_fn fn,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_int64(st, 2, id);
 	struct each e = { .row = fn, .step = step, .ctx = ctx };
-	int rc = sqlite3_step(st);
-	int ret = rc == SQLITE_ROW ? row_out(st, &e) :
-	    rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
-	sqlite3_reset(st);
+	int ret = db_step_first(st, row_out, &e);
 	if (ret != MAMORI_OK || !step)
 		return ret;
 	if (!(st = db_cached(db, sql_timeline)))

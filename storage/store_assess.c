@@ -68,27 +68,26 @@ tenant_stmt(struct db *db, const char *sql, int64_t tenant_id)
 	return st;
 }
 
+static int
+manual_row(sqlite3_stmt *st, void *arg)
+{
+	struct store_assess_manual *out = arg;
+	int no = sqlite3_column_int(st, 0);
+	/* A NULL answer means the owner handed the item back to the evidence. */
+	if (no < 1 || no > STORE_ASSESS_ITEMS || sqlite3_column_type(st, 1) == SQLITE_NULL)
+		return 0;
+	out->have[no - 1] = true;
+	out->answer[no - 1] = sqlite3_column_int(st, 1);
+	out->at[no - 1] = sqlite3_column_int64(st, 2);
+	return 0;
+}
+
 int
 store_assess_manual_load(struct db *db, int64_t tenant_id, struct store_assess_manual *out)
 {
 	sqlite3_stmt *st = tenant_stmt(db, sql_manual, tenant_id);
-	int rc;
 	memset(out, 0, sizeof(*out));
-	if (!st)
-		return MAMORI_E_DB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int no = sqlite3_column_int(st, 0);
-		if (no < 1 || no > STORE_ASSESS_ITEMS)
-			continue;
-		/* A NULL answer means the owner handed the item back to the evidence. */
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
-			continue;
-		out->have[no - 1] = true;
-		out->answer[no - 1] = sqlite3_column_int(st, 1);
-		out->at[no - 1] = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	return st ? db_step_rows(st, manual_row, out) : MAMORI_E_DB;
 }
 
 int
@@ -135,37 +134,40 @@ fail:
 	return MAMORI_E_DB;
 }
 
-static void
-snap_from_row(sqlite3_stmt *st, struct store_assess_snapshot *s, bool with_doc)
+/* The caller's callback and context, for db_step_rows(). */
+struct each {
+	union {
+		store_assess_snapshot_fn snap;
+		store_assess_scan_fn scan;
+		store_assess_text_fn text;
+		store_assess_month_fn month;
+	} fn;
+	void *ctx;
+};
+
+/* A snapshot row; doc_json is column 6 when the query has it. */
+static int
+snap_row(sqlite3_stmt *st, void *arg)
 {
-	memset(s, 0, sizeof(*s));
-	s->id = sqlite3_column_int64(st, 0);
-	s->created_at = sqlite3_column_int64(st, 1);
-	s->scan_id = sqlite3_column_int64(st, 2);
-	s->total = sqlite3_column_int(st, 3);
-	s->answered = sqlite3_column_int(st, 4);
-	s->band = db_col_text(st, 5);
-	s->doc_json = with_doc ? db_col_text(st, 6) : NULL;
+	const struct each *e = arg;
+	struct store_assess_snapshot s = {
+		.id = sqlite3_column_int64(st, 0),
+		.created_at = sqlite3_column_int64(st, 1),
+		.scan_id = sqlite3_column_int64(st, 2),
+		.total = sqlite3_column_int(st, 3),
+		.answered = sqlite3_column_int(st, 4),
+		.band = db_col_text(st, 5),
+		.doc_json = sqlite3_column_count(st) > 6 ? db_col_text(st, 6) : NULL,
+	};
+	return e->fn.snap(e->ctx, &s);
 }
 
 int
 store_assess_history(struct db *db, int64_t tenant_id, store_assess_snapshot_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = tenant_stmt(db, sql_history, tenant_id);
-	int rc;
-	if (!st)
-		return MAMORI_E_DB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_assess_snapshot s;
-		snap_from_row(st, &s, false);
-		int r = fn(ctx, &s);
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	struct each e = { .fn.snap = fn, .ctx = ctx };
+	return st ? db_step_rows(st, snap_row, &e) : MAMORI_E_DB;
 }
 
 int
@@ -173,27 +175,35 @@ store_assess_before(struct db *db, int64_t tenant_id, int64_t t, store_assess_sn
     void *ctx)
 {
 	sqlite3_stmt *st = tenant_stmt(db, sql_before, tenant_id);
+	struct each e = { .fn.snap = fn, .ctx = ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, t);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
-	}
-	struct store_assess_snapshot s;
-	snap_from_row(st, &s, true);
-	rc = fn(ctx, &s);
-	sqlite3_reset(st);
-	return rc;
+	return db_step_first(st, snap_row, &e);
 }
 
-static char *
-dup_or_null(sqlite3_stmt *st, int i)
+/* A copy of a text column, NULL for NULL; MAMORI_E_NOMEM when the copy fails. */
+static int
+dup_or_null(sqlite3_stmt *st, int i, char **out)
 {
+	*out = NULL;
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return NULL;
-	return strdup(db_col_text(st, i));
+		return MAMORI_OK;
+	return (*out = strdup(db_col_text(st, i))) ? MAMORI_OK : MAMORI_E_NOMEM;
+}
+
+static int
+policy_row(sqlite3_stmt *st, void *arg)
+{
+	struct store_assess_policy *out = arg;
+	out->drafted_at = sqlite3_column_int64(st, 0);
+	out->published_at = sqlite3_column_int64(st, 2);
+	if (dup_or_null(st, 1, &out->draft_path) != MAMORI_OK ||
+	    dup_or_null(st, 3, &out->published_where) != MAMORI_OK) {
+		store_assess_policy_release(out);
+		return MAMORI_E_NOMEM;
+	}
+	return MAMORI_OK;
 }
 
 int
@@ -203,15 +213,8 @@ store_assess_policy_get(struct db *db, int64_t tenant_id, struct store_assess_po
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return MAMORI_E_DB;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->drafted_at = sqlite3_column_int64(st, 0);
-		out->draft_path = dup_or_null(st, 1);
-		out->published_at = sqlite3_column_int64(st, 2);
-		out->published_where = dup_or_null(st, 3);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	int rc = db_step_first(st, policy_row, out);
+	return rc == MAMORI_E_NOTFOUND ? MAMORI_OK : rc;	/* never drafted nor published */
 }
 
 void
@@ -246,26 +249,18 @@ store_assess_policy_published(struct db *db, int64_t tenant_id, int64_t at, cons
 }
 
 static int
-run_scans(sqlite3_stmt *st, store_assess_scan_fn fn, void *ctx)
+scan_row(sqlite3_stmt *st, void *arg)
 {
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_assess_scan s = {
-			.scan_id = sqlite3_column_int64(st, 0),
-			.host_id = sqlite3_column_int64(st, 1),
-			.hostname = db_col_text(st, 2),
-			.started_at = sqlite3_column_int64(st, 3),
-			.score = sqlite3_column_int(st, 4),
-			.report_json = db_col_text(st, 5),
-		};
-		int r = fn(ctx, &s);
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	const struct each *e = arg;
+	struct store_assess_scan s = {
+		.scan_id = sqlite3_column_int64(st, 0),
+		.host_id = sqlite3_column_int64(st, 1),
+		.hostname = db_col_text(st, 2),
+		.started_at = sqlite3_column_int64(st, 3),
+		.score = sqlite3_column_int(st, 4),
+		.report_json = db_col_text(st, 5),
+	};
+	return e->fn.scan(e->ctx, &s);
 }
 
 int
@@ -273,10 +268,11 @@ store_assess_latest_scans(struct db *db, int64_t tenant_id, int64_t before, stor
     void *ctx)
 {
 	sqlite3_stmt *st = tenant_stmt(db, sql_latest, tenant_id);
+	struct each e = { .fn.scan = fn, .ctx = ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, before);
-	return run_scans(st, fn, ctx);
+	return db_step_rows(st, scan_row, &e);
 }
 
 int
@@ -284,11 +280,19 @@ store_assess_scans_between(struct db *db, int64_t tenant_id, int64_t from, int64
     store_assess_scan_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = tenant_stmt(db, sql_between, tenant_id);
+	struct each e = { .fn.scan = fn, .ctx = ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
-	return run_scans(st, fn, ctx);
+	return db_step_rows(st, scan_row, &e);
+}
+
+static int
+text_row(sqlite3_stmt *st, void *arg)
+{
+	const struct each *e = arg;
+	return e->fn.text(e->ctx, db_col_text(st, 0), db_col_text(st, 1));
 }
 
 int
@@ -296,19 +300,19 @@ store_assess_finding_texts(struct db *db, int64_t tenant_id, int64_t before,
     store_assess_text_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = tenant_stmt(db, sql_texts, tenant_id);
-	int rc;
+	struct each e = { .fn.text = fn, .ctx = ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, before);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = fn(ctx, db_col_text(st, 0), db_col_text(st, 1));
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	return db_step_rows(st, text_row, &e);
+}
+
+static int
+month_row(sqlite3_stmt *st, void *arg)
+{
+	const struct each *e = arg;
+	return e->fn.month(e->ctx, db_col_text(st, 0), sqlite3_column_int(st, 1),
+	    sqlite3_column_int(st, 2));
 }
 
 int
@@ -316,17 +320,9 @@ store_assess_scan_months(struct db *db, int64_t tenant_id, int limit, store_asse
     void *ctx)
 {
 	sqlite3_stmt *st = tenant_stmt(db, sql_months, tenant_id);
-	int rc;
+	struct each e = { .fn.month = fn, .ctx = ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int(st, 1, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = fn(ctx, db_col_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	return db_step_rows(st, month_row, &e);
 }

@@ -55,6 +55,7 @@ int store_assess_history(struct db *db, int64_t tenant_id, store_assess_snapshot
 int store_assess_before(struct db *db, int64_t tenant_id, int64_t t, store_assess_snapshot_fn fn,
     void *ctx);
 
+/* No row yet is not an error: zeros and NULLs. MAMORI_E_NOMEM when a copy fails. */
 struct store_assess_policy {
 	int64_t drafted_at;		/* 0 = never */
 	char *draft_path;		/* malloc'd or NULL */
@@ -78,13 +79,13 @@ struct store_assess_scan {
 typedef int (*store_assess_scan_fn)(void *ctx, const struct store_assess_scan *s);
 
 /* The newest scan of each host started before t (t <= 0: any time), by host. */
+int store_assess_latest_scans(struct db *db, int64_t tenant_id, int64_t before, store_assess_scan_fn fn,
+    void *ctx);
 /* Each check's stored text ({"en": {title, ...}, "ja": ...}) among the
  * tenant's findings of scans started before t, one row per check. */
 typedef int (*store_assess_text_fn)(void *ctx, const char *check_id, const char *text_json);
 int store_assess_finding_texts(struct db *db, int64_t tenant_id, int64_t before,
     store_assess_text_fn fn, void *ctx);
-int store_assess_latest_scans(struct db *db, int64_t tenant_id, int64_t before, store_assess_scan_fn fn,
-    void *ctx);
 /* Every scan started in [from, to), oldest first. */
 int store_assess_scans_between(struct db *db, int64_t tenant_id, int64_t from, int64_t to,
     store_assess_scan_fn fn, void *ctx);

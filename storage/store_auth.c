@@ -96,22 +96,24 @@ store_auth_tenant(struct db *db, const char *name, int create, int64_t now,
 	return MAMORI_OK;
 }
 
+struct tenant_each {
+	store_auth_tenant_fn fn;
+	void *ctx;
+};
+
+static int
+tenant_row(sqlite3_stmt *st, void *arg)
+{
+	const struct tenant_each *e = arg;
+	return e->fn(e->ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1));
+}
+
 int
 store_auth_tenant_list(struct db *db, store_auth_tenant_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_cached(db, sql_tenant_list);
-	int rc;
-	if (!st)
-		return MAMORI_E_DB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = fn(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1));
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	struct tenant_each e = { fn, ctx };
+	return st ? db_step_rows(st, tenant_row, &e) : MAMORI_E_DB;
 }
 
 int

@@ -139,52 +139,58 @@ store_scan_add_finding(struct store_scan *s, const char *check_id, int kajo,
 	return db_step_done(st);
 }
 
+/* The caller's callback and the kind of change a diff query lists. */
+struct diff_each {
+	enum store_change_kind kind;
+	store_change_fn fn;
+	void *ctx;
+};
+
+static int
+diff_row(sqlite3_stmt *st, void *arg)
+{
+	const struct diff_each *e = arg;
+	struct store_change c;
+	memset(&c, 0, sizeof(c));
+	c.kind = e->kind;
+	switch (e->kind) {
+	case STORE_PKG_ADDED:
+	case STORE_PKG_REMOVED:
+	case STORE_PKG_CHANGED:
+		c.format = db_col_text(st, 0);
+		c.name = db_col_text(st, 1);
+		c.arch = db_col_text(st, 2);
+		c.version = db_col_text(st, 3);
+		if (e->kind == STORE_PKG_CHANGED)
+			c.old_version = db_col_text(st, 4);
+		break;
+	case STORE_LISTEN_ADDED:
+	case STORE_LISTEN_REMOVED:
+		c.proto = db_col_text(st, 0);
+		c.address = db_col_text(st, 1);
+		c.port = sqlite3_column_int(st, 2);
+		c.process = db_col_text(st, 3);
+		break;
+	case STORE_ADMIN_ADDED:
+	case STORE_ADMIN_REMOVED:
+		c.user = db_col_text(st, 0);
+		c.via = db_col_text(st, 1);
+		break;
+	}
+	return e->fn(e->ctx, &c);
+}
+
 static int
 run_diff(struct store_scan *s, enum db_stmt id, enum store_change_kind kind,
     store_change_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(s->db, id);
-	int rc;
+	struct diff_each e = { kind, fn, ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, s->scan_id);
 	sqlite3_bind_int64(st, 2, s->prev_scan_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_change c;
-		memset(&c, 0, sizeof(c));
-		c.kind = kind;
-		switch (kind) {
-		case STORE_PKG_ADDED:
-		case STORE_PKG_REMOVED:
-		case STORE_PKG_CHANGED:
-			c.format = db_col_text(st, 0);
-			c.name = db_col_text(st, 1);
-			c.arch = db_col_text(st, 2);
-			c.version = db_col_text(st, 3);
-			if (kind == STORE_PKG_CHANGED)
-				c.old_version = db_col_text(st, 4);
-			break;
-		case STORE_LISTEN_ADDED:
-		case STORE_LISTEN_REMOVED:
-			c.proto = db_col_text(st, 0);
-			c.address = db_col_text(st, 1);
-			c.port = sqlite3_column_int(st, 2);
-			c.process = db_col_text(st, 3);
-			break;
-		case STORE_ADMIN_ADDED:
-		case STORE_ADMIN_REMOVED:
-			c.user = db_col_text(st, 0);
-			c.via = db_col_text(st, 1);
-			break;
-		}
-		int r = fn(ctx, &c);
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	return db_step_rows(st, diff_row, &e);
 }
 
 int

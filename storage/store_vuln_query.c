@@ -292,29 +292,31 @@ store_vuln_has_release(struct db *db, const char *distro, const char *release,
 	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
 }
 
+struct source_each {
+	store_vuln_source_fn fn;
+	void *ctx;
+};
+
+static int
+source_row(sqlite3_stmt *st, void *arg)
+{
+	const struct source_each *e = arg;
+	struct store_vuln_source s = {
+		.kind = col(st, 0) ? col(st, 0) : "",
+		.origin = col(st, 1) ? col(st, 1) : "",
+		.feed_date = sqlite3_column_int64(st, 2),
+		.imported_at = sqlite3_column_int64(st, 3),
+		.records = sqlite3_column_int64(st, 4),
+	};
+	return e->fn(e->ctx, &s);
+}
+
 int
 store_vuln_sources(struct db *db, store_vuln_source_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_cached(db, sql_sources);
-	int rc;
-	if (!st)
-		return MAMORI_E_DB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_vuln_source s = {
-			.kind = col(st, 0) ? col(st, 0) : "",
-			.origin = col(st, 1) ? col(st, 1) : "",
-			.feed_date = sqlite3_column_int64(st, 2),
-			.imported_at = sqlite3_column_int64(st, 3),
-			.records = sqlite3_column_int64(st, 4),
-		};
-		int r = fn(ctx, &s);
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	struct source_each e = { fn, ctx };
+	return st ? db_step_rows(st, source_row, &e) : MAMORI_E_DB;
 }
 
 int
