@@ -6,7 +6,11 @@
 #                              permissions/inode/owner/size/mtime + sha256)
 #   find | xargs sha256sum    (the hash floor: the same bytes, no database)
 # Warm cache: median of RUNS (default 3) after a warm-up (bench/measure.py).
-# Cold cache: one run of each after dropping the page cache (root only).
+# Cold cache (root only): COLD_RUNS rounds (default 3) of the three, the
+# page cache dropped before each run; median, with the 1-minute load
+# average before each run (on a shared machine CPU time is the steadier
+# figure; a cold mamori run is CPU-bound in a VM). Not while someone else
+# is timing: dropping the cache slows their runs.
 # Idle watch: CPU and RSS of `mamori fim watch TREE` over IDLE_SECONDS
 # (default 60) with nothing to do (fanotify marks the whole mount: other
 # writers on it still cost events).
@@ -39,12 +43,31 @@ aide="aide --init --config $out/aide.conf"
 
 echo "# tree: $tree, $(find "$tree" -xdev -type f | wc -l) files, $(du -sxh "$tree" | cut -f1)"
 if [ "$(id -u)" -eq 0 ] && [ -w /proc/sys/vm/drop_caches ]; then
-	echo "# cold cache (page cache dropped before each):"
-	for c in "mamori fim init=$mamori" "aide --init=$aide" "sha256sum=$out/sha256sum.sh"; do
-		label=${c%%=*}; cmd=${c#*=}
-		sync; echo 3 >/proc/sys/vm/drop_caches
-		t0=$(date +%s%N); sh -c "$cmd" >/dev/null 2>&1 || true; t1=$(date +%s%N)
-		echo "#   $label: $(( (t1 - t0) / 1000000 )) ms"
+	cold_runs=${COLD_RUNS:-3}
+	echo "# cold cache (page cache dropped before each), $cold_runs rounds:"
+	: >"$out/cold.txt"
+	r=0
+	while [ $r -lt "$cold_runs" ]; do
+		r=$((r + 1))
+		for c in "mamori fim init=$mamori" "aide --init=$aide" "sha256sum=$out/sha256sum.sh"; do
+			label=${c%%=*}; cmd=${c#*=}
+			sync; echo 3 >/proc/sys/vm/drop_caches
+			load=$(cut -d' ' -f1 /proc/loadavg)
+			t0=$(date +%s%N)
+			/usr/bin/time -f "%U %S" -o "$out/cold.cpu" sh -c "$cmd" >/dev/null 2>&1 || true
+			t1=$(date +%s%N)
+			cpu=$(awk '{printf "%.0f", ($1 + $2) * 1000}' "$out/cold.cpu")
+			echo "#   round $r $label: $(( (t1 - t0) / 1000000 )) ms, cpu $cpu ms, load $load"
+			echo "$label	$(( (t1 - t0) / 1000000 ))	$cpu" >>"$out/cold.txt"
+		done
+	done
+	for label in "mamori fim init" "aide --init" "sha256sum"; do
+		awk -F'\t' -v l="$label" '$1 == l { w[++n] = $2; c[n] = $3 }
+			function med(a, n,   i, j, t) {
+				for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+					if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+				return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+			END { printf "# cold median %s: %d ms wall, %d ms cpu\n", l, med(w, n), med(c, n) }' "$out/cold.txt"
 	done
 fi
 idle=${IDLE_SECONDS:-60}
