@@ -6,7 +6,8 @@
 # name; a Sigma rule alerts on every SSH failure, so the alerts' user
 # names tell which lines were read and how often. Then the correlation
 # windows across restarts: a brute force split by a restart (clean, or
-# kill -9 after a checkpoint) raises exactly one alert.
+# kill -9 after a checkpoint) raises exactly one alert. Then alerts and
+# read positions committed together.
 set -u
 . "$(dirname "$0")/logs_live.inc"
 mkdir -p "$tmp/log"
@@ -130,6 +131,57 @@ t "after kill -9 and 2 more: exactly one alert, for .9" [ "$(bfs "$tmp/bf5.json"
 t "it counts 5 failures, b5 last: nothing read twice" grep -q '5 failed ssh logins from 198.51.100.9 within 10 minutes (last user: b5)' "$tmp/bf5.json"
 "$MAMORI" --db "$db" logs follow --state-every x "$bf" >/dev/null 2>&1; rc=$?
 t "bad --state-every: usage error 2" [ $rc -eq 2 ]
+
+# Alerts and the read position commit together: read in one transaction
+# while 3,000 alerting lines arrive in 30 writes, the stored alerts never
+# run ahead of the lines the saved position covers (a crash would then
+# read those lines again and store their alerts twice).
+tx="$tmp/log/tx.log"
+: >"$tx"
+"$MAMORI" --db "$tmp/tx.db" logs follow --json --tick 200 --rules "$tmp/rules" "$tx" \
+    >"$tmp/tx.json" 2>"$tmp/tx.err" &
+pid=$!
+k=0
+while ! grep -q following "$tmp/tx.err" && [ $k -lt 300 ]; do sleep 0.1; k=$((k + 1)); done
+python3 - "$tmp/tx.db" "$tx" >"$tmp/tx.out" <<'PY'
+import sqlite3, sys, time
+db, path = sys.argv[1], sys.argv[2]
+line = lambda i: b"Mar  1 10:00:01 srv sshd[10]: Failed password for t%05d from 203.0.113.9 port 1 ssh2\n" % i
+size = len(line(0))
+ahead = samples = 0
+alerts = lines = 0
+def sample():
+    global ahead, samples, alerts, lines
+    try:
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, isolation_level=None)
+        con.execute("BEGIN")
+        alerts = con.execute("SELECT count(*) FROM alerts WHERE rule_id = "
+                             "'5f0e1c8a-0000-4000-8000-0000000000f1'").fetchone()[0]
+        row = con.execute("SELECT offset FROM log_positions WHERE input LIKE '%/tx.log'").fetchone()
+        con.execute("COMMIT")
+        con.close()
+    except sqlite3.OperationalError:
+        return
+    lines = (row[0] if row else 0) // size
+    samples += 1
+    ahead += alerts > lines
+with open(path, "ab") as f:
+    for w in range(30):
+        f.write(b"".join(line(w * 100 + i) for i in range(100)))
+        f.flush()
+        for _ in range(5):
+            sample()
+            time.sleep(0.01)
+deadline = time.time() + 60
+while (alerts < 3000 or lines < 3000) and time.time() < deadline:
+    sample()
+    time.sleep(0.005)
+print(samples, ahead, alerts, lines)
+PY
+kill -TERM "$pid"; wait "$pid"; pid=""
+read -r samples ahead alerts covered <"$tmp/tx.out"
+t "all 3,000 alerts stored and the position past all 3,000 lines" [ "$alerts" -eq 3000 ] && [ "$covered" -eq 3000 ]
+t "in $samples reads, the alerts never ran ahead of the saved position ($ahead did)" [ "$ahead" -eq 0 ] && [ "$samples" -ge 100 ]
 
 # Bad input: a directory, a usage error.
 "$MAMORI" --db "$db" logs follow >/dev/null 2>"$tmp/u.err"; rc=$?
