@@ -9,6 +9,6 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tls_hello h;
-	proto_tls_parse_hello((struct span){ (const char *)data, size }, &h);
+	proto_tls_parse_hello((struct span){ (const char *)data, size }, &h, NULL);
 	return 0;
 }

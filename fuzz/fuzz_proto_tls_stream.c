@@ -53,9 +53,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct tls_hello h;
 		struct x509_info x;
 		if (rc == 0)
-			proto_tls_parse_hello_msg(m, &h);
+			proto_tls_parse_hello_msg(m, &h, NULL);
 		if (proto_tls_leaf_cert(m, &der) == 0)
-			proto_x509_parse(der, &x);
+			proto_x509_parse(der, &x, NULL);
 		if (rc != 0)
 			break;
 		at += (uint32_t)m.len;

@@ -9,6 +9,6 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct x509_info x;
-	proto_x509_parse((struct span){ (const char *)data, size }, &x);
+	proto_x509_parse((struct span){ (const char *)data, size }, &x, NULL);
 	return 0;
 }

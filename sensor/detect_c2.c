@@ -10,7 +10,6 @@
  * DNS questions and answers are remembered in a hashed set to tell
  * "looked up" from "never looked up". */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,8 +22,11 @@ static uint32_t
 seen_hash(struct span s)
 {
 	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < s.len; i++)
-		h = (h ^ (uint8_t)tolower((unsigned char)s.p[i])) * 16777619u;
+	for (size_t i = 0; i < s.len; i++) {
+		uint8_t c = (uint8_t)s.p[i];
+		/* ASCII only, as tolower() in the C locale, without its call */
+		h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619u;
+	}
 	return h ? h : 1;
 }
 

@@ -65,30 +65,31 @@ putc_(struct eve *e, char c)
 	e->len++;
 }
 
-/* Two digits per division, written from the end: most numbers are
- * ports, counters and addresses' octets. */
+/* Digits counted first, then written in place from the end, two per
+ * division: most numbers are ports, counters and address octets. (Digits
+ * written to a scratch array and copied out stalled on the copy.) */
 static size_t
 fmt_u64(char *out, uint64_t v)
 {
 	static const char pairs[201] =
 	    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
 	    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-	char tmp[24];
-	size_t i = sizeof(tmp);
+	size_t n = 1;
+	for (uint64_t x = v; x >= 10; x /= 10)
+		n++;
+	size_t i = n;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100);
 		v /= 100;
-		tmp[--i] = pairs[2 * d + 1];
-		tmp[--i] = pairs[2 * d];
+		out[--i] = pairs[2 * d + 1];
+		out[--i] = pairs[2 * d];
 	}
 	if (v >= 10) {
-		tmp[--i] = pairs[2 * v + 1];
-		tmp[--i] = pairs[2 * v];
+		out[--i] = pairs[2 * v + 1];
+		out[--i] = pairs[2 * v];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		out[--i] = (char)('0' + v);
 	}
-	size_t n = sizeof(tmp) - i;
-	memcpy(out, tmp + i, n);
 	return n;
 }
 
@@ -175,6 +176,21 @@ utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* True when none of the 8 bytes at s needs escaping (controls, '"', '\\',
+ * DEL, non-ASCII): they are copied as they are. The tests are exact: a
+ * byte < 0x20 or one equal to c is found by the borrow of its
+ * subtraction, which no other byte of the word sets. */
+static inline bool
+plain8(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t x;
+	memcpy(&x, s, 8);
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+	uint64_t bad = (x - ones * 0x20) | (q - ones) | (b - ones) | (d - ones);
+	return ((bad & ~x) | x) & highs ? false : true;
+}
+
 void
 eve_span_k(struct eve *e, const char *key, size_t klen, struct span v)
 {
@@ -188,6 +204,12 @@ eve_span_k(struct eve *e, const char *key, size_t klen, struct span v)
 	const unsigned char *s = (const unsigned char *)v.p;
 	w[k++] = '"';
 	for (size_t i = 0; i < v.len;) {
+		if (i + 8 <= v.len && plain8(s + i)) {
+			memcpy(w + k, s + i, 8);
+			k += 8;
+			i += 8;
+			continue;
+		}
 		unsigned char c = s[i];
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			w[k++] = (char)c;

@@ -2,6 +2,7 @@
 #include "sensor/flow.h"
 
 #include <endian.h>
+#include <stddef.h>
 #include <string.h>
 
 /* memcmp's order over the 16 bytes, as two big-endian words: a libc call
@@ -21,32 +22,11 @@ addr_cmp(const struct ip_addr *x, const struct ip_addr *y)
 	return 0;
 }
 
-void
-flow_key_make(const struct pkt *p, struct flow_key *k, bool *swapped)
-{
-	memset(k, 0, sizeof(*k));
-	int c = addr_cmp(&p->src, &p->dst);
-	bool sw = c > 0 || (c == 0 && p->sport > p->dport);
-	k->a = sw ? p->dst : p->src;
-	k->b = sw ? p->src : p->dst;
-	k->pa = sw ? p->dport : p->sport;
-	k->pb = sw ? p->sport : p->dport;
-	/* ICMP "ports" are type/code: echo request and reply must meet. */
-	if (p->l4 == L4_ICMP || p->l4 == L4_ICMP6)
-		k->pa = k->pb = 0;
-	k->vlan = p->nvlan ? p->vlan[0] : 0;
-	k->proto = p->ip_proto;
-	*swapped = sw;
-}
-
 /* Five 64-bit words of the key, multiplied and folded: a per-byte loop was
  * a visible share of the sensor's time. */
-uint32_t
-flow_key_hash(const struct flow_key *k)
+static inline uint32_t
+hash_words(const uint64_t w[5])
 {
-	uint64_t w[5];
-	_Static_assert(sizeof(*k) == sizeof(w), "flow_key is five words");
-	memcpy(w, k, sizeof(w));
 	uint64_t h = 0x9e3779b97f4a7c15ULL;
 	for (int i = 0; i < 5; i++) {
 		h ^= w[i];
@@ -56,6 +36,42 @@ flow_key_hash(const struct flow_key *k)
 	h ^= h >> 29;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The key is put together as five words and stored whole: written field
+ * by field and then read back as words (hash, compare), every read
+ * waited for the narrow stores before it. */
+uint32_t
+flow_key_make(const struct pkt *p, struct flow_key *k, bool *swapped)
+{
+	_Static_assert(sizeof(*k) == 5 * sizeof(uint64_t), "flow_key is five words");
+	int c = addr_cmp(&p->src, &p->dst);
+	bool sw = c > 0 || (c == 0 && p->sport > p->dport);
+	struct {
+		uint16_t pa, pb, vlan;
+		uint8_t proto, pad;
+	} tail = { sw ? p->dport : p->sport, sw ? p->sport : p->dport,
+		p->nvlan ? p->vlan[0] : 0, p->ip_proto, 0 };
+	/* ICMP "ports" are type/code: echo request and reply must meet. */
+	if (p->l4 == L4_ICMP || p->l4 == L4_ICMP6)
+		tail.pa = tail.pb = 0;
+	_Static_assert(sizeof(tail) == sizeof(uint64_t) &&
+	    offsetof(struct flow_key, pa) == 4 * sizeof(uint64_t), "key tail is one word");
+	uint64_t w[5];
+	memcpy(&w[0], sw ? p->dst.b : p->src.b, 16);
+	memcpy(&w[2], sw ? p->src.b : p->dst.b, 16);
+	memcpy(&w[4], &tail, 8);
+	memcpy(k, w, sizeof(w));
+	*swapped = sw;
+	return hash_words(w);
+}
+
+uint32_t
+flow_key_hash(const struct flow_key *k)
+{
+	uint64_t w[5];
+	memcpy(w, k, sizeof(w));
+	return hash_words(w);
 }
 
 bool

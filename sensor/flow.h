@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sensor/packet.h"
 
@@ -47,10 +48,19 @@ enum flow_app { APP_NONE = 0, APP_DNS, APP_HTTP, APP_TLS, APP_SMB, APP_RDP, APP_
 #define FLOW_CLOSED_FIN_S 0x02
 #define FLOW_CLOSED_RST 0x04
 
+/* No flow: the end of a hash chain or of the least-recently-seen list. */
+#define FLOW_NONE UINT32_MAX
+
 struct flow {
-	struct flow_key key;
-	uint64_t id;			/* EVE flow_id */
+	/* The first 64 bytes are what a lookup and the least-recently-seen
+	 * list touch (the key, and the links of this flow's neighbours): one
+	 * cache line per flow instead of three. Links are pool indexes. */
+	_Alignas(64) struct flow_key key;
 	uint32_t hash;			/* flow_key_hash(&key) */
+	uint32_t hnext;			/* hash chain; free list */
+	uint32_t lprev, lnext;		/* least-recently-seen list */
+	int64_t last_us;
+	uint64_t id;			/* EVE flow_id */
 	struct ip_addr src, dst;	/* initiator (first packet's source) */
 	uint16_t sport, dport;
 	uint8_t proto;
@@ -66,16 +76,24 @@ struct flow {
 	uint64_t pkts_ts, pkts_tc;	/* to server (from initiator), to client */
 	uint64_t bytes_ts, bytes_tc;
 	uint64_t odd_bytes;		/* ICMP echo payload that is not a ping pattern */
-	int64_t first_us, last_us;
+	int64_t first_us;
 	struct sensor_tls_flow *tls;	/* handshake buffers while read, else NULL */
 	struct smb_stream_flow *smb;	/* SMB framing across segments (detect_lan), else NULL */
-	/* table links: hash chain and least-recently-seen list */
-	struct flow *hnext;
-	struct flow *lprev, *lnext;
 };
 
-void flow_key_make(const struct pkt *p, struct flow_key *k, bool *swapped);
+/* The packet's key into k; returns flow_key_hash(k). */
+uint32_t flow_key_make(const struct pkt *p, struct flow_key *k, bool *swapped);
 uint32_t flow_key_hash(const struct flow_key *k);
+/* Keys compared as five words (a memcmp call per lookup, or byte loads,
+ * cost more). */
+static inline bool
+flow_key_eq(const struct flow_key *x, const struct flow_key *y)
+{
+	uint64_t a[5], b[5];
+	memcpy(a, x, sizeof(a));
+	memcpy(b, y, sizeof(b));
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
+}
 /* True when the packet goes from the flow's initiator to the responder. */
 bool flow_pkt_to_server(const struct flow *f, const struct pkt *p);
 

@@ -12,8 +12,10 @@
 
 #include "sensor/flow.h"
 
-/* Buckets at start: the array doubles as live flows outnumber them. */
+/* Buckets at start: the array doubles as live flows fill half of it. */
 #define FLOW_TABLE_MIN_BUCKETS 1024
+/* Links are 32-bit pool indexes (FLOW_NONE is none). */
+#define FLOW_TABLE_MAX_CAP (1u << 30)
 
 enum flow_end_reason { FLOW_END_TIMEOUT, FLOW_END_EVICTED, FLOW_END_SHUTDOWN };
 
@@ -22,14 +24,14 @@ typedef void (*flow_end_fn)(void *ud, struct flow *f, enum flow_end_reason why);
 
 struct flow_table {
 	struct flow *pool;
-	struct flow **buckets;
+	uint32_t *buckets;		/* pool indexes, FLOW_NONE: empty */
 	size_t nbuckets;		/* power of two, grows with the live flows */
 	size_t max_buckets;		/* the power of two >= cap */
 	size_t cap, used;
-	struct flow *free_list;		/* through hnext: slots used before */
+	uint32_t free_list;		/* through hnext: slots used before */
 	size_t fresh;			/* pool[fresh..cap) never used: not touched
 					 * yet, so an idle table costs no page faults */
-	struct flow *oldest, *newest;	/* LRU by last packet */
+	uint32_t oldest, newest;	/* LRU by last packet */
 	int64_t timeout_us, closed_timeout_us;
 	flow_end_fn on_end;
 	void *ud;

@@ -110,6 +110,19 @@ struct pkt {
 	uint8_t depth;			/* layers decoded */
 };
 
+/* memset in pieces of 64 bytes: GCC compiles them to vector stores, but
+ * one memset of the whole struct to "rep stos", whose start-up cost was
+ * over 2% of the sensor's time (once per packet). */
+static inline void
+pkt_clear(struct pkt *p)
+{
+	char *b = (char *)p;
+	size_t i = 0;
+	for (; i + 64 <= sizeof(*p); i += 64)
+		memset(b + i, 0, 64);
+	memset(b + i, 0, sizeof(*p) - i);
+}
+
 /* ::ffff:0:0/96. Inline: asked several times per packet. */
 static inline bool
 ip_addr_is_v4(const struct ip_addr *a)

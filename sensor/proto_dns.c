@@ -8,27 +8,39 @@
 
 /* Escapes like tshark/Suricata would not: we keep printable ASCII as is and
  * write other bytes as \xNN so that names stay one line of text. */
+static bool
+dns_plain(uint8_t ch)
+{
+	return ch > 0x20 && ch < 0x7f;
+}
+
 static int
 append_label(char *out, size_t *olen, const uint8_t *lab, size_t n)
 {
+	static const char hexd[] = "0123456789abcdef";
+	/* room checked once, not per byte: at worst 4 bytes out per byte in,
+	 * and only near the cap is the exact length counted */
+	if (*olen + 4 * n >= DNS_NAME_MAX) {
+		size_t need = 0;
+		for (size_t i = 0; i < n; i++)
+			need += dns_plain(lab[i]) ? 1 : 4;
+		if (*olen + need >= DNS_NAME_MAX)
+			return MAMORI_E_PARSE;
+	}
+	size_t k = *olen;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = lab[i];
-		if (ch > 0x20 && ch < 0x7f) {
-			if (*olen + 1 >= DNS_NAME_MAX)
-				return MAMORI_E_PARSE;
-			out[(*olen)++] = (char)ch;
+		if (dns_plain(ch)) {
+			out[k++] = (char)ch;
 		} else {
-			if (*olen + 4 >= DNS_NAME_MAX)
-				return MAMORI_E_PARSE;
-			static const char hexd[] = "0123456789abcdef";
-			/* by hand: snprintf here was most of a tunnel's DNS cost */
-			out[*olen] = '\\';
-			out[*olen + 1] = 'x';
-			out[*olen + 2] = hexd[ch >> 4];
-			out[*olen + 3] = hexd[ch & 15];
-			*olen += 4;
+			out[k] = '\\';
+			out[k + 1] = 'x';
+			out[k + 2] = hexd[ch >> 4];
+			out[k + 3] = hexd[ch & 15];
+			k += 4;
 		}
 	}
+	*olen = k;
 	return MAMORI_OK;
 }
 
@@ -140,7 +152,12 @@ proto_dns_parse(struct span span, struct dns_msg *out)
 {
 	const uint8_t *m = (const uint8_t *)span.p;
 	size_t len = span.len;
-	memset(out, 0, offsetof(struct dns_msg, extra_qname));
+	/* the header fields only: the names are written as they are read
+	 * (clearing the 1 KiB question name per message cost more) */
+	memset(out, 0, offsetof(struct dns_msg, qname));
+	out->qname[0] = '\0';
+	out->qtype = 0;
+	out->nextra = 0;
 	out->nanswers = 0;
 	if (len < 12)
 		return MAMORI_E_PARSE;

@@ -111,12 +111,11 @@ handshake_body(struct span s, uint8_t *buf, size_t cap, uint8_t *type)
 }
 
 static void
-md5_hex(const char *s, size_t n, char out[33])
+md5_hex(const char *s, size_t n, char out[33], struct digest_set *d)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	out[0] = '\0';
-	if (!EVP_Digest(s, n, md, &mdlen, EVP_md5(), NULL) || mdlen != 16)
+	if (digest_compute(d, DIGEST_MD5, s, n, md) != 16)
 		return;
 	static const char hexd[] = "0123456789abcdef";
 	for (unsigned i = 0; i < 16; i++) {
@@ -198,7 +197,7 @@ parse_sni(struct span ext, char *out, size_t cap)
 }
 
 int
-proto_tls_parse_hello(struct span s, struct tls_hello *out)
+proto_tls_parse_hello(struct span s, struct tls_hello *out, struct digest_set *d)
 {
 	uint8_t buf[HELLO_MAX];
 	uint8_t type = 0;
@@ -210,7 +209,7 @@ proto_tls_parse_hello(struct span s, struct tls_hello *out)
 		return MAMORI_E_PARSE;
 	if (n == 0)
 		return MAMORI_E_LIMIT;
-	int rc = proto_tls_parse_hello_msg((struct span){ (const char *)buf, (size_t)n }, out);
+	int rc = proto_tls_parse_hello_msg((struct span){ (const char *)buf, (size_t)n }, out, d);
 	out->record_version = (uint16_t)((uint8_t)s.p[1] << 8 | (uint8_t)s.p[2]);
 	return rc;
 }
@@ -229,7 +228,7 @@ first_alpn(struct span ext, struct span *out)
 }
 
 int
-proto_tls_parse_hello_msg(struct span msg, struct tls_hello *out)
+proto_tls_parse_hello_msg(struct span msg, struct tls_hello *out, struct digest_set *d)
 {
 	struct tls_ja4_in j4;
 	memset(out, 0, sizeof(*out));
@@ -347,10 +346,10 @@ proto_tls_parse_hello_msg(struct span msg, struct tls_hello *out)
 	}
 	if (ja3.over || ext.over || curves.over || pf.over)
 		return MAMORI_E_PARSE;
-	md5_hex(out->ja3, ja3.len, out->ja3_md5);
+	md5_hex(out->ja3, ja3.len, out->ja3_md5, d);
 	if (out->client) {
 		j4.version = out->version;
-		proto_tls_ja4(&j4, out->ja4);
+		proto_tls_ja4(&j4, out->ja4, d);
 	}
 	return MAMORI_OK;
 }

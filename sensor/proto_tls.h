@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "common/span.h"
+#include "sensor/digest.h"
 
 #define TLS_JA3_MAX 4096
 /* "t13d1516h2_8daaf6152771_b186095e22b6" */
@@ -50,11 +51,12 @@ struct tls_ja4_in {
 bool proto_tls_is_handshake(struct span s);
 /* 0, MAMORI_E_PARSE (not a hello or malformed) or MAMORI_E_LIMIT (the hello
  * continues beyond s: give it more bytes). */
-int proto_tls_parse_hello(struct span s, struct tls_hello *out);
-/* The same for one whole handshake message (4-byte header included). */
-int proto_tls_parse_hello_msg(struct span msg, struct tls_hello *out);
+int proto_tls_parse_hello(struct span s, struct tls_hello *out, struct digest_set *d);
+/* The same for one whole handshake message (4-byte header included). The
+ * digests (JA3, JA4) come from d (may be NULL). */
+int proto_tls_parse_hello_msg(struct span msg, struct tls_hello *out, struct digest_set *d);
 /* JA4 ("t" for TLS over TCP) into out; "" when in->over. */
-void proto_tls_ja4(const struct tls_ja4_in *in, char out[TLS_JA4_LEN + 1]);
+void proto_tls_ja4(const struct tls_ja4_in *in, char out[TLS_JA4_LEN + 1], struct digest_set *d);
 /* The first (leaf) certificate's DER in a TLS 1.0-1.2 Certificate message
  * (header included, may be only its start): 0, MAMORI_E_LIMIT when the
  * leaf is not complete yet, MAMORI_E_PARSE when malformed or empty. */

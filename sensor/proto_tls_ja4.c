@@ -43,12 +43,11 @@ hex_list(const uint16_t *v, size_t n, char *buf)
 
 /* The first 12 hex digits of SHA-256(s), or twelve '0' for empty input. */
 static void
-sha256_12(const char *s, size_t n, char out[12])
+sha256_12(const char *s, size_t n, char out[12], struct digest_set *d)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	memset(out, '0', 12);
-	if (n == 0 || !EVP_Digest(s, n, md, &mdlen, EVP_sha256(), NULL) || mdlen < 6)
+	if (n == 0 || digest_compute(d, DIGEST_SHA256, s, n, md) < 6)
 		return;
 	for (int i = 0; i < 6; i++) {
 		out[2 * i] = hexd[md[i] >> 4];
@@ -80,7 +79,7 @@ two_digits(char *w, size_t n)
 }
 
 void
-proto_tls_ja4(const struct tls_ja4_in *in, char out[TLS_JA4_LEN + 1])
+proto_tls_ja4(const struct tls_ja4_in *in, char out[TLS_JA4_LEN + 1], struct digest_set *d)
 {
 	/* every list entry is 5 bytes of text ("xxxx,") */
 	char text[TLS_LIST_MAX * 5 * 2 + 2];
@@ -113,7 +112,7 @@ proto_tls_ja4(const struct tls_ja4_in *in, char out[TLS_JA4_LEN + 1])
 
 	memcpy(sorted, in->ciphers, in->nciphers * sizeof(sorted[0]));
 	sort_u16(sorted, in->nciphers);
-	sha256_12(text, hex_list(sorted, in->nciphers, text), w + 11);
+	sha256_12(text, hex_list(sorted, in->nciphers, text), w + 11, d);
 	w[23] = '_';
 
 	size_t ne = 0;
@@ -126,6 +125,6 @@ proto_tls_ja4(const struct tls_ja4_in *in, char out[TLS_JA4_LEN + 1])
 		text[len++] = '_';
 		len += hex_list(in->sigalgs, in->nsigalgs, text + len);
 	}
-	sha256_12(text, ne ? len : 0, w + 24);
+	sha256_12(text, ne ? len : 0, w + 24, d);
 	w[36] = '\0';
 }

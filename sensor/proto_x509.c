@@ -235,7 +235,7 @@ time_text(struct cursor *c, char out[20])
 }
 
 int
-proto_x509_parse(struct span der, struct x509_info *out)
+proto_x509_parse(struct span der, struct x509_info *out, struct digest_set *d)
 {
 	struct cursor c, tc, vc;
 	struct span cert, tbs, v, serial, alg, issuer, validity, subject;
@@ -281,8 +281,9 @@ proto_x509_parse(struct span der, struct x509_info *out)
 	}
 	/* the fingerprint covers the whole certificate TLV, as SSLBL's does */
 	size_t whole = (size_t)(cert.p + cert.len - der.p);
-	unsigned int mdlen = 0;
-	if (!EVP_Digest(der.p, whole, out->sha1, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
+	unsigned char md[EVP_MAX_MD_SIZE];
+	if (digest_compute(d, DIGEST_SHA1, der.p, whole, md) != 20)
 		return MAMORI_E_PARSE;
+	memcpy(out->sha1, md, 20);
 	return MAMORI_OK;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/span.h"
+#include "sensor/digest.h"
 
 /* Longer names are cut (a name of more than 512 bytes is already odd). */
 #define X509_NAME_MAX 512
@@ -26,7 +27,7 @@ struct x509_info {
 	char not_after[20];
 };
 
-/* 0 or MAMORI_E_PARSE. */
-int proto_x509_parse(struct span der, struct x509_info *out);
+/* 0 or MAMORI_E_PARSE. The fingerprint comes from d (may be NULL). */
+int proto_x509_parse(struct span der, struct x509_info *out, struct digest_set *d);
 
 #endif

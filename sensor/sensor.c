@@ -37,6 +37,10 @@ sensor_init(struct sensor *s, const struct sensor_conf *conf, int linktype, FILE
 		detect_free(&s->det);
 		asset_table_free(&s->assets);
 	}
+	if (rc == 0 && (rc = digest_set_init(&s->digests)) != 0) {
+		detect_free(&s->det);
+		asset_table_free(&s->assets);
+	}
 	if (rc != 0) {
 		defrag_free(&s->defrag);
 		flow_table_free(&s->flows);
@@ -54,6 +58,7 @@ sensor_free(struct sensor *s)
 	}
 	flow_table_free(&s->flows);
 	defrag_free(&s->defrag);
+	digest_set_free(&s->digests);
 	detect_free(&s->det);
 	asset_table_free(&s->assets);
 	eve_free(&s->eve);
@@ -392,7 +397,7 @@ sensor_packet(struct sensor *s, int64_t ts_us, const uint8_t *data, uint32_t cap
     uint32_t wire_len)
 {
 	struct pkt p;
-	memset(&p, 0, sizeof(p));
+	pkt_clear(&p);
 	p.ts_us = ts_us;
 	p.data = data;
 	p.cap_len = cap_len;

@@ -15,6 +15,7 @@
 #include "sensor/asset.h"
 #include "sensor/defrag.h"
 #include "sensor/detect.h"
+#include "sensor/digest.h"
 #include "sensor/eve.h"
 #include "sensor/flow_table.h"
 #include "sensor/packet.h"
@@ -48,6 +49,7 @@ struct sensor {
 	struct asset_table assets;
 	struct tls_stream_pool tls_pool;	/* handshake buffers of all flows */
 	struct smb_stream_pool smb_pool;	/* SMB frames cut by segments, all flows */
+	struct digest_set digests;		/* JA3, JA4, certificate SHA-1 */
 	struct defrag defrag;			/* IP fragments in flight */
 	struct sensor_stats st;
 	int64_t now_us, first_us;

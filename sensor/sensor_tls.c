@@ -65,7 +65,7 @@ static void
 certificate(struct sensor *s, struct flow *f, const struct pkt *p, struct span der)
 {
 	struct x509_info x;
-	if (proto_x509_parse(der, &x) != 0) {
+	if (proto_x509_parse(der, &x, &s->digests) != 0) {
 		sensor_anomaly(s, p, ANOM_TLS_BAD_CERT, f);
 		return;
 	}
@@ -93,7 +93,7 @@ messages(struct sensor *s, struct flow *f, const struct pkt *p, bool to_server,
 			if (f->done & bit)
 				continue;	/* read from the segment already */
 			struct tls_hello h;
-			int hrc = proto_tls_parse_hello_msg(m, &h);
+			int hrc = proto_tls_parse_hello_msg(m, &h, &s->digests);
 			if (!hello(s, f, p, to_server, hrc, &h))
 				return false;
 			continue;
@@ -135,7 +135,7 @@ sensor_tls_segment(struct sensor *s, struct flow *f, const struct pkt *p, bool t
 		}
 		/* the common case: the whole hello in this segment, no copy */
 		struct tls_hello h;
-		int rc = proto_tls_parse_hello(p->payload, &h);
+		int rc = proto_tls_parse_hello(p->payload, &h, &s->digests);
 		if (rc != MAMORI_E_LIMIT && !hello(s, f, p, to_server, rc, &h)) {
 			if (st && st->nheld)	/* held early, not needed now */
 				proto_tls_stream_release(st, &s->tls_pool);

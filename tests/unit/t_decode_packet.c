@@ -226,17 +226,17 @@ test_tls(void)
 	memcpy(rec + 9, body, sizeof(body));
 	struct tls_hello h;
 	ok(proto_tls_is_handshake((struct span){ (const char *)rec, sizeof(rec) }), "handshake record");
-	ok(proto_tls_parse_hello((struct span){ (const char *)rec, sizeof(rec) }, &h) == 0, "ClientHello parses");
+	ok(proto_tls_parse_hello((struct span){ (const char *)rec, sizeof(rec) }, &h, NULL) == 0, "ClientHello parses");
 	is_str(h.sni, "example.com", "SNI");
 	is_str(h.ja3, "771,49195-47,0-10-11,29-23,0", "JA3 string without GREASE");
 	/* md5("771,49195-47,0-10-11,29-23,0") */
 	is_int(strlen(h.ja3_md5), 32, "JA3 MD5 is 32 hex digits");
-	is_int(proto_tls_parse_hello((struct span){ (const char *)rec, sizeof(rec) - 10 }, &h),
+	is_int(proto_tls_parse_hello((struct span){ (const char *)rec, sizeof(rec) - 10 }, &h, NULL),
 	    MAMORI_E_LIMIT, "hello cut by the segment: asks for more");
 	uint8_t bad[sizeof(rec)];
 	memcpy(bad, rec, sizeof(rec));
 	bad[9 + 35 + 1] = 0xff;	/* cipher list length beyond the message */
-	is_int(proto_tls_parse_hello((struct span){ (const char *)bad, sizeof(bad) }, &h),
+	is_int(proto_tls_parse_hello((struct span){ (const char *)bad, sizeof(bad) }, &h, NULL),
 	    MAMORI_E_PARSE, "bogus cipher list length refused");
 }
 

@@ -134,23 +134,23 @@ test_ja4(void)
 	static const uint16_t spec_exts[] = { 0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d,
 		0x000d, 0x0005, 0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015 };
 	size_t n = client_hello(rec, chrome_ciphers, 15, spec_exts, 16);
-	is_int(proto_tls_parse_hello((struct span){ (const char *)rec, n }, &h), 0, "spec hello parses");
+	is_int(proto_tls_parse_hello((struct span){ (const char *)rec, n }, &h, NULL), 0, "spec hello parses");
 	is_str(h.ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1", "JA4 of FoxIO's specification example");
 	/* a Chrome 143 hello as published with its JA4_ro by browserleaks */
 	static const uint16_t chrome_exts[] = { 0x002d, 0x0033, 0x0010, 0xfe0d, 0x0017, 0x44cd, 0x0000,
 		0x000b, 0x000a, 0x002b, 0xff01, 0x0023, 0x0012, 0x0005, 0x000d, 0x001b };
 	n = client_hello(rec, chrome_ciphers, 15, chrome_exts, 16);
-	is_int(proto_tls_parse_hello((struct span){ (const char *)rec, n }, &h), 0, "chrome hello parses");
+	is_int(proto_tls_parse_hello((struct span){ (const char *)rec, n }, &h, NULL), 0, "chrome hello parses");
 	is_str(h.ja4, "t13d1516h2_8daaf6152771_d8a2da3f94cd", "JA4 of a published Chrome 143 hello");
 	/* no SNI, no ALPN, no signature algorithms */
 	static const uint16_t few[] = { 0x000a, 0x000b };
 	n = client_hello(rec, chrome_ciphers, 2, few, 2);
-	is_int(proto_tls_parse_hello((struct span){ (const char *)rec, n }, &h), 0, "plain hello parses");
+	is_int(proto_tls_parse_hello((struct span){ (const char *)rec, n }, &h, NULL), 0, "plain hello parses");
 	ok(strncmp(h.ja4, "t12i020200_", 11) == 0, "JA4 a-part without SNI/ALPN/versions: %s", h.ja4);
 	struct tls_ja4_in in = { .version = 0x0303, .nciphers = 0, .nexts = 0 };
 	in.alpn = SPAN_LIT("\xff" "ab\x01");
 	char j[TLS_JA4_LEN + 1];
-	proto_tls_ja4(&in, j);
+	proto_tls_ja4(&in, j, NULL);
 	is_str(j, "t12i0000f1_000000000000_000000000000", "non-alphanumeric ALPN as hex digits, empty lists");
 }
 
@@ -179,7 +179,7 @@ test_x509(void)
 		ok(false, "read prbtest_leaf.der");
 		return;
 	}
-	is_int(proto_x509_parse((struct span){ (const char *)der, n }, &x), 0, "real leaf parses");
+	is_int(proto_x509_parse((struct span){ (const char *)der, n }, &x, NULL), 0, "real leaf parses");
 	for (int i = 0; i < 20; i++)
 		snprintf(fp + 2 * i, 3, "%02x", x.sha1[i]);
 	is_str(fp, "0ddb34f875632c7e1ec09d75827f82d2336dfeb6", "SHA-1 of the DER (SSLBL's fingerprint)");
@@ -191,10 +191,10 @@ test_x509(void)
 	/* every cut of the certificate fails cleanly */
 	int bad = 0;
 	for (size_t k = 0; k + 1 < n; k += 7)
-		bad += proto_x509_parse((struct span){ (const char *)der, k }, &x) == MAMORI_E_PARSE;
+		bad += proto_x509_parse((struct span){ (const char *)der, k }, &x, NULL) == MAMORI_E_PARSE;
 	is_int(bad, (int)((n - 2) / 7 + 1), "every truncation is a parse error");
 	der[1] = 0x85;	/* a 5-byte length: refused */
-	is_int(proto_x509_parse((struct span){ (const char *)der, n }, &x), MAMORI_E_PARSE, "long length form refused");
+	is_int(proto_x509_parse((struct span){ (const char *)der, n }, &x, NULL), MAMORI_E_PARSE, "long length form refused");
 }
 
 /* A Certificate message with one leaf of n bytes, in records of rec bytes. */
