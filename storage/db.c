@@ -362,6 +362,15 @@ db_step_one(sqlite3_stmt *st)
 }
 
 int
+db_step_int64(sqlite3_stmt *st, int64_t *out)
+{
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
+}
+
+int
 db_step_first(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg)
 {
 	int rc = sqlite3_step(st);

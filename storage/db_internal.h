@@ -66,6 +66,9 @@ const char *db_col_text(sqlite3_stmt *st, int i);
 /* Steps st to the end, handing each row to each() (non-zero stops and is
  * returned); MAMORI_E_DB when stepping fails. Resets st. */
 int db_step_rows(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg);
+/* The first column of a query's one row (a count): MAMORI_E_DB, *out 0,
+ * when there is no row or stepping fails. Resets st. */
+int db_step_int64(sqlite3_stmt *st, int64_t *out);
 /* Steps st once: each()'s result for a row, MAMORI_E_NOTFOUND for none,
  * MAMORI_E_DB when stepping fails. Resets st. */
 int db_step_first(sqlite3_stmt *st, int (*each)(sqlite3_stmt *st, void *arg), void *arg);

@@ -55,17 +55,6 @@ col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstsz)
 	return MAMORI_OK;
 }
 
-static int
-count1(struct db *db, sqlite3_stmt *st, int64_t *n)
-{
-	(void)db;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
-}
-
 int
 store_auth_tenant(struct db *db, const char *name, int create, int64_t now,
     int64_t *id)
@@ -120,7 +109,7 @@ int
 store_auth_user_count(struct db *db, int64_t *n)
 {
 	sqlite3_stmt *st = db_cached(db, sql_user_count);
-	return st ? count1(db, st, n) : MAMORI_E_DB;
+	return st ? db_step_int64(st, n) : MAMORI_E_DB;
 }
 
 int
@@ -184,13 +173,13 @@ store_auth_attempt_begin(struct db *db, int64_t tenant_id, const char *name,
 	sqlite3_bind_int64(st, 1, tenant_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, since);
-	if (count1(db, st, &nacc) != MAMORI_OK)
+	if (db_step_int64(st, &nacc) != MAMORI_OK)
 		goto out;
 	if (!(st = db_cached(db, sql_fail_ip)))
 		goto out;
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, since);
-	if (count1(db, st, &nip) != MAMORI_OK)
+	if (db_step_int64(st, &nip) != MAMORI_OK)
 		goto out;
 	if (nacc >= max_account || nip >= max_ip) {
 		*limited = 1;
@@ -327,5 +316,5 @@ int
 store_auth_session_count(struct db *db, int64_t *n)
 {
 	sqlite3_stmt *st = db_cached(db, sql_session_count);
-	return st ? count1(db, st, n) : MAMORI_E_DB;
+	return st ? db_step_int64(st, n) : MAMORI_E_DB;
 }

@@ -551,10 +551,7 @@ store_incident_open_count(struct db *db, int64_t tenant_id, int64_t *n)
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
-	int rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
+	return db_step_int64(st, n);
 }
 
 int

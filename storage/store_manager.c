@@ -232,22 +232,12 @@ store_manager_findings(struct db *db, int64_t tenant_id, const struct store_mgr_
 	return walk(st, row_finding, &(struct cb){ .finding = fn, .ctx = ctx }, &n);
 }
 
-/* One count(*) row. */
-static int
-count_of(sqlite3_stmt *st, int64_t *n)
-{
-	int rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
-}
-
 int
 store_manager_host_count(struct db *db, int64_t *n)
 {
 	sqlite3_stmt *st = db_cached(db, sql_host_count);
 	*n = 0;
-	return st ? count_of(st, n) : MAMORI_E_DB;
+	return st ? db_step_int64(st, n) : MAMORI_E_DB;
 }
 
 static int

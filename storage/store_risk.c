@@ -1,5 +1,6 @@
 #include "storage/store_risk.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "common/err.h"
@@ -182,13 +183,13 @@ static int
 inventory_rows(struct db *db, int64_t tenant_id, int *n)
 {
 	sqlite3_stmt *st = db_cached(db, sql_import_count);
+	int64_t v = 0;
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
-	int rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? MAMORI_OK : MAMORI_E_DB;
+	int rc = db_step_int64(st, &v);
+	*n = v > INT_MAX ? INT_MAX : (int)v;
+	return rc;
 }
 
 int
