@@ -20,11 +20,15 @@ agent_state_default_dir(void)
 	return geteuid() == 0 ? "/var/lib/mamori/agent" : "mamori-agent";
 }
 
+/* dir/name into out; MAMORI_E_LIMIT with err set when it does not fit. */
 static int
-path_in(const char *dir, const char *name, char *out, size_t outsz)
+path_in(const char *dir, const char *name, char *out, size_t outsz, char *err, size_t errsz)
 {
 	int n = snprintf(out, outsz, "%s/%s", dir, name);
-	return n < 0 || (size_t)n >= outsz ? MAMORI_E_LIMIT : MAMORI_OK;
+	if (n >= 0 && (size_t)n < outsz)
+		return MAMORI_OK;
+	snprintf(err, errsz, "state directory path too long: %.200s", dir);
+	return MAMORI_E_LIMIT;
 }
 
 static int
@@ -44,7 +48,7 @@ agent_state_load(const char *dir, struct agent_state *st, char *err, size_t errs
 	json_t *o = NULL;
 	int rc = MAMORI_E_PARSE;
 	memset(st, 0, sizeof(*st));
-	if (path_in(dir, AGENT_STATE_FILE, path, sizeof(path)) != MAMORI_OK)
+	if (path_in(dir, AGENT_STATE_FILE, path, sizeof(path), err, errsz) != MAMORI_OK)
 		return MAMORI_E_LIMIT;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
@@ -99,11 +103,8 @@ agent_state_save(const char *dir, const struct agent_state *st, char *err, size_
 		return MAMORI_E_NOMEM;
 	}
 	json_decref(o);
-	if (path_in(dir, AGENT_STATE_FILE, path, sizeof(path))) {
-		snprintf(err, errsz, "%s: path too long", dir);
-		rc = MAMORI_E_LIMIT;
+	if ((rc = path_in(dir, AGENT_STATE_FILE, path, sizeof(path), err, errsz)) != MAMORI_OK)
 		goto out;
-	}
 	rc = atomicfile_write(path, 0600, fill_state, text, err, errsz);
 out:
 	explicit_bzero(text, strlen(text));
@@ -124,7 +125,7 @@ agent_state_enrol(const char *dir, const char *url, const char *token,
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if (path_in(dir, AGENT_STATE_FILE, path, sizeof(path)) != MAMORI_OK)
+	if (path_in(dir, AGENT_STATE_FILE, path, sizeof(path), err, errsz) != MAMORI_OK)
 		return MAMORI_E_LIMIT;
 	if (access(path, F_OK) == 0) {
 		snprintf(err, errsz, "already enrolled (%s exists); remove it to enrol again", path);

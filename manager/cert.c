@@ -99,16 +99,17 @@ make_selfsigned(const char *cert_path, const char *key_path, const char *host,
 	if (!(bn = BN_bin2bn(serial, sizeof(serial), NULL)) ||
 	    !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(crt)))
 		goto out;
-	X509_set_version(crt, 2);
-	if (!X509_gmtime_adj(X509_getm_notBefore(crt), -3600) ||
+	if (!X509_set_version(crt, 2) ||
+	    !X509_gmtime_adj(X509_getm_notBefore(crt), -3600) ||
 	    !X509_gmtime_adj(X509_getm_notAfter(crt), (long)VALID_DAYS * 86400))
 		goto out;
 	X509_NAME *name = X509_get_subject_name(crt);
-	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"mamori", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	    (const unsigned char *)"mamori-manager", -1, -1, 0);
-	X509_set_issuer_name(crt, name);
-	X509_set_pubkey(crt, pkey);
+	if (!X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"mamori",
+	    -1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"mamori-manager", -1, -1, 0) ||
+	    !X509_set_issuer_name(crt, name) || !X509_set_pubkey(crt, pkey))
+		goto out;
 	/* An IP literal goes in as IP:, a host name as DNS:, anything else not at all. */
 	unsigned char ipbuf[16];
 	const char *kind = NULL;
@@ -128,7 +129,8 @@ make_selfsigned(const char *cert_path, const char *key_path, const char *host,
 		goto out;
 	if (!X509_sign(crt, pkey, EVP_sha256()))
 		goto out;
-	if (!(kb = BIO_new(BIO_s_mem())) || !(cb = BIO_new(BIO_s_mem())) ||
+	/* secmem: the private key's PEM is cleared when the BIO is freed. */
+	if (!(kb = BIO_new(BIO_s_secmem())) || !(cb = BIO_new(BIO_s_mem())) ||
 	    !PEM_write_bio_PrivateKey(kb, pkey, NULL, NULL, 0, NULL, NULL) ||
 	    !PEM_write_bio_X509(cb, crt))
 		goto out;
