@@ -29,6 +29,7 @@ struct pdf {
 	cairo_t *cr;
 	double y;
 	int page;
+	bool nomem;		/* an item could not be laid out: the PDF would miss it */
 };
 
 
@@ -242,8 +243,10 @@ list_block(struct pdf *p, const struct rblock *r)
 	for (size_t k = 0; k < r->ncells; k++) {
 		char *s = NULL;
 		size_t n = strlen(r->cells[k]) + 16;
-		if ((s = malloc(n)) == NULL)
+		if ((s = malloc(n)) == NULL) {
+			p->nomem = true;
 			return;
+		}
 		snprintf(s, n, "%zu. %s", k + 1, r->cells[k]);
 		text_block(p, s, 10, false, 2, 2, 0.1, 0.1, 0.1);
 		free(s);
@@ -264,7 +267,7 @@ report_month_pdf_render_file(const struct report_doc *doc, FILE *f, char *err, s
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_fd, f, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, doc->title ? doc->title : "");
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "mamori");
-	struct pdf p = { cairo_create(s), MARGIN, 1 };
+	struct pdf p = { cairo_create(s), MARGIN, 1, false };
 	for (size_t i = 0; i < doc->nblocks; i++) {
 		const struct rblock *r = &doc->blocks[i];
 		switch (r->kind) {
@@ -281,9 +284,12 @@ report_month_pdf_render_file(const struct report_doc *doc, FILE *f, char *err, s
 	}
 	footer(&p);
 	cairo_show_page(p.cr);
+	/* Drawing errors stay in the context; writing errors in the surface. */
+	cairo_status_t st = cairo_status(p.cr);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(s);
-	cairo_status_t st = cairo_surface_status(s);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
 	/* Drop pango's and fontconfig's process-wide caches so that leak
 	 * checkers see only real leaks. The manager renders one PDF at a time
@@ -294,6 +300,10 @@ report_month_pdf_render_file(const struct report_doc *doc, FILE *f, char *err, s
 	if (st != CAIRO_STATUS_SUCCESS) {
 		snprintf(err, errsz, "cannot render the PDF: %s", cairo_status_to_string(st));
 		return MAMORI_E_IO;
+	}
+	if (p.nomem) {
+		snprintf(err, errsz, "out of memory while laying out the PDF");
+		return MAMORI_E_NOMEM;
 	}
 	return MAMORI_OK;
 }
