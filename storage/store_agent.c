@@ -77,32 +77,41 @@ store_agent_token_add(struct db *db, int64_t tenant_id,
 	return MAMORI_OK;
 }
 
+/* The caller's callback, for db_step_rows(). */
+struct each {
+	union {
+		store_agent_token_fn token;
+		store_agent_fn agent;
+	} fn;
+	void *ctx;
+};
+
+static int
+token_row(sqlite3_stmt *st, void *arg)
+{
+	const struct each *e = arg;
+	struct store_agent_token t = {
+		.id = sqlite3_column_int64(st, 0),
+		.tenant_id = sqlite3_column_int64(st, 1),
+		.kind = db_col_text(st, 2),
+		.created_at = sqlite3_column_int64(st, 3),
+		.expires_at = sqlite3_column_int64(st, 4),
+		.used_at = sqlite3_column_int64(st, 5),
+		.agent_id = sqlite3_column_int64(st, 6),
+	};
+	return e->fn.token(e->ctx, &t);
+}
+
 int
 store_agent_tokens(struct db *db, int64_t tenant_id, store_agent_token_fn fn,
     void *ctx)
 {
 	sqlite3_stmt *st = db_cached(db, sql_tokens);
-	int rc, ret = MAMORI_OK;
+	struct each e = { .fn.token = fn, .ctx = ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_agent_token t = {
-			.id = sqlite3_column_int64(st, 0),
-			.tenant_id = sqlite3_column_int64(st, 1),
-			.kind = db_col_text(st, 2),
-			.created_at = sqlite3_column_int64(st, 3),
-			.expires_at = sqlite3_column_int64(st, 4),
-			.used_at = sqlite3_column_int64(st, 5),
-			.agent_id = sqlite3_column_int64(st, 6),
-		};
-		if ((ret = fn(ctx, &t)) != 0)
-			break;
-	}
-	if (ret == MAMORI_OK && rc != SQLITE_DONE)
-		ret = MAMORI_E_DB;
-	sqlite3_reset(st);
-	return ret;
+	return db_step_rows(st, token_row, &e);
 }
 
 int
@@ -186,24 +195,24 @@ store_agent_get(struct db *db, int64_t id, struct store_agent *out)
 	return rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
 }
 
+static int
+list_row(sqlite3_stmt *st, void *arg)
+{
+	const struct each *e = arg;
+	struct store_agent a;
+	agent_row(st, &a);
+	return e->fn.agent(e->ctx, &a);
+}
+
 int
 store_agent_list(struct db *db, int64_t tenant_id, store_agent_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_cached(db, sql_agent_list);
-	struct store_agent a;
-	int rc, ret = MAMORI_OK;
+	struct each e = { .fn.agent = fn, .ctx = ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, tenant_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		agent_row(st, &a);
-		if ((ret = fn(ctx, &a)) != 0)
-			break;
-	}
-	if (ret == MAMORI_OK && rc != SQLITE_DONE)
-		ret = MAMORI_E_DB;
-	sqlite3_reset(st);
-	return ret;
+	return db_step_rows(st, list_row, &e);
 }
 
 int

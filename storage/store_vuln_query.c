@@ -399,26 +399,31 @@ store_vuln_scan_abort(struct db *db)
 	db_rollback(db);
 }
 
+struct diff_each {
+	enum store_vuln_change kind;
+	store_vuln_diff_fn fn;
+	void *ctx;
+};
+
+static int
+diff_row(sqlite3_stmt *st, void *arg)
+{
+	const struct diff_each *e = arg;
+	return e->fn(e->ctx, e->kind, col(st, 0) ? col(st, 0) : "", col(st, 1) ? col(st, 1) : "",
+	    col(st, 2) ? col(st, 2) : "");
+}
+
 static int
 run_diff(struct db *db, const char *sql, enum store_vuln_change kind,
     int64_t scan_id, int64_t prev_scan_id, store_vuln_diff_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = db_cached(db, sql);
-	int rc;
+	struct diff_each e = { kind, fn, ctx };
 	if (!st)
 		return MAMORI_E_DB;
 	sqlite3_bind_int64(st, 1, scan_id);
 	sqlite3_bind_int64(st, 2, prev_scan_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = fn(ctx, kind, col(st, 0) ? col(st, 0) : "",
-		    col(st, 1) ? col(st, 1) : "", col(st, 2) ? col(st, 2) : "");
-		if (r) {
-			sqlite3_reset(st);
-			return r;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? MAMORI_OK : MAMORI_E_DB;
+	return db_step_rows(st, diff_row, &e);
 }
 
 int
