@@ -24,23 +24,40 @@ addr_cmp(const struct ip_addr *x, const struct ip_addr *y)
 
 /* Five 64-bit words of the key, multiplied and folded: a per-byte loop was
  * a visible share of the sensor's time. */
-static inline uint32_t
-hash_words(const uint64_t w[5])
+static inline uint64_t
+mix(uint64_t h, uint64_t w)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL;
-	for (int i = 0; i < 5; i++) {
-		h ^= w[i];
-		h *= 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
+	h ^= w;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
+static inline uint32_t
+hash_words(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, uint64_t w4)
+{
+	uint64_t h = mix(mix(mix(mix(mix(0x9e3779b97f4a7c15ULL, w0), w1), w2), w3), w4);
 	h ^= h >> 29;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The key is put together as five words and stored whole: written field
- * by field and then read back as words (hash, compare), every read
- * waited for the narrow stores before it. */
+static inline uint64_t
+word(const void *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+static inline void
+put_word(struct flow_key *k, size_t i, uint64_t w)
+{
+	memcpy((char *)k + 8 * i, &w, 8);
+}
+
+/* The key is put together as five words in registers and stored a word
+ * at a time: written field by field (or through a scratch array) and then
+ * read back wider, the reads waited for the narrower stores before them. */
 uint32_t
 flow_key_make(const struct pkt *p, struct flow_key *k, bool *swapped)
 {
@@ -57,21 +74,23 @@ flow_key_make(const struct pkt *p, struct flow_key *k, bool *swapped)
 		tail.pa = tail.pb = 0;
 	_Static_assert(sizeof(tail) == sizeof(uint64_t) &&
 	    offsetof(struct flow_key, pa) == 4 * sizeof(uint64_t), "key tail is one word");
-	uint64_t w[5];
-	memcpy(&w[0], sw ? p->dst.b : p->src.b, 16);
-	memcpy(&w[2], sw ? p->src.b : p->dst.b, 16);
-	memcpy(&w[4], &tail, 8);
-	memcpy(k, w, sizeof(w));
+	const uint8_t *a = sw ? p->dst.b : p->src.b, *b = sw ? p->src.b : p->dst.b;
+	uint64_t w0 = word(a), w1 = word(a + 8), w2 = word(b), w3 = word(b + 8), w4;
+	memcpy(&w4, &tail, 8);
+	put_word(k, 0, w0);
+	put_word(k, 1, w1);
+	put_word(k, 2, w2);
+	put_word(k, 3, w3);
+	put_word(k, 4, w4);
 	*swapped = sw;
-	return hash_words(w);
+	return hash_words(w0, w1, w2, w3, w4);
 }
 
 uint32_t
 flow_key_hash(const struct flow_key *k)
 {
-	uint64_t w[5];
-	memcpy(w, k, sizeof(w));
-	return hash_words(w);
+	return hash_words(word(k), word((const char *)k + 8), word((const char *)k + 16),
+	    word((const char *)k + 24), word((const char *)k + 32));
 }
 
 bool
