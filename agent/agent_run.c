@@ -146,21 +146,24 @@ watch_line(void *arg, const char *line, size_t len)
 }
 
 /* The EVE types the manager takes from a sensor (manager/eve_intake.c):
- * its alerts and the devices it sees. Flows, protocol metadata, anomalies
- * and stats stay on the sensor's box (see docs/architecture.md). */
+ * its alerts, the devices it sees and its statistics (drops, anomalies,
+ * flows: the sensor's status). Flows, protocol metadata and single
+ * anomalies stay on the sensor's box (see docs/architecture.md). */
 static bool
 eve_wanted(const char *line, size_t len)
 {
-	static const char *const marks[] = { "\"event_type\":\"alert\"", "\"event_type\":\"asset\"" };
+	static const char *const marks[] = { "\"event_type\":\"alert\"", "\"event_type\":\"asset\"",
+		"\"event_type\":\"stats\"" };
 	bool maybe = false;
 	/* Most lines are flows: a cheap look before a full parse. */
-	for (size_t i = 0; i < 2 && !maybe; i++)
+	for (size_t i = 0; i < 3 && !maybe; i++)
 		maybe = memmem(line, len, marks[i], strlen(marks[i])) != NULL;
 	if (!maybe)
 		return false;
 	json_t *v = json_loadb(line, len, 0, NULL);
 	const char *type = json_string_value(json_object_get(v, "event_type"));
-	bool ok = type && (strcmp(type, "alert") == 0 || strcmp(type, "asset") == 0);
+	bool ok = type && (strcmp(type, "alert") == 0 || strcmp(type, "asset") == 0 ||
+	    strcmp(type, "stats") == 0);
 	json_decref(v);
 	return ok;
 }
@@ -207,7 +210,8 @@ watch_begin(struct run *r)
 	const struct agent_run_opts *o = r->o;
 	struct watch_opts wo = { .fim = o->watch_folders ? o->watch_folders : "off",
 		.logs = o->watch_logs ? o->watch_logs : "off", .on_fim = watch_line,
-		.on_logs = watch_line, .on_sensor = sensor_line, .arg = r };
+		.on_logs = watch_line, .on_sensor = sensor_line, .arg = r,
+		.sensor_stats_s = conf_int(o->conf, CONF_SENSOR_STATS_INTERVAL_S) };
 	r->cenv = (struct child_env){ .who = "mamori agent", .config_path = o->config_path,
 		.db_path = o->watch_db, .devnull = -1 };
 	wo.sensor = o->sensor && *o->sensor ? o->sensor : r->sensor_only ? "auto" : NULL;
@@ -616,6 +620,7 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGCHLD);	/* the watches */
+	sigaddset(&stop, SIGHUP);	/* passed on to the sensor: its indicator files again */
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((sfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
@@ -646,8 +651,12 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 		bool stopping = false;
 		if (poll(p, 2 + WATCH_CHILDREN, timeout) > 0 && (p[0].revents & POLLIN)) {
 			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-				stopping |= si.ssi_signo != SIGCHLD;
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGHUP)
+					watch_hup(&r.w);
+				else
+					stopping |= si.ssi_signo != SIGCHLD;
+			}
 		}
 		if (stopping) {
 			log_info(o->log, "agent: stopping; %" PRIu64 " events stay in the spool",

@@ -68,6 +68,7 @@ child_spawn(const struct child_env *e, const char *const *args, int out_fd)
 	sigaddset(&dflt, SIGTERM);
 	sigaddset(&dflt, SIGINT);
 	sigaddset(&dflt, SIGCHLD);
+	sigaddset(&dflt, SIGHUP);
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return -1;
 	if (posix_spawnattr_init(&at) != 0) {

@@ -4,6 +4,7 @@
  */
 #include "agent/watch.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,9 +109,19 @@ logs_start(struct watch *w)
 static void
 sensor_start(struct watch *w)
 {
-	const char *const args[] = { "sensor", "-i", w->iface, "--eve", "-", NULL };
+	char every[24];
+	snprintf(every, sizeof(every), "%lld", (long long)w->o.sensor_stats_s);
+	const char *const args[] = { "sensor", "-i", w->iface, "--eve", "-", "--stats-interval", every,
+		NULL };
 	if (child_spawn_piped(w->env, args, &w->sensor, &w->sensor_in) == 0)
 		fprintf(stderr, "%s: network sensor on %s\n", w->env->who, w->iface);
+}
+
+void
+watch_hup(struct watch *w)
+{
+	if (w->sensor.pid > 0)
+		kill(w->sensor.pid, SIGHUP);
 }
 
 /* The interface of the IPv4 default route (/proc/net/route), or "". */

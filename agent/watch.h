@@ -16,7 +16,9 @@
  * - the network sensor, `mamori sensor -i IFACE --eve -`, on an interface
  *   or (auto) the default route's, when this process may capture (root or
  *   CAP_NET_RAW); its EVE lines (alerts, assets, flows...) come through a
- *   pipe to on_sensor, which keeps what it needs.
+ *   pipe to on_sensor, which keeps what it needs. It reports its
+ *   statistics every sensor.stats_interval_s and loads sensor.ioc_files
+ *   (its own configuration, the same file).
  *
  * A spec is "auto", "off" or absolute paths separated by commas; the
  * sensor's is "auto", "off" or an interface name.
@@ -43,6 +45,7 @@ struct watch_opts {
 	child_line_fn on_logs;		/* NULL: the log watch stores its alerts itself */
 	const char *sensor;		/* network sensor: auto, off or IFACE; NULL: off */
 	child_line_fn on_sensor;	/* its EVE lines */
+	int64_t sensor_stats_s;		/* its --stats-interval (sensor.stats_interval_s) */
 	void *arg;
 };
 
@@ -77,6 +80,8 @@ void watch_read(struct watch *w);
 bool watch_reaped(struct watch *w, pid_t pid, int status);
 /* Starts again the watches whose restart is due. */
 void watch_tick(struct watch *w);
+/* SIGHUP to the sensor: it reads its indicator files again. */
+void watch_hup(struct watch *w);
 /* The running children's pids (0: none) into out; returns WATCH_CHILDREN. */
 size_t watch_pids(const struct watch *w, pid_t out[WATCH_CHILDREN]);
 /* Once the children are stopped: what they wrote last, then the buffers are freed. */

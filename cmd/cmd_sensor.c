@@ -158,6 +158,42 @@ ioc_files_tick(void *ud, struct sensor *s, bool hup)
 	    hup ? " on SIGHUP" : ", a file changed");
 }
 
+/* sensor.ioc_files: absolute paths separated by commas, after the --ioc
+ * files; split in place in buf. */
+static int
+ioc_files_conf(struct ioc_files *fs, const char *list, char *buf, size_t cap)
+{
+	size_t n = strlen(list);
+	if (n >= cap) {
+		fprintf(stderr, "mamori sensor: sensor.ioc_files is longer than %zu characters\n", cap - 1);
+		return EXIT_CONFIG;
+	}
+	memcpy(buf, list, n + 1);
+	for (char *p = buf; *p;) {
+		char *comma = strchr(p, ',');
+		char *end = comma ? comma : p + strlen(p);
+		char *next = comma ? comma + 1 : end;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		*end = '\0';
+		if (*p) {
+			if (*p != '/') {
+				fprintf(stderr, "mamori sensor: sensor.ioc_files wants absolute paths, not '%s'\n", p);
+				return EXIT_CONFIG;
+			}
+			if (fs->n == MAX_IOC_FILES) {
+				fprintf(stderr, "mamori sensor: at most %d indicator files\n", MAX_IOC_FILES);
+				return EXIT_CONFIG;
+			}
+			fs->paths[fs->n++] = p;
+		}
+		p = next;
+	}
+	return EXIT_OK_RUN;
+}
+
 static int
 parse_num(const char *opt, const char *v, int64_t max, int64_t *out)
 {
@@ -228,7 +264,11 @@ cmd_sensor(struct cmd_env *env, int argc, char **argv)
 	if (!file == !iface)
 		return cmd_usage_error("sensor", "give exactly one of -r FILE or -i IFACE");
 
-	int rc = EXIT_OK_RUN;
+	char ioc_conf[4096];
+	int rc = ioc_files_conf(&fs, conf_str(&env->conf, CONF_SENSOR_IOC_FILES), ioc_conf,
+	    sizeof(ioc_conf));
+	if (rc != EXIT_OK_RUN)
+		return rc;
 	struct capture cap;
 	struct sensor s;
 	FILE *out = NULL;

@@ -339,7 +339,8 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	/* The file watch's alerts and the sensor's lines come here to be
 	 * stored; the log watch stores its own. */
 	struct watch_opts wo = { .fim = fim, .logs = logs, .on_fim = fim_line, .sensor = sensor,
-	    .on_sensor = sensor_line, .arg = &u };
+	    .on_sensor = sensor_line, .arg = &u,
+	    .sensor_stats_s = conf_int(&env->conf, CONF_SENSOR_STATS_INTERVAL_S) };
 	if (strcmp(fim, "off") != 0 && open_alert_db(&u, err, sizeof(err)) != MAMORI_OK) {
 		fprintf(stderr, "mamori up: file watch not started: %s\n", err);
 		wo.fim = "off";

@@ -160,6 +160,13 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_SENSOR_REMOTE_EXEC] = { "sensor.remote_exec", CONF_BOOL, 1, NULL, 0, 1,
 	    "report PsExec-style remote execution: a program written to ADMIN$/C$ and then run through "
 	    "the service control pipe or PsExec's pipes (high, once per client and server an hour)" },
+	[CONF_SENSOR_IOC_FILES] = { "sensor.ioc_files", CONF_STRING, 0, "", 0, 0,
+	    "indicator feeds (abuse.ch CSV or plain lists) the sensor loads besides its --ioc files, "
+	    "absolute paths separated by commas; read again on SIGHUP and when a file changes "
+	    "(also for the sensor of mamori up and of the agent)" },
+	[CONF_SENSOR_STATS_INTERVAL_S] = { "sensor.stats_interval_s", CONF_INT, 300, NULL, 0, 86400,
+	    "seconds between the statistics (drops, anomalies, flows) the sensor of mamori up and of "
+	    "the agent reports to the manager (0: only when it stops)" },
 	[CONF_LOGS_BUSINESS_HOURS] = { "logs.business_hours", CONF_STRING, 0, "08:00-20:00", 0, 0,
 	    "business hours (HH:MM-HH:MM, local time): administrator logins outside them are reported" },
 	[CONF_LOGS_BUSINESS_DAYS] = { "logs.business_days", CONF_STRING, 0, "mon-fri", 0, 0,

@@ -50,6 +50,7 @@ static const struct api_route routes[] = {
 	{ "GET", "/api/vulns", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_vulns },
 	{ "GET", "/api/users", API_SESSION, AUTH_ROLE_ADMIN, API_DB_READ, api_users },
 	{ "GET", "/api/devices", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_devices },
+	{ "GET", "/api/sensors", API_SESSION, AUTH_ROLE_VIEWER, API_DB_READ, api_sensors },
 	{ "POST", "/api/enrol", API_PUBLIC, AUTH_ROLE_VIEWER, API_DB_SELF, api_enrol },
 	{ "POST", "/api/intake", API_AGENT, AUTH_ROLE_VIEWER, API_DB_SELF, api_intake },
 	{ "GET", "/api/tokens", API_SESSION, AUTH_ROLE_ADMIN, API_DB_READ, api_tokens },

@@ -177,6 +177,8 @@ void api_trend(struct api *a, struct api_call *c, struct http_response *r);
 void api_vulns(struct api *a, struct api_call *c, struct http_response *r);
 void api_users(struct api *a, struct api_call *c, struct http_response *r);
 void api_devices(struct api *a, struct api_call *c, struct http_response *r);
+/* The network sensors' newest statistics (drops, anomalies, flows). */
+void api_sensors(struct api *a, struct api_call *c, struct http_response *r);
 /* api_agent.c: enrolment, tokens, agents; api_intake.c: event batches. */
 void api_enrol(struct api *a, struct api_call *c, struct http_response *r);
 void api_tokens(struct api *a, struct api_call *c, struct http_response *r);

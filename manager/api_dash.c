@@ -1,6 +1,6 @@
 /* api_dash.c - the reads behind the owner's dashboard: the score over
- * time, vulnerabilities in fix-first order, the tenant's accounts and the
- * devices the network sensor saw.
+ * time, vulnerabilities in fix-first order, the tenant's accounts, the
+ * devices the network sensor saw and the sensors' own status.
  * Scoped by the tenant of the caller's session like api_read.c. */
 #include "manager/api.h"
 
@@ -10,6 +10,7 @@
 #include "common/err.h"
 #include "storage/db.h"
 #include "storage/store_asset.h"
+#include "storage/store_sensor.h"
 #include "storage/store_manager.h"
 
 #define TREND_POINTS 90		/* about three months of daily scans */
@@ -122,6 +123,54 @@ api_devices(struct api *a, struct api_call *c, struct http_response *r)
 	}
 	json_t *arr = json_array();
 	int rc = arr ? store_asset_list(c->db, c->sess.tenant_id, (int)limit, add_device, arr) :
+	    MAMORI_E_NOMEM;
+	api_reply_read(a, c, r, arr, rc);
+}
+
+/* A number at a path of the stats object, or 0. */
+static json_int_t
+stat_at(json_t *st, const char *a, const char *b)
+{
+	return json_integer_value(json_object_get(json_object_get(st, a), b));
+}
+
+/* The anomalies the sensor counted (decoder.event: one counter per kind). */
+static json_int_t
+anomalies(json_t *st)
+{
+	json_int_t n = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(json_object_get(st, "decoder"), "event"), k, v)
+		n += json_integer_value(v);
+	return n;
+}
+
+static int
+add_sensor(void *ctx, const struct store_sensor_stats *s)
+{
+	json_t *st = json_loads(s->stats_json, 0, NULL);
+	if (!json_is_object(st)) {
+		json_decref(st);
+		return 0;	/* stored by an older build: nothing to show */
+	}
+	json_t *v = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	    "sensor", s->sensor, "updated_at", (json_int_t)s->updated_at,
+	    "uptime_s", json_integer_value(json_object_get(st, "uptime")),
+	    "packets", stat_at(st, "decoder", "pkts"), "bytes", stat_at(st, "decoder", "bytes"),
+	    "kernel_drops", stat_at(st, "capture", "kernel_drops"),
+	    "kernel_ifdrops", stat_at(st, "capture", "kernel_ifdrops"),
+	    "invalid", stat_at(st, "decoder", "invalid"), "anomalies", anomalies(st),
+	    "flows", stat_at(st, "flow", "total"), "flows_active", stat_at(st, "flow", "active"),
+	    "flows_evicted", stat_at(st, "flow", "evicted"), "stats", st);
+	return v && json_array_append_new(ctx, v) == 0 ? 0 : MAMORI_E_NOMEM;
+}
+
+void
+api_sensors(struct api *a, struct api_call *c, struct http_response *r)
+{
+	json_t *arr = json_array();
+	int rc = arr ? store_sensor_stats_list(c->db, c->sess.tenant_id, add_sensor, arr) :
 	    MAMORI_E_NOMEM;
 	api_reply_read(a, c, r, arr, rc);
 }

@@ -1,4 +1,4 @@
-/* eve_intake.c - the sensor's EVE alert and asset events into the database
+/* eve_intake.c - the sensor's EVE alert, asset and stats events into the database
  * (see eve_intake.h). */
 #include "manager/eve_intake.h"
 
@@ -12,6 +12,7 @@
 #include "storage/db.h"
 #include "storage/store_alert.h"
 #include "storage/store_asset.h"
+#include "storage/store_sensor.h"
 
 static const struct alert_rule new_device = {
 	"mamori.net.new_device", "A new device joined the office network", ALERT_LOW, IR_DETECT,
@@ -125,6 +126,21 @@ eve_asset(struct db *db, const struct eve_intake *in, json_t *ev, int64_t now_ms
 	return MAMORI_OK;
 }
 
+/* A "stats" event: kept as the sensor's newest statistics. */
+static int
+eve_stats(struct db *db, const struct eve_intake *in, json_t *ev, int64_t now_ms)
+{
+	json_t *st = json_object_get(ev, "stats");
+	if (!json_is_object(st))
+		return MAMORI_E_PARSE;
+	char *text = json_dumps(st, JSON_COMPACT);
+	if (!text)
+		return MAMORI_E_NOMEM;
+	int rc = store_sensor_stats_put(db, in->tenant_id, in->sensor_host, now_ms, text, strlen(text));
+	free(text);
+	return rc;
+}
+
 int
 eve_intake_line(struct db *db, const struct eve_intake *in, const char *line, size_t len,
     int64_t now_ms, enum eve_intake_kind *kind)
@@ -143,6 +159,10 @@ eve_intake_line(struct db *db, const struct eve_intake *in, const char *line, si
 			*kind = EVE_INTAKE_ALERT;
 	} else if (strcmp(type, "asset") == 0) {
 		rc = eve_asset(db, in, ev, now_ms, kind);
+	} else if (strcmp(type, "stats") == 0) {
+		rc = eve_stats(db, in, ev, now_ms);
+		if (rc == MAMORI_OK)
+			*kind = EVE_INTAKE_STATS;
 	}
 	json_decref(ev);
 	return rc;

@@ -7,6 +7,8 @@
  * - "asset" events are stored as network devices (store_asset), and a
  *   device that is new to the tenant after its learning period is an
  *   alert "a new device joined the office network" (low).
+ * - "stats" events are kept as the sensor's newest statistics (capture
+ *   drops, anomalies, flows; store_sensor), shown as its status.
  * Other event types are skipped.
  */
 #ifndef MAMORI_MANAGER_EVE_INTAKE_H
@@ -27,7 +29,7 @@ struct eve_intake {
 };
 
 enum eve_intake_kind { EVE_INTAKE_SKIPPED, EVE_INTAKE_ALERT, EVE_INTAKE_ASSET,
-	EVE_INTAKE_NEW_DEVICE };
+	EVE_INTAKE_NEW_DEVICE, EVE_INTAKE_STATS };
 
 /* One EVE line at now_ms; *kind says what it became. 0, MAMORI_E_PARSE
  * (not a JSON object) or a storage error. Outside a transaction it opens

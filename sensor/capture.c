@@ -356,6 +356,14 @@ capture_run(struct capture *c, struct sensor *s, int64_t duration_s, int64_t sta
 				s->now_us = us;
 				flow_table_expire(&s->flows, us);
 			}
+			/* a quiet link still reports its health (drops, uptime) */
+			if (lc.stats_interval_us > 0 && us >= lc.next_stats_us) {
+				if (lc.next_stats_us) {
+					read_kernel_stats(c, s);
+					sensor_write_stats(s);
+				}
+				lc.next_stats_us = us + lc.stats_interval_us;
+			}
 		}
 	}
 	read_kernel_stats(c, s);

@@ -11,6 +11,8 @@
 # manager is killed -9; a second device and a second scan are spooled by
 # the agents while it is down and arrive once after its restart. A replayed
 # batch stores nothing twice; a sensor's credential cannot post host alerts.
+# Each sensor's statistics (sensor.stats_interval_s) are its tenant's
+# /api/sensors.
 set -u
 : "${MAMORI:?}"
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
@@ -50,11 +52,15 @@ ip -n "$b" link add mv$$ link $vb type macvlan mode bridge
 ip -n "$b" link set mv$$ address 00:07:40:ab:cd:ef
 ip -n "$b" addr add 10.78.0.3/24 dev mv$$; ip -n "$b" link set mv$$ up
 
-cat >"$tmp/mamori.yaml" <<'YAML'
+printf '10.78.0.2\n' >"$tmp/ioc.txt"; chmod 644 "$tmp/ioc.txt"
+cat >"$tmp/mamori.yaml" <<YAML
 agent:
   scan_interval_seconds: 0
 sensor:
   learn_hours: 0
+  stats_interval_s: 1
+  ioc_files: $tmp/ioc.txt
+  ioc_reload_s: 0
 YAML
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 A() { ip netns exec "$a" "$@"; }
@@ -167,6 +173,7 @@ d, al, host = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.ar
 def dev(mac): return [x for x in d if x["mac"] == mac]
 def scans(ip): return [x for x in al if x["rule_id"] == "mamori.net.port_scan" and x["source_ip"] == ip]
 def newdev(ip): return [x for x in al if x["rule_id"] == "mamori.net.new_device" and x["source_ip"] == ip]
+def ioc(ip): return [x for x in al if x["rule_id"] == "mamori.net.ioc_ip" and x["source_ip"] == ip]
 if eval(sys.argv[4]):
     sys.exit(0)
 print("# devices: %s" % [(x["mac"], x["ip"], x["sensor"]) for x in d], file=sys.stderr)
@@ -184,6 +191,29 @@ t "the port scan is an alert of shop under the sensor's host (source sensor), wi
     'scans("10.78.0.2")[0]["host"] == host and scans("10.78.0.2")[0]["source"] == "sensor" and scans("10.78.0.2")[0]["count"] == 1 and "ポートスキャン" in scans("10.78.0.2")[0]["text"]["ja"]["what"] and scans("10.78.0.2")[0]["text"]["en"]["action"]'
 t "the new printer is a low alert, learning period 0 (sensor.learn_hours)" check jar2 \
     'len(newdev("10.78.0.2")) == 1 and newdev("10.78.0.2")[0]["severity"] == "low" and newdev("10.78.0.2")[0]["host"] == host'
+# sensors TENANT_JAR PY_EXPR: the tenant's sensors (sn) as /api/sensors gives them
+sensors() {
+	get "$1" /api/sensors sensors.json && python3 - "$tmp/sensors.json" "$host" "$2" <<'PY'
+import json, sys
+sn, host = json.load(open(sys.argv[1])), sys.argv[2]
+if eval(sys.argv[3]):
+    sys.exit(0)
+print("# sensors: %s" % sn, file=sys.stderr)
+sys.exit(1)
+PY
+}
+status='len(sn) == 1 and sn[0]["sensor"] == host and sn[0]["packets"] >= 80 and sn[0]["flows"] >= 80 and sn[0]["kernel_drops"] == 0 and sn[0]["stats"]["flow"]["total"] == sn[0]["flows"] and sn[0]["updated_at"] > 0'
+for tn in shop:jar2 default:jar1; do
+	t "tenant ${tn%:*}: its sensor's statistics every second (sensor.stats_interval_s): packets and flows of the scan, no drops" \
+	    wait_for 60 sensors ${tn#*:} "$status"
+done
+
+ioc_loaded() {
+	grep -q 'ioc.txt: plain format, 1 indicators' "$tmp/s1.err" && check jar2 'len(ioc("10.78.0.2")) == 1' &&
+	    check jar1 'len(ioc("10.78.0.2")) == 1'
+}
+t "the agents' sensors load the feed of sensor.ioc_files: the listed printer is an indicator alert in both tenants" \
+    wait_for 30 ioc_loaded
 
 # The manager dies; the sensors keep seeing, the agents keep spooling.
 kill -9 "$spid"; wait "$spid" 2>/dev/null; spid=
@@ -210,18 +240,33 @@ drained() { # what was spooled while the manager was down is stored, and nothing
 t "both spools drain into the restarted manager" wait_for 90 drained
 login
 all='len(dev("3c:2a:f4:12:34:56")) == 1 and len(dev("00:07:40:ab:cd:ef")) == 1 and len(scans("10.78.0.2")) == 1 and len(scans("10.78.0.3")) == 1 and len(newdev("10.78.0.2")) == 1 and len(newdev("10.78.0.3")) == 1'
-once='all(x["count"] == 1 for x in al) and len(al) == len(d) + 2 and all(x["host"] == host and x["source"] == "sensor" for x in al) and all(x["sensor"] == host for x in d)'
+once='all(x["count"] == 1 for x in al if x["rule_id"] != "mamori.net.ioc_ip") and len([x for x in al if x["rule_id"] != "mamori.net.ioc_ip"]) == len(d) + 2 and all(x["host"] == host and x["source"] == "sensor" for x in al) and all(x["sensor"] == host for x in d)'
 for tn in shop:jar2 default:jar1; do
 	t "after the restart tenant ${tn%:*} has both devices and both scans" check ${tn#*:} "$all"
 	t "each device and alert exactly once (count 1; one new-device alert per device)" check ${tn#*:} "$once"
 done
 t "a device seen while the manager was down keeps that time, not the restart's" \
     [ "$(q "SELECT count(*) FROM net_assets WHERE mac = '00:07:40:ab:cd:ef' AND first_seen / 1000 < (SELECT min(received_at) FROM events WHERE json_extract(body, '\$.data.asset.mac') = '00:07:40:ab:cd:ef')")" = 2 ]
-t "the sensors sent only alert and asset lines as numbered eve events, no flows" \
-    [ "$(q "SELECT count(*) = sum(json_extract(body, '\$.data.event_type') IN ('alert', 'asset')) AND count(*) > 0 FROM events WHERE kind = 'eve'")" = 1 ]
+t "the sensors sent only alert, asset and stats lines as numbered eve events, no flows" \
+    [ "$(q "SELECT count(*) = sum(json_extract(body, '\$.data.event_type') IN ('alert', 'asset', 'stats')) AND count(*) > 0 FROM events WHERE kind = 'eve'")" = 1 ]
+t "one sensor_stats row per tenant, the newest" \
+    [ "$(q "SELECT count(*) || ':' || count(DISTINCT tenant_id) FROM sensor_stats")" = 2:2 ]
 t "numbered 1..N without a hole" \
     [ "$(q "SELECT count(*) FROM (SELECT agent_id FROM events GROUP BY agent_id HAVING max(seq) = count(*) AND min(seq) = 1)")" = 2 ]
 
+# SIGHUP to the sensor box's agent: its sensor reads the feed again (the
+# other agent's sensor, not told and with sensor.ioc_reload_s 0, does not).
+printf '10.78.0.3\n' >"$tmp/ioc.txt"
+kill -HUP "$spid2"
+t "SIGHUP to the agent: its sensor reloads sensor.ioc_files, the agent keeps running" \
+    sh -c "i=0; while ! grep -q 'indicators reloaded (1) on SIGHUP' '$tmp/s1.err' && [ \$i -lt 150 ]; do sleep 0.2; i=\$((i + 1)); done; grep -q 'indicators reloaded (1) on SIGHUP' '$tmp/s1.err' && kill -0 $spid2"
+ip netns exec "$b" python3 -c '
+import socket
+v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+v.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"mv'$$'")
+for i in range(3): v.sendto(b"after %d" % i, ("10.78.0.1", 9998))'
+t "the reloaded indicator raises in tenant shop" wait_for 60 check jar2 'len(ioc("10.78.0.3")) == 1'
+t "and not in the default tenant, whose sensor was not told" check jar1 'len(ioc("10.78.0.3")) == 0 and len(ioc("10.78.0.2")) == 1'
 children=$(ps -o pid= --ppid "$spid2" | tr -d ' ' | tr '\n' ' ')
 kill -TERM "$spid2" "$apid"
 wait "$spid2"; rc1=$?

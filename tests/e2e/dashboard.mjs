@@ -81,6 +81,10 @@ try {
   await step('settings: agents are listed (none enrolled here)', async () => {
     return (await page.locator('[data-testid=agents]').innerText()).includes('まだ登録されたエージェントはありません');
   });
+  await step('settings: the network sensor\'s status (its last statistics, in Japanese)', async () => {
+    const s = await page.locator('[data-testid=sensors]').innerText();
+    return s.includes('mirror-port-pc') && s.includes(String(expect.sensor_packets)) && s.includes('取りこぼし');
+  });
   await step('logout returns to the login page', async () => {
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await page.getByRole('button', { name: 'ログイン' }).waitFor({ timeout: TIMEOUT });

@@ -31,14 +31,21 @@ M vuln scan --root "$tmp/host" >/dev/null 2>&1
 logs=$(find "$MAMORI_SRC/tests/data/logs/crowdsec" "$MAMORI_SRC/tests/data/logs/fail2ban" -type f ! -name '*.assert' | sort)
 # shellcheck disable=SC2086
 M logs --json $logs 2>/dev/null | M alerts import --source logs 2>/dev/null
-python3 - "$db" "$tmp/expect.json" <<'PY'
-import json, sqlite3, sys
+# A sensor's statistics as the intake keeps them (its real stats event of
+# the SMBv1 capture), for the settings page's sensor status.
+"$MAMORI" sensor -r "$MAMORI_SRC/tests/data/pcap/ndpi_smbv1.pcap" --eve - 2>/dev/null | tail -1 >"$tmp/stats.json"
+python3 - "$db" "$tmp/expect.json" "$tmp/stats.json" <<'PY'
+import json, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1])
+stats = json.load(open(sys.argv[3]))["stats"]
+db.execute("INSERT INTO sensor_stats (tenant_id, sensor, updated_at, stats_json) VALUES (1, 'mirror-port-pc', ?, ?)",
+           (int(time.time() * 1000), json.dumps(stats)))
+db.commit()
 score, report = db.execute("SELECT score, report_json FROM scans WHERE report_json IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
 doc = json.loads(report)
 pkgs = [p["name"] for p in doc["packages"] if p["name"] in ("bash", "coreutils", "libc6")] or [doc["packages"][0]["name"]]
 json.dump({"score": score, "hostname": doc["host"]["hostname"], "package": pkgs[0],
-           "first_cve": "CVE-2023-4911"}, open(sys.argv[2], "w"))
+           "first_cve": "CVE-2023-4911", "sensor_packets": stats["decoder"]["pkts"]}, open(sys.argv[2], "w"))
 PY
 
 "$MAMORI" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &

@@ -35,6 +35,16 @@ alert ndpi_smb_deletefile.pcap mamori.net.share_executable "a['src_ip']=='192.16
 alert sv_smb2_psexec_add_user.pcap mamori.net.remote_exec "a['src_ip']=='192.168.10.31' and a['dest_ip']=='192.168.10.10' and a['alert']['mamori']['severity']=='high' and a['alert']['mamori']['share']=='ADMIN\$' and a['alert']['mamori']['program']=='PSEXESVC.exe' and a['alert']['mamori']['pipe']=='svcctl'"
 t "PsExec capture: one remote_exec alert (the later PSEXESVC pipes and the second copy fall in its hour)" py "$tmp/sv_smb2_psexec_add_user.pcap.json" \
 	"sum(1 for a in al if a['alert']['mamori']['rule_id']=='mamori.net.remote_exec')==1"
+# The same feeds from the configuration (sensor.ioc_files), as the sensor of
+# mamori up and of the agent gets them.
+printf 'sensor:\n  ioc_files: %s , %s\n' "$MAMORI_SRC/tests/data/ioc/abusech_sslbl_ja3_fingerprints.csv" \
+	"$MAMORI_SRC/tests/data/ioc/abusech_feodotracker_ipblocklist.csv" >"$tmp/iocconf.yaml"
+"$MAMORI" --config "$tmp/iocconf.yaml" sensor -r "$pcaps/ndpi_emotet.pcap" --eve - >"$tmp/iocconf.json" 2>"$tmp/iocconf.err"; rc=$?
+t "sensor.ioc_files: both feeds loaded without --ioc, the Dridex JA3 raised ($rc)" py "$tmp/iocconf.json" \
+	"$rc==0 and any(a['alert']['mamori']['rule_id']=='mamori.net.ioc_ja3' and a['alert']['mamori']['ioc']['label']=='Dridex' for a in al) and open('$tmp/iocconf.err').read().count(' indicators (')==2"
+printf 'sensor:\n  ioc_files: feeds/ja3.csv\n' >"$tmp/iocrel.yaml"
+"$MAMORI" --config "$tmp/iocrel.yaml" sensor -r "$pcaps/ndpi_emotet.pcap" >/dev/null 2>"$tmp/iocrel.err"; rc=$?
+t "sensor.ioc_files with a relative path: configuration error 78, named ($rc)" [ $rc -eq 78 ] && grep -q "feeds/ja3.csv" "$tmp/iocrel.err"
 t "alerts carry Japanese and English what/why/action" py "$tmp/ndpi_emotet.pcap.json" \
 	"all(a['alert']['mamori']['text'][l][k] for a in al for l in ('en','ja') for k in ('what','why','action')) and 'LANケーブル' in al[0]['alert']['mamori']['text']['ja']['action']"
 t "EVE envelope: timestamp, flow_id, 5-tuple, proto" py "$tmp/ndpi_emotet.pcap.json" \

@@ -13,6 +13,7 @@
 #include "storage/db.h"
 #include "storage/store_alert.h"
 #include "storage/store_asset.h"
+#include "storage/store_sensor.h"
 #include "tests/tap.h"
 
 #define H (3600 * 1000LL)
@@ -82,6 +83,23 @@ feed(struct db *db, const char *line, int64_t now, int64_t learn, enum eve_intak
 	return eve_intake_line(db, &in, line, strlen(line), now, k);
 }
 
+struct stats_seen {
+	int n;
+	char sensor[32], json[128];
+	int64_t updated_at;
+};
+
+static int
+on_stats(void *arg, const struct store_sensor_stats *st)
+{
+	struct stats_seen *ss = arg;
+	ss->n++;
+	snprintf(ss->sensor, sizeof(ss->sensor), "%s", st->sensor);
+	snprintf(ss->json, sizeof(ss->json), "%s", st->stats_json);
+	ss->updated_at = st->updated_at;
+	return 0;
+}
+
 int
 main(void)
 {
@@ -119,6 +137,18 @@ main(void)
 	is_int(alerts(db).n, 3, "three alerts in all");
 	is_int(feed(db, "{\"event_type\":\"flow\"}", T0, 0, &k), MAMORI_OK, "a flow event");
 	is_int(k, EVE_INTAKE_SKIPPED, "is skipped");
+	is_int(feed(db, "{\"event_type\":\"stats\",\"stats\":{\"decoder\":{\"pkts\":20}}}", T0 + 2000, 0, &k),
+	    MAMORI_OK, "a stats event");
+	is_int(k, EVE_INTAKE_STATS, "is kept as the sensor's statistics");
+	is_int(feed(db, "{\"event_type\":\"stats\",\"stats\":{\"decoder\":{\"pkts\":10}}}", T0 + 1000, 0, &k),
+	    MAMORI_OK, "an older stats event replayed late");
+	struct stats_seen ss = { 0 };
+	is_int(store_sensor_stats_list(db, 1, on_stats, &ss), MAMORI_OK, "sensors listed");
+	ok(ss.n == 1 && strcmp(ss.sensor, "box") == 0 && ss.updated_at == T0 + 2000 &&
+	    strcmp(ss.json, "{\"decoder\":{\"pkts\":20}}") == 0,
+	    "one row for the sensor host: the newer statistics stay (%d, %s)", ss.n, ss.json);
+	is_int(feed(db, "{\"event_type\":\"stats\",\"stats\":3}", T0, 0, &k), MAMORI_E_PARSE,
+	    "stats that are not an object: a parse error");
 	is_int(feed(db, "not json", T0, 0, &k), MAMORI_E_PARSE, "garbage is a parse error");
 	is_int(feed(db, "{\"event_type\":\"asset\",\"asset\":{\"mac\":\"x\"}}", T0, 0, &k), MAMORI_E_PARSE,
 	    "an asset without a MAC is a parse error");

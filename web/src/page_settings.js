@@ -1,5 +1,5 @@
 // page_settings.js - the caller's account, the language, the tenant's users,
-// the enrolled agents and sensors (revoke) and one-time enrolment tokens
+// the enrolled agents and sensors (revoke), the sensors' status and one-time enrolment tokens
 // (administrators create them; the token is shown once).
 import { useState } from 'preact/hooks';
 import { get, post, del } from './api.js';
@@ -46,6 +46,22 @@ function Agents({ admin }) {
     </tr>`)}</tbody></table></div>`;
 }
 
+// What each network sensor last reported about itself (GET /api/sensors).
+function Sensors() {
+  const [st, reload] = useLoad(() => get('/api/sensors'));
+  if (st.error) return html`<${Failed} error=${st.error} retry=${reload} />`;
+  if (!st.data) return html`<${Loading} />`;
+  if (st.data.length === 0) return html`<p data-testid="sensors">${t('sensors_none')}</p>`;
+  return html`<div data-testid="sensors"><p class="muted small">${t('sensors_hint')}</p>
+    <table class="table"><thead><tr><th>${t('sensor_name')}</th><th>${t('sensor_updated')}</th>
+    <th>${t('sensor_packets')}</th><th>${t('sensor_drops')}</th><th>${t('sensor_anomalies')}</th>
+    <th>${t('sensor_flows')}</th><th>${t('sensor_evicted')}</th></tr></thead>
+    <tbody>${st.data.map((x) => html`<tr key=${x.sensor}><td>${x.sensor || '—'}</td>
+      <td>${formatTime(Math.round(x.updated_at / 1000))}</td><td>${x.packets}</td>
+      <td class=${x.kernel_drops + x.kernel_ifdrops ? 'error-text' : ''}>${x.kernel_drops + x.kernel_ifdrops}</td>
+      <td>${x.anomalies}</td><td>${x.flows}</td><td>${x.flows_evicted}</td></tr>`)}</tbody></table></div>`;
+}
+
 function Tokens() {
   const [st, reload] = useLoad(() => get('/api/tokens'));
   const [fresh, setFresh] = useState(null);
@@ -81,6 +97,7 @@ export function Settings({ me, onLang }) {
     <section class="card"><h2>${t('users_title')}</h2><${Users} />
       <p class="muted small">${t('users_add_hint')}</p></section>
     <section class="card"><h2>${t('agents_title')}</h2><${Agents} admin=${admin} /></section>
+    <section class="card"><h2>${t('sensors_title')}</h2><${Sensors} /></section>
     <section class="card"><h2>${t('tokens_title')}</h2><${Tokens} /></section>
   </div>`;
 }
