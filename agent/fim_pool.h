@@ -15,8 +15,9 @@
  *
  * Memory is bounded apart from the pending-directory stack, as in the
  * serial walk: at most 2 x threads + 4 directories are listed and open at
- * once (their names held until examined), at most FIM_POOL_FOUND entries
- * wait for the caller, and each thread owns one FIM_HASH_BUF buffer.
+ * once (their names held until examined), FIM_POOL_FOUND entries wait
+ * for the caller (plus at most 64 a thread, handed over in runs), and
+ * each thread owns one FIM_HASH_BUF buffer.
  */
 #ifndef MAMORI_AGENT_FIM_POOL_H
 #define MAMORI_AGENT_FIM_POOL_H
