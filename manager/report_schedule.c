@@ -35,8 +35,12 @@ fill_html(FILE *f, const void *arg, char *err, size_t errsz)
 int
 report_schedule_write_html(const struct report_doc *doc, const char *path, char *err, size_t errsz)
 {
-	if (strcmp(path, "-") == 0)
-		return report_month_html(doc, stdout);
+	if (strcmp(path, "-") == 0) {
+		int rc = report_month_html(doc, stdout);
+		if (rc != MAMORI_OK)
+			snprintf(err, errsz, "cannot write to standard output: %s", strerror(errno));
+		return rc;
+	}
 	return atomicfile_write(path, 0600, fill_html, doc, err, errsz);
 }
 

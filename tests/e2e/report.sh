@@ -112,6 +112,9 @@ R -o "$tmp/x.html" 2>/dev/null; t "--month is required" [ $? -eq 2 ]
 R --month 2026-11 --format docx -o "$tmp/x" 2>/dev/null; t "--format docx is refused" [ $? -eq 2 ]
 R --month 2026-11 --format pdf -o - 2>/dev/null; t "PDF to stdout is refused" [ $? -eq 2 ]
 R --month 2026-11 -o - >"$tmp/stdout.html"; t "HTML to stdout" grep -q '</html>' "$tmp/stdout.html"
+R --month 2026-11 -o - >/dev/full 2>"$tmp/err"; rc=$?
+t "HTML to a full stdout: exit 73, the reason said ($rc)" sh -c \
+    "[ $rc -eq 73 ] && grep -q 'cannot write to standard output: No space left' '$tmp/err'"
 
 # An output directory that cannot be written: clear error, nothing left.
 mkdir "$tmp/ro" && chmod 0555 "$tmp/ro"
