@@ -106,7 +106,8 @@ start_agents() { # suffix of the log files
 start_agents 1
 t "the sensor box runs the sensor on the default route's interface" \
     wait_for 30 grep -q "^mamori agent: network sensor on $va\$" "$tmp/s1.err"
-t "and the agent on the interface it was given" grep -q "^mamori agent: network sensor on $va\$" "$tmp/a1.err"
+t "and the agent on the interface it was given" \
+    wait_for 30 grep -q "^mamori agent: network sensor on $va\$" "$tmp/a1.err"
 capturing() { grep -q 'capturing' "$tmp/s1.err" && grep -q 'capturing' "$tmp/a1.err"; }
 t "both sensors capture" wait_for 30 capturing
 t "the sensor box does not watch its own files or logs" sh -c "grep -q 'enrolled as a sensor' '$tmp/s1.err' && ! grep -q 'file and ransomware watch\|log source' '$tmp/s1.err'"
