@@ -136,6 +136,12 @@ on_sigma(void *arg, const struct sigma_hit *h)
 	struct cmd_logs_run *r = arg;
 	char ip[64] = "", user[128] = "", host[128] = "", msg[512];
 	struct span v;
+	/* the built-in detection of the same attack wins (sigma.h: builtin) */
+	if (h->rule->builtin && (h->rule->correlation || !h->ev ||
+	    detect_builtin_matched(r->det, h->rule->builtin))) {
+		r->sigma_covered++;
+		return;
+	}
 	if (h->ev && (event_get(h->ev, "source.ip", &v) || event_get(h->ev, "source.address", &v)))
 		snprintf(ip, sizeof(ip), "%.*s", (int)v.len, v.p);
 	if (h->ev && event_get(h->ev, "user.name", &v))
@@ -283,6 +289,46 @@ setup_country(struct cmd_logs_run *r, const char *path)
 	return EXIT_OK_RUN;
 }
 
+/*
+ * The Sigma rules: those built in (unless shipped is off), then the folder
+ * of logs.sigma_rules, then --rules; none at all: no ruleset. An exit code.
+ */
+static int
+setup_sigma(struct cmd_logs_run *r, bool shipped, const char *conf_dir, const char *rules_dir)
+{
+	const char *dirs[2] = { conf_dir[0] ? conf_dir : NULL, rules_dir };
+	const char *bad = NULL;
+	struct sigma_report rep;
+	int src = MAMORI_OK;
+	if (!shipped && !dirs[0] && !dirs[1])
+		return EXIT_OK_RUN;
+	sigma_report_init(&rep);
+	if ((src = sigma_ruleset_new(&r->sigma)) == MAMORI_OK && shipped)
+		src = sigma_shipped_add(r->sigma, &rep);
+	for (int i = 0; i < 2 && src == MAMORI_OK; i++)
+		if (dirs[i] && (src = sigma_ruleset_add_dir(r->sigma, dirs[i], &rep)) != MAMORI_OK)
+			bad = dirs[i];
+	if (src == MAMORI_OK)
+		src = sigma_ruleset_compile(r->sigma, &rep);
+	for (size_t i = 0; i < rep.items.n; i++) {
+		const struct sigma_report_item *it = vec_at(&rep.items, i);
+		fprintf(stderr, "mamori logs: %s:%zu: rule '%s' skipped: %s\n", it->file, it->line,
+		    it->title ? it->title : "?", it->reason);
+	}
+	fprintf(stderr, "mamori logs: %zu Sigma rules loaded (%s), %zu skipped\n",
+	    rep.rules_loaded + rep.correlations_loaded, shipped ? "built-in set on" : "built-in set off",
+	    rep.rules_skipped);
+	sigma_report_release(&rep);
+	if (src == MAMORI_OK)
+		return EXIT_OK_RUN;
+	if (bad) {
+		fprintf(stderr, "mamori logs: cannot load rules from %s: %s\n", bad, err_str(src));
+		return EXIT_NOINPUT;
+	}
+	fprintf(stderr, "mamori logs: cannot set up the Sigma rules: %s\n", err_str(src));
+	return EXIT_SOFTWARE;
+}
+
 int
 cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rules_dir)
 {
@@ -310,25 +356,10 @@ cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rule
 		cmd_logs_release(r);
 		return rc;
 	}
-	if (rules_dir) {
-		struct sigma_report rep;
-		sigma_report_init(&rep);
-		int src = sigma_ruleset_load_dir(&r->sigma, rules_dir, &rep);
-		for (size_t i = 0; i < rep.items.n; i++) {
-			const struct sigma_report_item *it = vec_at(&rep.items, i);
-			fprintf(stderr, "mamori logs: %s:%zu: rule '%s' skipped: %s\n", it->file, it->line,
-			    it->title ? it->title : "?", it->reason);
-		}
-		fprintf(stderr, "mamori logs: %zu Sigma rules loaded, %zu skipped\n",
-		    rep.rules_loaded + rep.correlations_loaded, rep.rules_skipped);
-		sigma_report_release(&rep);
-		if (src != MAMORI_OK) {
-			fprintf(stderr, "mamori logs: cannot load rules from %s: %s\n", rules_dir, err_str(src));
-			cmd_logs_release(r);
-			return EXIT_NOINPUT;
-		}
-	}
-	return EXIT_OK_RUN;
+	if ((rc = setup_sigma(r, conf_bool(conf, CONF_LOGS_SIGMA_SHIPPED),
+	    conf_str(conf, CONF_LOGS_SIGMA_RULES), rules_dir)) != EXIT_OK_RUN)
+		cmd_logs_release(r);
+	return rc;
 }
 
 /* A country new for an account is kept with the round's alerts. */
@@ -389,10 +420,12 @@ cmd_logs_finish(struct cmd_logs_run *r, int rc)
 	struct detect_stats ds;
 	detect_builtin_stats(r->det, &ds);
 	fprintf(stderr, "mamori logs: %llu lines, %llu decoded, %llu undecoded, %llu alerts "
-	    "(%llu Sigma), %llu long lines cut at %d bytes, %llu correlation entries evicted\n",
+	    "(%llu Sigma; %llu Sigma hits left to the built-in alert of the same attack), "
+	    "%llu long lines cut at %d bytes, %llu correlation entries evicted\n",
 	    (unsigned long long)r->lines, (unsigned long long)r->decoded,
 	    (unsigned long long)r->undecoded, (unsigned long long)r->alerts,
-	    (unsigned long long)r->sigma_alerts, (unsigned long long)r->cut, LOGS_MAX_LINE,
+	    (unsigned long long)r->sigma_alerts, (unsigned long long)r->sigma_covered,
+	    (unsigned long long)r->cut, LOGS_MAX_LINE,
 	    (unsigned long long)(ds.evictions + (r->country ? detect_country_evictions(r->country) : 0)));
 	if (r->db && !r->no_store)
 		fprintf(stderr, "mamori logs: %llu alerts stored in the database, %llu could not be stored\n",
@@ -421,7 +454,8 @@ logs_usage(FILE *out)
 	fprintf(out,
 	    "usage: mamori logs [--json] [--rules DIR] [--year YYYY] FILE...|-\n"
 	    "  --json        one alert per line as JSON (NDJSON) instead of text\n"
-	    "  --rules DIR   also match the Sigma rules (*.yml) below DIR\n"
+	    "  --rules DIR   also match the Sigma rules (*.yml) below DIR (the built-in set is\n"
+	    "                on unless logs.sigma_shipped is false)\n"
 	    "  --year YYYY   year of syslog dates (default: the file's modification year)\n"
 	    "  -             read standard input\n"
 	    "Reads SSH, sudo/su/PAM, Apache/nginx, OpenVPN, FortiGate, Palo Alto, Cisco ASA,\n"

@@ -17,6 +17,7 @@
 #include "detection/detect_country.h"
 #include "detection/detect_hours.h"
 #include "detection/sigma.h"
+#include "detection/sigma_shipped.h"
 
 struct db;
 struct geoip;
@@ -27,6 +28,7 @@ struct cmd_logs_run {
 	const char *path;	/* current input, for the alerts */
 	uint64_t lineno;
 	uint64_t lines, decoded, undecoded, cut, alerts, sigma_alerts, write_errors;
+	uint64_t sigma_covered;	/* Sigma hits dropped: a built-in caught the same attack */
 	struct detect_builtin *det;
 	struct detect_hours *hours;	/* admin logins outside business hours */
 	struct detect_country *country;	/* logins from a new country; NULL without logs.geoip_db */
@@ -40,8 +42,9 @@ struct cmd_logs_run {
 	uint64_t tx_stored;	/* alerts stored in it */
 };
 
-/* Built-in detections (set up from conf's logs.* settings) and, with
- * rules_dir, its Sigma rules; an exit code. */
+/* Built-in detections (set up from conf's logs.* settings) and the Sigma
+ * rules: the built-in set (logs.sigma_shipped), logs.sigma_rules and
+ * rules_dir (NULL: none); an exit code. */
 int cmd_logs_setup(struct cmd_logs_run *r, const struct conf *conf, const char *rules_dir);
 /* One line through the pipeline; r->path and r->lineno name it in alerts. */
 void cmd_logs_line(struct cmd_logs_run *r, struct decode_ctx *dc, struct span line, bool cut);

@@ -185,6 +185,10 @@ static const struct conf_def defs[CONF_KEY_COUNT] = {
 	[CONF_LOGS_CLOSED_DAYS] = { "logs.closed_days", CONF_STRING, 0, "", 0, 0,
 	    "the company's own days off, comma-separated: MM-DD every year or YYYY-MM-DD once "
 	    "(e.g. 08-13,08-14,2026-05-01)" },
+	[CONF_LOGS_SIGMA_SHIPPED] = { "logs.sigma_shipped", CONF_BOOL, 1, NULL, 0, 1,
+	    "match the Sigma rules built into mamori (rules/sigma) in every log watch and mamori logs" },
+	[CONF_LOGS_SIGMA_RULES] = { "logs.sigma_rules", CONF_STRING, 0, "", 0, 0,
+	    "a folder of your own Sigma rules (*.yml), matched besides the built-in ones (empty: none)" },
 	[CONF_FIM_THREADS] = { "fim.threads", CONF_INT, 16, NULL, 1, 64,
 	    "threads of fim init and check, each listing directories and opening, reading and "
 	    "hashing files, so that many disk reads are in flight on a cold cache (1: one thread)" },

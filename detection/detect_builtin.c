@@ -31,6 +31,7 @@ enum rule_ix {
 	R_SPRAY, R_BREAKIN, R_USER_NEW, R_ADMIN_GROUP, R_LOCKOUT, R_LOG_CLEARED, R_SERVICE,
 	R_SQLI, R_LOG4SHELL, R_TRAVERSAL, R_VPN_EXPLOIT, R_FW_THREAT, R_COUNT
 };
+_Static_assert(R_COUNT <= 32, "detect_builtin.matched is 32 bits");
 
 #define BF_ACTION_EN "Block the address on the firewall or router now (for example: sudo ufw deny from ADDRESS), " \
 	"and check that every account on this service has a long, unique password or a key."
@@ -163,6 +164,7 @@ struct detect_builtin {
 	struct window ip;	/* address: failures for the break-in and spraying rules */
 	struct window aux;	/* rule + address: suppression, web counters */
 	int64_t last_ms;
+	uint32_t matched;	/* rules (bits) the last event matched, alerted or held back */
 	struct detect_stats st;
 	char msg[768];
 	char ip_s[64], user_s[128], host_s[128];
@@ -175,6 +177,15 @@ detect_builtin_rules(size_t *n)
 {
 	*n = R_COUNT;
 	return rules;
+}
+
+bool
+detect_builtin_matched(const struct detect_builtin *d, const char *prefix)
+{
+	for (size_t i = 0; i < R_COUNT; i++)
+		if ((d->matched & (1u << i)) && strncmp(rules[i].id, prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
 }
 
 const struct alert_rule *
@@ -325,6 +336,7 @@ static bool
 fresh(struct detect_builtin *d, enum rule_ix r, struct span key, int64_t now)
 {
 	struct window_entry *e = window_get(&d->aux, window_hash(1000 + (uint64_t)r, key));
+	d->matched |= 1u << r;
 	if (e->fired_ms && now - e->fired_ms < SUPPRESS && now >= e->fired_ms)
 		return false;
 	e->fired_ms = now ? now : 1;
@@ -345,6 +357,7 @@ static void
 raise_alert(struct ctx *c, enum rule_ix r, enum alert_severity sev)
 {
 	struct detect_builtin *d = c->d;
+	d->matched |= 1u << r;
 	struct alert a = {
 		.rule = &rules[r], .severity = sev, .ts_ms = c->now,
 		.source_ip = NULL, .user_name = NULL, .host_name = NULL, .message = d->msg,
@@ -669,6 +682,7 @@ detect_builtin_event(struct detect_builtin *d, const struct event *ev, detect_al
 	struct span ip = field(ev, "source.ip"), user = field(ev, "user.name");
 
 	d->st.events++;
+	d->matched = 0;
 	if (ev->ts_ms)
 		d->last_ms = ev->ts_ms;
 	if (!ip.p)

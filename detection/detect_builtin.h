@@ -12,6 +12,7 @@
 #ifndef MAMORI_DETECTION_DETECT_BUILTIN_H
 #define MAMORI_DETECTION_DETECT_BUILTIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,9 @@ void detect_builtin_free(struct detect_builtin *d);
 size_t detect_builtin_event(struct detect_builtin *d, const struct event *ev,
     detect_alert_fn fn, void *arg);
 void detect_builtin_stats(const struct detect_builtin *d, struct detect_stats *st);
+/* True when the last event matched a rule whose id starts with prefix,
+ * whether it raised an alert or was held back as a repeat. */
+bool detect_builtin_matched(const struct detect_builtin *d, const char *prefix);
 /*
  * Correlation state across restarts of a live watch. An open window is
  * one with a hit or an alert within the longest span (an hour) before the

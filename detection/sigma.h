@@ -105,17 +105,27 @@ struct sigma_rule_info {
 	size_t ntags;
 	bool correlation;		/* a correlation rule */
 	/*
+	 * "mamori: builtin: PREFIX": the built-in detections whose ids start
+	 * with PREFIX catch the same attack, so the built-in wins: the caller
+	 * drops this rule's hit on an event a built-in of PREFIX matched
+	 * (even one it held back as a repeat), and a correlation's hits
+	 * always. NULL when absent.
+	 */
+	const char *builtin;
+	/*
 	 * Ready for alert_to_json(): id, name = title, severity from
 	 * "mamori: severity:" or "level:", ir_step and what/why/action from
 	 * the "mamori:" custom block:
 	 *	mamori:
 	 *	  severity: high		(optional, else from level)
 	 *	  ir_step: detect		(detect | report | recover)
+ *	  builtin: mamori.web.		(see builtin above)
 	 *	  what:   {en: "...", ja: "..."}
 	 *	  why:    {en: "...", ja: "..."}
 	 *	  action: {en: "...", ja: "..."}
 	 * Without the block, what = title and why = description (both
-	 * languages get the English text).
+	 * languages get the English text) and action is a generic ja/en
+	 * "ask your IT vendor".
 	 */
 	struct alert_rule alert;
 };

@@ -967,7 +967,10 @@ parse_info(struct cctx *c, const struct ynode *doc, struct sigma_rule *r)
 	ar->what = (struct i18n_text){ in->title, in->title };
 	ar->why = (struct i18n_text){ in->description ? in->description : in->title,
 	    in->description ? in->description : in->title };
-	ar->action = (struct i18n_text){ "", "" };
+	/* a rule without the mamori block still tells the reader what to do */
+	ar->action = (struct i18n_text){
+		"Ask your IT vendor to look at this event; the rule's title says what it looks for.",
+		"この記録の確認を IT 担当業者に依頼してください。ルールの題名が検知の内容を示しています。" };
 	if (mm == NULL)
 		return 0;
 	if (mm->kind != Y_MAP) {
@@ -976,6 +979,7 @@ parse_info(struct cctx *c, const struct ynode *doc, struct sigma_rule *r)
 	}
 	ar->severity = severity_of(scalar_dup(rs, sigma_yaml_get(mm, "severity")),
 	    ar->severity);
+	in->builtin = scalar_dup(rs, sigma_yaml_get(mm, "builtin"));
 	const char *step = scalar_dup(rs, sigma_yaml_get(mm, "ir_step"));
 	if (step && strcmp(step, "report") == 0)
 		ar->ir_step = IR_REPORT;

@@ -14,6 +14,8 @@ set -u
 need python3
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 mkdir -p "$tmp/rules" "$tmp/log"
+# Only the rules below: the shipped set's windows would be saved too.
+printf 'logs:\n  sigma_shipped: false\n' >"$tmp/mamori.yaml"
 cat >"$tmp/rules/corr.yml" <<'YML'
 title: SSH failure (test)
 id: 7a1c0b52-0000-4000-8000-00000000aa01
@@ -91,7 +93,7 @@ login_line() { # file minute ip
 	echo "Mar  1 10:$2:09 srv sshd[21]: Accepted password for u5 from $3 port 2 ssh2" >>"$1"
 }
 F() { # database file output: one run of about a second, stopped by SIGTERM at its end
-	"$MAMORI" --db "$1" logs follow --json --rules "$tmp/rules" --tick 200 --duration 1 "$2" \
+	"$MAMORI" --config "$tmp/mamori.yaml" --db "$1" logs follow --json --rules "$tmp/rules" --tick 200 --duration 1 "$2" \
 	    >"$3" 2>"$3.err"
 }
 count() { # rule-title-word file: alerts of that correlation
@@ -136,7 +138,7 @@ t "a third run reads nothing again and alerts nothing" [ "$(grep -c '"rule.name"
 # checkpoint come back, the lines before it are not read again.
 kl="$tmp/log/kill.log"
 fail_lines "$kl" 03 198.51.100.3 1 2 3
-"$MAMORI" --db "$db" logs follow --json --rules "$tmp/rules" --tick 200 --state-every 1 "$kl" \
+"$MAMORI" --config "$tmp/mamori.yaml" --db "$db" logs follow --json --rules "$tmp/rules" --tick 200 --state-every 1 "$kl" \
     >"$tmp/kill1.json" 2>"$tmp/kill1.err" &
 pid=$!
 # 10:03:03 is the newest event of all three groups: wait for their checkpoint
