@@ -150,6 +150,8 @@ t "a later attack is an alert too" wait_for 30 third
 t "the lines read before are not read again (one brute-force alert per address)" \
     [ "$(alerts mamori.bruteforce.ssh)" = 3 ] && [ "$(sql "$db" "SELECT count(*) FROM events WHERE agent_id = 1 AND kind = 'alert' AND body LIKE '%35.188.49.176%'")" = \
     "$(sql "$db" "SELECT count(*) FROM events WHERE agent_id = 1 AND kind = 'alert' AND seq <= $before AND body LIKE '%35.188.49.176%'")" ]
+t "the shipped Sigma rules (on by default) add no second alert for these attacks" \
+    [ "$(sql "$db" "SELECT count(*) FROM alerts WHERE rule_id NOT LIKE 'mamori.%'")" = 0 ]
 children=$(ps -o pid= --ppid "$apid" | tr -d ' ' | tr '\n' ' ')
 kill -KILL "$apid"; wait "$apid"; apid=
 # A child that has exited but is not yet reaped by its new parent (a zombie)

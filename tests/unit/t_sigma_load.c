@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 
+#include "detection/detect_builtin.h"
+#include "detection/sigma_shipped.h"
 #include "tests/unit/sigma_test.h"
 
 #define E(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -191,6 +193,53 @@ out:
 	sigma_ruleset_free(rs);
 }
 
+/*
+ * The set built into the binary is rules/sigma whole (a file added there but
+ * not to meson.build's list would be missing), and every "builtin:" prefix
+ * names at least one built-in detection, so the rule really yields to one.
+ */
+static void
+test_embedded(void)
+{
+	struct sigma_ruleset *dir = NULL, *emb = NULL;
+	struct sigma_report rep;
+	sigma_report_init(&rep);
+	ok(sigma_ruleset_load_dir(&dir, rules_dir, &rep) == 0 && dir, "rules/sigma loads");
+	ok(sigma_ruleset_new(&emb) == 0 && sigma_shipped_add(emb, &rep) == 0 &&
+	    sigma_ruleset_compile(emb, &rep) == 0, "the built-in set loads");
+	is_int(rep.rules_skipped, 0, "and skips nothing");
+	if (dir == NULL || emb == NULL)
+		goto out;
+	is_int(sigma_ruleset_count(emb), sigma_ruleset_count(dir), "as many rules as rules/sigma");
+	size_t nb, covered = 0, named = 0;
+	const struct alert_rule *b = detect_builtin_rules(&nb);
+	for (size_t i = 0; i < sigma_ruleset_count(emb); i++) {
+		const struct sigma_rule_info *in = sigma_ruleset_rule(emb, i);
+		bool same = false;
+		for (size_t j = 0; j < sigma_ruleset_count(dir); j++)
+			same |= strcmp(sigma_ruleset_rule(dir, j)->id, in->id) == 0;
+		if (!same)
+			printf("#   %s is built in but not in rules/sigma\n", in->id);
+		ok(same, "built-in rule %s is in rules/sigma", in->title);
+		if (!in->builtin)
+			continue;
+		covered++;
+		for (size_t j = 0; j < nb; j++)
+			if (strncmp(b[j].id, in->builtin, strlen(in->builtin)) == 0) {
+				named++;
+				break;
+			}
+	}
+	ok(covered >= 6, "the rules a built-in covers say so (%zu)", covered);
+	is_int(named, covered, "each builtin: prefix names a built-in detection");
+	ok(fires(emb, "7c1e5a92-4d3b-4f08-b6a1-2e9d0c8f5b09", NULL, E("winlog.event_id", "4698",
+	    "winlog.channel", "Security")), "scheduled task created (4698)");
+out:
+	sigma_report_release(&rep);
+	sigma_ruleset_free(dir);
+	sigma_ruleset_free(emb);
+}
+
 static void
 test_missing_dir(void)
 {
@@ -213,6 +262,7 @@ main(void)
 	snprintf(rules_dir, sizeof(rules_dir), "%s/../../rules/sigma", d);
 	test_sigmahq_style();
 	test_shipped_rules();
+	test_embedded();
 	test_missing_dir();
 	return done_testing();
 }
