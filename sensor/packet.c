@@ -64,17 +64,3 @@ ip_addr_str(const struct ip_addr *a, char *buf, size_t n)
 	return inet_ntop(AF_INET6, a->b, buf, (socklen_t)n) ? buf : "?";
 }
 
-bool
-ip_addr_is_private(const struct ip_addr *a)
-{
-	const uint8_t *b = a->b;
-	if (ip_addr_is_v4(a)) {
-		const uint8_t *v = b + 12;
-		return v[0] == 10 || v[0] == 127 || (v[0] == 172 && (v[1] & 0xf0) == 16) ||
-		    (v[0] == 192 && v[1] == 168) || (v[0] == 169 && v[1] == 254) ||
-		    (v[0] == 100 && (v[1] & 0xc0) == 64) || v[0] == 0;
-	}
-	static const uint8_t lo6[16] = { [15] = 1 };
-	return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||
-	    memcmp(b, lo6, 16) == 0;
-}

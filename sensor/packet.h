@@ -138,7 +138,21 @@ ip_addr_is_v4(const struct ip_addr *a)
 void ip_addr_set_v4(struct ip_addr *a, const uint8_t v4[4]);
 /* Text form into buf (INET6_ADDRSTRLEN at least). */
 const char *ip_addr_str(const struct ip_addr *a, char *buf, size_t n);
-/* RFC 1918, loopback, link-local, CGNAT, ULA: "inside the office". */
-bool ip_addr_is_private(const struct ip_addr *a);
+/* RFC 1918, loopback, link-local, CGNAT, ULA: "inside the office".
+ * Inline: the detectors ask it of both ends of most packets. */
+static inline bool
+ip_addr_is_private(const struct ip_addr *a)
+{
+	const uint8_t *b = a->b;
+	if (ip_addr_is_v4(a)) {
+		const uint8_t *v = b + 12;
+		return v[0] == 10 || v[0] == 127 || (v[0] == 172 && (v[1] & 0xf0) == 16) ||
+		    (v[0] == 192 && v[1] == 168) || (v[0] == 169 && v[1] == 254) ||
+		    (v[0] == 100 && (v[1] & 0xc0) == 64) || v[0] == 0;
+	}
+	static const uint8_t lo6[16] = { [15] = 1 };
+	return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||
+	    memcmp(b, lo6, 16) == 0;
+}
 
 #endif
