@@ -303,7 +303,9 @@ setup_sigma(struct cmd_logs_run *r, bool shipped, const char *conf_dir, const ch
 	if (!shipped && !dirs[0] && !dirs[1])
 		return EXIT_OK_RUN;
 	sigma_report_init(&rep);
-	if ((src = sigma_ruleset_new(&r->sigma)) == MAMORI_OK && shipped)
+	if ((src = sigma_ruleset_new(&r->sigma)) == MAMORI_OK)
+		sigma_ruleset_set_builtin_wins(r->sigma, true);	/* on_sigma drops them */
+	if (src == MAMORI_OK && shipped)
 		src = sigma_shipped_add(r->sigma, &rep);
 	for (int i = 0; i < 2 && src == MAMORI_OK; i++)
 		if (dirs[i] && (src = sigma_ruleset_add_dir(r->sigma, dirs[i], &rep)) != MAMORI_OK)

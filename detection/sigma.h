@@ -161,6 +161,14 @@ struct sigma_stats {
 int sigma_ruleset_new(struct sigma_ruleset **out);
 /* Hard cap on correlation groups (all correlations together); 0 = default. */
 void sigma_ruleset_set_max_groups(struct sigma_ruleset *rs, size_t max_groups);
+/*
+ * The caller drops the hits of "builtin:" rules as sigma_rule_info says.
+ * With on (before compile), rules that could then never lead to an alert
+ * are not evaluated at all: a "builtin:" correlation feeding no other live
+ * correlation, and a detection rule silenced by generate: false that feeds
+ * only such correlations. Their hits are then not reported either.
+ */
+void sigma_ruleset_set_builtin_wins(struct sigma_ruleset *rs, bool on);
 
 /*
  * Adds the rules of one YAML text (one or more documents separated by

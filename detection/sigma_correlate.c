@@ -67,6 +67,35 @@ alias_field(const struct sigma_corr *co, const char *alias,
 	return alias;
 }
 
+/*
+ * sigma_ruleset_set_builtin_wins: the shipped set's brute-force
+ * correlations would otherwise cost a third of the CPU of reading an auth
+ * log, for hits the caller throws away.
+ */
+static void
+mark_dormant(struct sigma_ruleset *rs)
+{
+	bool changed = rs->builtin_wins;
+	while (changed) {
+		changed = false;
+		for (size_t i = 0; i < rs->rules.n; i++) {
+			struct sigma_rule *r = rule_at(rs, (uint32_t)i);
+			if (r->dead || r->dormant || (r->corr ? !r->info.builtin : !r->suppressed))
+				continue;
+			bool live = false;
+			for (size_t k = 0; k < r->deps.n && !live; k++) {
+				const struct sigma_dep *d = vec_at(&r->deps, k);
+				const struct sigma_rule *c = rule_at(rs, d->corr_rule);
+				live = !c->dead && !c->dormant;
+			}
+			if (!live) {
+				r->dormant = true;
+				changed = true;
+			}
+		}
+	}
+}
+
 static int
 chain_depth(struct sigma_ruleset *rs, uint32_t i, int depth)
 {
@@ -187,6 +216,7 @@ sigma_corr_compile(struct sigma_ruleset *rs, struct sigma_report *report)
 				ref->suppressed = true;
 		}
 	}
+	mark_dormant(rs);
 	if (ncorr) {
 		size_t nb = 64;
 		while (nb < rs->max_groups && nb < (1u << 20))
@@ -636,7 +666,8 @@ sigma_corr_feed(struct sigma_ruleset *rs, uint32_t rule, const struct event *ev,
 	/* Last position first: one event never serves two ordered steps. */
 	for (size_t i = r->deps.n; i-- > 0;) {
 		const struct sigma_dep *d = vec_at(&r->deps, i);
-		if (rule_at(rs, d->corr_rule)->dead)
+		const struct sigma_rule *c = rule_at(rs, d->corr_rule);
+		if (c->dead || c->dormant)
 			continue;
 		feed_one(rs, d->corr_rule, d->pos, ev, from);
 	}

@@ -144,6 +144,7 @@ struct sigma_rule {
 	bool suppressed;		/* referenced, and generate is false */
 	bool always;			/* no trigger needles: always evaluated */
 	bool dead;			/* skipped at compile */
+	bool dormant;			/* can never lead to an alert: not evaluated */
 	struct vec deps;		/* struct sigma_dep */
 	uint32_t stamp;			/* match generation it was queued in */
 };
@@ -206,6 +207,7 @@ struct sigma_ruleset {
 	pcre2_match_context *mctx;
 	/* correlation */
 	size_t max_groups;
+	bool builtin_wins;		/* see sigma_ruleset_set_builtin_wins */
 	size_t ngroups;
 	bool in_expire;
 	size_t corr_bytes;		/* bytes held by groups */

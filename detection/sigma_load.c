@@ -93,6 +93,13 @@ sigma_ruleset_set_max_groups(struct sigma_ruleset *rs, size_t max_groups)
 		rs->max_groups = max_groups ? max_groups : SIGMA_MAX_CORR_GROUPS;
 }
 
+void
+sigma_ruleset_set_builtin_wins(struct sigma_ruleset *rs, bool on)
+{
+	if (!rs->compiled)
+		rs->builtin_wins = on;
+}
+
 int
 sigma_ruleset_add_buffer(struct sigma_ruleset *rs, struct span yaml,
     const char *name, struct sigma_report *report)

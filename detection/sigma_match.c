@@ -352,7 +352,7 @@ sigma_ruleset_match(struct sigma_ruleset *rs, const struct event *ev,
 	size_t nmatch = 0;
 	for (size_t i = 0; i < rs->ncand; i++) {
 		const struct sigma_rule *r = vec_at(&rs->rules, rs->cand[i]);
-		if (eval(rs, r->root, ev))
+		if (!r->dormant && eval(rs, r->root, ev))
 			rs->cand[nmatch++] = rs->cand[i];
 	}
 	for (size_t i = 0; i < nmatch; i++) {

@@ -194,6 +194,39 @@ out:
 }
 
 /*
+ * As mamori logs loads the built-in set: the brute-force, spraying and
+ * break-in correlations (all "builtin:") are not evaluated at all, so they
+ * keep no windows and report nothing, while the rule no built-in covers and
+ * the single-event rules the caller checks per event still fire.
+ */
+static void
+test_builtin_wins(struct sigma_report *rep)
+{
+	struct sigma_ruleset *rs = NULL;
+	struct sigma_stats st;
+	struct st_hits hs = { 0 };
+	ok(sigma_ruleset_new(&rs) == 0 && (sigma_ruleset_set_builtin_wins(rs, true), 1) &&
+	    sigma_shipped_add(rs, rep) == 0 && sigma_ruleset_compile(rs, rep) == 0,
+	    "the built-in set loads with the built-ins winning");
+	if (rs == NULL)
+		return;
+	for (int i = 0; i < 12; i++)
+		auth(rs, &hs, 1000 + i * 1000, "203.0.113.66", "root", "ssh", false);
+	auth(rs, &hs, 600000, "203.0.113.66", "root", "ssh", true);
+	const char *users[] = { "sato", "suzuki", "takahashi", "tanaka", "ito" };
+	for (int i = 0; i < 5; i++)
+		auth(rs, &hs, 700000 + i * 30000, "192.0.2.200", users[i], "vpn", false);
+	sigma_ruleset_stats(rs, &st);
+	is_int(hs.n, 0, "brute force, break-in and spraying: no Sigma hit");
+	is_int(st.corr_groups, 0, "and no correlation window kept");
+	ok(fires(rs, "7c1e5a92-4d3b-4f08-b6a1-2e9d0c8f5b09", NULL, E("winlog.event_id", "4698",
+	    "winlog.channel", "Security")), "scheduled task created (4698) still fires");
+	ok(fires(rs, "2b8e4f03-6a1c-4d97-b5e2-7f0c9a3d1e08", NULL, E("winlog.event_id", "1102",
+	    "winlog.channel", "Security")), "a covered single-event rule still reaches the caller");
+	sigma_ruleset_free(rs);
+}
+
+/*
  * The set built into the binary is rules/sigma whole (a file added there but
  * not to meson.build's list would be missing), and every "builtin:" prefix
  * names at least one built-in detection, so the rule really yields to one.
@@ -234,6 +267,7 @@ test_embedded(void)
 	is_int(named, covered, "each builtin: prefix names a built-in detection");
 	ok(fires(emb, "7c1e5a92-4d3b-4f08-b6a1-2e9d0c8f5b09", NULL, E("winlog.event_id", "4698",
 	    "winlog.channel", "Security")), "scheduled task created (4698)");
+	test_builtin_wins(&rep);
 out:
 	sigma_report_release(&rep);
 	sigma_ruleset_free(dir);
