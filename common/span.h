@@ -159,12 +159,14 @@ cursor_u32le(struct cursor *c, uint32_t *v)
 static inline int
 cursor_u64le(struct cursor *c, uint64_t *v)
 {
-	uint32_t lo, hi;
 	if (cursor_left(c) < 8)
 		return MAMORI_E_PARSE;
-	cursor_u32le(c, &lo);
-	cursor_u32le(c, &hi);
-	*v = (uint64_t)hi << 32 | lo;
+	const unsigned char *b = c->p + c->off;
+	uint64_t r = 0;
+	for (int i = 7; i >= 0; i--)
+		r = r << 8 | b[i];
+	*v = r;
+	c->off += 8;
 	return MAMORI_OK;
 }
 

@@ -141,11 +141,24 @@ test_vec_mapped(void)
 	arena_release(&a);
 }
 
+/* Little-endian 64-bit: byte order, the cursor moves 8, short input refused. */
+static void
+test_u64le(void)
+{
+	const unsigned char b[] = { 1, 2, 3, 4, 5, 6, 7, 0x88, 9 };
+	struct cursor c = { b, sizeof(b), 0 };
+	uint64_t v = 0;
+	ok(cursor_u64le(&c, &v) == MAMORI_OK && v == 0x8807060504030201ULL && c.off == 8,
+	    "u64le reads 8 bytes least significant first");
+	ok(cursor_u64le(&c, &v) == MAMORI_E_PARSE && c.off == 8, "u64le refuses 1 byte left");
+}
+
 int
 main(void)
 {
 	test_lines();
 	test_binary();
+	test_u64le();
 	test_numbers();
 	test_words();
 	test_arena();
