@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""gen_pcap_mix.py OUT SIZE_MB PCAP... : a large office-mix capture for bench/sensor.sh.
+"""gen_pcap_mix.py OUT SIZE_MB [--attack-share F] PCAP... [--attacks PCAP...] :
+a large office-mix capture for bench/sensor.sh.
 
 Reads the given classic-pcap Ethernet captures (convert pcapng first with
 editcap -F pcap), and writes them again and again into one pcap of about
@@ -8,6 +9,13 @@ SIZE_MB, each copy with its IPv4 addresses moved into another /16 pair
 flows, and with timestamps shifted so copies follow each other in time.
 IPv4, TCP and UDP checksums are updated (RFC 1624), so tools that verify
 checksums see valid packets. Non-IPv4 frames are copied unchanged.
+
+The captures after --attacks are the attack samples. An office's traffic
+is ordinary work with a few attacks in it, so a copy carries them only
+while their bytes stay within --attack-share of all bytes written (default
+0.05); --attack-share 1 puts every capture in every copy, which makes an
+attack-heavy mix (about 40% attack bytes with the shared samples: scans
+and DNS tunnels are many small packets, the worst case per byte).
 """
 import struct
 import sys
@@ -75,9 +83,19 @@ def rewrite(frame, copy):
 
 
 def main():
-    out, size_mb, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-    packets = []
-    for p in paths:
+    out, size_mb, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    share, paths, is_attack, attack = 0.05, [], [], False
+    while args:
+        a = args.pop(0)
+        if a == "--attack-share":
+            share = float(args.pop(0))
+        elif a == "--attacks":
+            attack = True
+        else:
+            paths.append(a)
+            is_attack.append(attack)
+    packets, kinds = [], []
+    for p, atk in zip(paths, is_attack):
         pk = read_pcap(p)
         if pk:
             # some samples are merges of captures months apart: squeeze each
@@ -86,14 +104,22 @@ def main():
             span = max(r[0] for r in pk) - base
             k = min(1.0, 3600e6 / span) if span else 1.0
             packets.append([(int((ts - base) * k), orig, fr) for ts, orig, fr in pk])
+            kinds.append(atk)
+    attack_bytes = sum(16 + len(fr) for pk, atk in zip(packets, kinds) if atk for _, _, fr in pk)
     want = size_mb * 1024 * 1024
-    written, copy, t0 = 24, 0, 1700000000 * 1000000
+    written, copy, t0, written_attack, rounds_with_attacks = 24, 0, 1700000000 * 1000000, 0, 0
     with open(out, "wb") as o:
         o.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
         while written < want:
             # interleave the captures of one copy by time, as one office would
             merged = []
+            with_attacks = share >= 1 or written_attack + attack_bytes <= share * (written + attack_bytes)
+            if with_attacks:
+                written_attack += attack_bytes
+                rounds_with_attacks += 1
             for i, pk in enumerate(packets):
+                if kinds[i] and not with_attacks:
+                    continue
                 merged.extend((ts + i * 1000, orig, fr) for ts, orig, fr in pk)
             merged.sort(key=lambda r: r[0])
             span = merged[-1][0] + 1000000
@@ -105,7 +131,8 @@ def main():
                 written += 16 + len(fr)
             t0 += span
             copy += 1
-    print(f"{out}: {written / 1048576:.0f} MB, {copy} copies", file=sys.stderr)
+    print(f"{out}: {written / 1048576:.0f} MB, {copy} copies, {rounds_with_attacks} with the attacks "
+          f"({written_attack / written:.1%} of the bytes)", file=sys.stderr)
 
 
 if __name__ == "__main__":

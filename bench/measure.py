@@ -7,7 +7,9 @@ the %M (maximum resident set) GNU time reports for the command alone (a
 Python child's own ru_maxrss would include the forked interpreter).
 Prints a table and each anchor's ratio to the first command. CPU time is
 user+sys of the command (steadier than wall time on a shared machine); with
-MEASURE_BYTES set to the input size, throughput is printed too.
+MEASURE_BYTES set to the input size, throughput is printed too. The paths
+in MEASURE_CLEAN (separated by spaces) are removed before each run, outside
+the timing: deleting the previous run's output is not the command's work.
 """
 import argparse
 import os
@@ -18,7 +20,16 @@ import tempfile
 import time
 
 
+def clean():
+    for path in os.environ.get("MEASURE_CLEAN", "").split():
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+
+
 def run_once(argv):
+    clean()
     with tempfile.NamedTemporaryFile("r") as out:
         start = time.monotonic()
         rc = subprocess.call(["/usr/bin/time", "-f", "%M %U %S", "-o", out.name] + argv,

@@ -6,7 +6,7 @@
 #   tshark -r MIX -T fields -e dns... -e http... -e tls...  (Wireshark's dissectors, same metadata)
 #   tcpdump -r MIX -w /dev/null                   (the floor: reading the file)
 # MIX is an office-mix capture of SIZE_MB (default 1024) made by
-# gen_pcap_mix.py from every shared capture (../shared/data/pcap: office
+# gen_pcap_mix.py from the shared captures (../shared/data/pcap: office
 # traffic and attacks), each copy with its own addresses.
 # Indicators: the real abuse.ch feeds plus 100,000 generated IPv4 addresses,
 # loaded by both: mamori from the files (--ioc), Suricata as datasets in
@@ -33,12 +33,24 @@ data=${MAMORI_SHARED_DATA:-$src/../shared/data}
 out="$src/bench/out/sensor"
 mkdir -p "$out/src" "$out/suricata" "$out/mamori"
 
-mix="$out/mix$size.pcap"
+# MIX=office (default): attack captures are 5% of the bytes, the rest is
+# the shared office captures; MIX=attack-heavy: every capture in every copy
+# (about 40% attack bytes, many tiny packets: the worst case per byte).
+mixkind=${MIX:-office}
+case $mixkind in
+office) share=0.05 ;;
+attack-heavy) share=1 ;;
+*) echo "sensor.sh: MIX must be office or attack-heavy" >&2; exit 2 ;;
+esac
+mix="$out/mix$size-$mixkind.pcap"
 if [ ! -s "$mix" ]; then
-	for f in "$data"/pcap/*/*; do
-		b=$(basename "$f"); editcap -F pcap "$f" "$out/src/${b%.*}.pcap" 2>/dev/null || true
+	mkdir -p "$out/src/normal" "$out/src/attack"
+	for f in "$data"/pcap/normal/* "$data"/pcap/attack/*; do
+		k=$(basename "$(dirname "$f")"); b=$(basename "$f")
+		editcap -F pcap "$f" "$out/src/$k/${b%.*}.pcap" 2>/dev/null || true
 	done
-	python3 "$src/bench/gen_pcap_mix.py" "$mix" "$size" "$out"/src/*.pcap
+	python3 "$src/bench/gen_pcap_mix.py" "$mix" "$size" --attack-share "$share" \
+		"$out"/src/normal/*.pcap --attacks "$out"/src/attack/*.pcap
 fi
 
 # 100,000 indicator addresses (fixed seed) + the real feeds
@@ -105,14 +117,12 @@ PY
 
 cat >"$out/suricata.sh" <<EOT
 #!/bin/sh
-rm -f "$out/suricata/eve.json"
 exec suricata -c "$out/suricata.yaml" --runmode single -k none -r "$mix" -S "$out/bench.rules" -l "$out/suricata" \
 	--set datasets.rules.allow-absolute-filenames=true --set app-layer.protocols.tls.ja3-fingerprints=yes \
 	--set outputs.1.eve-log.filename=eve.json --set outputs.0.fast.enabled=no
 EOT
 cat >"$out/mamori.sh" <<EOT
 #!/bin/sh
-rm -f "$out/mamori/eve.json"
 exec "$build/mamori" sensor -r "$mix" --eve "$out/mamori/eve.json" --ioc "$out/ioc_ips.txt" \
 	--ioc "$data/ioc/abusech_sslbl_ja3_fingerprints.csv" --ioc "$data/ioc/abusech_sslbl_sha1_fingerprints.csv" \
 	--ioc "$data/ioc/abusech_urlhaus_tld_feed_sample.csv" --ioc "$out/ioc_domains.txt"
@@ -144,7 +154,7 @@ for tool in ("mamori", "suricata"):
             c["(bad line)"] += 1
     print(f"# {tool} events: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))
 PY
-MEASURE_BYTES=$bytes exec python3 "$src/bench/measure.py" --runs "$runs" \
+MEASURE_BYTES=$bytes MEASURE_CLEAN="$out/mamori/eve.json $out/suricata/eve.json" exec python3 "$src/bench/measure.py" --runs "$runs" \
 	"mamori sensor=$out/mamori.sh" \
 	"suricata --runmode single=$out/suricata.sh" \
 	"tshark -T fields (DNS/HTTP/TLS)=$out/tshark.sh" \
