@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/hash.h"
 #include "sensor/oui.h"
 
 int
@@ -28,9 +29,7 @@ find(struct asset_table *t, const uint8_t mac[6], int64_t ts_us, bool *created)
 	*created = false;
 	if (t->last && memcmp(t->last->mac, mac, 6) == 0)
 		return t->last;
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619u;
+	uint32_t h = hash_bytes(mac, 6, 0);
 	for (size_t k = 0; k < ASSET_CAP; k++) {
 		struct asset *a = &t->slots[(h + k) % ASSET_CAP];
 		if (a->used && memcmp(a->mac, mac, 6) == 0)

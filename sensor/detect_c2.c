@@ -13,20 +13,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "sensor/sensor.h"
 
 #define C2_SPAN_MS (600 * 1000LL)
 #define HTTP_C2_SPAN_MS (3600 * 1000LL)
 
+/* Names compare without regard to ASCII case, as DNS does. */
 static uint32_t
 seen_hash(struct span s)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < s.len; i++) {
-		uint8_t c = (uint8_t)s.p[i];
-		/* ASCII only, as tolower() in the C locale, without its call */
-		h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 16777619u;
-	}
+	uint32_t h = hash_final(hash_more_fold(0, s.p, s.len));
 	return h ? h : 1;
 }
 

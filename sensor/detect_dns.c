@@ -4,6 +4,7 @@
  * minutes to one domain is a tunnel, not a CDN. */
 #include <string.h>
 
+#include "common/hash.h"
 #include "sensor/sensor.h"
 
 #define DNST_WINDOW_US (300 * 1000000LL)
@@ -66,12 +67,8 @@ detect_dns_query(struct sensor *s, const struct flow *f, const struct pkt *p,
 	}
 	if (!suspicious(m, sub) && !span_starts_with(name, "dnscat."))
 		return;
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < 16; i++)
-		h = (h ^ p->src.b[i]) * 16777619u;
-	for (size_t i = 0; i < base.len; i++)
-		h = (h ^ (uint8_t)base.p[i]) * 16777619u;
-	struct dnst_slot *sl = &s->det.dnst[(h ^ (h >> 16)) % DNST_SLOTS];
+	uint32_t h = hash_final(hash_more(hash_more(0, p->src.b, sizeof(p->src.b)), base.p, base.len));
+	struct dnst_slot *sl = &s->det.dnst[h % DNST_SLOTS];
 	if (!sl->used || memcmp(&sl->src, &p->src, sizeof(p->src)) != 0 ||
 	    !span_eq(base, sl->base) || p->ts_us - sl->window_start_us > DNST_WINDOW_US ||
 	    p->ts_us < sl->window_start_us) {

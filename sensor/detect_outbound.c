@@ -4,6 +4,7 @@
  * fixed hashed slot tables; a colliding newcomer takes the slot over. */
 #include <string.h>
 
+#include "common/hash.h"
 #include "sensor/sensor.h"
 
 #define UPLOAD_WINDOW_US (3600 * 1000000LL)
@@ -11,13 +12,10 @@
 static uint32_t
 hash_addrs(const struct ip_addr *a, const struct ip_addr *b, uint16_t port)
 {
-	uint32_t h = 2166136261u ^ port;
-	for (int i = 0; i < 16; i++) {
-		h = (h ^ a->b[i]) * 16777619u;
-		if (b)
-			h = (h ^ b->b[i]) * 16777619u;
-	}
-	return h ^ (h >> 15);
+	uint64_t h = hash_more(0x9e3779b97f4a7c15ULL ^ port, a->b, sizeof(a->b));
+	if (b)
+		h = hash_more(h, b->b, sizeof(b->b));
+	return hash_final(h);
 }
 
 static void

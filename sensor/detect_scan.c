@@ -5,22 +5,10 @@
  * only when they collide). */
 #include <string.h>
 
+#include "common/hash.h"
 #include "sensor/sensor.h"
 
 #define SCAN_WINDOW_US (60 * 1000000LL)
-
-static uint32_t
-mix(const uint8_t *b, size_t n, uint32_t seed)
-{
-	uint32_t h = 2166136261u ^ seed;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 16777619u;
-	}
-	h ^= h >> 13;
-	h *= 0x5bd1e995u;
-	return h ^ (h >> 15);
-}
 
 static bool
 set_bit(uint8_t *bits, uint32_t h)
@@ -34,7 +22,7 @@ set_bit(uint8_t *bits, uint32_t h)
 void
 detect_scan_failed(struct sensor *s, const struct flow *f, int64_t ts_us)
 {
-	struct scan_slot *sl = &s->det.scan[mix(f->src.b, 16, 1) % SCAN_SLOTS];
+	struct scan_slot *sl = &s->det.scan[hash_bytes(f->src.b, 16, 1) % SCAN_SLOTS];
 	if (!sl->used || memcmp(&sl->src, &f->src, sizeof(f->src)) != 0 ||
 	    ts_us - sl->window_start_us > SCAN_WINDOW_US || ts_us < sl->window_start_us) {
 		memset(sl, 0, sizeof(*sl));
@@ -42,13 +30,9 @@ detect_scan_failed(struct sensor *s, const struct flow *f, int64_t ts_us)
 		sl->src = f->src;
 		sl->window_start_us = ts_us;
 	}
-	uint8_t pair[18];
-	memcpy(pair, f->dst.b, 16);
-	pair[16] = (uint8_t)(f->dport >> 8);
-	pair[17] = (uint8_t)f->dport;
-	if (set_bit(sl->pair_bits, mix(pair, sizeof(pair), 2)))
+	if (set_bit(sl->pair_bits, hash_bytes(f->dst.b, 16, 2ULL << 32 | f->dport)))
 		sl->pairs++;
-	if (set_bit(sl->host_bits, mix(f->dst.b, 16, 3)))
+	if (set_bit(sl->host_bits, hash_bytes(f->dst.b, 16, 3)))
 		sl->hosts++;
 	char msg[200], a[64], b[64];
 	if (!sl->port_alerted && sl->pairs >= s->det.conf.port_scan_ports && sl->hosts * 4 < sl->pairs) {

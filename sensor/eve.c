@@ -269,36 +269,11 @@ eve_bool_k(struct eve *e, const char *key, size_t klen, bool v)
 		put(e, "false", 5);
 }
 
-static size_t
-fmt_ip(const struct ip_addr *a, char *buf, size_t n)
-{
-	if (ip_addr_is_v4(a)) {
-		size_t k = 0;
-		for (int i = 0; i < 4; i++) {
-			uint8_t o = a->b[12 + i];
-			if (i)
-				buf[k++] = '.';
-			if (o >= 100) {
-				buf[k++] = (char)('0' + o / 100);
-				o %= 100;
-				buf[k++] = (char)('0' + o / 10);
-			} else if (o >= 10) {
-				buf[k++] = (char)('0' + o / 10);
-			}
-			buf[k++] = (char)('0' + o % 10);
-		}
-		return k;
-	}
-	if (!inet_ntop(AF_INET6, a->b, buf, (socklen_t)n))
-		return 0;
-	return strlen(buf);
-}
-
 void
 eve_ip_k(struct eve *e, const char *key, size_t klen, const struct ip_addr *a)
 {
 	char b[64];
-	size_t n = fmt_ip(a, b, sizeof(b));
+	size_t n = ip_addr_format(a, b, sizeof(b));
 	member(e, key, klen);
 	char *w = room(e, n + 2);
 	w[0] = '"';
@@ -476,7 +451,7 @@ char *
 eve_put_ip(char *w, const struct ip_addr *a)
 {
 	*w = '"';
-	w += 1 + fmt_ip(a, w + 1, 64);
+	w += 1 + ip_addr_format(a, w + 1, 64);
 	*w++ = '"';
 	return w;
 }

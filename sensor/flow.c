@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "common/hash.h"
+
 /* memcmp's order over the 16 bytes, as two big-endian words: a libc call
  * per packet was visible in the profile. */
 static inline int
@@ -24,21 +26,12 @@ addr_cmp(const struct ip_addr *x, const struct ip_addr *y)
 
 /* Five 64-bit words of the key, multiplied and folded: a per-byte loop was
  * a visible share of the sensor's time. */
-static inline uint64_t
-mix(uint64_t h, uint64_t w)
-{
-	h ^= w;
-	h *= 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 32);
-}
-
 static inline uint32_t
 hash_words(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, uint64_t w4)
 {
-	uint64_t h = mix(mix(mix(mix(mix(0x9e3779b97f4a7c15ULL, w0), w1), w2), w3), w4);
-	h ^= h >> 29;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	return (uint32_t)(h ^ (h >> 32));
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	h = hash_step(hash_step(hash_step(hash_step(hash_step(h, w0), w1), w2), w3), w4);
+	return hash_final(h);
 }
 
 static inline uint64_t

@@ -56,11 +56,40 @@ ip_addr_set_v4(struct ip_addr *a, const uint8_t v4[4])
 	memcpy(a->b + 12, v4, 4);
 }
 
+size_t
+ip_addr_format_v4(const uint8_t v4[4], char *buf)
+{
+	size_t k = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned o = v4[i];
+		if (i)
+			buf[k++] = '.';
+		if (o >= 100) {
+			buf[k++] = (char)('0' + o / 100);
+			o %= 100;
+			buf[k++] = (char)('0' + o / 10);
+		} else if (o >= 10) {
+			buf[k++] = (char)('0' + o / 10);
+		}
+		buf[k++] = (char)('0' + o % 10);
+	}
+	buf[k] = '\0';
+	return k;
+}
+
+size_t
+ip_addr_format(const struct ip_addr *a, char *buf, size_t n)
+{
+	if (ip_addr_is_v4(a))
+		return n >= 16 ? ip_addr_format_v4(a->b + 12, buf) : 0;
+	if (!inet_ntop(AF_INET6, a->b, buf, (socklen_t)n))
+		return 0;
+	return strlen(buf);
+}
+
 const char *
 ip_addr_str(const struct ip_addr *a, char *buf, size_t n)
 {
-	if (ip_addr_is_v4(a))
-		return inet_ntop(AF_INET, a->b + 12, buf, (socklen_t)n) ? buf : "?";
-	return inet_ntop(AF_INET6, a->b, buf, (socklen_t)n) ? buf : "?";
+	return ip_addr_format(a, buf, n) ? buf : "?";
 }
 

@@ -138,6 +138,12 @@ ip_addr_is_v4(const struct ip_addr *a)
 void ip_addr_set_v4(struct ip_addr *a, const uint8_t v4[4]);
 /* Text form into buf (INET6_ADDRSTRLEN at least). */
 const char *ip_addr_str(const struct ip_addr *a, char *buf, size_t n);
+/* The same, NUL-terminated, returning its length (0 when buf is too small).
+ * IPv4 is written here rather than by inet_ntop, whose printf-based IPv4
+ * path showed in the sensor's profile (addresses in every event). */
+size_t ip_addr_format(const struct ip_addr *a, char *buf, size_t n);
+/* Dotted quad into buf (16 bytes at least), NUL-terminated; its length. */
+size_t ip_addr_format_v4(const uint8_t v4[4], char *buf);
 /* RFC 1918, loopback, link-local, CGNAT, ULA: "inside the office".
  * Inline: the detectors ask it of both ends of most packets. */
 static inline bool

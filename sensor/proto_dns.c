@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "sensor/packet.h"
 
 /* Escapes like tshark/Suricata would not: we keep printable ASCII as is and
  * write other bytes as \xNN so that names stay one line of text. */
@@ -12,6 +13,19 @@ static bool
 dns_plain(uint8_t ch)
 {
 	return ch > 0x20 && ch < 0x7f;
+}
+
+/* True when all 8 bytes at b are plain: a byte below 0x21 borrows into
+ * its high bit when 0x21 is taken from it, one at 0x7f or above has its
+ * high bit set once 1 is added. A borrow or carry crossing into the next
+ * byte only happens where a byte already failed, so the answer is exact. */
+static inline bool
+dns_plain8(const uint8_t *b)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t x;
+	memcpy(&x, b, 8);
+	return (((x - ones * 0x21) & ~x) | (x + ones) | x) & highs ? false : true;
 }
 
 static int
@@ -30,7 +44,11 @@ append_label(char *out, size_t *olen, const uint8_t *lab, size_t n)
 	size_t k = *olen;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ch = lab[i];
-		if (dns_plain(ch)) {
+		if (i + 8 <= n && dns_plain8(lab + i)) {
+			memcpy(out + k, lab + i, 8);
+			k += 8;
+			i += 7;
+		} else if (dns_plain(ch)) {
 			out[k++] = (char)ch;
 		} else {
 			out[k] = '\\';
@@ -109,7 +127,7 @@ rdata_text(const uint8_t *m, size_t len, size_t rd, uint16_t rdlen, uint16_t typ
 	switch (type) {
 	case 1:
 		if (rdlen == 4)
-			inet_ntop(AF_INET, d, out, DNS_NAME_MAX);
+			ip_addr_format_v4(d, out);
 		break;
 	case 28:
 		if (rdlen == 16)

@@ -183,6 +183,21 @@ test_dns(void)
 	big[o++] = 0;
 	is_int(proto_dns_parse((struct span){ (const char *)big, o + 4 }, &d), MAMORI_E_PARSE,
 	    "name longer than 255 bytes refused");
+	/* odd bytes on both sides of 8-byte boundaries (the label is copied
+	 * eight plain bytes at a time): space, controls, DEL, non-ASCII */
+	const uint8_t odd[] = { 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		22, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 0x01, 'i', 'j', 'k', 'l', 'm', 'n', 'o', ' ',
+		'q', 'r', 0x7f, 0xc3, '!', 2, '~', '-', 0, 0, 1, 0, 1 };
+	ok(proto_dns_parse((struct span){ (const char *)odd, sizeof(odd) }, &d) == 0, "odd label parses");
+	is_str(d.qname, "abcdefgh\\x01ijklmno\\x20qr\\x7f\\xc3!.~-", "odd bytes escaped, plain runs kept");
+	/* IPv4 answers: every octet width */
+	const uint8_t a4[] = { 0, 2, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0, 1, 'x', 0, 0, 1, 0, 1,
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 0, 9, 10, 100,
+		0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 255, 255, 255, 255 };
+	ok(proto_dns_parse((struct span){ (const char *)a4, sizeof(a4) }, &d) == 0 && d.nanswers == 2,
+	    "two A answers");
+	is_str(d.answers[0].rdata, "0.9.10.100", "one-, two- and three-digit octets");
+	is_str(d.answers[1].rdata, "255.255.255.255", "largest octets");
 }
 
 static void
