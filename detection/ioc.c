@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/hash.h"
 
 #define KEY_MAX 2048	/* longest URL/domain kept */
 
@@ -30,27 +31,12 @@ ioc_set_release(struct ioc_set *s)
 	s->n = 0;
 }
 
-/* Eight bytes at a time, multiplied and folded (a byte-wise FNV over the
- * 16-byte addresses was most of an address lookup). */
+/* Eight bytes at a time (a byte-wise FNV over the 16-byte addresses was
+ * most of an address lookup). */
 static uint32_t
 hash_key(uint8_t kind, uint8_t plen, const uint8_t *k, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ kind ^ ((uint64_t)plen << 8) ^ ((uint64_t)n << 16);
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, k + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		uint64_t w = 0;
-		memcpy(&w, k + i, n - i);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	return (uint32_t)(h ^ (h >> 29));
+	return hash_bytes(k, n, kind | (uint64_t)plen << 8);
 }
 
 static bool
