@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -42,18 +43,48 @@ fim_hasher_release(struct fim_hasher *h)
 #define SYS_cachestat 451
 #endif
 
-/* True when no page of fd is in the page cache (false when unknown). */
+/* Pages looked at by the mincore() fallback: the first read's worth. */
+#define PROBE_PAGES (FIM_HASH_BUF / 4096)
+
+/* Before Linux 6.5 (Debian 12 runs 6.1) there is no cachestat: map the
+ * start of the file and ask mincore() whether any of its pages is in the
+ * page cache. No I/O is started. The kernel answers truly only to the
+ * file's owner, root or a writer; to others it says "resident", which
+ * keeps the page cache, the safe side. */
 static bool
-uncached(int fd)
+uncached_mincore(int fd, uint64_t size)
+{
+	size_t len = size < (uint64_t)PROBE_PAGES * 4096 ? (size_t)size : (size_t)PROBE_PAGES * 4096;
+	unsigned char vec[PROBE_PAGES];
+	if (len == 0)
+		return false;
+	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return false;
+	bool none = mincore(m, len, vec) == 0;
+	for (size_t i = 0; none && i < (len + 4095) / 4096; i++)
+		if (vec[i] & 1)
+			none = false;
+	munmap(m, len);
+	return none;
+}
+
+bool
+fim_hash_uncached(int fd, uint64_t size, bool use_cachestat)
 {
 #ifdef SYS_cachestat
 	struct { uint64_t off, len; } range = { 0, 0 };	/* 0: to the end */
 	struct { uint64_t cache, dirty, writeback, evicted, recently_evicted; } cs;
-	return syscall(SYS_cachestat, fd, &range, &cs, 0) == 0 && cs.cache == 0;
+	if (use_cachestat) {
+		if (syscall(SYS_cachestat, fd, &range, &cs, 0) == 0)
+			return cs.cache == 0;
+		if (errno != ENOSYS)
+			return false;
+	}
 #else
-	(void)fd;
-	return false;
+	(void)use_cachestat;
 #endif
+	return uncached_mincore(fd, size);
 }
 
 static bool
@@ -73,7 +104,7 @@ fim_hash_fd(struct fim_hasher *h, int fd, uint64_t size,
 
 	if (EVP_DigestInit_ex(h->md, h->alg, NULL) != 1)
 		return MAMORI_E_NOMEM;
-	if (size != UINT64_MAX && size >= FIM_HASH_DIRECT_MIN && uncached(fd))
+	if (size != UINT64_MAX && size >= FIM_HASH_DIRECT_MIN && fim_hash_uncached(fd, size, true))
 		direct = set_direct(fd, true);
 	else if (size > FIM_HASH_BUF)
 		/* Sequential read-ahead; DONTNEED afterwards would slow a

@@ -6,8 +6,8 @@
  * is read in large chunks into a caller-owned buffer; nothing grows with
  * the file's size.
  *
- * A large file none of which is in the page cache (cachestat) is read
- * with O_DIRECT: the disk writes straight into the buffer. A baseline of
+ * A large file none of which is in the page cache (cachestat; before
+ * Linux 6.5, mincore() over its first 256 KiB) is read with O_DIRECT: the disk writes straight into the buffer. A baseline of
  * /usr then neither evicts the machine's working set for data read once,
  * nor pays for filling the page cache and copying out of it, which on a
  * cold cache cost more CPU than the hashing. Anything cached, or where
@@ -16,6 +16,7 @@
 #ifndef MAMORI_AGENT_FIM_HASH_H
 #define MAMORI_AGENT_FIM_HASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,10 @@ struct fim_hasher {
 };
 
 int fim_hasher_init(struct fim_hasher *h);
+/* True when the page cache holds none of fd (size bytes long): by
+ * cachestat(2) when use_cachestat and the kernel has it, else by the
+ * mincore() probe. False when unknown. */
+bool fim_hash_uncached(int fd, uint64_t size, bool use_cachestat);
 void fim_hasher_release(struct fim_hasher *h);
 /*
  * Hashes from offset 0 to EOF, at most size bytes: the caller passes the
