@@ -27,6 +27,10 @@
 #define EVBUF (64 * 1024)
 #define FAN_BATCH (8 * sizeof(struct fanotify_event_metadata))
 #define MAX_MOUNTS 32
+/* At a stop: the kernel queues at most 16384 events per group by default
+ * (fanotify and inotify), so this many covers all that was queued before
+ * it even while a busy filesystem keeps adding more. */
+#define STOP_DRAIN_EVENTS (3 * 16384)
 
 static const char *const canary_names[] = {
 	".Accounts_2024_backup.xlsx",
@@ -73,11 +77,13 @@ struct watcher {
 	char cmdline[1024];
 };
 
+/* The detector's windows run on the monotonic clock: a wall-clock step
+ * (NTP, a VM resumed) neither splits a burst nor joins two far apart. */
 static int64_t
-now_ms(void)
+mono_ms(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -142,7 +148,7 @@ feed(struct watcher *w, struct ransom_event *ev)
 static void
 feed_write_fd(struct watcher *w, int pid, const char *path, int fd)
 {
-	struct ransom_event ev = { .ts_ms = now_ms(), .pid = pid, .kind = RE_WRITE,
+	struct ransom_event ev = { .ts_ms = mono_ms(), .pid = pid, .kind = RE_WRITE,
 		.path = path };
 	ev.sampled = sample_fd(w, fd, &ev.sample);
 	feed(w, &ev);
@@ -377,7 +383,7 @@ static int
 on_fid(void *arg, const struct fim_fan_event *e)
 {
 	struct watcher *w = arg;
-	struct ransom_event ev = { .ts_ms = now_ms(), .pid = e->pid };
+	struct ransom_event ev = { .ts_ms = mono_ms(), .pid = e->pid };
 
 	w->st->events++;
 	if (e->mask & FAN_Q_OVERFLOW) {
@@ -554,7 +560,7 @@ on_inotify(struct watcher *w, const struct inotify_event *ie)
 		return;
 	if (snprintf(w->path, sizeof(w->path), "%s/%s", dir, ie->name) >= (int)sizeof(w->path))
 		return;
-	struct ransom_event ev = { .ts_ms = now_ms(), .pid = 0, .path = w->path };
+	struct ransom_event ev = { .ts_ms = mono_ms(), .pid = 0, .path = w->path };
 	if (ie->mask & IN_ISDIR) {
 		if (ie->mask & (IN_CREATE | IN_MOVED_TO))
 			add_tree(w, w->path);
@@ -590,28 +596,49 @@ on_inotify(struct watcher *w, const struct inotify_event *ie)
 	feed(w, &ev);
 }
 
-static void
+/* One read of the inotify queue; false when it was empty. */
+static bool
 drain_inotify(struct watcher *w)
 {
 	uint64_t buf[EVBUF / 8];
-	for (;;) {
-		ssize_t n = read(w->ino_fd, buf, sizeof(buf));
-		if (n <= 0)
-			return;
-		const char *p = (const char *)buf;
-		size_t off = 0;
-		while (off + sizeof(struct inotify_event) <= (size_t)n) {
-			struct inotify_event ie;
-			memcpy(&ie, p + off, sizeof(ie));
-			size_t rl = sizeof(ie) + ie.len;
-			if (rl > (size_t)n - off)
-				break;
-			/* The name follows the header, NUL-padded. */
-			const struct inotify_event *iep = (const void *)(p + off);
-			if (ie.len == 0 || memchr(iep->name, '\0', ie.len))
-				on_inotify(w, iep);
-			off += rl;
-		}
+	ssize_t n = read(w->ino_fd, buf, sizeof(buf));
+	if (n <= 0)
+		return false;
+	const char *p = (const char *)buf;
+	size_t off = 0;
+	while (off + sizeof(struct inotify_event) <= (size_t)n) {
+		struct inotify_event ie;
+		memcpy(&ie, p + off, sizeof(ie));
+		size_t rl = sizeof(ie) + ie.len;
+		if (rl > (size_t)n - off)
+			break;
+		/* The name follows the header, NUL-padded. */
+		const struct inotify_event *iep = (const void *)(p + off);
+		if (ie.len == 0 || memchr(iep->name, '\0', ie.len))
+			on_inotify(w, iep);
+		off += rl;
+	}
+	return true;
+}
+
+/*
+ * Reads the queues until they are empty or limit events were handled:
+ * both fanotify groups in turns, writes first (the entropy rule is the
+ * fastest to fire), and inotify.
+ */
+static void
+drain_all(struct watcher *w, uint64_t limit)
+{
+	uint64_t start = w->st->events;
+	bool more = true;
+	while (more && w->st->events - start < limit) {
+		more = false;
+		if (w->fan_fd >= 0)
+			more |= drain_some(w, w->fan_fd, on_fan, FAN_BATCH);
+		if (w->fid_fd >= 0)
+			more |= drain_some(w, w->fid_fd, on_fid, EVBUF / 4);
+		if (w->ino_fd >= 0)
+			more |= drain_inotify(w);
 	}
 }
 
@@ -755,7 +782,7 @@ fim_watch_run(const struct fim_watch_opts *opt, struct ransom_detector *det,
 	w->sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	notice(w, "watching %zu path(s) with %s", w->nroots, stats->backend);
 
-	int64_t deadline = opt->duration_ms ? now_ms() + opt->duration_ms : 0;
+	int64_t deadline = opt->duration_ms ? mono_ms() + opt->duration_ms : 0;
 	for (;;) {
 		struct pollfd pfd[4];
 		nfds_t np = 0;
@@ -769,7 +796,7 @@ fim_watch_run(const struct fim_watch_opts *opt, struct ransom_detector *det,
 		if (w->ino_fd >= 0)
 			pfd[np++] = (struct pollfd){ w->ino_fd, POLLIN, 0 };
 		if (deadline) {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - mono_ms();
 			if (left <= 0)
 				break;
 			timeout = left > INT32_MAX ? INT32_MAX : (int)left;
@@ -783,19 +810,12 @@ fim_watch_run(const struct fim_watch_opts *opt, struct ransom_detector *det,
 			continue;
 		if (w->sig_fd >= 0 && (pfd[0].revents & POLLIN))
 			break;
-		/* Both groups in turns, writes first: the entropy rule is the
-		 * fastest to fire. */
-		bool more = true;
-		while (more) {
-			more = false;
-			if (w->fan_fd >= 0)
-				more |= drain_some(w, w->fan_fd, on_fan, FAN_BATCH);
-			if (w->fid_fd >= 0)
-				more |= drain_some(w, w->fid_fd, on_fid, EVBUF / 4);
-		}
-		if (w->ino_fd >= 0)
-			drain_inotify(w);
+		drain_all(w, UINT64_MAX);
 	}
+	/* What the kernel queued before the stop is still judged: a writer's
+	 * events are queued by the time its call returns, so stopping right
+	 * after a burst (a service restart, a test) loses none of it. */
+	drain_all(w, STOP_DRAIN_EVENTS);
 	if (w->sig_fd >= 0)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 out:

@@ -58,7 +58,7 @@ bool ransom_ext_rename(const char *old_path, const char *new_path,
 enum ransom_ev_kind { RE_WRITE, RE_RENAME, RE_CREATE, RE_DELETE };
 
 struct ransom_event {
-	int64_t ts_ms;
+	int64_t ts_ms;			/* a monotonic clock (windows only) */
 	int pid;			/* 0 = unknown (inotify) */
 	enum ransom_ev_kind kind;
 	const char *path;		/* the file (new name of a rename) */
@@ -81,7 +81,7 @@ enum ransom_reason {
 struct ransom_verdict {
 	int pid;
 	unsigned reasons;
-	int64_t first_ms, ts_ms;	/* first suspicious event, this one */
+	int64_t first_ms, ts_ms;	/* first suspicious event, this one (events' clock) */
 	unsigned writes, renames, note_dirs;
 	unsigned files_total;		/* file events of this process */
 	const char *files[RANSOM_MAX_FILES];

@@ -533,7 +533,10 @@ on_verdict(void *arg, const struct ransom_verdict *v)
 	struct watch_ctx *wc = arg;
 	struct ransom_response resp = { 0 };
 	char exe[1024], cmdline[2048], msg[2048];
-	int64_t detected_ms = v->ts_ms;
+	struct timespec now;
+	/* The detector's clock is monotonic; the alert says when, in wall time. */
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t detected_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 
 	for (size_t i = 0; i < wc->nstopped; i++)
 		if (v->pid > 0 && wc->stopped[i] == v->pid)

@@ -1,8 +1,18 @@
 #!/bin/sh
 # fim_ransom.sh - the ransomware simulator must be stopped by
-# `mamori fim watch --respond kill` within 2 s and before 50 files are
-# changed; the benign set (compiler build, tar+zstd, rsync, photo export,
-# package-style renames) must raise nothing; the inotify fallback detects.
+# `mamori fim watch --respond kill` before it finishes, by a verdict at the
+# 10th suspicious event (ransom.burst_files); the benign set (compiler
+# build, tar+zstd, rsync, photo export, package-style renames) must raise
+# nothing; the inotify fallback detects.
+#
+# What is asserted is what the watch guarantees, not what a fast machine
+# happens to do: the verdict is counted in events (the Nth suspicious write
+# or rename of one process within the window, evaluated per event), and a
+# stopped watch still judges every event queued before the stop, so no
+# sleep stands between a writer and a check. How many more files a
+# full-speed encryptor finishes between its 10th event and the SIGSTOP is
+# up to the scheduler (the kernel does not wait for the watch: 5 on an idle
+# machine, 50 seen at load 15): printed, not asserted.
 set -u
 : "${MAMORI:?}" "${MAMORI_BUILD:?}"
 SIM="$MAMORI_BUILD/tests/ransom_sim"
@@ -24,7 +34,7 @@ start_watch() { # dir out err args...
 	wpid=$!
 	i=0
 	while ! grep -q "watching" "$e" 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+		i=$((i + 1)); [ $i -gt 600 ] && break; sleep 0.05
 	done
 }
 stop_watch() {
@@ -44,7 +54,6 @@ spid=$!
 wait $spid
 src=$?
 t1=$(now_ms)
-sleep 0.3
 stop_watch
 locked=$(find "$tmp/data" -name '*.mamori_locked' | wc -l)
 # A file is changed once it is encrypted, before its rename: count both.
@@ -55,23 +64,33 @@ echo "# simulator: $changed of $total files changed, stopped after ${elapsed} ms
 sed 's/^/# /' "$tmp/werr"
 if [ $backend = auto ]; then
 	t "$([ $src -ge 128 ] && echo 0 || echo 1)" "simulator was killed (exit $src)"
-	t "$([ "$changed" -lt 50 ] && echo 0 || echo 1)" "fewer than 50 files changed ($changed)"
-	t "$([ "$elapsed" -lt 2000 ] && echo 0 || echo 1)" "stopped within 2 s (${elapsed} ms)"
-	python3 - "$tmp/alerts" "$spid" <<'PY'
-import json, sys
+	t "$([ "$changed" -lt "$total" ] && echo 0 || echo 1)" "stopped before it finished ($changed of $total files changed)"
+	python3 - "$tmp/alerts" "$spid" "$tmp/data" <<'PY'
+import json, re, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 a = [l for l in lines if l.get("event.kind") == "alert" and l.get("rule.id") == "mamori.fim.ransomware"]
 ok = bool(a)
 if ok:
     x = a[0]
+    r = x["mamori.ransomware"]
+    print("# first alert: reasons %s, writes %d, renames %d, steps %s"
+          % (r["reasons"], r["writes"], r["renames"], x["mamori.response"]["steps"]))
+    # At the 10th suspicious event exactly, or earlier at a canary.
+    n = r["writes"] + r["renames"]
+    at_threshold = n == 10 or ("canary_touched" in r["reasons"] and n < 10)
+    # Its victims and its note, nothing else.
+    victims = all(f.startswith(sys.argv[3] + "/") and
+                  (re.search(r"/file\d{5}\.|/HOW_TO_DECRYPT_FILES\.txt$", f)
+                   or f == r["canary"]) for f in r["files"])
+    print("# files:", " ".join(f[len(sys.argv[3]) + 1:] for f in r["files"]))
     ok = (x["process.pid"] == int(sys.argv[2]) and x["severity"] == "critical"
           and x["mamori.response"]["stopped"] and "ransom_sim" in (x["process.executable"] or "")
-          and x["mamori.ransomware"]["files"] and "IPA" in x["mamori.text"]["en"]["action"]
+          and r["files"] and victims and at_threshold
+          and "IPA" in x["mamori.text"]["en"]["action"]
           and "電源" in x["mamori.text"]["ja"]["action"])
-    print("# steps:", x["mamori.response"]["steps"])
 sys.exit(0 if ok else 1)
 PY
-	t $? "critical alert names the simulator's pid, exe, files, the response and the IPA text"
+	t $? "critical alert at the 10th suspicious event (or earlier at a canary) names the simulator's pid, exe, the files it changed, the response and the IPA text"
 else
 	echo "ok $((n + 1)) # SKIP kill needs fanotify (root)"; n=$((n + 1))
 fi
@@ -91,7 +110,6 @@ if command -v rsync >/dev/null; then rsync -a "$tmp/benign/docs/" "$tmp/benign/d
 cp "$tmp"/benign/docs/*/*.jpg "$tmp/benign/export/" 2>/dev/null
 for f in "$tmp"/benign/docs/dept02/*; do cp "$f" "$f.dpkg-new"; mv "$f.dpkg-new" "$f"; done
 gzip -r "$tmp/benign/docs/dept03"
-sleep 0.5
 stop_watch
 nal=$(grep -c '"event.kind":"alert"' "$tmp/balerts")
 t "$([ "$nal" -eq 0 ] && echo 0 || echo 1)" "benign set (cc build, tar+zstd, zstd -r, rsync, photo copy, package renames, gzip) raised no alert ($nal)"
@@ -101,7 +119,6 @@ t "$([ "$nal" -eq 0 ] && echo 0 || echo 1)" "benign set (cc build, tar+zstd, zst
 rm -rf "$tmp/data2"; "$SIM" gen "$tmp/data2" 400
 start_watch "$tmp/data2" "$tmp/ialerts" "$tmp/ierr" --respond none --backend inotify
 "$SIM" run "$tmp/data2" >/dev/null 2>&1
-sleep 0.5
 stop_watch
 grep -q '"rule.id":"mamori.fim.ransomware"' "$tmp/ialerts"
 t $? "inotify fallback raises the ransomware alert"
@@ -113,9 +130,8 @@ if [ "$(id -u)" -eq 0 ] && command -v nft >/dev/null && unshare -n true 2>/dev/n
 ip link set lo up
 "$MAMORI" --db "$tmp/db" fim watch "$tmp/data3" --json --respond isolate --manager 192.0.2.10:8443 >"$tmp/isoalerts" 2>"$tmp/isoerr" &
 w=\$!
-i=0; while ! grep -q watching "$tmp/isoerr" 2>/dev/null && [ \$i -lt 100 ]; do i=\$((i+1)); sleep 0.05; done
+i=0; while ! grep -q watching "$tmp/isoerr" 2>/dev/null && [ \$i -lt 600 ]; do i=\$((i+1)); sleep 0.05; done
 "$SIM" run "$tmp/data3" >/dev/null 2>&1
-sleep 0.3
 kill \$w; wait \$w
 nft list table inet mamori_isolate >"$tmp/nft.out" 2>&1
 EOT
@@ -140,13 +156,21 @@ sleep 0.5
 [ ! -s "$tmp/bkalerts" ]; t $? "deleting one old backup raises nothing"
 rm -f "$tmp/bk/daily/day2.tar.zst" "$tmp/bk/daily/day3.tar.zst" "$tmp/bk/daily/day4.tar.zst" \
 	"$tmp/bk/daily/day5.tar.zst" "$tmp/bk/daily/day6.tar.zst" "$tmp/bk/daily/day7.tar.zst"
-sleep 0.5
 if [ $backend = auto ]; then
-	# A snapshot-removal command line (argv[0] "btrfs"), alive while watched.
-	bash -c 'exec -a btrfs /usr/bin/python3 -c "import os, sys, time; os.unlink(sys.argv[3]); os.rmdir(os.path.dirname(sys.argv[3])); time.sleep(1)" subvolume delete "$1"' \
-		sh "$tmp/bk/.snapshots/41/file"
+	# A snapshot-removal command line (argv[0] "btrfs"), alive until the
+	# watch has read its command line and reported it (at most 30 s).
+	cat >"$tmp/btrfs.py" <<'PY'
+import os, sys, time
+os.unlink(sys.argv[3])
+os.rmdir(os.path.dirname(sys.argv[3]))
+for _ in range(600):
+    if b'"backup_command":true' in open(sys.argv[4], "rb").read():
+        break
+    time.sleep(0.05)
+PY
+	bash -c 'exec -a btrfs /usr/bin/python3 "$0" subvolume delete "$1" "$2"' \
+		"$tmp/btrfs.py" "$tmp/bk/.snapshots/41/file" "$tmp/bkalerts"
 fi
-sleep 0.3
 stop_watch
 python3 - "$tmp/bkalerts" "$backend" <<'PY'
 import json, sys
