@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "common/atomicfile.h"
 #include "common/err.h"
 
 #define SEG_MAX_BYTES (8u * 1024 * 1024)
@@ -627,21 +628,10 @@ spool_read(struct spool *s, size_t max_records, size_t max_bytes,
 static int
 write_acked(struct spool *s, uint64_t seq)
 {
-	char buf[32];
+	char buf[32], err[256];
 	int n = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", seq);
-	int fd = openat(s->dirfd, "acked.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0)
-		return MAMORI_E_IO;
-	if (write(fd, buf, (size_t)n) != n || fdatasync(fd) != 0) {
-		close(fd);
-		return MAMORI_E_IO;
-	}
-	close(fd);
-	if (renameat(s->dirfd, "acked.tmp", s->dirfd, "acked") != 0)
-		return MAMORI_E_IO;
-	s->dir_dirty = 1;
-	return MAMORI_OK;
+	/* Synced with its directory before any segment it covers is removed. */
+	return atomicfile_write_mem_at(s->dirfd, "acked", 0600, buf, (size_t)n, err, sizeof(err));
 }
 
 int

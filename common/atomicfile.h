@@ -25,5 +25,11 @@ int atomicfile_write(const char *path, mode_t mode, atomicfile_fill_fn fill, con
 /* The same with len bytes of data as the contents. */
 int atomicfile_write_mem(const char *path, mode_t mode, const void *data, size_t len,
     char *err, size_t errsz);
+/* The same for name (no '/') in the open directory dirfd, for a caller
+ * that holds its directory open (the agent's spool); dirfd is fsync()ed. */
+int atomicfile_write_at(int dirfd, const char *name, mode_t mode, atomicfile_fill_fn fill,
+    const void *arg, char *err, size_t errsz);
+int atomicfile_write_mem_at(int dirfd, const char *name, mode_t mode, const void *data,
+    size_t len, char *err, size_t errsz);
 
 #endif

@@ -114,6 +114,28 @@ main(void)
 	    "empty contents are a valid file");
 	is_int(slurp(path, buf, sizeof(buf)), 0, "and it is empty");
 
+	/* Relative to an open directory (the agent's spool). */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	is_int(atomicfile_write_mem_at(dfd, "acked", 0600, "42\n", 3, err, sizeof(err)), MAMORI_OK,
+	    "a file is written relative to a directory descriptor");
+	snprintf(sub, sizeof(sub), "%s/acked", dir);
+	slurp(sub, buf, sizeof(buf));
+	is_str(buf, "42\n", "with its contents");
+	is_int(atomicfile_write_mem_at(dfd, "acked", 0600, "43\n", 3, err, sizeof(err)), MAMORI_OK,
+	    "and replaced");
+	slurp(sub, buf, sizeof(buf));
+	is_str(buf, "43\n", "with the new contents");
+	is_int(entries(dir), 2, "no temporary file beside it");
+	ok(atomicfile_write_mem_at(dfd, "a/b", 0600, "x", 1, err, sizeof(err)) == MAMORI_E_INVAL &&
+	    strstr(err, "a/b") != NULL, "a name with a slash is refused: %s", err);
+	is_int(atomicfile_write_at(dfd, "acked", 0644, fill_fail, "bad", err, sizeof(err)),
+	    MAMORI_E_PARSE, "a failing writer fails the relative write too");
+	slurp(sub, buf, sizeof(buf));
+	is_str(buf, "43\n", "the old file is untouched");
+	is_int(entries(dir), 2, "the temporary file is removed");
+	close(dfd);
+	unlink(sub);
+
 	unlink(path);
 	rmdir(dir);
 	return done_testing();
