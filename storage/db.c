@@ -346,6 +346,21 @@ db_bind_period(sqlite3_stmt *st, int64_t tenant_id, int64_t from, int64_t to, in
 	sqlite3_bind_int(st, 4, limit);
 }
 
+int
+db_timeline_add(struct db *db, const char *sql, int64_t id, int64_t at, const char *kind,
+    const char *actor, const char *note)
+{
+	sqlite3_stmt *st = db_cached(db, sql);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	db_bind_text(st, 3, kind);
+	db_bind_text(st, 4, actor);
+	db_bind_text(st, 5, note);
+	return db_step_done(st);
+}
+
 const char *
 db_col_text(sqlite3_stmt *st, int i)
 {

@@ -61,6 +61,11 @@ int db_step_one(sqlite3_stmt *st);
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Binds ?1 tenant, ?2 from, ?3 to (a period's queries) and ?4 limit. */
 void db_bind_period(sqlite3_stmt *st, int64_t tenant_id, int64_t from, int64_t to, int limit);
+/* Inserts a timeline row with sql (static, as for db_cached): ?1 the id of
+ * what it belongs to (an alert, an incident), ?2 at, ?3 kind, ?4 actor,
+ * ?5 note. 0 or MAMORI_E_DB. */
+int db_timeline_add(struct db *db, const char *sql, int64_t id, int64_t at, const char *kind,
+    const char *actor, const char *note);
 /* A text column, "" for NULL; valid until the next step or reset. */
 const char *db_col_text(sqlite3_stmt *st, int i);
 /* Steps st to the end, handing each row to each() (non-zero stops and is

@@ -131,21 +131,6 @@ field(const json_t *o, const char *key, char *out, size_t max)
 	out[n] = '\0';
 }
 
-static int
-add_step(struct db *db, int64_t id, int64_t at, const char *kind, const char *actor,
-    const char *note)
-{
-	sqlite3_stmt *st = db_cached(db, sql_step);
-	if (!st)
-		return MAMORI_E_DB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, at);
-	db_bind_text(st, 3, kind);
-	db_bind_text(st, 4, actor);
-	db_bind_text(st, 5, note);
-	return db_step_done(st);
-}
-
 struct parsed {
 	int severity;
 	int64_t ts;
@@ -223,7 +208,7 @@ record(struct db *db, const struct store_alert_in *in, const struct parsed *p,
 		return rc;
 	*id = sqlite3_last_insert_rowid(db->h);
 	*is_new = true;
-	return add_step(db, *id, p->ts, "raised", in->source, "");
+	return db_timeline_add(db, sql_step, *id, p->ts, "raised", in->source, "");
 }
 
 static int
@@ -395,7 +380,7 @@ set_state_locked(struct db *db, int64_t tenant_id, int64_t id, const char *state
 	db_bind_text(st, 2, state);
 	if ((rc = db_step_done(st)) != MAMORI_OK)
 		return rc;
-	return add_step(db, id, now_ms, kind, actor, note);
+	return db_timeline_add(db, sql_step, id, now_ms, kind, actor, note);
 }
 
 int
@@ -421,7 +406,7 @@ store_alert_add_step(struct db *db, int64_t tenant_id, int64_t id, const char *k
 	if (strcmp(kind, "notified") != 0 && strcmp(kind, "note") != 0)
 		return MAMORI_E_INVAL;
 	int rc = state_of(db, tenant_id, id, cur, sizeof(cur));
-	return rc != MAMORI_OK ? rc : add_step(db, id, now_ms, kind, actor, note);
+	return rc != MAMORI_OK ? rc : db_timeline_add(db, sql_step, id, now_ms, kind, actor, note);
 }
 
 int

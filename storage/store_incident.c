@@ -86,21 +86,6 @@ store_incident_field_name(enum store_incident_field f)
 	return f >= 0 && f < SI_NFIELDS ? names[f] : "";
 }
 
-static int
-timeline(struct db *db, int64_t id, int64_t at, const char *kind, const char *actor,
-    const char *note)
-{
-	sqlite3_stmt *st = db_cached(db, sql_step);
-	if (!st)
-		return MAMORI_E_DB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, at);
-	db_bind_text(st, 3, kind);
-	db_bind_text(st, 4, actor);
-	db_bind_text(st, 5, note);
-	return db_step_done(st);
-}
-
 /* Runs fn in a transaction; commits on 0, else rolls back. */
 static int
 in_tx(struct db *db, int (*fn)(struct db *, void *), void *arg)
@@ -172,7 +157,7 @@ open_tx(struct db *db, void *arg)
 	char note[64] = "";
 	if (in->alert_id > 0)
 		snprintf(note, sizeof(note), "alert %lld", (long long)in->alert_id);
-	return timeline(db, *a->id, in->now, "opened", in->actor, note);
+	return db_timeline_add(db, sql_step, *a->id, in->now, "opened", in->actor, note);
 }
 
 int
@@ -379,7 +364,8 @@ change_tx(struct db *db, void *arg)
 		db_bind_text(st, 4, c->w->actor);
 	if ((rc = db_step_done(st)) != MAMORI_OK)
 		return rc;
-	return timeline(db, c->w->id, c->w->now, c->kind, c->w->actor, c->note ? c->note : "");
+	return db_timeline_add(db, sql_step, c->w->id, c->w->now, c->kind, c->w->actor,
+	    c->note ? c->note : "");
 }
 
 int
@@ -458,7 +444,7 @@ report_tx(struct db *db, void *arg)
 	db_bind_text(st, 5, a->note);
 	if ((rc = db_step_done(st)) != MAMORI_OK)
 		return rc;
-	return timeline(db, a->w->id, a->w->now, "report", a->w->actor, a->authority);
+	return db_timeline_add(db, sql_step, a->w->id, a->w->now, "report", a->w->actor, a->authority);
 }
 
 int
@@ -495,7 +481,7 @@ evidence_tx(struct db *db, void *arg)
 	db_bind_text(st, 6, a->sha256);
 	if ((rc = db_step_done(st)) != MAMORI_OK)
 		return rc;
-	return timeline(db, a->w->id, a->w->now, "evidence", a->w->actor, a->what);
+	return db_timeline_add(db, sql_step, a->w->id, a->w->now, "evidence", a->w->actor, a->what);
 }
 
 int
@@ -520,7 +506,8 @@ note_tx(struct db *db, void *arg)
 	struct note_args *a = arg;
 	char state[16];
 	int rc = state_of(db, a->w, state, sizeof(state));
-	return rc != MAMORI_OK ? rc : timeline(db, a->w->id, a->w->now, a->kind, a->w->actor, a->note);
+	return rc != MAMORI_OK ? rc :
+	    db_timeline_add(db, sql_step, a->w->id, a->w->now, a->kind, a->w->actor, a->note);
 }
 
 int
