@@ -2,8 +2,11 @@
  * into segments by its own control bytes (length, a gap in the sequence
  * numbers, the other direction), fed through proto_smb_stream with the
  * global cap set low, and every span it returns is read with the SMB
- * parsers as the detectors read it; at the end every buffer byte must
- * have been given back. */
+ * parsers as the detectors read it. Gaps send it scanning for the next
+ * frame start (the seeds psexec-gap-* have one inside a WRITE, one with an
+ * SMB2 header planted after it); the scan's tail and window must stay in
+ * their bounds, and at the end every buffer byte must have been given
+ * back. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			seq[d] -= (uint32_t)(n / 2);		/* an overlap or retransmission */
 		proto_smb_stream_feed(&st[d], &pool, seq[d], (struct span){ (const char *)data + off, n },
 		    each, NULL);
+		if (st[d].tail_len >= SMB_STREAM_LOOK || st[d].hunt > SMB_STREAM_HUNT_WINDOW)
+			abort();	/* the scan's state out of its bounds */
 		seq[d] += (uint32_t)n;
 		off += n;
 	}

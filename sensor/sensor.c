@@ -486,10 +486,10 @@ sensor_write_stats(struct sensor *s)
 	eve_close(e);
 	const struct smb_stream_pool *sp = &s->smb_pool;
 	static const char *const smbn[] = { "reassembled", "gaps", "over_flow_cap", "over_global_cap",
-		"not_smb" };
+		"not_smb", "resynced", "skipped_bytes", "false_syncs", "scan_exhausted" };
 	const uint64_t smbv[] = { sp->reassembled, sp->gaps, sp->over_flow_cap, sp->over_global_cap,
-		sp->not_smb };
-	counters(e, "smb_buffer", smbn, smbv, 5);
+		sp->not_smb, sp->resynced, sp->skipped_bytes, sp->false_syncs, sp->scan_exhausted };
+	counters(e, "smb_buffer", smbn, smbv, 9);
 	eve_close(e);
 	static const char *const assn[] = { "devices", "untracked" };
 	const uint64_t assv[] = { s->assets.n, s->assets.dropped };

@@ -229,9 +229,16 @@ done
 seg 37 50 segdrop.json; rc=$?
 t "PsExec capture with every 50th piece missing: exit 0, gaps counted in stats.smb_buffer ($rc)" evpy "$tmp/segdrop.json" \
 	"$rc==0 and ev[-1]['stats']['smb_buffer']['gaps']>=50"
+# The delete capture in 37-byte pieces, every 50th missing: the gaps land
+# inside frames; the sensor resumes at the next SMB message and still sees
+# the delete.
+python3 "$MAMORI_SRC/tests/e2e/pcap_segments.py" "$pcaps/ndpi_smb_deletefile.pcap" "$tmp/segdel.pcap" \
+	--port 445 --split 37 --drop 50 >/dev/null && "$MAMORI" sensor -r "$tmp/segdel.pcap" --eve - >"$tmp/segdel.json" 2>/dev/null
+t "SMB2 delete capture with every 50th 37-byte piece missing: the delete still found, gaps counted, framing never lost" evpy "$tmp/segdel.json" \
+	"[(e['alert']['mamori']['rule_id'], e['alert']['mamori']['files']) for e in ev if e['event_type']=='alert']==[('mamori.net.share_executable',[{'name':'Luca\\\\Downloads\\\\innosetup-5.6.1.exe','action':'deleted'}])] and ev[-1]['stats']['smb_buffer']['gaps']>=10 and ev[-1]['stats']['smb_buffer']['not_smb']==0"
 "$MAMORI" sensor -r "$pcaps/sv_smb2_psexec_add_user.pcap" --eve - >"$tmp/psx.json" 2>/dev/null
 t "PsExec capture as captured: nothing reassembled, nothing lost" evpy "$tmp/psx.json" \
-	"ev[-1]['stats']['smb_buffer']=={'reassembled':0,'gaps':0,'over_flow_cap':0,'over_global_cap':0,'not_smb':0}"
+	"ev[-1]['stats']['smb_buffer']=={'reassembled':0,'gaps':0,'over_flow_cap':0,'over_global_cap':0,'not_smb':0,'resynced':0,'skipped_bytes':0,'false_syncs':0,'scan_exhausted':0}"
 
 icmp="$MAMORI_SRC/tests/data/pcap/ndpi_icmp-tunnel.pcap"
 "$MAMORI" sensor -r "$icmp" --eve - >"$tmp/icmp.json" 2>/dev/null
