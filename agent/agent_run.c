@@ -653,7 +653,7 @@ agent_run(const struct agent_run_opts *o, char *err, size_t errsz)
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 				if (si.ssi_signo == SIGHUP)
-					watch_hup(&r.w);
+					(void)watch_hup(&r.w);
 				else
 					stopping |= si.ssi_signo != SIGCHLD;
 			}

@@ -30,8 +30,10 @@ child_now_s(void)
 	return (int64_t)ts.tv_sec;
 }
 
-pid_t
-child_spawn(const struct child_env *e, const char *const *args, int out_fd)
+/* hold_hup: SIGHUP starts blocked, so one sent before the child takes it
+ * (the sensor, through its signalfd) waits instead of ending it. */
+static pid_t
+spawn(const struct child_env *e, const char *const *args, int out_fd, bool hold_hup)
 {
 	const char *argv[ARGV_MAX];
 	char parent[24];
@@ -60,9 +62,11 @@ child_spawn(const struct child_env *e, const char *const *args, int out_fd)
 
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	sigset_t none, dflt;
+	sigset_t mask, dflt;
 	pid_t pid = -1;
-	sigemptyset(&none);
+	sigemptyset(&mask);
+	if (hold_hup)
+		sigaddset(&mask, SIGHUP);
 	sigemptyset(&dflt);
 	sigaddset(&dflt, SIGPIPE);
 	sigaddset(&dflt, SIGTERM);
@@ -77,7 +81,7 @@ child_spawn(const struct child_env *e, const char *const *args, int out_fd)
 	}
 	/* The stop signals are blocked in the parent for its signalfd; children get them back. */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigmask(&at, &mask);
 	posix_spawnattr_setsigdefault(&at, &dflt);
 	posix_spawn_file_actions_adddup2(&fa, e->devnull, STDIN_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
@@ -89,6 +93,12 @@ child_spawn(const struct child_env *e, const char *const *args, int out_fd)
 		return -1;
 	}
 	return pid;
+}
+
+pid_t
+child_spawn(const struct child_env *e, const char *const *args, int out_fd)
+{
+	return spawn(e, args, out_fd, false);
 }
 
 int
@@ -104,7 +114,7 @@ child_spawn_piped(const struct child_env *e, const char *const *args, struct chi
 	 * process): a watcher blocked on a full pipe would stop watching. The
 	 * default cap for unprivileged processes is 1 MiB; less is kept if refused. */
 	(void)fcntl(fds[0], F_SETPIPE_SZ, CHILD_PIPE_BYTES);
-	c->pid = child_spawn(e, args, fds[1]);
+	c->pid = spawn(e, args, fds[1], c->hold_hup);
 	c->started = child_now_s();
 	close(fds[1]);
 	if (c->pid <= 0) {

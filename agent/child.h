@@ -6,7 +6,8 @@
  * A child gets the parent's --config and --db, --parent (it is sent SIGTERM
  * when this process dies, however it dies), /dev/null as standard input
  * and either a pipe or /dev/null as standard output. Its stop signals are
- * reset: the parents block SIGTERM, SIGINT and SIGCHLD for a signalfd. A
+ * reset: the parents block SIGTERM, SIGINT, SIGCHLD and SIGHUP for a
+ * signalfd; SIGHUP stays blocked in a child marked hold_hup. A
  * watcher that ran CHILD_RESTART_S or more is restarted CHILD_RESTART_S
  * after it stops; one that stops sooner (bad arguments, no rights) is not.
  */
@@ -34,6 +35,7 @@ struct child {
 	int64_t started;	/* child_now_s() */
 	int64_t next;		/* restart due at this time; 0: none */
 	const char *what;	/* "file watch", for messages */
+	bool hold_hup;		/* started with SIGHUP blocked (child_spawn_piped): it reloads on it */
 };
 
 /* A child's standard output, read as lines. */

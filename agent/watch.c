@@ -117,11 +117,12 @@ sensor_start(struct watch *w)
 		fprintf(stderr, "%s: network sensor on %s\n", w->env->who, w->iface);
 }
 
-void
+/* Only the sensor: the file and log watches have nothing to read again and
+ * would end on SIGHUP. */
+bool
 watch_hup(struct watch *w)
 {
-	if (w->sensor.pid > 0)
-		kill(w->sensor.pid, SIGHUP);
+	return w->sensor.pid > 0 && kill(w->sensor.pid, SIGHUP) == 0;
 }
 
 /* The interface of the IPv4 default route (/proc/net/route), or "". */
@@ -240,6 +241,7 @@ watch_init(struct watch *w)
 	w->fim.what = "file watch";
 	w->logs.what = "log watch";
 	w->sensor.what = "network sensor";
+	w->sensor.hold_hup = true;	/* a SIGHUP while it starts waits for its signalfd */
 	w->fim_in.fd = w->logs_in.fd = w->sensor_in.fd = -1;
 }
 

@@ -80,8 +80,9 @@ void watch_read(struct watch *w);
 bool watch_reaped(struct watch *w, pid_t pid, int status);
 /* Starts again the watches whose restart is due. */
 void watch_tick(struct watch *w);
-/* SIGHUP to the sensor: it reads its indicator files again. */
-void watch_hup(struct watch *w);
+/* SIGHUP to the sensor: it reads its indicator files again (one sent while
+ * it starts waits until it can). False when no sensor is running. */
+bool watch_hup(struct watch *w);
 /* The running children's pids (0: none) into out; returns WATCH_CHILDREN. */
 size_t watch_pids(const struct watch *w, pid_t out[WATCH_CHILDREN]);
 /* Once the children are stopped: what they wrote last, then the buffers are freed. */

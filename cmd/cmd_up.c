@@ -22,6 +22,8 @@
  *   monthly report needs no timer on one box.
  *
  * SIGTERM or SIGINT stops the children, then the manager, and exits 0.
+ * SIGHUP reloads: the sensor reads its indicator files (sensor.ioc_files of
+ * the same --config) again; the other children have nothing to reload.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -204,6 +206,21 @@ stop_children(struct up *u)
 	child_stop_all(&u->cenv, pids, n);
 }
 
+/* SIGHUP: what was reloaded, on one line. */
+static void
+reload(struct up *u)
+{
+	const char *files = conf_str(&u->env->conf, CONF_SENSOR_IOC_FILES);
+	if (!watch_hup(&u->watch))
+		fprintf(stderr, "mamori up: SIGHUP, nothing reloaded: the network sensor is not running\n");
+	else if (!*files)
+		fprintf(stderr, "mamori up: SIGHUP, network sensor reloading; it has no indicator files "
+		    "(sensor.ioc_files is empty)\n");
+	else
+		fprintf(stderr, "mamori up: SIGHUP, network sensor reloading its indicator files (%s)\n",
+		    files);
+}
+
 /* The main loop: signals through a signalfd, the sensor's output, the scan timer. */
 static int
 run(struct up *u, int sfd)
@@ -229,6 +246,10 @@ run(struct up *u, int sfd)
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 				if (si.ssi_signo == SIGCHLD)
 					continue;
+				if (si.ssi_signo == SIGHUP) {
+					reload(u);
+					continue;
+				}
 				fprintf(stderr, "mamori up: %s, stopping\n",
 				    si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
 				return EXIT_OK_RUN;
@@ -313,6 +334,7 @@ cmd_up(struct cmd_env *env, int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGCHLD);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	watch_init(&u.watch);
 	if ((rc = cmd_serve_start(env, listen, db_path, "up", &s)) != EXIT_OK_RUN)
