@@ -361,6 +361,21 @@ db_timeline_add(struct db *db, const char *sql, int64_t id, int64_t at, const ch
 	return db_step_done(st);
 }
 
+int
+db_text_of(struct db *db, const char *sql, int64_t tenant_id, int64_t id, char *out, size_t outsz)
+{
+	sqlite3_stmt *st = db_cached(db, sql);
+	if (!st)
+		return MAMORI_E_DB;
+	sqlite3_bind_int64(st, 1, tenant_id);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(out, outsz, "%s", db_col_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? MAMORI_OK : rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
+}
+
 const char *
 db_col_text(sqlite3_stmt *st, int i)
 {

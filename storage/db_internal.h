@@ -66,6 +66,9 @@ void db_bind_period(sqlite3_stmt *st, int64_t tenant_id, int64_t from, int64_t t
  * ?5 note. 0 or MAMORI_E_DB. */
 int db_timeline_add(struct db *db, const char *sql, int64_t id, int64_t at, const char *kind,
     const char *actor, const char *note);
+/* The first column of the first row of sql (static, ?1 tenant, ?2 id) as
+ * text into out: 0, MAMORI_E_NOTFOUND without a row, or MAMORI_E_DB. */
+int db_text_of(struct db *db, const char *sql, int64_t tenant_id, int64_t id, char *out, size_t outsz);
 /* A text column, "" for NULL; valid until the next step or reset. */
 const char *db_col_text(sqlite3_stmt *st, int i);
 /* Steps st to the end, handing each row to each() (non-zero stops and is

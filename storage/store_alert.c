@@ -344,16 +344,7 @@ store_alert_get(struct db *db, int64_t tenant_id, int64_t id, store_alert_fn fn,
 static int
 state_of(struct db *db, int64_t tenant_id, int64_t id, char *out, size_t outsz)
 {
-	sqlite3_stmt *st = db_cached(db, sql_state_of);
-	if (!st)
-		return MAMORI_E_DB;
-	sqlite3_bind_int64(st, 1, tenant_id);
-	sqlite3_bind_int64(st, 2, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(out, outsz, "%s", db_col_text(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? MAMORI_OK : rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
+	return db_text_of(db, sql_state_of, tenant_id, id, out, outsz);
 }
 
 static int

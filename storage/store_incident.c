@@ -326,16 +326,7 @@ struct change {
 static int
 state_of(struct db *db, const struct store_incident_who *w, char *out, size_t outsz)
 {
-	sqlite3_stmt *st = db_cached(db, sql_exists);
-	if (!st)
-		return MAMORI_E_DB;
-	sqlite3_bind_int64(st, 1, w->tenant_id);
-	sqlite3_bind_int64(st, 2, w->id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(out, outsz, "%s", db_col_text(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? MAMORI_OK : rc == SQLITE_DONE ? MAMORI_E_NOTFOUND : MAMORI_E_DB;
+	return db_text_of(db, sql_exists, w->tenant_id, w->id, out, outsz);
 }
 
 static int
