@@ -65,6 +65,22 @@ putc_(struct eve *e, char c)
 	e->len++;
 }
 
+/* Decimal digits of v: from its bit length (log10(2) ~ 1233/4096), one
+ * comparison to settle the guess. Counting by repeated division was a
+ * chain of 16 dependent divisions for every 16-digit flow_id. */
+static inline size_t
+digits10(uint64_t v)
+{
+	static const uint64_t pow10[20] = { 1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL,
+		1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL };
+	unsigned bits = 64 - (unsigned)__builtin_clzll(v | 1);
+	unsigned n = (bits * 1233) >> 12;	/* floor(log10(2^bits)) */
+	return n + (n < 20 && v >= pow10[n]);
+}
+
 /* Digits counted first, then written in place from the end, two per
  * division: most numbers are ports, counters and address octets. (Digits
  * written to a scratch array and copied out stalled on the copy.) */
@@ -74,9 +90,7 @@ fmt_u64(char *out, uint64_t v)
 	static const char pairs[201] =
 	    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
 	    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-	size_t n = 1;
-	for (uint64_t x = v; x >= 10; x /= 10)
-		n++;
+	size_t n = v ? digits10(v) : 1;
 	size_t i = n;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100);
