@@ -66,12 +66,6 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 A() { ip netns exec "$a" "$@"; }
 M() { A "$MAMORI" --config "$tmp/mamori.yaml" "$@"; }
 q() { sqlite3 -cmd '.timeout 10000' "$db" "$1"; }
-wait_for() { # seconds, command: polls every 0.2 s
-	limit=$(($1 * 5)); shift
-	i=0
-	while [ $i -lt "$limit" ]; do "$@" && return 0; i=$((i + 1)); sleep 0.2; done
-	return 1
-}
 db="$tmp/m.db" port=8443
 base="https://127.0.0.1:$port"
 serve() { # log: the manager in namespace A, on 127.0.0.1

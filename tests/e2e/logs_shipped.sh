@@ -16,12 +16,6 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 upid=
 trap '[ -n "$upid" ] && kill "$upid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 # A wait ends as soon as its condition holds; its limit only bounds a failure.
-wait_for() { # seconds, command: polls every 0.2 s
-	limit=$(($1 * 5)); shift
-	i=0
-	while [ $i -lt "$limit" ]; do "$@" && return 0; i=$((i + 1)); sleep 0.2; done
-	return 1
-}
 D="$MAMORI_SRC/tests/data/logs"
 SCHED=7c1e5a92-4d3b-4f08-b6a1-2e9d0c8f5b09	# rules/sigma/win_scheduled_task.yml
 # The ids of the shipped rules that describe attacks a built-in detection catches.

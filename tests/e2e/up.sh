@@ -15,12 +15,6 @@ set -u
 need curl python3
 db="$tmp/m.db"
 sql() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$db" "$1"; }
-wait_for() { # seconds, command: polls every 0.2 s
-	limit=$(($1 * 5)); shift
-	i=0
-	while [ $i -lt "$limit" ]; do "$@" && return 0; i=$((i + 1)); sleep 0.2; done
-	return 1
-}
 
 "$MAMORI" --db "$db" up --scan-every nope >/dev/null 2>&1
 t "a bad --scan-every is a usage error (2)" [ $? -eq 2 ]

@@ -20,30 +20,11 @@ done
 . "$(dirname "$0")/tap.inc"
 chmod 755 "$tmp"
 a=mua$$ b=mub$$ va=ua$$ vb=ub$$
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid"
-	ip netns del "$a" 2>/dev/null; ip netns del "$b" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-if ! ip netns add "$a" 2>/dev/null || ! ip netns add "$b"; then
-	echo "1..0 # SKIP cannot create network namespaces here"
-	exit 0
-fi
-ip link add $va netns "$a" type veth peer name $vb netns "$b"
-ip -n "$a" addr add 10.78.0.1/24 dev $va; ip -n "$a" link set $va up; ip -n "$a" link set lo up
-ip -n "$b" link set $vb address 3c:2a:f4:12:34:56
-ip -n "$b" addr add 10.78.0.2/24 dev $vb; ip -n "$b" link set $vb up
+. "$(dirname "$0")/netns.inc"
+netns_pair 10.78.0 3c:2a:f4:12:34:56
 
 db="$tmp/m.db"
 sql() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print("" if r is None else r[0])' "$db" "$1"; }
-wait_for() { # seconds, command: polls every 0.2 s
-	limit=$(($1 * 5)); shift
-	i=0
-	while [ $i -lt "$limit" ]; do "$@" && return 0; i=$((i + 1)); sleep 0.2; done
-	return 1
-}
 up() { # config-file log
 	ip netns exec "$a" "$MAMORI" --config "$1" --db "$db" up --listen 127.0.0.1:0 --sensor $va \
 	    --logs off --fim off --scan-every 86400 2>"$2" &

@@ -20,29 +20,11 @@ done
 . "$(dirname "$0")/tap.inc"
 chmod 755 "$tmp"	# the sensor reads the feed again as nobody
 a=mra$$ b=mrb$$ va=ra$$ vb=rb$$
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid"
-	ip netns del "$a" 2>/dev/null; ip netns del "$b" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-if ! ip netns add "$a" 2>/dev/null || ! ip netns add "$b"; then
-	echo "1..0 # SKIP cannot create network namespaces here"
-	exit 0
-fi
-ip link add $va netns "$a" type veth peer name $vb netns "$b"
-ip -n "$a" addr add 10.79.0.1/24 dev $va; ip -n "$a" link set $va up; ip -n "$a" link set lo up
-ip -n "$b" addr add 10.79.0.2/24 dev $vb; ip -n "$b" link set $vb up
+. "$(dirname "$0")/netns.inc"
+netns_pair 10.79.0
 
 db="$tmp/m.db"
 sql() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print("" if r is None else r[0])' "$db" "$1"; }
-wait_for() { # seconds, command: polls every 0.2 s
-	limit=$(($1 * 5)); shift
-	i=0
-	while [ $i -lt "$limit" ]; do "$@" && return 0; i=$((i + 1)); sleep 0.2; done
-	return 1
-}
 err="$tmp/up.err"
 has() { grep -q "$1" "$err"; }
 count() { grep -c "$1" "$err"; }
