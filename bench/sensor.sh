@@ -136,6 +136,8 @@ exec tshark -n -r "$mix" -T fields -e frame.number -e ip.src -e ip.dst -e dns.qr
 	-e tls.handshake.extensions_server_name -e tls.handshake.ja3 -e x509sat.printableString >/dev/null
 EOT
 chmod +x "$out/suricata.sh" "$out/mamori.sh" "$out/tshark.sh"
+# both append to their EVE file, as a log should: the event counts below are of one run
+rm -f "$out/mamori/eve.json" "$out/suricata/eve.json"
 "$out/suricata.sh" >"$out/suricata/run.log" 2>&1 || { echo "suricata failed:" >&2; tail -20 "$out/suricata/run.log" >&2; exit 1; }
 "$out/mamori.sh" 2>"$out/mamori/run.log"
 
