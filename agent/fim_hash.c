@@ -43,7 +43,8 @@ fim_hasher_release(struct fim_hasher *h)
 #define SYS_cachestat 451
 #endif
 
-/* Pages looked at by the mincore() fallback: the first read's worth. */
+/* The mincore() fallback looks at the first read's worth, in pages of at
+ * least 4 KiB (larger pages: fewer of them). */
 #define PROBE_PAGES (FIM_HASH_BUF / 4096)
 
 /* Before Linux 6.5 (Debian 12 runs 6.1) there is no cachestat: map the
@@ -55,14 +56,15 @@ static bool
 uncached_mincore(int fd, uint64_t size)
 {
 	size_t len = size < (uint64_t)PROBE_PAGES * 4096 ? (size_t)size : (size_t)PROBE_PAGES * 4096;
+	long page = sysconf(_SC_PAGESIZE);
 	unsigned char vec[PROBE_PAGES];
-	if (len == 0)
+	if (len == 0 || page < 4096)
 		return false;
 	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	if (m == MAP_FAILED)
 		return false;
 	bool none = mincore(m, len, vec) == 0;
-	for (size_t i = 0; none && i < (len + 4095) / 4096; i++)
+	for (size_t i = 0; none && i < (len + (size_t)page - 1) / (size_t)page; i++)
 		if (vec[i] & 1)
 			none = false;
 	munmap(m, len);
